@@ -1,0 +1,1 @@
+int overridden(int x) { return x * 1000; }

@@ -1,0 +1,1 @@
+int mixed = 77;

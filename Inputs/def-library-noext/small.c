@@ -1,0 +1,1 @@
+int noext_fn(void) { return 17; }

@@ -1,0 +1,1 @@
+int named_fn(void) { return 23; }

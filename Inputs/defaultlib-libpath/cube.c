@@ -1,0 +1,1 @@
+int helper_cube(int x) { return x * x * x; }

@@ -1,0 +1,1 @@
+int helper_square(int x) { return x * x; }

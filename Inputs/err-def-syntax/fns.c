@@ -1,0 +1,2 @@
+int good(void) { return 1; }
+int bad(void) { return 2; }

@@ -1,0 +1,1 @@
+int dup_def(void) { return 2; }

@@ -1,0 +1,2 @@
+#pragma comment(lib, "nosuchlib")
+__declspec(dllexport) int needs_nothing(void) { return 1; }

@@ -1,0 +1,1 @@
+int twice_exported(int x) { return x * 2; }

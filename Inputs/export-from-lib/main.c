@@ -1,0 +1,1 @@
+__declspec(dllexport) int main_fn(void) { return 1; }

@@ -1,0 +1,2 @@
+extern int need_b(int);
+int need_a(int x) { return need_b(x) * 2; }

@@ -1,0 +1,1 @@
+int need_b(int x) { return x + 100; }

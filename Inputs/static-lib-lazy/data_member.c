@@ -1,0 +1,2 @@
+/* Pulled in only because main.obj reads lib_data_value. */
+int lib_data_value = 1234;

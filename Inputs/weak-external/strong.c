@@ -1,0 +1,2 @@
+int tunable(void) { return 100; }
+int weak_data = 300;

@@ -1,0 +1,23 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "pelink",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "PEFormat", targets: ["PEFormat"]),
+        .library(name: "PELink", targets: ["PELink"]),
+        .executable(name: "pelink", targets: ["pelink"]),
+    ],
+    targets: [
+        // Reading and writing COFF objects, archives, import objects, .def files and PE images.
+        // No linking decisions live here.
+        .target(name: "PEFormat"),
+        // The linker: command line, symbol resolution, exports, layout, relocation, image writing.
+        .target(name: "PELink", dependencies: ["PEFormat"]),
+        .executableTarget(name: "pelink", dependencies: ["PELink"]),
+        .testTarget(name: "PEFormatTests", dependencies: ["PEFormat"]),
+        .testTarget(name: "PELinkTests", dependencies: ["PELink", "PEFormat"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

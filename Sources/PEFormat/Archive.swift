@@ -1,0 +1,300 @@
+// Reading "!<arch>" libraries (pe-format.md, "Archive (Library) File Format"): the MSVC layout
+// (two "/" linker members and a NUL-separated "//" longnames member) and the GNU/System V layout
+// ("/" symbol table, "//" names ending in "/\n"), which llvm-ar and binutils ar write.
+
+/// One regular (object or short import) member of an archive.
+public struct ArchiveMember: Sendable {
+    /// The member's name with the terminating "/" removed and long names resolved.
+    public var name: String
+    /// Offset of the member's 60-byte header in the archive file; linker members refer to members by it.
+    public var headerOffset: Int
+    /// The member's contents, without the header or the padding byte.
+    public var data: ByteView
+
+    public init(name: String, headerOffset: Int, data: ByteView) {
+        self.name = name
+        self.headerOffset = headerOffset
+        self.data = data
+    }
+}
+
+public struct Archive: Sendable {
+    public static let signature: [UInt8] = Array("!<arch>\n".utf8)
+    public static let thinSignature: [UInt8] = Array("!<thin>\n".utf8)
+    /// Size of an archive member header.
+    public static let headerSize = 60
+
+    /// Which dialect the symbol directory was written in.
+    public enum Layout: Sendable, Equatable {
+        /// No symbol directory at all.
+        case noSymbolTable
+        /// A single big-endian "/" member (GNU/System V, or an MSVC archive missing its second member).
+        case gnu
+        /// The two "/" linker members of pe-format.md.
+        case msvc
+    }
+
+    public var view: ByteView
+    /// Regular members in file order; linker members and the longnames member are excluded.
+    public var members: [ArchiveMember]
+    /// The symbol directory, from the second linker member when there is one, else from the first.
+    /// `memberIndex` indexes `members`. Order is the directory's own order.
+    public var symbols: [(name: String, memberIndex: Int)]
+    public var layout: Layout
+
+    public var path: String { view.path }
+
+    public static func isArchive(_ view: ByteView) -> Bool {
+        hasPrefix(view, signature)
+    }
+
+    public static func isThinArchive(_ view: ByteView) -> Bool {
+        hasPrefix(view, thinSignature)
+    }
+
+    private static func hasPrefix(_ view: ByteView, _ prefix: [UInt8]) -> Bool {
+        guard view.count >= prefix.count else { return false }
+        for (i, byte) in prefix.enumerated() where view.u8(i) != byte { return false }
+        return true
+    }
+
+    public init(view: ByteView) throws {
+        self.view = view
+        if Archive.isThinArchive(view) {
+            throw view.error(at: 0, "thin archives are not supported (the members live in separate files); rebuild the library without --thin")
+        }
+        guard Archive.isArchive(view) else {
+            throw view.error(at: 0, "not an archive: the file does not start with \"!<arch>\\n\"")
+        }
+
+        var members: [ArchiveMember] = []
+        var linkerMembers: [(headerOffset: Int, data: ByteView)] = []
+        var longNames: ByteView?
+        var headerOffset = Archive.signature.count
+
+        while headerOffset < view.count {
+            let header = try view.slice(headerOffset, Archive.headerSize, "archive member header")
+            let endMarker = (header.u8(58), header.u8(59))
+            guard endMarker == (0x60, 0x0A) else {
+                throw view.error(at: headerOffset + 58, "archive member header does not end with \"`\\n\" (the header is garbled or a previous member's size is wrong)")
+            }
+            let size = try Archive.decimalField(header, at: 48, width: 10, what: "member size", view: view, headerOffset: headerOffset)
+            let data = try view.slice(headerOffset + Archive.headerSize, size, "archive member contents (size \(size) from its header)")
+            let rawName = Array(header.bytes(0, 16))
+
+            if rawName.starts(with: Array("#1/".utf8)) {
+                throw view.error(at: headerOffset, "BSD-style archive member names (\"#1/\") are not supported")
+            } else if Archive.isSpecialName(rawName, "/") {
+                // The first "/" is the first linker member (or the GNU symbol table); an MSVC archive
+                // follows it directly with the second linker member.
+                if linkerMembers.count >= 2 || !members.isEmpty || longNames != nil {
+                    throw view.error(at: headerOffset, "unexpected linker member \"/\": linker members must come first and there are at most two")
+                }
+                linkerMembers.append((headerOffset, data))
+            } else if Archive.isSpecialName(rawName, "//") {
+                if longNames != nil {
+                    throw view.error(at: headerOffset, "archive has a second longnames member \"//\"")
+                }
+                longNames = data
+            } else if rawName.starts(with: Array("/SYM64/".utf8)) {
+                throw view.error(at: headerOffset, "64-bit GNU archive symbol tables (\"/SYM64/\") are not supported")
+            } else if Archive.isSpecialName(rawName, "/<HYBRIDMAP>/") || Archive.isSpecialName(rawName, "/<ECSYMBOLS>/") {
+                // ARM64X/ARM64EC directories: not needed to find members, and harmless to skip.
+            } else {
+                let name = try Archive.memberName(rawName, longNames: longNames, view: view, headerOffset: headerOffset)
+                members.append(ArchiveMember(name: name, headerOffset: headerOffset, data: data))
+            }
+
+            // Members start on even offsets; a final member may omit its padding byte.
+            headerOffset = min(alignUp(headerOffset + Archive.headerSize + size, 2), view.count)
+        }
+
+        self.members = members
+        var indexByHeaderOffset: [Int: Int] = [:]
+        indexByHeaderOffset.reserveCapacity(members.count)
+        for (index, member) in members.enumerated() { indexByHeaderOffset[member.headerOffset] = index }
+
+        switch linkerMembers.count {
+        case 0:
+            self.layout = .noSymbolTable
+            self.symbols = []
+        case 1:
+            self.layout = .gnu
+            self.symbols = try Archive.readFirstLinkerMember(linkerMembers[0].data, headerOffset: linkerMembers[0].headerOffset,
+                                                             indexByHeaderOffset: indexByHeaderOffset, view: view)
+        default:
+            self.layout = .msvc
+            // The first member must still be well formed, but the second is the one used.
+            _ = try Archive.readFirstLinkerMember(linkerMembers[0].data, headerOffset: linkerMembers[0].headerOffset,
+                                                  indexByHeaderOffset: indexByHeaderOffset, view: view)
+            self.symbols = try Archive.readSecondLinkerMember(linkerMembers[1].data, headerOffset: linkerMembers[1].headerOffset,
+                                                              indexByHeaderOffset: indexByHeaderOffset, view: view)
+        }
+    }
+
+    /// The index in `members` of the member whose header is at `headerOffset`, if any.
+    public func memberIndex(headerOffset: Int) -> Int? {
+        var low = 0, high = members.count
+        while low < high {
+            let middle = (low + high) / 2
+            if members[middle].headerOffset < headerOffset { low = middle + 1 } else { high = middle }
+        }
+        return low < members.count && members[low].headerOffset == headerOffset ? low : nil
+    }
+
+    // MARK: - Header fields
+
+    /// True when the 16-byte name field is exactly `name` followed by spaces.
+    private static func isSpecialName(_ field: [UInt8], _ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard field.starts(with: bytes) else { return false }
+        return field[bytes.count...].allSatisfy { $0 == 0x20 }
+    }
+
+    /// A decimal ASCII header field: digits, then only spaces. Anything else is an error.
+    private static func decimalField(_ header: ByteView, at fieldOffset: Int, width: Int, what: String,
+                                     view: ByteView, headerOffset: Int) throws -> Int {
+        var value = 0
+        var digits = 0
+        var index = 0
+        while index < width, case let byte = header.u8(fieldOffset + index), byte >= 0x30, byte <= 0x39 {
+            value = value * 10 + Int(byte - 0x30)
+            digits += 1
+            index += 1
+        }
+        let trailingIsSpaces = (index..<width).allSatisfy { header.u8(fieldOffset + $0) == 0x20 }
+        if digits == 0 || !trailingIsSpaces {
+            let text = header.string(fieldOffset, width)
+            throw view.error(at: headerOffset + fieldOffset, "archive member \(what) field \"\(printable(text))\" is not a decimal number")
+        }
+        return value
+    }
+
+    private static func memberName(_ field: [UInt8], longNames: ByteView?, view: ByteView, headerOffset: Int) throws -> String {
+        if field.first == UInt8(ascii: "/") {
+            // "/n": offset n into the longnames member.
+            let digits = field.dropFirst().prefix { $0 != 0x20 }
+            guard !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                  field.dropFirst(1 + digits.count).allSatisfy({ $0 == 0x20 }),
+                  let nameOffset = Int(String(decoding: digits, as: UTF8.self)) else {
+                let text = String(decoding: field, as: UTF8.self)
+                throw view.error(at: headerOffset, "archive member name \"\(printable(text))\" is neither \"name/\" nor a \"/offset\" long-name reference")
+            }
+            guard let longNames else {
+                throw view.error(at: headerOffset, "archive member name refers to long name at offset \(nameOffset) but no longnames member \"//\" precedes it")
+            }
+            guard nameOffset < longNames.count else {
+                throw view.error(at: headerOffset, "archive member long-name offset \(nameOffset) is past the end of the longnames member (\(longNames.count) bytes)")
+            }
+            // MSVC ends each long name with NUL; GNU with "/\n".
+            var end = nameOffset
+            while end < longNames.count, longNames.u8(end) != 0, longNames.u8(end) != 0x0A { end += 1 }
+            if end == longNames.count {
+                throw view.error(at: headerOffset, "long name at offset \(nameOffset) of the longnames member is not terminated")
+            }
+            var length = end - nameOffset
+            if longNames.u8(end) == 0x0A, length > 0, longNames.u8(nameOffset + length - 1) == UInt8(ascii: "/") {
+                length -= 1
+            }
+            return longNames.string(nameOffset, length)
+        }
+        // "name/" padded with spaces; tolerate a missing "/" (some tools omit it) by trimming spaces.
+        if let slash = field.firstIndex(of: UInt8(ascii: "/")) {
+            return String(decoding: field[..<slash], as: UTF8.self)
+        }
+        var end = field.count
+        while end > 0, field[end - 1] == 0x20 { end -= 1 }
+        return String(decoding: field[..<end], as: UTF8.self)
+    }
+
+    private static func printable(_ text: String) -> String {
+        String(text.unicodeScalars.map { $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : "?" })
+    }
+
+    // MARK: - Linker members
+
+    private static func u32BigEndian(_ data: ByteView, _ at: Int) -> UInt32 {
+        UInt32(data.u8(at)) << 24 | UInt32(data.u8(at + 1)) << 16 | UInt32(data.u8(at + 2)) << 8 | UInt32(data.u8(at + 3))
+    }
+
+    /// Reads `count` NUL-terminated names starting at `start`.
+    private static func readNames(_ data: ByteView, from start: Int, count: Int, member: String) throws -> [String] {
+        var names: [String] = []
+        names.reserveCapacity(count)
+        var position = start
+        for index in 0..<count {
+            guard let length = data.cStringLength(at: position) else {
+                throw data.error(at: min(position, data.count), "\(member): symbol name \(index) of \(count) runs past the end of the member")
+            }
+            names.append(data.string(position, length))
+            position += length + 1
+        }
+        return names
+    }
+
+    private static func resolve(_ memberOffset: Int, indexByHeaderOffset: [Int: Int], view: ByteView,
+                                tableOffset: Int, member: String) throws -> Int {
+        guard let index = indexByHeaderOffset[memberOffset] else {
+            throw view.error(at: tableOffset, "\(member) refers to offset 0x\(String(memberOffset, radix: 16)), which is not the header of a regular archive member")
+        }
+        return index
+    }
+
+    /// The first linker member / GNU symbol table: big-endian count, big-endian member offsets, names.
+    private static func readFirstLinkerMember(_ data: ByteView, headerOffset: Int, indexByHeaderOffset: [Int: Int],
+                                              view: ByteView) throws -> [(name: String, memberIndex: Int)] {
+        let what = "first linker member"
+        try data.check(0, 4, "\(what) symbol count")
+        let symbolCount = Int(u32BigEndian(data, 0))
+        // Each symbol needs 4 bytes of offset and at least one byte of name.
+        guard symbolCount <= (data.count - 4) / 5 else {
+            throw data.error(at: 0, "\(what) claims \(symbolCount) symbols, more than its \(data.count) bytes can hold")
+        }
+        let names = try readNames(data, from: 4 + 4 * symbolCount, count: symbolCount, member: what)
+        var result: [(name: String, memberIndex: Int)] = []
+        result.reserveCapacity(symbolCount)
+        for index in 0..<symbolCount {
+            let memberOffset = Int(u32BigEndian(data, 4 + 4 * index))
+            let memberIndex = try resolve(memberOffset, indexByHeaderOffset: indexByHeaderOffset, view: view,
+                                          tableOffset: data.offset - view.offset + 4 + 4 * index, member: what)
+            result.append((names[index], memberIndex))
+        }
+        return result
+    }
+
+    /// The second linker member: little-endian member offsets, symbol count, 1-based 16-bit indices, names.
+    private static func readSecondLinkerMember(_ data: ByteView, headerOffset: Int, indexByHeaderOffset: [Int: Int],
+                                               view: ByteView) throws -> [(name: String, memberIndex: Int)] {
+        let what = "second linker member"
+        try data.check(0, 4, "\(what) member count")
+        let memberCount = Int(data.u32(0))
+        guard memberCount <= (data.count - 4) / 4 else {
+            throw data.error(at: 0, "\(what) claims \(memberCount) members, more than its \(data.count) bytes can hold")
+        }
+        let symbolCountOffset = 4 + 4 * memberCount
+        try data.check(symbolCountOffset, 4, "\(what) symbol count")
+        let symbolCount = Int(data.u32(symbolCountOffset))
+        let indicesOffset = symbolCountOffset + 4
+        guard symbolCount <= (data.count - indicesOffset) / 3 else {
+            throw data.error(at: symbolCountOffset, "\(what) claims \(symbolCount) symbols, more than its \(data.count) bytes can hold")
+        }
+        var memberIndices: [Int] = []
+        memberIndices.reserveCapacity(memberCount)
+        for index in 0..<memberCount {
+            let memberOffset = Int(data.u32(4 + 4 * index))
+            memberIndices.append(try resolve(memberOffset, indexByHeaderOffset: indexByHeaderOffset, view: view,
+                                             tableOffset: data.offset - view.offset + 4 + 4 * index, member: what))
+        }
+        let names = try readNames(data, from: indicesOffset + 2 * symbolCount, count: symbolCount, member: what)
+        var result: [(name: String, memberIndex: Int)] = []
+        result.reserveCapacity(symbolCount)
+        for index in 0..<symbolCount {
+            let oneBased = Int(data.u16(indicesOffset + 2 * index))
+            guard oneBased >= 1, oneBased <= memberCount else {
+                throw data.error(at: indicesOffset + 2 * index, "\(what): symbol \"\(names[index])\" has member index \(oneBased), outside 1...\(memberCount)")
+            }
+            result.append((names[index], memberIndices[oneBased - 1]))
+        }
+        return result
+    }
+}

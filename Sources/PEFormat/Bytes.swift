@@ -1,0 +1,262 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A malformed or unreadable input: which file, where in it, and what is wrong.
+public struct FormatError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var file: String
+    /// Byte offset in `file` (or line number when `line` is set); nil when the whole file is at fault.
+    public var offset: Int?
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+
+    public init(file: String, offset: Int? = nil, _ message: String) {
+        self.file = file
+        self.offset = offset
+        self.message = message
+    }
+
+    public init(file: String, line: Int, column: Int, _ message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        if let line {
+            return "\(file):\(line):\(column ?? 1): \(message)"
+        }
+        if let offset {
+            return "\(file): at offset 0x\(String(offset, radix: 16)): \(message)"
+        }
+        return "\(file): \(message)"
+    }
+}
+
+/// A whole input file kept in memory: mapped when it comes from disk, owned when built in memory.
+/// Section bytes and names are read straight out of it; nothing is copied until the output is written.
+public final class MappedFile: @unchecked Sendable {
+    public let path: String
+    public let bytes: UnsafeRawBufferPointer
+    private let isMapped: Bool
+
+    public init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY)
+        if fd < 0 {
+            throw FormatError(file: path, "cannot open: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) != 0 {
+            throw FormatError(file: path, "cannot stat: \(String(cString: strerror(errno)))")
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            throw FormatError(file: path, "is a directory, not a file")
+        }
+        let size = Int(info.st_size)
+        if size == 0 {
+            self.bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            self.isMapped = false
+            return
+        }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
+            throw FormatError(file: path, "cannot map: \(String(cString: strerror(errno)))")
+        }
+        self.bytes = UnsafeRawBufferPointer(start: address, count: size)
+        self.isMapped = true
+    }
+
+    /// An in-memory file (tests, generated members). The bytes are copied once into owned storage.
+    public init(path: String, contents: [UInt8]) {
+        self.path = path
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(contents.count, 1), alignment: 16)
+        contents.withUnsafeBytes { source in
+            if source.count > 0 { storage.copyMemory(from: source) }
+        }
+        self.bytes = UnsafeRawBufferPointer(start: storage.baseAddress, count: contents.count)
+        self.isMapped = false
+    }
+
+    deinit {
+        if isMapped, let base = bytes.baseAddress {
+            munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
+        } else if let base = bytes.baseAddress {
+            UnsafeMutableRawPointer(mutating: base).deallocate()
+        }
+    }
+
+    public var view: ByteView { ByteView(file: self, offset: 0, count: bytes.count) }
+}
+
+/// A bounds-checked window on a `MappedFile`. Offsets given to its readers are relative to the
+/// window; errors report the absolute offset in the file.
+public struct ByteView: @unchecked Sendable {
+    public let file: MappedFile
+    /// Absolute offset of the window in the file.
+    public let offset: Int
+    public let count: Int
+
+    public init(file: MappedFile, offset: Int, count: Int) {
+        self.file = file
+        self.offset = offset
+        self.count = count
+    }
+
+    @inline(__always) public var base: UnsafeRawPointer? { file.bytes.baseAddress.map { $0 + offset } }
+    public var path: String { file.path }
+
+    public func error(at relativeOffset: Int?, _ message: String) -> FormatError {
+        FormatError(file: file.path, offset: relativeOffset.map { $0 + offset }, message)
+    }
+
+    /// Throws unless `[start, start+length)` lies inside the window; `what` names the table being read.
+    @inline(__always)
+    public func check(_ start: Int, _ length: Int, _ what: @autoclosure () -> String) throws {
+        if start < 0 || length < 0 || start > count || length > count - start {
+            throw error(at: start, "\(what()) (\(length) bytes at 0x\(String(start + offset, radix: 16))) extends past the end of the data (\(count + offset) bytes)")
+        }
+    }
+
+    public func slice(_ start: Int, _ length: Int, _ what: @autoclosure () -> String) throws -> ByteView {
+        try check(start, length, what())
+        return ByteView(file: file, offset: offset + start, count: length)
+    }
+
+    // Unchecked little-endian loads: callers check the enclosing range first.
+    @inline(__always) public func u8(_ at: Int) -> UInt8 { base!.load(fromByteOffset: at, as: UInt8.self) }
+    @inline(__always) public func u16(_ at: Int) -> UInt16 { UInt16(littleEndian: base!.loadUnaligned(fromByteOffset: at, as: UInt16.self)) }
+    @inline(__always) public func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: base!.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
+    @inline(__always) public func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: base!.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+    @inline(__always) public func i16(_ at: Int) -> Int16 { Int16(bitPattern: u16(at)) }
+    @inline(__always) public func i32(_ at: Int) -> Int32 { Int32(bitPattern: u32(at)) }
+
+    // Checked loads, for the odd field read outside a checked table.
+    public func readU16(_ at: Int, _ what: @autoclosure () -> String) throws -> UInt16 { try check(at, 2, what()); return u16(at) }
+    public func readU32(_ at: Int, _ what: @autoclosure () -> String) throws -> UInt32 { try check(at, 4, what()); return u32(at) }
+
+    public var rawBuffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    public func bytes(_ start: Int, _ length: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base.map { $0 + start }, count: length)
+    }
+
+    /// Length of the NUL-terminated string at `start`, or nil if no NUL comes before the window's end.
+    public func cStringLength(at start: Int) -> Int? {
+        guard start >= 0, start < count, let base else { return nil }
+        let p = base + start
+        let limit = count - start
+        if let nul = memchr(p, 0, limit) {
+            return UnsafeRawPointer(nul) - p
+        }
+        return nil
+    }
+
+    public func string(_ start: Int, _ length: Int) -> String {
+        String(decoding: bytes(start, length), as: UTF8.self)
+    }
+
+    /// The NUL-terminated string at `start` (checked).
+    public func cString(at start: Int, _ what: @autoclosure () -> String) throws -> String {
+        guard let length = cStringLength(at: start) else {
+            throw error(at: start, "\(what()) is not NUL-terminated inside the data")
+        }
+        return string(start, length)
+    }
+
+    public func toArray() -> [UInt8] { Array(rawBuffer) }
+}
+
+/// A growable little-endian byte buffer for the small files pelink writes whole (objects, archives).
+public struct ByteWriter: Sendable {
+    public var bytes: [UInt8] = []
+    public init() {}
+    public init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    public var count: Int { bytes.count }
+    public mutating func u8(_ v: UInt8) { bytes.append(v) }
+    public mutating func u16(_ v: UInt16) { bytes.append(UInt8(v & 0xff)); bytes.append(UInt8(v >> 8)) }
+    public mutating func u32(_ v: UInt32) { for i in 0..<4 { bytes.append(UInt8((v >> (8 * UInt32(i))) & 0xff)) } }
+    public mutating func u64(_ v: UInt64) { for i in 0..<8 { bytes.append(UInt8((v >> (8 * UInt64(i))) & 0xff)) } }
+    public mutating func u32BE(_ v: UInt32) { for i in (0..<4).reversed() { bytes.append(UInt8((v >> (8 * UInt32(i))) & 0xff)) } }
+    public mutating func append<S: Sequence>(_ s: S) where S.Element == UInt8 { bytes.append(contentsOf: s) }
+    public mutating func append(_ s: String) { bytes.append(contentsOf: Array(s.utf8)) }
+    public mutating func cString(_ s: String) { bytes.append(contentsOf: Array(s.utf8)); bytes.append(0) }
+    public mutating func zeros(_ n: Int) { if n > 0 { bytes.append(contentsOf: repeatElement(0, count: n)) } }
+    public mutating func align(_ alignment: Int, fill: UInt8 = 0) {
+        let pad = alignUp(bytes.count, alignment) - bytes.count
+        if pad > 0 { bytes.append(contentsOf: repeatElement(fill, count: pad)) }
+    }
+    /// Space of fixed size, right-padded (archive headers).
+    public mutating func field(_ s: String, width: Int, pad: UInt8 = 0x20) {
+        var u = Array(s.utf8)
+        if u.count > width { u = Array(u.prefix(width)) }
+        bytes.append(contentsOf: u)
+        bytes.append(contentsOf: repeatElement(pad, count: width - u.count))
+    }
+    public mutating func patchU16(at: Int, _ v: UInt16) { bytes[at] = UInt8(v & 0xff); bytes[at + 1] = UInt8(v >> 8) }
+    public mutating func patchU32(at: Int, _ v: UInt32) { for i in 0..<4 { bytes[at + i] = UInt8((v >> (8 * UInt32(i))) & 0xff) } }
+}
+
+@inline(__always) public func alignUp(_ value: Int, _ alignment: Int) -> Int {
+    alignment <= 1 ? value : (value + alignment - 1) & ~(alignment - 1)
+}
+
+extension UnsafeMutableRawPointer {
+    @inline(__always) public func storeLE(_ v: UInt16, at offset: Int) { storeBytes(of: v.littleEndian, toByteOffset: offset, as: UInt16.self) }
+    @inline(__always) public func storeLE(_ v: UInt32, at offset: Int) { storeBytes(of: v.littleEndian, toByteOffset: offset, as: UInt32.self) }
+    @inline(__always) public func storeLE(_ v: UInt64, at offset: Int) { storeBytes(of: v.littleEndian, toByteOffset: offset, as: UInt64.self) }
+    @inline(__always) public func loadLE32(at offset: Int) -> UInt32 { UInt32(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+    @inline(__always) public func loadLE64(at offset: Int) -> UInt64 { UInt64(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+    @inline(__always) public func loadLE16(at offset: Int) -> UInt16 { UInt16(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt16.self)) }
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same folder, then rename.
+/// A failure leaves whatever was at `path` untouched and no temporary file behind.
+public func writeFileAtomically(path: String, size: Int, fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+    let directory: String
+    if let slash = path.lastIndex(of: "/") {
+        directory = slash == path.startIndex ? "/" : String(path[..<slash])
+    } else {
+        directory = "."
+    }
+    var template = Array("\(directory)/.pelink-XXXXXX.tmp".utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 4) }
+    if fd < 0 {
+        throw FormatError(file: path, "cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))")
+    }
+    let temporaryPath = String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    var renamed = false
+    defer {
+        if !renamed { unlink(temporaryPath) }
+    }
+    do {
+        defer { close(fd) }
+        if size > 0 {
+            if ftruncate(fd, off_t(size)) != 0 {
+                throw FormatError(file: path, "cannot size the output to \(size) bytes: \(String(cString: strerror(errno)))")
+            }
+            guard let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), address != MAP_FAILED else {
+                throw FormatError(file: path, "cannot map the output: \(String(cString: strerror(errno)))")
+            }
+            defer { munmap(address, size) }
+            try fill(UnsafeMutableRawBufferPointer(start: address, count: size))
+        }
+        fchmod(fd, 0o644)
+    }
+    if rename(temporaryPath, path) != 0 {
+        throw FormatError(file: path, "cannot rename the temporary output into place: \(String(cString: strerror(errno)))")
+    }
+    renamed = true
+}
+
+public func writeFileAtomically(path: String, bytes: [UInt8]) throws {
+    try writeFileAtomically(path: path, size: bytes.count) { out in
+        bytes.withUnsafeBytes { out.copyMemory(from: $0) }
+    }
+}
+

@@ -1,0 +1,132 @@
+import PEFormat
+
+/// A run of bytes that occupies space in the output: an input section, a common symbol's
+/// storage, or one of the tables the linker makes. Layout gives it an RVA.
+struct Chunk {
+    enum Content {
+        case inputSection(object: Int32, section: Int32)
+        case common(symbol: Int32)
+        case importDirectory, importLookupTable, importAddressTable, importHintNames, importDLLNames
+        case importThunks
+        case exportDirectory, exportDLLName, exportAddressTable, exportNamePointers, exportOrdinals, exportNames
+        case baseRelocations
+    }
+    var content: Content
+    /// The section name it came from ("$" suffix included): it decides grouping and order.
+    var partialName: String
+    var flags: SectionFlags
+    var alignment: Int
+    var size: Int
+    /// False for uninitialised data: no file bytes.
+    var hasFileData: Bool
+    var rva: UInt32 = 0
+}
+
+/// A section of the image: chunks merged by name, in order.
+struct OutputSection {
+    var name: String
+    var flags: SectionFlags
+    var chunks: [Chunk] = []
+    var rva: UInt32 = 0
+    var virtualSize = 0
+    var fileOffset = 0
+    var rawSize = 0
+    /// Bytes from the section start that have file data (trailing .bss has none).
+    var initializedSize = 0
+}
+
+/// The import tables, grouped by DLL as the loader reads them (pe-format.md, "The .idata Section").
+struct ImportTables {
+    struct DLL {
+        var name: String
+        var entries: [Int] // indices into SymbolResolver.imports
+    }
+    var dlls: [DLL] = []
+    var hintNameOffsets: [Int] = []   // per import, offset inside the hint/name chunk (-1 for ordinals)
+    var dllNameOffsets: [Int] = []
+    var hintNamesSize = 0
+    var dllNamesSize = 0
+    var entryCount = 0                // ILT/IAT slots including one terminator per DLL
+    var thunkOffsets: [Int] = []      // per import, offset in the thunk chunk (-1 when none)
+    var thunkCount = 0
+
+    var isEmpty: Bool { dlls.isEmpty }
+
+    static let thunkSize = 6 // jmp *[rip+disp32]
+
+    init() {}
+
+    init(imports: inout [ImportEntry]) {
+        // DLLs sorted by name ignoring case; entries by name, ordinals after names.
+        var groups: [String: [Int]] = [:]
+        var displayName: [String: String] = [:]
+        for (i, entry) in imports.enumerated() {
+            let key = entry.dllName.lowercased()
+            groups[key, default: []].append(i)
+            if displayName[key] == nil { displayName[key] = entry.dllName }
+        }
+        hintNameOffsets = Array(repeating: -1, count: imports.count)
+        thunkOffsets = Array(repeating: -1, count: imports.count)
+        for key in groups.keys.sorted() {
+            let entries = groups[key]!.sorted { a, b in
+                let x = imports[a], y = imports[b]
+                switch (x.importName, y.importName) {
+                case let (p?, q?): return p.utf8.lexicographicallyPrecedes(q.utf8)
+                case (_?, nil): return true
+                case (nil, _?): return false
+                case (nil, nil): return x.ordinal < y.ordinal
+                }
+            }
+            dlls.append(DLL(name: displayName[key]!, entries: entries))
+            entryCount += entries.count + 1
+            for i in entries {
+                if let name = imports[i].importName {
+                    hintNameOffsets[i] = hintNamesSize
+                    hintNamesSize += alignUp(name.utf8.count + 3, 2)
+                }
+                if imports[i].needsThunk {
+                    thunkOffsets[i] = thunkCount * 16
+                    thunkCount += 1
+                }
+            }
+        }
+        for dll in dlls {
+            dllNameOffsets.append(dllNamesSize)
+            dllNamesSize += dll.name.utf8.count + 1
+        }
+    }
+}
+
+/// The export directory's pieces (pe-format.md, "The .edata Section").
+struct ExportTables {
+    var dllName: String
+    var ordinalBase: UInt16 = 1
+    var addressCount = 0
+    /// Named entries sorted by name: (name, ordinal index).
+    var named: [(name: String, ordinalIndex: Int)] = []
+    var namesSize = 0
+    /// Offsets of each name and forwarder string inside the names chunk.
+    var nameOffsets: [Int] = []
+    var forwarderOffsets: [Int: Int] = [:] // entry index → offset in names chunk
+
+    init(dllName: String, entries: [ExportEntry]) {
+        self.dllName = dllName
+        guard !entries.isEmpty else { return }
+        let ordinals = entries.map { Int($0.ordinal) }
+        ordinalBase = UInt16(ordinals.min()!)
+        addressCount = ordinals.max()! - Int(ordinalBase) + 1
+        named = entries.filter { !$0.request.noName }
+            .map { ($0.request.name, Int($0.ordinal) - Int(ordinalBase)) }
+            .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        for entry in named {
+            nameOffsets.append(namesSize)
+            namesSize += entry.name.utf8.count + 1
+        }
+        for (i, entry) in entries.enumerated() {
+            if let forward = entry.request.forwardTo {
+                forwarderOffsets[i] = namesSize
+                namesSize += forward.utf8.count + 1
+            }
+        }
+    }
+}

@@ -1,0 +1,368 @@
+import Foundation
+import PEFormat
+
+/// A problem with the command line, a response file or a directive; the message names the option.
+public struct UsageError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+enum ResponseFiles {
+    /// Splits a response file's text as the Windows command line does: white space separates,
+    /// double quotes group, `\"` is a literal quote.
+    static func tokenize(_ text: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        var inQuotes = false
+        var hasToken = false
+        var chars = Array(text.unicodeScalars)
+        if chars.first == "\u{FEFF}" { chars.removeFirst() }
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "\\" {
+                var slashes = 0
+                while i < chars.count && chars[i] == "\\" { slashes += 1; i += 1 }
+                if i < chars.count && chars[i] == "\"" {
+                    current += String(repeating: "\\", count: slashes / 2)
+                    if slashes % 2 == 1 { current += "\""; i += 1 }
+                } else {
+                    current += String(repeating: "\\", count: slashes)
+                }
+                hasToken = true
+                continue
+            }
+            if c == "\"" {
+                inQuotes.toggle()
+                hasToken = true
+            } else if !inQuotes && (c == " " || c == "\t" || c == "\n" || c == "\r") {
+                if hasToken { result.append(current); current = ""; hasToken = false }
+            } else {
+                current.unicodeScalars.append(c)
+                hasToken = true
+            }
+            i += 1
+        }
+        if hasToken { result.append(current) }
+        return result
+    }
+
+    /// Replaces every `@file` argument by the arguments the file holds, recursively.
+    static func expand(_ arguments: [String], depth: Int = 0) throws -> [String] {
+        var result: [String] = []
+        for argument in arguments {
+            guard argument.hasPrefix("@"), argument.count > 1 else { result.append(argument); continue }
+            let path = String(argument.dropFirst())
+            if depth > 20 {
+                throw UsageError("response file \(path): response files nest more than 20 deep (a cycle?)")
+            }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw UsageError("cannot open response file \(path)")
+            }
+            let text: String
+            if data.count >= 2 && data[0] == 0xFF && data[1] == 0xFE {
+                text = String(decoding: data.dropFirst(2), as: UTF8.self) // UTF-16LE: decoded below
+                    .isEmpty ? "" : (String(data: data.dropFirst(2), encoding: .utf16LittleEndian) ?? "")
+            } else {
+                text = String(decoding: data, as: UTF8.self)
+            }
+            result += try expand(tokenize(text), depth: depth + 1)
+        }
+        return result
+    }
+}
+
+/// The options pelink accepts, with the ones accepted without effect; /help prints this.
+enum OptionTable {
+    static let supported: [(String, String)] = [
+        ("/dll", "build a DLL"),
+        ("/out:file", "output file"),
+        ("/def:file", "module-definition (.def) file"),
+        ("/implib:file", "import library to write (default: output name with .lib)"),
+        ("/machine:{x64|x86|arm64}", "target machine (x64 links; all three for /lib /def:)"),
+        ("/entry:symbol", "entry point"),
+        ("/noentry", "no entry point (resource-only or no-CRT DLL)"),
+        ("/base:address", "preferred image base"),
+        ("/export:name[=internal][,@N[,NONAME]][,DATA][,PRIVATE]", "export a symbol"),
+        ("/include:symbol", "force a symbol reference"),
+        ("/alternatename:from=to", "resolve 'from' as 'to' when undefined"),
+        ("/defaultlib:lib", "add a default library"),
+        ("/nodefaultlib[:lib]", "ignore all or one default library"),
+        ("/libpath:dir", "library search folder (also the LIB environment variable)"),
+        ("/subsystem:name[,major[.minor]]", "subsystem"),
+        ("/stack:reserve[,commit]", "stack sizes"),
+        ("/heap:reserve[,commit]", "heap sizes"),
+        ("/version:major[.minor]", "image version"),
+        ("/dynamicbase[:no]", "ASLR (default on)"),
+        ("/highentropyva[:no]", "64-bit ASLR (default on)"),
+        ("/nxcompat[:no]", "DEP compatible (default on)"),
+        ("/largeaddressaware[:no]", "large address aware"),
+        ("/merge:from=to", "merge sections"),
+        ("/section:name,[R][W][E][S][D][K][P]", "section attributes"),
+        ("/timestamp:N", "file header time stamp (default 0: reproducible)"),
+        ("/brepro", "reproducible output (the default)"),
+        ("/threads:N", "worker threads"),
+        ("/time", "print the time of each pass"),
+        ("/verbose", "print what the link does"),
+        ("/wx", "treat warnings as errors"),
+        ("/nologo", "accepted"),
+        ("/help", "this list"),
+        ("/lib", "as the first argument: the librarian (pelink /lib /def:x.def /out:x.lib, or /out:x.lib a.obj ...)"),
+    ]
+    /// Accepted so that existing build scripts work; they change nothing in pelink's output.
+    static let acceptedWithoutEffect: [String] = [
+        "/incremental[:no]", "/manifest[:no]", "/manifestuac:...", "/manifestfile:...", "/debug[:...]" ,
+        "/pdb:...", "/pdbaltpath:...", "/opt:{ref|noref|icf|noicf|lbr|nolbr}", "/errorreport:...", "/tlbid:...",
+        "/guard:no", "/cetcompat[:no]", "/release", "/natvis:...", "/ignore:N", "/functionpadmin[:N]",
+        "/force[:...]", "/fastfail", "/ltcg[:...]", "/profile", "/osversion:...", "/emittoolversioninfo:no",
+        "/dependentloadflag:...", "/allowbind[:no]", "/allowisolation[:no]", "/tsaware[:no]", "/fixed:no",
+        "/nocoffgrpinfo", "/wholearchive (not yet: error)", "/map[:file] (not yet: ignored with a warning)",
+    ]
+
+    static var helpText: String {
+        var text = "pelink: a PE/COFF linker (link.exe / lld-link compatible)\n\nUsage: pelink [options] files... ; pelink /lib [options] files...\n\nOptions:\n"
+        for (name, help) in supported {
+            text += "  " + name.padding(toLength: 50, withPad: " ", startingAt: 0) + " " + help + "\n"
+        }
+        text += "\nAccepted without effect:\n"
+        for name in acceptedWithoutEffect { text += "  \(name)\n" }
+        return text
+    }
+}
+
+/// Parses numbers the way link.exe does: decimal, or hexadecimal with 0x.
+func parseNumber(_ s: String) -> UInt64? {
+    let t = s.trimmingCharacters(in: .whitespaces)
+    if t.lowercased().hasPrefix("0x") { return UInt64(t.dropFirst(2), radix: 16) }
+    return UInt64(t)
+}
+
+/// Parses `/export:` values: `name[=internal|=dll.func][,@N[,NONAME]][,DATA][,PRIVATE][,EXPORTAS,name]`.
+func parseExportOption(_ value: String, source: ExportSource) throws -> ExportRequest {
+    var parts = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    guard let first = parts.first, !first.isEmpty else { throw UsageError("/export: needs a symbol name") }
+    parts.removeFirst()
+    var request: ExportRequest
+    if let eq = first.firstIndex(of: "=") {
+        let name = String(first[..<eq])
+        let target = String(first[first.index(after: eq)...])
+        guard !name.isEmpty, !target.isEmpty else { throw UsageError("/export:\(value): expected name=symbol") }
+        if target.contains(".") && !target.hasPrefix("?") {
+            request = ExportRequest(name: name, symbolName: name, forwardTo: target, source: source)
+        } else {
+            request = ExportRequest(name: name, symbolName: target, source: source)
+        }
+    } else {
+        request = ExportRequest(name: first, source: source)
+    }
+    var i = 0
+    while i < parts.count {
+        let part = parts[i]
+        let lower = part.lowercased()
+        if part.hasPrefix("@") {
+            guard let n = UInt64(part.dropFirst()), n >= 1, n <= 65535 else {
+                throw UsageError("/export:\(value): '\(part)' is not an ordinal from 1 to 65535")
+            }
+            request.ordinal = UInt16(n)
+        } else if lower == "noname" {
+            request.noName = true
+        } else if lower == "data" {
+            request.isData = true
+        } else if lower == "private" {
+            request.isPrivate = true
+        } else if lower == "constant" {
+            request.isConstant = true
+        } else if lower == "exportas" {
+            guard i + 1 < parts.count, !parts[i + 1].isEmpty else { throw UsageError("/export:\(value): EXPORTAS needs a name") }
+            request.exportAs = parts[i + 1]
+            i += 1
+        } else {
+            throw UsageError("/export:\(value): unknown export attribute '\(part)' (expected @ordinal, NONAME, DATA, PRIVATE or EXPORTAS)")
+        }
+        i += 1
+    }
+    if request.noName && request.ordinal == nil {
+        throw UsageError("/export:\(value): NONAME needs an ordinal (name,@N,NONAME)")
+    }
+    return request
+}
+
+/// The option name (lower-cased, without the leading / or -) and its value after ':'.
+func splitOption(_ argument: String) -> (name: String, value: String?)? {
+    guard let first = argument.first, first == "/" || first == "-" else { return nil }
+    let body = argument.dropFirst()
+    if let colon = body.firstIndex(of: ":") {
+        return (body[..<colon].lowercased(), String(body[body.index(after: colon)...]))
+    }
+    return (body.lowercased(), nil)
+}
+
+/// Does `argument` name an existing file rather than an option? Unix paths start with '/', so a
+/// '/'-argument that is an existing file (and not a known option) is an input, as lld-link does.
+private func isExistingFile(_ path: String) -> Bool {
+    var isDirectory: ObjCBool = false
+    return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+}
+
+private let knownOptionNames: Set<String> = [
+    "dll", "out", "def", "implib", "machine", "entry", "noentry", "base", "export", "include", "alternatename",
+    "defaultlib", "nodefaultlib", "libpath", "subsystem", "stack", "heap", "version", "dynamicbase", "highentropyva",
+    "nxcompat", "merge", "section", "timestamp", "brepro", "nologo", "verbose", "wx", "help", "?", "threads", "time",
+    "largeaddressaware", "incremental", "manifest", "manifestuac", "manifestfile", "manifestinput", "debug", "pdb",
+    "pdbaltpath", "opt", "errorreport", "tlbid", "guard", "cetcompat", "release", "natvis", "ignore", "functionpadmin",
+    "force", "fastfail", "ltcg", "profile", "osversion", "emittoolversioninfo", "dependentloadflag", "allowbind",
+    "allowisolation", "tsaware", "fixed", "nocoffgrpinfo", "map", "wholearchive", "filealign", "align", "lib", "name",
+    "mllvm", "lldmingw", "lldignoreenv", "dynamicbase:no",
+]
+
+/// Applies one parsed option to `options`. Shared by the command line; `.drectve` has its own subset.
+func parseCommandLine(_ rawArguments: [String], environment: [String: String], notes: inout [String]) throws -> LinkOptions {
+    let arguments = try ResponseFiles.expand(rawArguments)
+    var options = LinkOptions()
+    for argument in arguments {
+        guard let (name, value) = splitOption(argument), knownOptionNames.contains(name) || !isExistingFile(argument) else {
+            options.inputFiles.append(argument)
+            continue
+        }
+        func requireValue() throws -> String {
+            guard let value, !value.isEmpty else { throw UsageError("option /\(name) needs a value: /\(name):<value>") }
+            return value
+        }
+        func yesNo() throws -> Bool {
+            guard let value else { return true }
+            switch value.lowercased() {
+            case "no": return false
+            case "yes", "": return true
+            default: throw UsageError("option /\(name):\(value): expected /\(name) or /\(name):no")
+            }
+        }
+        func sizePair() throws -> (UInt64, UInt64?) {
+            let v = try requireValue()
+            let parts = v.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count <= 2, let reserve = parseNumber(parts[0]) else {
+                throw UsageError("option /\(name):\(v): expected reserve[,commit] as numbers")
+            }
+            var commit: UInt64?
+            if parts.count == 2 {
+                guard let c = parseNumber(parts[1]) else { throw UsageError("option /\(name):\(v): commit size is not a number") }
+                commit = c
+            }
+            return (reserve, commit)
+        }
+        func version(_ v: String) throws -> (UInt16, UInt16) {
+            let parts = v.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count <= 2, let major = UInt16(parts[0]), parts.count == 1 || UInt16(parts[1]) != nil else {
+                throw UsageError("option /\(name):\(v): expected major[.minor] (numbers up to 65535)")
+            }
+            return (major, parts.count == 2 ? UInt16(parts[1])! : 0)
+        }
+        switch name {
+        case "dll": options.isDLL = true
+        case "out": options.outputPath = try requireValue()
+        case "def": options.moduleDefinitionPath = try requireValue()
+        case "implib": options.importLibraryPath = try requireValue()
+        case "machine":
+            let v = try requireValue()
+            guard let machine = Machine.fromOption(v) else { throw UsageError("/machine:\(v): unknown machine (expected x64, x86 or arm64)") }
+            options.machine = machine
+        case "entry": options.entry = try requireValue()
+        case "noentry": options.noEntry = true
+        case "base":
+            let v = try requireValue()
+            guard let base = parseNumber(v) else { throw UsageError("/base:\(v): not a number (decimal or 0x hex)") }
+            options.imageBase = base
+        case "export": options.exports.append(try parseExportOption(try requireValue(), source: .commandLine))
+        case "include": options.includes.append(try requireValue())
+        case "alternatename":
+            let v = try requireValue()
+            let parts = v.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw UsageError("/alternatename:\(v): expected from=to") }
+            options.alternateNames.append((parts[0], parts[1]))
+        case "defaultlib": options.defaultLibraries.append(try requireValue())
+        case "nodefaultlib":
+            if let value, !value.isEmpty { options.noDefaultLibraries.insert(normalizedLibraryName(value)) } else { options.noDefaultLibrariesAll = true }
+        case "libpath": options.libraryPaths.append(try requireValue())
+        case "subsystem":
+            let v = try requireValue()
+            let parts = v.split(separator: ",", maxSplits: 1).map(String.init)
+            guard let subsystem = Subsystem.fromOption(parts[0]) else { throw UsageError("/subsystem:\(v): unknown subsystem '\(parts[0])'") }
+            options.subsystem = subsystem
+            if parts.count == 2 {
+                let (major, minor) = try version(parts[1])
+                options.subsystemMajor = major
+                options.subsystemMinor = minor
+            }
+        case "stack": (options.stackReserve, options.stackCommit) = try sizePair()
+        case "heap": (options.heapReserve, options.heapCommit) = try sizePair()
+        case "version": (options.majorImageVersion, options.minorImageVersion) = try version(try requireValue())
+        case "dynamicbase": options.dynamicBase = try yesNo()
+        case "highentropyva": options.highEntropyVA = try yesNo()
+        case "nxcompat": options.nxCompat = try yesNo()
+        case "largeaddressaware": options.largeAddressAware = try yesNo()
+        case "merge":
+            let v = try requireValue()
+            let parts = v.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw UsageError("/merge:\(v): expected from=to") }
+            options.merges.append((parts[0], parts[1]))
+        case "section":
+            let v = try requireValue()
+            guard let comma = v.lastIndex(of: ","), comma != v.startIndex else { throw UsageError("/section:\(v): expected name,attributes") }
+            let attributes = String(v[v.index(after: comma)...])
+            try validateSectionAttributes(attributes, context: "/section:\(v)")
+            options.sectionAttributes.append((String(v[..<comma]), attributes))
+        case "timestamp":
+            let v = try requireValue()
+            guard let t = parseNumber(v), t <= UInt64(UInt32.max) else { throw UsageError("/timestamp:\(v): expected a number from 0 to 4294967295") }
+            options.timestamp = UInt32(t)
+        case "brepro": options.timestamp = 0
+        case "threads":
+            let v = try requireValue()
+            guard let n = Int(v), n >= 1 else { throw UsageError("/threads:\(v): expected a positive number") }
+            options.threads = n
+        case "time": options.printTimes = true
+        case "verbose": options.verbose = true
+        case "wx": options.warningsAreErrors = try yesNo()
+        case "nologo": break
+        case "filealign":
+            let v = try requireValue()
+            guard let n = parseNumber(v), n >= 512, n <= 65536, n & (n - 1) == 0 else { throw UsageError("/filealign:\(v): expected a power of two from 512 to 65536") }
+            options.fileAlignment = Int(n)
+        case "align":
+            let v = try requireValue()
+            guard let n = parseNumber(v), n >= 1, n <= 0x1_0000_0000, n & (n - 1) == 0 else { throw UsageError("/align:\(v): expected a power of two") }
+            options.sectionAlignment = Int(n)
+        case "wholearchive":
+            throw UsageError("/wholearchive is not supported yet")
+        case "map":
+            notes.append("warning: /map is not supported yet; no map file is written")
+        case "incremental", "manifest", "manifestuac", "manifestfile", "manifestinput", "debug", "pdb", "pdbaltpath",
+             "opt", "errorreport", "tlbid", "guard", "cetcompat", "release", "natvis", "ignore", "functionpadmin",
+             "force", "fastfail", "ltcg", "profile", "osversion", "emittoolversioninfo", "dependentloadflag",
+             "allowbind", "allowisolation", "tsaware", "fixed", "nocoffgrpinfo", "mllvm", "lldignoreenv":
+            break
+        case "lib":
+            throw UsageError("/lib must be the first argument (pelink /lib ... is the librarian)")
+        default:
+            throw UsageError("unknown option: \(argument) (see /help)")
+        }
+    }
+    if let libEnv = environment["LIB"] {
+        options.libraryPaths += libEnv.split(separator: ";").map(String.init).filter { !$0.isEmpty }
+    }
+    return options
+}
+
+func validateSectionAttributes(_ attributes: String, context: String) throws {
+    for c in attributes.lowercased() where !"rwesdkpn!".contains(c) {
+        throw UsageError("\(context): unknown section attribute '\(c)' (expected R, W, E, S, D, K, P)")
+    }
+}
+
+/// `foo.lib`, `FOO`, `foo.LIB` all name the same default library.
+func normalizedLibraryName(_ name: String) -> String {
+    var n = name.lowercased()
+    if let slash = n.lastIndex(where: { $0 == "/" || $0 == "\\" }) { n = String(n[n.index(after: slash)...]) }
+    if !n.hasSuffix(".lib") && !n.hasSuffix(".a") && !n.contains(".") { n += ".lib" }
+    return n
+}

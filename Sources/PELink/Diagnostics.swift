@@ -1,0 +1,47 @@
+import PEFormat
+
+/// Errors and warnings of a link, collected per pass; a checkpoint between passes stops the link
+/// after every error of the pass has been reported.
+struct Diagnostics {
+    private(set) var lines: [String] = []
+    private(set) var errorCount = 0
+    var warningsAreErrors = false
+
+    mutating func error(_ message: String) {
+        lines.append("error: " + message)
+        errorCount += 1
+    }
+
+    mutating func warning(_ message: String) {
+        if warningsAreErrors {
+            lines.append("error: " + message + " (warning treated as error: /wx)")
+            errorCount += 1
+        } else {
+            lines.append("warning: " + message)
+        }
+    }
+
+    mutating func note(_ message: String) { lines.append(message) }
+
+    var hasErrors: Bool { errorCount > 0 }
+}
+
+/// Thrown at a checkpoint when the pass just finished reported errors.
+struct LinkFailed: Error {}
+
+/// A best-effort readable form of an MSVC-mangled C++ name: the qualified name, innermost last.
+/// `?get@Counter@app@@QEAAHXZ` → `app::Counter::get`. Full signatures are not reconstructed.
+func demangledSuffix(_ name: String) -> String {
+    guard name.hasPrefix("?"), !name.hasPrefix("??") || name.hasPrefix("??0") || name.hasPrefix("??1") else { return "" }
+    var body = Substring(name.dropFirst())
+    var special = ""
+    if body.hasPrefix("?0") { special = "constructor"; body = body.dropFirst(2) }
+    else if body.hasPrefix("?1") { special = "destructor"; body = body.dropFirst(2) }
+    guard let end = body.range(of: "@@") else { return "" }
+    let parts = body[..<end.lowerBound].split(separator: "@").map(String.init)
+    guard !parts.isEmpty, parts.allSatisfy({ $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } }) else { return "" }
+    var qualified = parts.reversed().joined(separator: "::")
+    if special == "constructor", let cls = parts.first { qualified += "::" + cls }
+    if special == "destructor", let cls = parts.first { qualified += "::~" + cls }
+    return " (\(qualified))"
+}

@@ -1,0 +1,139 @@
+import Foundation
+import PEFormat
+
+/// What a pelink run produced: its exit status and the diagnostics a user sees.
+public struct DriverResult: Sendable {
+    public var exitCode: Int32
+    /// Errors and warnings, as printed on standard error.
+    public var diagnostics: String
+    /// Normal output (/help, /verbose, /time), as printed on standard output.
+    public var output: String
+}
+
+public enum Driver {
+    /// Runs pelink as the command line would, in-process. `arguments` excludes the program name.
+    public static func run(arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+                           programName: String = "pelink") -> DriverResult {
+        var notes: [String] = []
+        do {
+            if let first = arguments.first, let (name, _) = splitOption(first), name == "lib" {
+                let messages = try LibrarianCommand.run(arguments: Array(arguments.dropFirst()))
+                return DriverResult(exitCode: 0, diagnostics: format(messages), output: "")
+            }
+            if arguments.contains(where: { if let (n, _) = splitOption($0) { return n == "help" || n == "?" } else { return false } }) {
+                return DriverResult(exitCode: 0, diagnostics: "", output: OptionTable.helpText)
+            }
+            if arguments.isEmpty {
+                return DriverResult(exitCode: 1, diagnostics: "pelink: error: no input files (see /help)\n", output: OptionTable.helpText)
+            }
+            let options = try parseCommandLine(arguments, environment: environment, notes: &notes)
+            if options.inputFiles.isEmpty {
+                throw UsageError("no input files (see /help)")
+            }
+            let messages = try link(options)
+            let (stderrLines, stdoutLines) = split(notes + messages)
+            return DriverResult(exitCode: 0, diagnostics: format(stderrLines), output: stdoutLines.map { $0 + "\n" }.joined())
+        } catch let error as LinkError {
+            let (stderrLines, stdoutLines) = split(notes + error.diagnostics)
+            return DriverResult(exitCode: 1, diagnostics: format(stderrLines), output: stdoutLines.map { $0 + "\n" }.joined())
+        } catch {
+            return DriverResult(exitCode: 1, diagnostics: format(notes + ["error: \(error)"]), output: "")
+        }
+    }
+
+    /// Errors and warnings go to standard error; timing and verbose notes to standard output.
+    private static func split(_ lines: [String]) -> ([String], [String]) {
+        var errors: [String] = [], notes: [String] = []
+        for line in lines {
+            if line.hasPrefix("error:") || line.hasPrefix("warning:") { errors.append(line) } else { notes.append(line) }
+        }
+        return (errors, notes)
+    }
+
+    private static func format(_ lines: [String]) -> String {
+        lines.map { "pelink: " + $0 + "\n" }.joined()
+    }
+}
+
+/// `pelink /lib`: import libraries from a .def, and static libraries from objects.
+enum LibrarianCommand {
+    static func run(arguments rawArguments: [String]) throws -> [String] {
+        let arguments = try ResponseFiles.expand(rawArguments)
+        var defPath: String?
+        var outPath: String?
+        var machine: Machine?
+        var dllName: String?
+        var inputs: [String] = []
+        var libraryPaths: [String] = []
+        for argument in arguments {
+            guard let (name, value) = splitOption(argument), !FileManager.default.fileExists(atPath: argument) || name == "def" || name == "out" else {
+                inputs.append(argument)
+                continue
+            }
+            switch name {
+            case "def": defPath = value
+            case "out": outPath = value
+            case "name": dllName = value
+            case "machine":
+                guard let v = value, let m = Machine.fromOption(v) else { throw UsageError("/machine:\(value ?? ""): unknown machine (expected x64, x86 or arm64)") }
+                machine = m
+            case "libpath": if let v = value { libraryPaths.append(v) }
+            case "nologo", "ignore", "llvmlibthin", "wx", "verbose", "ltcg", "subsystem": break
+            default: throw UsageError("/lib: unknown option: \(argument)")
+            }
+        }
+        if let defPath {
+            let definition = try ModuleDefinition.parse(path: defPath)
+            var messages = definition.warnings.map { "warning: \($0)" }
+            guard let machine else { throw UsageError("/lib /def: needs /machine:x64, /machine:x86 or /machine:arm64") }
+            let module = dllName ?? PEFormat.Librarian.moduleFileName(of: definition)
+                ?? ((defPath as NSString).lastPathComponent as NSString).deletingPathExtension + ".dll"
+            let output = outPath ?? ((defPath as NSString).deletingPathExtension + ".lib")
+            let entries = PEFormat.Librarian.importLibraryEntries(from: definition, machine: machine)
+            let bytes = try ImportLibraryWriter.write(dllName: module, machine: machine, entries: entries)
+            try writeFileAtomically(path: output, bytes: bytes)
+            if !inputs.isEmpty { messages.append("warning: /lib /def: ignores the input files \(inputs.joined(separator: " "))") }
+            return messages
+        }
+        guard !inputs.isEmpty else { throw UsageError("/lib: no input files and no /def:") }
+        let output = outPath ?? ((inputs[0] as NSString).deletingPathExtension + ".lib")
+        var members: [(name: String, data: [UInt8], symbols: [String])] = []
+        for path in inputs {
+            let file = try MappedFile(path: path)
+            let view = file.view
+            if Archive.isArchive(view) {
+                // Members of an input library are copied into the new one.
+                let archive = try Archive(view: view)
+                for member in archive.members {
+                    members.append((member.name, member.data.toArray(), try publicSymbols(of: member.data, name: "\(path)(\(member.name))")))
+                }
+            } else {
+                members.append(((path as NSString).lastPathComponent, view.toArray(), try publicSymbols(of: view, name: path)))
+            }
+        }
+        try writeFileAtomically(path: output, bytes: try ArchiveWriter.write(members: members))
+        return []
+    }
+
+    /// The symbols a member offers to the linker: external definitions and common symbols.
+    static func publicSymbols(of view: ByteView, name: String) throws -> [String] {
+        if ImportObject.isImportObject(view) {
+            return ArchiveWriter.symbolsForImportObject(try ImportObject(view: view))
+        }
+        guard COFFObject.looksLikeObject(view) else {
+            throw FormatError(file: name, "not a COFF object or import object; cannot add it to a library")
+        }
+        let coff = try COFFObject(view: view)
+        var result: [String] = []
+        var i = 0
+        while i < coff.symbolCount {
+            let record = coff.symbol(i)
+            try coff.checkAuxiliary(i, record)
+            if record.storageClass == StorageClass.external && (record.sectionNumber != 0 || record.value != 0) {
+                result.append(try coff.symbolName(i))
+            }
+            i += 1 + record.auxiliaryCount
+        }
+        return result
+    }
+}

@@ -1,0 +1,101 @@
+import PEFormat
+
+/// One entry of the export table, after merging the sources and assigning ordinals.
+struct ExportEntry {
+    var request: ExportRequest
+    var ordinal: UInt16
+    /// The symbol that gives the RVA; -1 for forwarders.
+    var symbol: Int32
+}
+
+/// Merges export requests from the command line, the .def file and .drectve directives
+/// (in that order of precedence), checks them, and assigns ordinals.
+enum ExportBuilder {
+    static func mergeRequests(commandLine: [ExportRequest], moduleDefinition: [ExportRequest],
+                              directives: [ExportRequest], diagnostics: inout Diagnostics) -> [ExportRequest] {
+        var merged: [ExportRequest] = []
+        var indexByName: [String: Int] = [:]
+        for request in commandLine + moduleDefinition + directives {
+            guard let existingIndex = indexByName[request.name] else {
+                indexByName[request.name] = merged.count
+                merged.append(request)
+                continue
+            }
+            let existing = merged[existingIndex]
+            if sameMeaning(existing, request) { continue }
+            // .drectve asks are overridden silently by the .def file and the command line, as in link.exe.
+            if case .directive = request.source, !(existing.source.isDirective) { continue }
+            diagnostics.warning("duplicate export \(request.name): \(describe(existing)) from \(existing.source) conflicts with \(describe(request)) from \(request.source); keeping the first")
+        }
+        return merged
+    }
+
+    private static func sameMeaning(_ a: ExportRequest, _ b: ExportRequest) -> Bool {
+        a.symbolName == b.symbolName && a.forwardTo == b.forwardTo && a.ordinal == b.ordinal && a.noName == b.noName
+            && a.isPrivate == b.isPrivate && a.isData == b.isData && a.exportAs == b.exportAs
+    }
+
+    static func describe(_ r: ExportRequest) -> String {
+        var s = r.name
+        if let f = r.forwardTo { s += "=" + f } else if r.symbolName != r.name { s += "=" + r.symbolName }
+        if let o = r.ordinal { s += " @\(o)" }
+        if r.noName { s += " NONAME" }
+        if r.isData { s += " DATA" }
+        if r.isPrivate { s += " PRIVATE" }
+        return "'\(s)'"
+    }
+
+    /// Assigns ordinals: explicit ones kept, the rest in name order after the highest explicit one.
+    static func assignOrdinals(_ requests: [ExportRequest], symbolOf: (ExportRequest) -> Int32,
+                               diagnostics: inout Diagnostics) -> [ExportEntry] {
+        if requests.count > 65535 {
+            diagnostics.error("too many exports: \(requests.count) (the export table holds at most 65535)")
+            return []
+        }
+        let sorted = requests.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        var byOrdinal: [UInt16: ExportRequest] = [:]
+        var highest: UInt16 = 0
+        for r in sorted {
+            guard let o = r.ordinal else { continue }
+            if let other = byOrdinal[o] {
+                diagnostics.error("ordinal \(o) is given to two exports: \(other.name) (\(other.source)) and \(r.name) (\(r.source))")
+            } else {
+                byOrdinal[o] = r
+            }
+            highest = max(highest, o)
+        }
+        var entries: [ExportEntry] = []
+        entries.reserveCapacity(sorted.count)
+        var next = Int(highest)
+        for r in sorted {
+            var ordinal = r.ordinal ?? 0
+            if r.ordinal == nil {
+                next += 1
+                if next > 65535 {
+                    diagnostics.error("no ordinal left for export \(r.name): ordinals run past 65535")
+                    return []
+                }
+                ordinal = UInt16(next)
+            }
+            entries.append(ExportEntry(request: r, ordinal: ordinal, symbol: r.forwardTo == nil ? symbolOf(r) : -1))
+        }
+        return entries
+    }
+}
+
+extension ExportSource {
+    var isDirective: Bool { if case .directive = self { return true } else { return false } }
+}
+
+extension ExportRequest {
+    init(_ def: ModuleDefinitionExport, path: String) {
+        self.init(name: def.name, symbolName: def.internalName ?? def.name, forwardTo: def.forwardTo,
+                  source: .moduleDefinition(path: path, line: def.line))
+        ordinal = def.ordinal
+        noName = def.noName
+        isPrivate = def.isPrivate
+        isData = def.isData || def.isConstant
+        isConstant = def.isConstant
+        exportAs = def.exportAs
+    }
+}

@@ -1,0 +1,126 @@
+import PEFormat
+
+/// The headers at the start of the image: MS-DOS stub, PE signature, COFF file header,
+/// PE32+ optional header with its data directories, and the section table (pe-format.md).
+enum ImageHeaders {
+    /// e_lfanew: the 64-byte MS-DOS header plus the customary 56-byte stub program.
+    static let peHeaderOffset = 0x78
+
+    static func build(image: Linker.Image, options: LinkOptions, resolver: SymbolResolver,
+                      symbolRVA: (Int32) -> UInt32?) -> [UInt8] {
+        var w = ByteWriter(capacity: image.sizeOfHeaders)
+        // MS-DOS header: only e_magic and e_lfanew matter to Windows; the rest are the usual values.
+        w.append([0x4D, 0x5A])          // "MZ"
+        w.u16(0x78); w.u16(1); w.u16(0); w.u16(4); w.u16(0); w.u16(0); w.u16(0)
+        w.u16(0); w.u16(0); w.u16(0); w.u16(0); w.u16(0x40); w.u16(0)
+        w.zeros(0x3C - w.count)
+        w.u32(UInt32(peHeaderOffset))
+        // The stub program prints its message and exits when run under MS-DOS.
+        w.append([0x0E, 0x1F, 0xBA, 0x0E, 0x00, 0xB4, 0x09, 0xCD, 0x21, 0xB8, 0x01, 0x4C, 0xCD, 0x21])
+        w.append("This program cannot be run in DOS mode.$")
+        w.zeros(peHeaderOffset - w.count)
+
+        w.append([0x50, 0x45, 0, 0])    // "PE\0\0"
+        var characteristics = FileCharacteristics.executableImage
+        if options.largeAddressAware ?? true { characteristics |= FileCharacteristics.largeAddressAware }
+        if options.isDLL { characteristics |= FileCharacteristics.dll }
+        w.u16(Machine.amd64.rawValue)
+        w.u16(UInt16(image.sections.count))
+        w.u32(options.timestamp)
+        w.u32(0)                        // PointerToSymbolTable
+        w.u32(0)                        // NumberOfSymbols
+        w.u16(240)                      // SizeOfOptionalHeader (PE32+)
+        w.u16(characteristics)
+
+        var sizeOfCode = 0, sizeOfInitialized = 0, sizeOfUninitialized = 0
+        var baseOfCode: UInt32 = 0
+        for s in image.sections {
+            if s.flags.contains(.code) {
+                sizeOfCode += s.rawSize
+                if baseOfCode == 0 { baseOfCode = s.rva }
+            } else if s.flags.contains(.initializedData) {
+                sizeOfInitialized += s.rawSize
+            } else if s.flags.contains(.uninitializedData) {
+                sizeOfUninitialized += alignUp(s.virtualSize, options.fileAlignment)
+            }
+        }
+        w.u16(0x20B)                    // PE32+
+        w.u8(14); w.u8(0)               // linker version, as lld-link and link.exe 14 write
+        w.u32(UInt32(sizeOfCode))
+        w.u32(UInt32(sizeOfInitialized))
+        w.u32(UInt32(sizeOfUninitialized))
+        w.u32(image.entryRVA)
+        w.u32(baseOfCode)
+        w.u64(image.imageBase)
+        w.u32(UInt32(options.sectionAlignment))
+        w.u32(UInt32(options.fileAlignment))
+        w.u16(6); w.u16(0)              // operating system version
+        w.u16(options.majorImageVersion); w.u16(options.minorImageVersion)
+        w.u16(options.subsystemMajor ?? 6); w.u16(options.subsystemMinor ?? 0)
+        w.u32(0)                        // Win32VersionValue
+        w.u32(UInt32(image.sizeOfImage))
+        w.u32(UInt32(image.sizeOfHeaders))
+        w.u32(0)                        // CheckSum: only drivers need one
+        let subsystem = options.subsystem ?? (options.isDLL ? .windowsGUI : .windowsCUI)
+        w.u16(subsystem.rawValue)
+        var dllCharacteristics: UInt16 = 0
+        if options.dynamicBase {
+            dllCharacteristics |= DLLCharacteristics.dynamicBase
+            if options.highEntropyVA { dllCharacteristics |= DLLCharacteristics.highEntropyVA }
+        }
+        if options.nxCompat { dllCharacteristics |= DLLCharacteristics.nxCompat }
+        w.u16(dllCharacteristics)
+        w.u64(options.stackReserve ?? 0x100000)
+        w.u64(options.stackCommit ?? 0x1000)
+        w.u64(options.heapReserve ?? 0x100000)
+        w.u64(options.heapCommit ?? 0x1000)
+        w.u32(0)                        // LoaderFlags
+        w.u32(16)                       // NumberOfRvaAndSizes
+
+        var directories = [(UInt32, UInt32)](repeating: (0, 0), count: 16)
+        if let dir = image.chunkRVA["exportDirectory"] {
+            let end = image.chunkRVA["exportNames"].map { Int($0.rva) + $0.size } ?? Int(dir.rva) + dir.size
+            directories[DataDirectory.export.rawValue] = (dir.rva, UInt32(end - Int(dir.rva)))
+        }
+        if let dir = image.chunkRVA["importDirectory"] { directories[DataDirectory.import.rawValue] = (dir.rva, UInt32(dir.size)) }
+        if let iat = image.chunkRVA["importAddressTable"] { directories[DataDirectory.iat.rawValue] = (iat.rva, UInt32(iat.size)) }
+        if let reloc = image.chunkRVA["baseRelocations"] { directories[DataDirectory.baseRelocation.rawValue] = (reloc.rva, UInt32(reloc.size)) }
+        // .pdata: the span of every exception-table contribution.
+        var pdataStart = UInt32.max, pdataEnd: UInt32 = 0
+        for s in image.sections {
+            for c in s.chunks where c.partialName == ".pdata" || c.partialName.hasPrefix(".pdata$") {
+                pdataStart = min(pdataStart, c.rva)
+                pdataEnd = max(pdataEnd, c.rva + UInt32(c.size))
+            }
+        }
+        if pdataStart < pdataEnd { directories[DataDirectory.exception.rawValue] = (pdataStart, pdataEnd - pdataStart) }
+        if let g = resolver.find("_tls_used"), let rva = symbolRVA(g) {
+            directories[DataDirectory.tls.rawValue] = (rva, 40)
+        }
+        if let g = resolver.find("_load_config_used"), let rva = symbolRVA(g) {
+            // The structure says its own size in its first field.
+            var size: UInt32 = 0x140
+            let symbol = resolver.symbols[Int(g)]
+            if symbol.kind == .defined {
+                let section = resolver.objects[Int(symbol.file)].sections[Int(symbol.section)]
+                if Int(symbol.value) + 4 <= section.data.count { size = section.data.u32(Int(symbol.value)) }
+            }
+            directories[DataDirectory.loadConfig.rawValue] = (rva, size)
+        }
+        for (rva, size) in directories { w.u32(rva); w.u32(size) }
+
+        for s in image.sections {
+            var name = Array(s.name.utf8.prefix(8))
+            name += Array(repeating: 0, count: 8 - name.count)
+            w.append(name)
+            w.u32(UInt32(s.virtualSize))
+            w.u32(s.rva)
+            w.u32(UInt32(s.rawSize))
+            w.u32(UInt32(s.fileOffset))
+            w.u32(0); w.u32(0); w.u16(0); w.u16(0)
+            w.u32(s.flags.rawValue)
+        }
+        w.zeros(image.sizeOfHeaders - w.count)
+        return w.bytes
+    }
+}

@@ -1,0 +1,141 @@
+import PEFormat
+
+/// One section of an input object, as the linker sees it.
+struct InputSection {
+    var name: String
+    var flags: SectionFlags
+    /// Raw bytes (empty for uninitialised data).
+    var data: ByteView
+    /// Bytes occupied in the image.
+    var size: Int
+    var alignment: Int
+    var relocations: ByteView
+    var relocationCount: Int
+    /// False once discarded: a COMDAT that lost, IMAGE_SCN_LNK_REMOVE, .debug$*, .drectve.
+    var isLive = true
+    var isComdat = false
+    var selection: UInt8 = 0
+    /// 0-based index of the section this one is associated with (ASSOCIATIVE), else -1.
+    var associatedWith: Int32 = -1
+    var checksum: UInt32 = 0
+    /// Set by layout.
+    var rva: UInt32 = 0
+    var outputSection: Int32 = -1
+}
+
+/// What a symbol-table record of an object refers to, for relocations.
+enum SymbolTarget {
+    /// An auxiliary record, or a symbol nothing can refer to usefully (debug, file).
+    case none
+    case global(Int32)
+    /// A static symbol or section symbol: 0-based section index and offset.
+    case local(section: Int32, value: UInt32)
+    case absolute(UInt32)
+}
+
+/// A loaded COFF object with its sections and the meaning of each symbol record.
+final class ObjectFile: @unchecked Sendable {
+    /// "a.obj", or "lib.lib(member.obj)" for archive members: how diagnostics name it.
+    let displayName: String
+    let coff: COFFObject
+    var sections: [InputSection] = []
+    var targets: [SymbolTarget] = []
+    var directives: [String] = []
+    /// External symbol records: record index and name, read once at parse time.
+    var externals: [(record: Int32, name: Name)] = []
+
+    init(displayName: String, coff: COFFObject) {
+        self.displayName = displayName
+        self.coff = coff
+    }
+
+    /// Reads section headers, .drectve and the external symbol names. Runs in parallel per file.
+    static func parse(displayName: String, view: ByteView) throws -> ObjectFile {
+        let coff = try COFFObject(view: view)
+        let object = ObjectFile(displayName: displayName, coff: coff)
+        object.sections.reserveCapacity(coff.sectionCount)
+        for i in 0..<coff.sectionCount {
+            let header = try coff.sectionHeader(i)
+            let data = try coff.sectionData(header)
+            let (relocations, relocationCount) = try coff.relocations(header)
+            var section = InputSection(
+                name: header.name, flags: header.characteristics, data: data,
+                size: Int(header.sizeOfRawData), alignment: header.characteristics.alignment ?? 1,
+                relocations: relocations, relocationCount: relocationCount)
+            if header.characteristics.contains(.lnkRemove) || header.name.hasPrefix(".debug$") || header.name == ".drectve"
+                || header.name == ".llvm_addrsig" || header.name == ".llvm.call-graph-profile" {
+                section.isLive = false
+            }
+            if header.characteristics.contains(.lnkComdat) { section.isComdat = true }
+            if header.name == ".drectve" && data.count > 0 {
+                var bytes = Array(data.rawBuffer)
+                if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+                object.directives.append(String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self))
+            }
+            object.sections.append(section)
+        }
+        object.targets = Array(repeating: .none, count: coff.symbolCount)
+        var i = 0
+        while i < coff.symbolCount {
+            let record = coff.symbol(i)
+            try coff.checkAuxiliary(i, record)
+            if record.sectionNumber > 0 && Int(record.sectionNumber) > coff.sectionCount {
+                throw view.error(at: nil, "symbol \(i) (\(try coff.symbolName(i))) refers to section \(record.sectionNumber), but the object has \(coff.sectionCount) sections")
+            }
+            if record.storageClass == StorageClass.static && record.auxiliaryCount > 0 && record.sectionNumber > 0 && record.value == 0 {
+                // A section definition record: COMDAT selection and association live here.
+                let definition = coff.sectionDefinition(auxiliaryOf: i)
+                let index = Int(record.sectionNumber) - 1
+                if object.sections[index].isComdat {
+                    object.sections[index].selection = definition.selection
+                    object.sections[index].checksum = definition.checksum
+                    if definition.selection == ComdatSelection.associative.rawValue {
+                        let parent = Int(definition.associatedSection) - 1
+                        guard parent >= 0, parent < coff.sectionCount, parent != index else {
+                            throw view.error(at: nil, "section \(object.sections[index].name) (#\(index + 1)) is associative to section #\(definition.associatedSection), which does not exist")
+                        }
+                        object.sections[index].associatedWith = Int32(parent)
+                    }
+                }
+            }
+            if record.isExternal {
+                object.externals.append((Int32(i), Name(try coff.symbolNameBytes(i))))
+            } else if record.sectionNumber > 0 {
+                object.targets[i] = .local(section: record.sectionNumber - 1, value: record.value)
+            } else if record.sectionNumber == SectionNumber.absolute && record.storageClass == StorageClass.static {
+                object.targets[i] = .absolute(record.value)
+            }
+            i += 1 + record.auxiliaryCount
+        }
+        return object
+    }
+}
+
+/// An import from a DLL, made by loading a short import object (or a synthesized one).
+struct ImportEntry {
+    var dllName: String
+    /// The name to look up in the DLL; nil for an import by ordinal.
+    var importName: String?
+    var ordinal: UInt16
+    var hint: UInt16
+    var isCode: Bool
+    /// The `__imp_` symbol's number; set when the symbol is created.
+    var addressSymbol: Int32 = -1
+    /// Set by layout.
+    var iatRVA: UInt32 = 0
+    var thunkRVA: UInt32 = 0
+    var needsThunk = false
+}
+
+/// A static library (or GNU import library) on the command line, with its members loaded on demand.
+final class ArchiveFile: @unchecked Sendable {
+    let path: String
+    let archive: Archive
+    var loaded: [Bool]
+
+    init(path: String, archive: Archive) {
+        self.path = path
+        self.archive = archive
+        self.loaded = Array(repeating: false, count: archive.members.count)
+    }
+}

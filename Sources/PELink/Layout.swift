@@ -1,0 +1,182 @@
+import PEFormat
+
+/// Section names that always exist in this order before any other (empty ones are dropped later),
+/// with the flags they carry; the same order and merges lld-link uses, so layouts compare.
+let predefinedSections: [(String, SectionFlags)] = [
+    (".text", [.code, .memRead, .memExecute]),
+    (".bss", [.uninitializedData, .memRead, .memWrite]),
+    (".rdata", [.initializedData, .memRead]),
+    (".buildid", [.initializedData, .memRead]),
+    (".data", [.initializedData, .memRead, .memWrite]),
+    (".pdata", [.initializedData, .memRead]),
+    (".idata", [.initializedData, .memRead]),
+    (".edata", [.initializedData, .memRead]),
+    (".didat", [.initializedData, .memRead]),
+    (".rsrc", [.initializedData, .memRead]),
+    (".reloc", [.initializedData, .memRead, .memDiscardable]),
+    (".ctors", [.initializedData, .memRead, .memWrite]),
+    (".dtors", [.initializedData, .memRead, .memWrite]),
+]
+
+let defaultMerges: [(String, String)] = [
+    (".00cfg", ".rdata"), (".bss", ".data"), (".didat", ".rdata"), (".edata", ".rdata"),
+    (".idata", ".rdata"), (".xdata", ".rdata"),
+]
+
+/// The memory and content bits an image section keeps.
+let outputFlagMask: UInt32 = SectionFlags([.code, .initializedData, .uninitializedData, .memRead, .memWrite,
+                                           .memExecute, .memShared, .memDiscardable, .memNotCached, .memNotPaged]).rawValue
+
+/// Groups chunks into output sections: by name before '$', sorted by full name then input order,
+/// merged by /merge: and the defaults, ordered as lld-link orders them.
+func buildOutputSections(chunks: [Chunk], merges userMerges: [(from: String, to: String)],
+                         diagnostics: inout Diagnostics) -> [OutputSection] {
+    var sectionsByName: [String: OutputSection] = [:]
+    var firstSeen: [String] = []
+    // Stable sort by (partial name, flags): "$" groups end up in suffix order.
+    let ordered = chunks.enumerated().sorted { a, b in
+        if a.element.partialName != b.element.partialName {
+            return a.element.partialName.utf8.lexicographicallyPrecedes(b.element.partialName.utf8)
+        }
+        if a.element.flags.rawValue != b.element.flags.rawValue { return a.element.flags.rawValue < b.element.flags.rawValue }
+        return a.offset < b.offset
+    }.map(\.element)
+    for (name, flags) in predefinedSections {
+        sectionsByName[name] = OutputSection(name: name, flags: flags)
+        firstSeen.append(name)
+    }
+    var predefined = Set(predefinedSections.map(\.0))
+    for chunk in ordered {
+        let name = chunk.partialName.split(separator: "$", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? chunk.partialName
+        let chunkFlags = SectionFlags(rawValue: chunk.flags.rawValue & outputFlagMask)
+        if sectionsByName[name] == nil {
+            sectionsByName[name] = OutputSection(name: name, flags: chunkFlags)
+            firstSeen.append(name)
+        } else if !predefined.contains(name) || !sectionsByName[name]!.chunks.isEmpty || true {
+            // Memory permissions of every contribution are kept; content type comes from the section.
+            let extra = chunkFlags.rawValue & SectionFlags([.memRead, .memWrite, .memExecute, .memShared]).rawValue
+            sectionsByName[name]!.flags.insert(SectionFlags(rawValue: extra))
+        }
+        sectionsByName[name]!.chunks.append(chunk)
+    }
+    // Merges: user ones override defaults with the same source; applied in source-name order, chains followed.
+    var mergeMap: [String: String] = [:]
+    for (from, to) in defaultMerges { mergeMap[from] = to }
+    for (from, to) in userMerges {
+        if from == to { continue }
+        mergeMap[from] = to
+    }
+    func finalTarget(_ name: String) -> String {
+        var current = name
+        var steps = 0
+        while let next = mergeMap[current], steps < 32 { current = next; steps += 1 }
+        if steps >= 32 { diagnostics.error("/merge: options form a cycle through section \(name)") }
+        return current
+    }
+    for from in mergeMap.keys.sorted() {
+        guard let source = sectionsByName[from], !source.chunks.isEmpty else { continue }
+        let to = finalTarget(from)
+        if to == from { continue }
+        if sectionsByName[to] == nil {
+            var renamed = source
+            renamed.name = to
+            sectionsByName[to] = renamed
+            firstSeen.append(to)
+        } else {
+            sectionsByName[to]!.chunks += source.chunks
+            let extra = source.flags.rawValue & SectionFlags([.memWrite, .memExecute]).rawValue
+            sectionsByName[to]!.flags.insert(SectionFlags(rawValue: extra))
+        }
+        sectionsByName[from]!.chunks = []
+    }
+    predefined.remove("")
+    // Order: predefined first, the rest by name; discardable sections last (the loader wants no holes).
+    let others = firstSeen.filter { !predefined.contains($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    var result: [OutputSection] = []
+    for name in predefinedSections.map(\.0) + others {
+        guard let section = sectionsByName[name], !section.chunks.isEmpty else { continue }
+        result.append(section)
+    }
+    let kept = result.filter { !$0.flags.contains(.memDiscardable) }
+    let discardable = result.filter { $0.flags.contains(.memDiscardable) }
+    return kept + discardable
+}
+
+/// Applies /section: (and .def SECTIONS) attributes: the letters given replace the memory bits.
+func applySectionAttributes(_ sections: inout [OutputSection], _ attributes: [(name: String, attributes: String)],
+                            diagnostics: inout Diagnostics) {
+    for (name, letters) in attributes {
+        guard let index = sections.firstIndex(where: { $0.name == name }) else {
+            diagnostics.warning("/section:\(name),\(letters): no section named \(name) in the output")
+            continue
+        }
+        var flags = sections[index].flags
+        flags.remove([.memRead, .memWrite, .memExecute, .memShared, .memDiscardable, .memNotCached, .memNotPaged])
+        var negate = false
+        for c in letters.lowercased() {
+            var bit: SectionFlags = []
+            switch c {
+            case "!": negate = true; continue
+            case "r": bit = .memRead
+            case "w": bit = .memWrite
+            case "e": bit = .memExecute
+            case "s": bit = .memShared
+            case "d": bit = .memDiscardable
+            case "k": bit = .memNotCached
+            case "p": bit = .memNotPaged
+            default: continue
+            }
+            if negate { flags.remove(bit) } else { flags.insert(bit) }
+            negate = false
+        }
+        sections[index].flags = flags
+    }
+}
+
+/// Gives every chunk an RVA and every section its place in the file.
+func assignAddresses(_ sections: inout [OutputSection], firstRVA: Int, firstFileOffset: Int,
+                     sectionAlignment: Int, fileAlignment: Int) -> (endRVA: Int, endFileOffset: Int) {
+    var rva = firstRVA
+    var fileOffset = firstFileOffset
+    for s in sections.indices {
+        rva = alignUp(rva, sectionAlignment)
+        sections[s].rva = UInt32(rva)
+        var cursor = 0
+        var initialized = 0
+        for c in sections[s].chunks.indices {
+            let chunk = sections[s].chunks[c]
+            cursor = alignUp(cursor, max(chunk.alignment, 1))
+            sections[s].chunks[c].rva = UInt32(rva + cursor)
+            cursor += chunk.size
+            if chunk.hasFileData && chunk.size > 0 { initialized = cursor }
+        }
+        sections[s].virtualSize = cursor
+        sections[s].initializedSize = initialized
+        // A section of uninitialised data only has no file bytes; lld-link counts trailing .bss out too.
+        sections[s].rawSize = alignUp(initialized, fileAlignment)
+        fileOffset = alignUp(fileOffset, fileAlignment)
+        sections[s].fileOffset = sections[s].rawSize > 0 ? fileOffset : 0
+        fileOffset += sections[s].rawSize
+        rva += cursor
+    }
+    return (rva, fileOffset)
+}
+
+/// The .reloc table: one block per 4 KiB page, entries sorted, each block padded to 4 bytes.
+func buildBaseRelocationTable(_ sites: [UInt32]) -> [UInt8] {
+    var writer = ByteWriter(capacity: sites.count * 2 + 64)
+    var i = 0
+    while i < sites.count {
+        let page = sites[i] & ~0xFFF
+        var j = i
+        while j < sites.count && sites[j] & ~0xFFF == page { j += 1 }
+        let count = j - i
+        let padded = count % 2 == 1 ? count + 1 : count
+        writer.u32(page)
+        writer.u32(UInt32(8 + padded * 2))
+        for k in i..<j { writer.u16((BaseRelocationType.dir64 << 12) | UInt16(sites[k] & 0xFFF)) }
+        if padded != count { writer.u16(0) }
+        i = j
+    }
+    return writer.bytes
+}

@@ -1,0 +1,470 @@
+import Foundation
+import PEFormat
+
+/// A failed link: every error of the pass that stopped it, as printed.
+public struct LinkError: Error, CustomStringConvertible {
+    public var diagnostics: [String]
+    public var description: String { diagnostics.joined(separator: "\n") }
+}
+
+/// Links a DLL (or EXE) as the options say. Returns the warnings and notes; throws `LinkError`
+/// with all errors of the failing pass. Outputs are written atomically: a failed link leaves
+/// existing files untouched.
+public func link(_ options: LinkOptions) throws -> [String] {
+    var linker = Linker(options: options)
+    return try linker.run()
+}
+
+struct Linker {
+    var options: LinkOptions
+    var diagnostics = Diagnostics()
+    var moduleDefinition: ModuleDefinition?
+    var dllName = ""
+
+    init(options: LinkOptions) {
+        self.options = options
+        diagnostics.warningsAreErrors = options.warningsAreErrors
+    }
+
+    mutating func checkpoint() throws {
+        if diagnostics.hasErrors { throw LinkError(diagnostics: diagnostics.lines) }
+    }
+
+
+    // The passes, in order.
+    mutating func run() throws -> [String] {
+        let total = DispatchTime.now().uptimeNanoseconds
+        var clock = PassClock()
+        try clock.timed("Read .def") { try readModuleDefinition() }
+        try checkpoint()
+        let resolver = clock.timed("Read inputs and resolve symbols") { resolveSymbols() }
+        try checkpoint()
+        let exports = clock.timed("Collect exports") { collectExports(resolver) }
+        try checkpoint()
+        var image = clock.timed("Lay out") { layOut(resolver, exports: exports) }
+        try checkpoint()
+        let outputPath = self.outputPath
+        try clock.timed("Write image") { try writeImage(&image, resolver: resolver, to: outputPath) }
+        try checkpoint()
+        if options.isDLL {
+            try clock.timed("Write import library") { try writeImportLibrary(exports, machine: resolver.options.machine) }
+        }
+        if options.printTimes {
+            let sum = Double(DispatchTime.now().uptimeNanoseconds - total) / 1e9
+            for (name, seconds) in clock.timings {
+                diagnostics.note(String(format: "  %-36@ %8.3f s", name as NSString, seconds))
+            }
+            diagnostics.note(String(format: "  %-36@ %8.3f s", "Total" as NSString, sum))
+        }
+        return diagnostics.lines
+    }
+
+    var outputPath: String {
+        if let out = options.outputPath { return out }
+        let ext = options.isDLL ? ".dll" : ".exe"
+        if let name = moduleDefinition?.outputName {
+            return (name as NSString).pathExtension.isEmpty ? name + ext : name
+        }
+        let first = options.inputFiles.first { $0.lowercased().hasSuffix(".obj") || $0.lowercased().hasSuffix(".o") } ?? "a.obj"
+        return ((first as NSString).lastPathComponent as NSString).deletingPathExtension + ext
+    }
+
+    // MARK: .def
+
+    mutating func readModuleDefinition() throws {
+        // A .def given as an input file is the module definition, as link.exe treats it.
+        if let index = options.inputFiles.firstIndex(where: { $0.lowercased().hasSuffix(".def") }) {
+            if options.moduleDefinitionPath == nil { options.moduleDefinitionPath = options.inputFiles[index] }
+            options.inputFiles.remove(at: index)
+        }
+        guard let path = options.moduleDefinitionPath else {
+            dllName = (outputPath as NSString).lastPathComponent
+            return
+        }
+        let definition: ModuleDefinition
+        do { definition = try ModuleDefinition.parse(path: path) } catch {
+            diagnostics.error("\(error)")
+            return
+        }
+        for warning in definition.warnings { diagnostics.warning("\(warning)") }
+        moduleDefinition = definition
+        if definition.isLibrary { options.isDLL = true }
+        if options.imageBase == nil, let base = definition.imageBase { options.imageBase = base }
+        if options.stackReserve == nil { options.stackReserve = definition.stackReserve; options.stackCommit = definition.stackCommit }
+        if options.heapReserve == nil { options.heapReserve = definition.heapReserve; options.heapCommit = definition.heapCommit }
+        if let major = definition.majorImageVersion, options.majorImageVersion == 0 && options.minorImageVersion == 0 {
+            options.majorImageVersion = major
+            options.minorImageVersion = definition.minorImageVersion ?? 0
+        }
+        for section in definition.sections {
+            let letters = section.attributes.map { String($0.uppercased().first ?? "R") }.joined()
+            options.sectionAttributes.append((section.name, letters))
+        }
+        // The DLL name in the export table and the import library: LIBRARY (or NAME), else the output name.
+        if let name = definition.outputName, !name.isEmpty {
+            let ext = options.isDLL ? ".dll" : ".exe"
+            dllName = (name as NSString).pathExtension.isEmpty ? name + ext : name
+        } else {
+            dllName = (outputPath as NSString).lastPathComponent
+        }
+    }
+
+    // MARK: Resolution
+
+    mutating func resolveSymbols() -> SymbolResolver {
+        let resolver = SymbolResolver(options: options, diagnostics: diagnostics)
+        resolver.loadAll(inputs: options.inputFiles, threads: options.threads ?? 0)
+        if resolver.options.machine == .unknown { resolver.options.machine = .amd64 }
+        if resolver.options.machine != .amd64 {
+            resolver.diagnostics.error("linking for machine \(resolver.options.machine.optionName) is not supported yet (x64 only; /lib /def: supports x86 and arm64)")
+        }
+        var roots: [String] = []
+        if let entry = entrySymbolName { roots.append(entry) }
+        for request in options.exports + (moduleDefinition?.exports.map { ExportRequest($0, path: options.moduleDefinitionPath ?? "") } ?? [])
+        where request.forwardTo == nil {
+            roots.append(request.symbolName)
+        }
+        resolver.addRoots(roots)
+        // Exports asked by .drectve pull in what they name; loading may add more directives.
+        var handled = 0
+        while handled < resolver.directiveExports.count {
+            let batch = resolver.directiveExports[handled...].filter { $0.forwardTo == nil }.map(\.symbolName)
+            handled = resolver.directiveExports.count
+            resolver.addRoots(batch)
+        }
+        resolver.resolveAliases()
+        defineLinkerSymbols(resolver)
+        resolver.finishComdats()
+        resolver.reportUndefined()
+        diagnostics = resolver.diagnostics
+        options.machine = resolver.options.machine
+        return resolver
+    }
+
+    var entrySymbolName: String? {
+        if options.noEntry { return nil }
+        if let entry = options.entry { return entry }
+        if options.isDLL { return "_DllMainCRTStartup" }
+        return options.subsystem == .windowsGUI ? "WinMainCRTStartup" : "mainCRTStartup"
+    }
+
+    /// Symbols the linker provides when something asks for them.
+    func defineLinkerSymbols(_ resolver: SymbolResolver) {
+        if let g = resolver.find("__ImageBase"), resolver.symbols[Int(g)].kind == .undefined || resolver.symbols[Int(g)].kind == .lazy {
+            resolver.symbols[Int(g)].kind = .linkerDefined
+            resolver.symbols[Int(g)].value = 0
+        }
+        // Control-flow-guard tables the CRT's load configuration refers to; pelink writes none.
+        for name in ["__guard_fids_count", "__guard_fids_table", "__guard_flags", "__guard_iat_count", "__guard_iat_table",
+                     "__guard_longjmp_count", "__guard_longjmp_table", "__guard_eh_cont_count", "__guard_eh_cont_table"] {
+            if let g = resolver.find(name), resolver.symbols[Int(g)].kind == .undefined {
+                resolver.symbols[Int(g)].kind = .absolute
+                resolver.symbols[Int(g)].value = 0
+            }
+        }
+    }
+
+    // MARK: Exports
+
+    mutating func collectExports(_ resolver: SymbolResolver) -> [ExportEntry] {
+        let defExports = moduleDefinition?.exports.map { ExportRequest($0, path: options.moduleDefinitionPath ?? "") } ?? []
+        let merged = ExportBuilder.mergeRequests(commandLine: options.exports, moduleDefinition: defExports,
+                                                 directives: resolver.directiveExports, diagnostics: &diagnostics)
+        if !options.isDLL && merged.isEmpty { return [] }
+        var entries = ExportBuilder.assignOrdinals(merged, symbolOf: { request in
+            resolver.find(request.symbolName) ?? -1
+        }, diagnostics: &diagnostics)
+        for i in entries.indices where entries[i].request.forwardTo == nil {
+            let s = entries[i].symbol
+            let kind = s >= 0 ? resolver.symbols[Int(s)].kind : .undefined
+            if s < 0 || kind == .undefined || kind == .lazy {
+                let r = entries[i].request
+                diagnostics.error("export of undefined symbol: \(r.symbolName)\(demangledSuffix(r.symbolName)) (asked by \(r.source))")
+            } else if kind == .importThunk {
+                resolver.imports[Int(resolver.symbols[Int(s)].file)].needsThunk = true
+            }
+        }
+        return entries
+    }
+
+    // MARK: Layout
+
+    struct Image {
+        var sections: [OutputSection] = []
+        var imports = ImportTables()
+        var exports: ExportTables
+        var exportEntries: [ExportEntry]
+        var imageBase: UInt64
+        var sizeOfHeaders = 0
+        var sizeOfImage = 0
+        var fileSize = 0
+        var baseRelocationTable: [UInt8] = []
+        /// Chunk locations of the linker's tables, for data directories and for writing them.
+        var chunkRVA: [String: (rva: UInt32, size: Int)] = [:]
+        var commonRVA: [Int32: UInt32] = [:]
+        var entryRVA: UInt32 = 0
+    }
+
+    mutating func layOut(_ resolver: SymbolResolver, exports: [ExportEntry]) -> Image {
+        let imageBase = options.imageBase ?? (options.isDLL ? 0x1_8000_0000 : 0x1_4000_0000)
+        var image = Image(exports: ExportTables(dllName: dllName, entries: exports), exportEntries: exports, imageBase: imageBase)
+        if imageBase % 0x10000 != 0 {
+            diagnostics.error("/base:0x\(String(imageBase, radix: 16)) is not a multiple of 64 KiB")
+        }
+        // Import thunks are made only for imports called without __declspec(dllimport).
+        for i in resolver.symbols.indices where resolver.symbols[i].kind == .importThunk && resolver.symbols[i].isReferenced {
+            resolver.imports[Int(resolver.symbols[i].file)].needsThunk = true
+        }
+        image.imports = ImportTables(imports: &resolver.imports)
+
+        var chunks: [Chunk] = []
+        for (o, object) in resolver.objects.enumerated() {
+            for (s, section) in object.sections.enumerated() where section.isLive && section.size > 0 {
+                chunks.append(Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), partialName: section.name,
+                                    flags: section.flags, alignment: section.alignment, size: section.size,
+                                    hasFileData: !section.flags.contains(.uninitializedData)))
+            }
+        }
+        for i in resolver.symbols.indices where resolver.symbols[i].kind == .common {
+            let size = Int(resolver.symbols[i].value)
+            var alignment = 1
+            while alignment < size && alignment < 32 { alignment <<= 1 }
+            chunks.append(Chunk(content: .common(symbol: Int32(i)), partialName: ".bss",
+                                flags: [.uninitializedData, .memRead, .memWrite], alignment: alignment, size: size, hasFileData: false))
+        }
+        let readOnly: SectionFlags = [.initializedData, .memRead]
+        if !image.imports.isEmpty {
+            let t = image.imports
+            let slotBytes = t.entryCount * 8
+            chunks.append(Chunk(content: .importDirectory, partialName: ".idata$2", flags: readOnly, alignment: 4, size: (t.dlls.count + 1) * 20, hasFileData: true))
+            chunks.append(Chunk(content: .importLookupTable, partialName: ".idata$4", flags: readOnly, alignment: 8, size: slotBytes, hasFileData: true))
+            chunks.append(Chunk(content: .importAddressTable, partialName: ".idata$5", flags: readOnly, alignment: 8, size: slotBytes, hasFileData: true))
+            if t.hintNamesSize > 0 {
+                chunks.append(Chunk(content: .importHintNames, partialName: ".idata$6", flags: readOnly, alignment: 2, size: t.hintNamesSize, hasFileData: true))
+            }
+            chunks.append(Chunk(content: .importDLLNames, partialName: ".idata$7", flags: readOnly, alignment: 2, size: t.dllNamesSize, hasFileData: true))
+        }
+        if options.isDLL || !exports.isEmpty, !exports.isEmpty || options.isDLL {
+            let e = image.exports
+            if !exports.isEmpty {
+                chunks.append(Chunk(content: .exportDirectory, partialName: ".edata", flags: readOnly, alignment: 4, size: 40, hasFileData: true))
+                chunks.append(Chunk(content: .exportDLLName, partialName: ".edata", flags: readOnly, alignment: 1, size: e.dllName.utf8.count + 1, hasFileData: true))
+                chunks.append(Chunk(content: .exportAddressTable, partialName: ".edata", flags: readOnly, alignment: 1, size: e.addressCount * 4, hasFileData: true))
+                chunks.append(Chunk(content: .exportNamePointers, partialName: ".edata", flags: readOnly, alignment: 1, size: e.named.count * 4, hasFileData: true))
+                chunks.append(Chunk(content: .exportOrdinals, partialName: ".edata", flags: readOnly, alignment: 1, size: e.named.count * 2, hasFileData: true))
+                chunks.append(Chunk(content: .exportNames, partialName: ".edata", flags: readOnly, alignment: 1, size: e.namesSize, hasFileData: true))
+            }
+        }
+        var sections = buildOutputSections(chunks: chunks, merges: options.merges + resolver.directiveMerges, diagnostics: &diagnostics)
+        // Thunks go after all code, as lld-link places them.
+        if image.imports.thunkCount > 0 {
+            let thunk = Chunk(content: .importThunks, partialName: ".text", flags: [.code, .memRead, .memExecute], alignment: 16,
+                              size: (image.imports.thunkCount - 1) * 16 + ImportTables.thunkSize, hasFileData: true)
+            if let t = sections.firstIndex(where: { $0.name == ".text" }) {
+                sections[t].chunks.append(thunk)
+            } else {
+                sections.insert(OutputSection(name: ".text", flags: [.code, .memRead, .memExecute], chunks: [thunk]), at: 0)
+            }
+        }
+        applySectionAttributes(&sections, options.sectionAttributes + resolver.directiveSectionAttributes, diagnostics: &diagnostics)
+
+        let hasBaseRelocations = containsAbsoluteRelocations(resolver)
+        let headerCount = sections.count + (hasBaseRelocations ? 1 : 0)
+        image.sizeOfHeaders = alignUp(ImageHeaders.peHeaderOffset + 4 + 20 + 240 + 40 * headerCount, options.fileAlignment)
+        var (endRVA, endFile) = assignAddresses(&sections, firstRVA: alignUp(image.sizeOfHeaders, options.sectionAlignment),
+                                                firstFileOffset: image.sizeOfHeaders,
+                                                sectionAlignment: options.sectionAlignment, fileAlignment: options.fileAlignment)
+        // Record where every section and linker table landed.
+        for s in sections.indices {
+            for c in sections[s].chunks.indices {
+                let chunk = sections[s].chunks[c]
+                switch chunk.content {
+                case let .inputSection(object, section):
+                    resolver.objects[Int(object)].sections[Int(section)].rva = chunk.rva
+                    resolver.objects[Int(object)].sections[Int(section)].outputSection = Int32(s)
+                case let .common(symbol):
+                    image.commonRVA[symbol] = chunk.rva
+                default:
+                    let key = "\(chunk.content)"
+                    if image.chunkRVA[key] == nil { image.chunkRVA[key] = (chunk.rva, chunk.size) }
+                }
+            }
+        }
+        if let iat = image.chunkRVA["importAddressTable"] {
+            var slot = Int(iat.rva)
+            for dll in image.imports.dlls {
+                for i in dll.entries {
+                    resolver.imports[i].iatRVA = UInt32(slot)
+                    slot += 8
+                }
+                slot += 8
+            }
+        }
+        if let thunks = image.chunkRVA["importThunks"] {
+            for i in resolver.imports.indices where image.imports.thunkOffsets[i] >= 0 {
+                resolver.imports[i].thunkRVA = thunks.rva + UInt32(image.imports.thunkOffsets[i])
+            }
+        }
+        image.sections = sections
+        // Base relocations: every ADDR64 whose target moves with the image.
+        if hasBaseRelocations {
+            let sites = collectBaseRelocationSites(resolver, image: image)
+            image.baseRelocationTable = buildBaseRelocationTable(sites)
+            var reloc = OutputSection(name: ".reloc", flags: [.initializedData, .memRead, .memDiscardable])
+            reloc.chunks = [Chunk(content: .baseRelocations, partialName: ".reloc", flags: reloc.flags, alignment: 4,
+                                  size: image.baseRelocationTable.count, hasFileData: true)]
+            var tail = [reloc]
+            (endRVA, endFile) = assignAddresses(&tail, firstRVA: endRVA, firstFileOffset: endFile,
+                                                sectionAlignment: options.sectionAlignment, fileAlignment: options.fileAlignment)
+            if tail[0].virtualSize > 0 {
+                image.chunkRVA["baseRelocations"] = (tail[0].rva, tail[0].virtualSize)
+                image.sections.append(tail[0])
+            }
+        }
+        image.sizeOfImage = alignUp(endRVA, options.sectionAlignment)
+        image.fileSize = endFile
+        if image.sizeOfImage > 0x8000_0000 {
+            diagnostics.error("the image would be \(image.sizeOfImage) bytes; a PE image is limited to 2 GiB")
+        }
+        if let entry = entrySymbolName, let g = resolver.find(entry) {
+            if let rva = symbolRVA(resolver, image: image, symbol: g) { image.entryRVA = rva }
+        }
+        return image
+    }
+
+    func containsAbsoluteRelocations(_ resolver: SymbolResolver) -> Bool {
+        for object in resolver.objects {
+            for section in object.sections where section.isLive && section.relocationCount > 0 {
+                for r in 0..<section.relocationCount where section.relocations.relocation(r).type == AMD64Relocation.addr64 {
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
+    func collectBaseRelocationSites(_ resolver: SymbolResolver, image: Image) -> [UInt32] {
+        var perObject = [[UInt32]](repeating: [], count: resolver.objects.count)
+        perObject.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer.baseAddress!
+            let objects = resolver.objects
+            DispatchQueue.concurrentPerform(iterations: objects.count) { o in
+                var sites: [UInt32] = []
+                let object = objects[o]
+                for section in object.sections where section.isLive && section.relocationCount > 0 && section.outputSection >= 0 {
+                    for r in 0..<section.relocationCount {
+                        let relocation = section.relocations.relocation(r)
+                        guard relocation.type == AMD64Relocation.addr64 else { continue }
+                        if isAbsoluteTarget(resolver, object: object, symbolIndex: Int(relocation.symbolTableIndex)) { continue }
+                        sites.append(section.rva &+ relocation.virtualAddress)
+                    }
+                }
+                out[o] = sites
+            }
+        }
+        return perObject.flatMap { $0 }.sorted()
+    }
+
+    func isAbsoluteTarget(_ resolver: SymbolResolver, object: ObjectFile, symbolIndex: Int) -> Bool {
+        guard symbolIndex < object.targets.count else { return true }
+        switch object.targets[symbolIndex] {
+        case .absolute: return true
+        case .global(let g): return resolver.symbols[Int(g)].kind == .absolute || resolver.symbols[Int(g)].kind == .undefined
+        case .none: return true
+        case .local: return false
+        }
+    }
+
+    /// The RVA a symbol stands for, or nil when it has none (absolute, undefined).
+    func symbolRVA(_ resolver: SymbolResolver, image: Image, symbol g: Int32) -> UInt32? {
+        let symbol = resolver.symbols[Int(g)]
+        switch symbol.kind {
+        case .defined:
+            let section = resolver.objects[Int(symbol.file)].sections[Int(symbol.section)]
+            return section.rva &+ UInt32(truncatingIfNeeded: symbol.value)
+        case .common: return image.commonRVA[g]
+        case .importAddress: return resolver.imports[Int(symbol.file)].iatRVA
+        case .importThunk:
+            let entry = resolver.imports[Int(symbol.file)]
+            return entry.needsThunk ? entry.thunkRVA : nil
+        case .linkerDefined: return UInt32(truncatingIfNeeded: symbol.value)
+        default: return nil
+        }
+    }
+
+    // MARK: Writing
+
+    mutating func writeImage(_ image: inout Image, resolver: SymbolResolver, to path: String) throws {
+        let relocator = Relocator(resolver: resolver, image: image)
+        let imageCopy = image
+        let headers = ImageHeaders.build(image: imageCopy, options: options, resolver: resolver, symbolRVA: { symbolRVA(resolver, image: imageCopy, symbol: $0) })
+        var errors: [String] = []
+        do {
+            try writeFileAtomically(path: path, size: image.fileSize) { out in
+                headers.withUnsafeBytes { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: headers.count) }
+                // Each chunk writes only its own bytes, so chunks are written in parallel.
+                var work: [(section: Int, chunk: Int)] = []
+                for s in imageCopy.sections.indices {
+                    let section = imageCopy.sections[s]
+                    if section.rawSize > 0 && section.flags.contains(.code) {
+                        memset(out.baseAddress! + section.fileOffset, 0xCC, section.rawSize)
+                    }
+                    for c in section.chunks.indices where section.chunks[c].hasFileData { work.append((s, c)) }
+                }
+                let chunkErrors = ChunkErrors(count: work.count)
+                nonisolated(unsafe) let base = out.baseAddress!
+                let workItems = work
+                DispatchQueue.concurrentPerform(iterations: workItems.count) { i in
+                    let (s, c) = workItems[i]
+                    let section = imageCopy.sections[s]
+                    let chunk = section.chunks[c]
+                    let fileOffset = section.fileOffset + Int(chunk.rva - section.rva)
+                    if let message = relocator.write(chunk, to: base + fileOffset) {
+                        chunkErrors.set(i, message)
+                    }
+                }
+                errors = chunkErrors.all
+                if !errors.isEmpty { throw LinkFailed() }
+            }
+        } catch is LinkFailed {
+            for e in errors { diagnostics.error(e) }
+        } catch {
+            diagnostics.error("\(error)")
+        }
+    }
+
+    mutating func writeImportLibrary(_ exports: [ExportEntry], machine: Machine) throws {
+        let path = options.importLibraryPath ?? ((outputPath as NSString).deletingPathExtension + ".lib")
+        if options.importLibraryPath == nil && exports.isEmpty { return }
+        let entries = exports.filter { !$0.request.isPrivate }.map { e in
+            ImportLibraryEntry(name: e.request.name, symbolName: nil, ordinal: e.ordinal, noName: e.request.noName,
+                               isData: e.request.isData, isConstant: e.request.isConstant, exportAs: e.request.exportAs)
+        }
+        do {
+            let bytes = try ImportLibraryWriter.write(dllName: dllName, machine: machine, entries: entries)
+            try writeFileAtomically(path: path, bytes: bytes)
+        } catch {
+            diagnostics.error("\(error)")
+        }
+    }
+}
+
+/// Wall time of each pass, for /time.
+struct PassClock {
+    var timings: [(String, Double)] = []
+    mutating func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try body()
+        timings.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        return result
+    }
+}
+
+/// Error slots written by parallel chunk writers, read after they finish.
+final class ChunkErrors: @unchecked Sendable {
+    private var messages: [String?]
+    private let lock = NSLockish()
+    init(count: Int) { messages = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ message: String) { lock.lock(); messages[i] = message; lock.unlock() }
+    var all: [String] { messages.compactMap { $0 } }
+}

@@ -1,0 +1,92 @@
+import PEFormat
+
+/// Where an export request came from; every export diagnostic names it.
+public enum ExportSource: Sendable, Equatable, CustomStringConvertible {
+    case commandLine
+    case moduleDefinition(path: String, line: Int)
+    case directive(object: String)
+
+    public var description: String {
+        switch self {
+        case .commandLine: return "/export: on the command line"
+        case let .moduleDefinition(path, line): return "\(path):\(line)"
+        case let .directive(object): return ".drectve of \(object)"
+        }
+    }
+    /// lld-link's precedence: command line, then .def, then .drectve.
+    var precedence: Int {
+        switch self {
+        case .commandLine: return 0
+        case .moduleDefinition: return 1
+        case .directive: return 2
+        }
+    }
+}
+
+/// One export request, from any source, before it is matched against the symbol table.
+public struct ExportRequest: Sendable, Equatable {
+    /// The name in the export table.
+    public var name: String
+    /// The symbol that provides it (same as `name` unless `name=internal`).
+    public var symbolName: String
+    /// "dll.func" or "dll.#12" for a forwarder.
+    public var forwardTo: String?
+    public var ordinal: UInt16?
+    public var noName = false
+    public var isPrivate = false
+    public var isData = false
+    public var isConstant = false
+    public var exportAs: String?
+    public var source: ExportSource
+
+    public init(name: String, symbolName: String? = nil, forwardTo: String? = nil, source: ExportSource) {
+        self.name = name
+        self.symbolName = symbolName ?? name
+        self.forwardTo = forwardTo
+        self.source = source
+    }
+}
+
+/// Everything that decides a link, after the command line, response files and the .def are read.
+public struct LinkOptions: Sendable {
+    public var inputFiles: [String] = []
+    public var outputPath: String?
+    public var isDLL = false
+    public var moduleDefinitionPath: String?
+    public var importLibraryPath: String?
+    public var machine: Machine = .unknown
+    public var entry: String?
+    public var noEntry = false
+    public var imageBase: UInt64?
+    public var exports: [ExportRequest] = []
+    public var includes: [String] = []
+    public var alternateNames: [(from: String, to: String)] = []
+    public var defaultLibraries: [String] = []
+    public var noDefaultLibraries: Set<String> = []
+    public var noDefaultLibrariesAll = false
+    public var libraryPaths: [String] = []
+    public var subsystem: Subsystem?
+    public var subsystemMajor: UInt16?
+    public var subsystemMinor: UInt16?
+    public var stackReserve: UInt64?
+    public var stackCommit: UInt64?
+    public var heapReserve: UInt64?
+    public var heapCommit: UInt64?
+    public var majorImageVersion: UInt16 = 0
+    public var minorImageVersion: UInt16 = 0
+    public var dynamicBase = true
+    public var highEntropyVA = true
+    public var nxCompat = true
+    public var largeAddressAware: Bool?
+    public var merges: [(from: String, to: String)] = []
+    public var sectionAttributes: [(name: String, attributes: String)] = []
+    public var timestamp: UInt32 = 0
+    public var verbose = false
+    public var warningsAreErrors = false
+    public var printTimes = false
+    public var threads: Int?
+    public var fileAlignment = 0x200
+    public var sectionAlignment = 0x1000
+
+    public init() {}
+}

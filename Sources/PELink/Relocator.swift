@@ -1,0 +1,291 @@
+import Foundation
+import PEFormat
+
+/// Writes chunks into the output: input sections copied and relocated in one pass, and the
+/// linker's own tables. Reads the finished layout only, so any number of threads can use it.
+struct Relocator: @unchecked Sendable {
+    let resolver: SymbolResolver
+    let image: Linker.Image
+
+    /// Writes `chunk` at `out`; returns an error message when a relocation cannot be applied.
+    func write(_ chunk: Chunk, to out: UnsafeMutableRawPointer) -> String? {
+        switch chunk.content {
+        case let .inputSection(o, s):
+            let object = resolver.objects[Int(o)]
+            let section = object.sections[Int(s)]
+            if section.data.count > 0 {
+                out.copyMemory(from: section.data.base!, byteCount: min(section.data.count, chunk.size))
+            }
+            return relocate(object: object, section: section, at: out)
+        case .common:
+            return nil
+        case .importDirectory: writeImportDirectory(out)
+        case .importLookupTable, .importAddressTable: writeImportSlots(out)
+        case .importHintNames: writeHintNames(out)
+        case .importDLLNames:
+            for (d, dll) in image.imports.dlls.enumerated() { writeCString(dll.name, to: out + image.imports.dllNameOffsets[d]) }
+        case .importThunks: writeThunks(out, chunkRVA: chunk.rva)
+        case .exportDirectory: writeExportDirectory(out)
+        case .exportDLLName: writeCString(image.exports.dllName, to: out)
+        case .exportAddressTable: writeExportAddresses(out)
+        case .exportNamePointers:
+            let names = rva(of: "exportNames")
+            for (i, offset) in image.exports.nameOffsets.enumerated() { out.storeLE(names + UInt32(offset), at: i * 4) }
+        case .exportOrdinals:
+            for (i, entry) in image.exports.named.enumerated() { out.storeLE(UInt16(entry.ordinalIndex), at: i * 2) }
+        case .exportNames:
+            for (i, entry) in image.exports.named.enumerated() { writeCString(entry.name, to: out + image.exports.nameOffsets[i]) }
+            for (e, offset) in image.exports.forwarderOffsets { writeCString(image.exportEntries[e].request.forwardTo!, to: out + offset) }
+        case .baseRelocations:
+            image.baseRelocationTable.withUnsafeBytes { out.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        }
+        return nil
+    }
+
+    private func rva(of table: String) -> UInt32 { image.chunkRVA[table]?.rva ?? 0 }
+
+    private func writeCString(_ s: String, to out: UnsafeMutableRawPointer) {
+        var s = s
+        s.withUTF8 { bytes in
+            if bytes.count > 0 { out.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+            out.storeBytes(of: 0, toByteOffset: bytes.count, as: UInt8.self)
+        }
+    }
+
+    // MARK: Imports
+
+    private func writeImportDirectory(_ out: UnsafeMutableRawPointer) {
+        let ilt = rva(of: "importLookupTable"), iat = rva(of: "importAddressTable"), names = rva(of: "importDLLNames")
+        var slot: UInt32 = 0
+        for (d, dll) in image.imports.dlls.enumerated() {
+            let at = d * 20
+            out.storeLE(ilt + slot * 8, at: at)            // OriginalFirstThunk
+            out.storeLE(UInt32(0), at: at + 4)             // TimeDateStamp
+            out.storeLE(UInt32(0), at: at + 8)             // ForwarderChain
+            out.storeLE(names + UInt32(image.imports.dllNameOffsets[d]), at: at + 12)
+            out.storeLE(iat + slot * 8, at: at + 16)       // FirstThunk
+            slot += UInt32(dll.entries.count + 1)
+        }
+    }
+
+    private func writeImportSlots(_ out: UnsafeMutableRawPointer) {
+        let hints = rva(of: "importHintNames")
+        var slot = 0
+        for dll in image.imports.dlls {
+            for i in dll.entries {
+                let entry = resolver.imports[i]
+                let value: UInt64 = entry.importName == nil
+                    ? (1 << 63) | UInt64(entry.ordinal)
+                    : UInt64(hints + UInt32(image.imports.hintNameOffsets[i]))
+                out.storeLE(value, at: slot * 8)
+                slot += 1
+            }
+            slot += 1
+        }
+    }
+
+    private func writeHintNames(_ out: UnsafeMutableRawPointer) {
+        for (i, entry) in resolver.imports.enumerated() {
+            let offset = image.imports.hintNameOffsets[i]
+            guard offset >= 0, let name = entry.importName else { continue }
+            out.storeLE(entry.hint, at: offset)
+            writeCString(name, to: out + offset + 2)
+        }
+    }
+
+    private func writeThunks(_ out: UnsafeMutableRawPointer, chunkRVA: UInt32) {
+        // Gaps between 16-byte thunk slots are code padding.
+        memset(out, 0xCC, (image.imports.thunkCount - 1) * 16 + ImportTables.thunkSize)
+        for (i, entry) in resolver.imports.enumerated() where image.imports.thunkOffsets[i] >= 0 {
+            let offset = image.imports.thunkOffsets[i]
+            let p = out + offset
+            p.storeBytes(of: 0xFF, toByteOffset: 0, as: UInt8.self)   // jmp qword ptr [rip+disp32]
+            p.storeBytes(of: 0x25, toByteOffset: 1, as: UInt8.self)
+            let next = Int64(chunkRVA) + Int64(offset) + 6
+            p.storeLE(UInt32(truncatingIfNeeded: Int64(entry.iatRVA) - next), at: 2)
+        }
+    }
+
+    // MARK: Exports
+
+    private func writeExportDirectory(_ out: UnsafeMutableRawPointer) {
+        let e = image.exports
+        out.storeLE(UInt32(0), at: 0)                                   // Characteristics
+        out.storeLE(UInt32(0), at: 4)                                   // TimeDateStamp: reproducible
+        out.storeLE(UInt32(0), at: 8)                                   // Major/Minor version
+        out.storeLE(rva(of: "exportDLLName"), at: 12)
+        out.storeLE(UInt32(e.ordinalBase), at: 16)
+        out.storeLE(UInt32(e.addressCount), at: 20)
+        out.storeLE(UInt32(e.named.count), at: 24)
+        out.storeLE(rva(of: "exportAddressTable"), at: 28)
+        out.storeLE(rva(of: "exportNamePointers"), at: 32)
+        out.storeLE(rva(of: "exportOrdinals"), at: 36)
+    }
+
+    private func writeExportAddresses(_ out: UnsafeMutableRawPointer) {
+        let names = rva(of: "exportNames")
+        for (i, entry) in image.exportEntries.enumerated() {
+            let index = Int(entry.ordinal) - Int(image.exports.ordinalBase)
+            let address: UInt32
+            if let offset = image.exports.forwarderOffsets[i] {
+                address = names + UInt32(offset)
+            } else {
+                address = targetRVA(ofGlobal: entry.symbol) ?? 0
+            }
+            out.storeLE(address, at: index * 4)
+        }
+    }
+
+    private func targetRVA(ofGlobal g: Int32) -> UInt32? {
+        let symbol = resolver.symbols[Int(g)]
+        switch symbol.kind {
+        case .defined:
+            let section = resolver.objects[Int(symbol.file)].sections[Int(symbol.section)]
+            return section.rva &+ UInt32(truncatingIfNeeded: symbol.value)
+        case .common: return image.commonRVA[g]
+        case .importAddress: return resolver.imports[Int(symbol.file)].iatRVA
+        case .importThunk: return resolver.imports[Int(symbol.file)].thunkRVA
+        case .linkerDefined: return UInt32(truncatingIfNeeded: symbol.value)
+        case .absolute: return UInt32(truncatingIfNeeded: symbol.value &- image.imageBase)
+        default: return nil
+        }
+    }
+
+    // MARK: Relocations (x64)
+
+    /// Where a relocation's symbol lands: an RVA, or an absolute value that does not move.
+    private enum Target {
+        case rva(UInt32, outputSection: Int32)
+        case absolute(UInt64)
+    }
+
+    private func resolveTarget(_ object: ObjectFile, _ index: Int) -> Target? {
+        guard index < object.targets.count else { return nil }
+        switch object.targets[index] {
+        case .none: return nil
+        case .absolute(let v): return .absolute(UInt64(v))
+        case let .local(s, value):
+            let section = object.sections[Int(s)]
+            guard section.isLive, section.outputSection >= 0 else { return nil }
+            return .rva(section.rva &+ value, outputSection: section.outputSection)
+        case .global(let g):
+            let symbol = resolver.symbols[Int(g)]
+            if symbol.kind == .absolute { return .absolute(symbol.value) }
+            if symbol.kind == .defined {
+                let section = resolver.objects[Int(symbol.file)].sections[Int(symbol.section)]
+                guard section.isLive, section.outputSection >= 0 else { return nil }
+                return .rva(section.rva &+ UInt32(truncatingIfNeeded: symbol.value), outputSection: section.outputSection)
+            }
+            guard let r = targetRVA(ofGlobal: g) else { return nil }
+            return .rva(r, outputSection: outputSectionIndex(containing: r))
+        }
+    }
+
+    private func outputSectionIndex(containing rva: UInt32) -> Int32 {
+        for (i, s) in image.sections.enumerated() where rva >= s.rva && Int(rva) < Int(s.rva) + max(s.virtualSize, 1) {
+            return Int32(i)
+        }
+        return -1
+    }
+
+    private func symbolDescription(_ object: ObjectFile, _ index: Int) -> String {
+        if index < object.targets.count, case .global(let g) = object.targets[index] { return resolver.displayName(of: g) }
+        return (try? object.coff.symbolName(index)) ?? "symbol #\(index)"
+    }
+
+    private func relocate(object: ObjectFile, section: InputSection, at out: UnsafeMutableRawPointer) -> String? {
+        let imageBase = image.imageBase
+        for r in 0..<section.relocationCount {
+            let relocation = section.relocations.relocation(r)
+            let offset = Int(relocation.virtualAddress)
+            let type = relocation.type
+            if type == AMD64Relocation.absolute { continue }
+            let width: Int
+            switch type {
+            case AMD64Relocation.addr64: width = 8
+            case AMD64Relocation.section: width = 2
+            case AMD64Relocation.secrel7: width = 1
+            case AMD64Relocation.token, AMD64Relocation.pair, AMD64Relocation.srel32, AMD64Relocation.sspan32:
+                return "\(object.displayName): section \(section.name): relocation \(AMD64Relocation.name(type)) at offset 0x\(String(offset, radix: 16)) is not supported (it is not used by native x64 code)"
+            default:
+                if type > AMD64Relocation.sspan32 {
+                    return "\(object.displayName): section \(section.name): unknown relocation type 0x\(String(type, radix: 16)) at offset 0x\(String(offset, radix: 16))"
+                }
+                width = 4
+            }
+            guard offset >= 0, offset + width <= section.data.count else {
+                return "\(object.displayName): section \(section.name): relocation at offset 0x\(String(offset, radix: 16)) lies outside the section's \(section.data.count) bytes"
+            }
+            let symbolIndex = Int(relocation.symbolTableIndex)
+            guard let target = resolveTarget(object, symbolIndex) else {
+                return "\(object.displayName): section \(section.name): relocation at offset 0x\(String(offset, radix: 16)) refers to \(symbolDescription(object, symbolIndex)), which is not in the image (undefined, discarded, or not a symbol)"
+            }
+            let site = section.rva &+ UInt32(offset)
+            func fail(_ what: String) -> String {
+                "\(object.displayName): section \(section.name)+0x\(String(offset, radix: 16)): \(AMD64Relocation.name(type)) to \(symbolDescription(object, symbolIndex)) \(what)"
+            }
+            switch type {
+            case AMD64Relocation.addr64:
+                let addend = out.loadLE64(at: offset)
+                let value: UInt64
+                switch target {
+                case .rva(let rva, _): value = imageBase &+ UInt64(rva) &+ addend
+                case .absolute(let v): value = v &+ addend
+                }
+                out.storeLE(value, at: offset)
+            case AMD64Relocation.addr32:
+                let addend = UInt64(out.loadLE32(at: offset))
+                let value: UInt64
+                switch target {
+                case .rva(let rva, _): value = imageBase &+ UInt64(rva) &+ addend
+                case .absolute(let v): value = v &+ addend
+                }
+                guard value <= UInt64(UInt32.max) else { return fail("needs 0x\(String(value, radix: 16)), which does not fit in 32 bits (image base 0x\(String(imageBase, radix: 16)))") }
+                out.storeLE(UInt32(value), at: offset)
+            case AMD64Relocation.addr32NB:
+                let addend = Int64(Int32(bitPattern: out.loadLE32(at: offset)))
+                let value: Int64
+                switch target {
+                case .rva(let rva, _): value = Int64(rva) + addend
+                case .absolute(let v): value = Int64(bitPattern: v &- imageBase) + addend
+                }
+                guard value >= 0 && value <= Int64(UInt32.max) else { return fail("gives RVA \(value), which does not fit in 32 bits") }
+                out.storeLE(UInt32(value), at: offset)
+            case AMD64Relocation.rel32...AMD64Relocation.rel32_5:
+                let addend = Int64(Int32(bitPattern: out.loadLE32(at: offset)))
+                let extra = Int64(type - AMD64Relocation.rel32)
+                let destination: Int64
+                switch target {
+                case .rva(let rva, _): destination = Int64(rva)
+                case .absolute(let v): destination = Int64(bitPattern: v &- imageBase)
+                }
+                let value = destination + addend - (Int64(site) + 4 + extra)
+                guard value >= Int64(Int32.min) && value <= Int64(Int32.max) else {
+                    return fail("needs displacement \(value), out of the ±2 GiB range of a 32-bit PC-relative field")
+                }
+                out.storeLE(UInt32(bitPattern: Int32(value)), at: offset)
+            case AMD64Relocation.section:
+                let index: Int
+                switch target {
+                case .rva(_, let s): index = Int(s) + 1
+                case .absolute: index = image.sections.count + 1 // lld-link's choice for absolute symbols
+                }
+                out.storeLE(UInt16(truncatingIfNeeded: index), at: offset)
+            case AMD64Relocation.secrel, AMD64Relocation.secrel7:
+                guard case let .rva(rva, s) = target, s >= 0 else { return fail("has no section to be relative to") }
+                let addend = Int64(type == AMD64Relocation.secrel ? Int64(Int32(bitPattern: out.loadLE32(at: offset))) : Int64(out.load(fromByteOffset: offset, as: UInt8.self)))
+                let value = Int64(rva) - Int64(image.sections[Int(s)].rva) + addend
+                if type == AMD64Relocation.secrel {
+                    guard value >= 0 && value <= Int64(UInt32.max) else { return fail("gives section offset \(value), out of range") }
+                    out.storeLE(UInt32(value), at: offset)
+                } else {
+                    guard value >= 0 && value < 128 else { return fail("gives section offset \(value), which does not fit in 7 bits") }
+                    out.storeBytes(of: UInt8(value), toByteOffset: offset, as: UInt8.self)
+                }
+            default:
+                break
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,672 @@
+import Foundation
+import PEFormat
+
+/// The state of one link while symbols are resolved: every loaded file and every global symbol.
+final class SymbolResolver: @unchecked Sendable {
+    var options: LinkOptions
+    var diagnostics: Diagnostics
+    let arena = NameArena()
+
+    var objects: [ObjectFile] = []
+    var archives: [ArchiveFile] = []
+    var imports: [ImportEntry] = []
+    var symbols: [Symbol] = []
+    var names: [Name] = []
+    private var table = NameTable(capacity: 4096)
+
+    /// Archive members to load: (archive, member), in the order the need arose.
+    private var pendingMembers: [(Int, Int)] = []
+    private var pendingLibraries: [String] = []
+    private var seenLibraries: Set<String> = []
+    /// Export requests from .drectve, in load order.
+    var directiveExports: [ExportRequest] = []
+    var directiveMerges: [(from: String, to: String)] = []
+    var directiveSectionAttributes: [(name: String, attributes: String)] = []
+    /// COMDAT leaders: symbol → (object, section) of the copy that is kept.
+    private var comdatOwner: [Int32: (object: Int32, section: Int32)] = [:]
+
+    init(options: LinkOptions, diagnostics: Diagnostics) {
+        self.options = options
+        self.diagnostics = diagnostics
+    }
+
+    // MARK: Symbols
+
+    func symbolIndex(_ name: Name) -> Int32 {
+        table.findOrInsert(name, names: names) {
+            symbols.append(Symbol())
+            names.append(name)
+            return Int32(symbols.count - 1)
+        }.index
+    }
+
+    func symbolIndex(_ name: String) -> Int32 { symbolIndex(arena.intern(name)) }
+
+    func find(_ name: String) -> Int32? {
+        var s = name
+        return s.withUTF8 { table.find(Name(UnsafeRawBufferPointer($0)), names: names) }
+    }
+
+    /// Records a reference; when an archive offers the symbol, its member is queued for loading.
+    func reference(_ index: Int32, allowLibrarySearch: Bool = true) {
+        symbols[Int(index)].isReferenced = true
+        if symbols[Int(index)].kind == .lazy && allowLibrarySearch {
+            queueMember(archive: Int(symbols[Int(index)].file), member: Int(symbols[Int(index)].member))
+        }
+    }
+
+    private func queueMember(archive: Int, member: Int) {
+        guard !archives[archive].loaded[member] else { return }
+        archives[archive].loaded[member] = true
+        pendingMembers.append((archive, member))
+    }
+
+    func displayName(of symbolIndex: Int32) -> String {
+        let name = names[Int(symbolIndex)].string
+        return name + demangledSuffix(name)
+    }
+
+    private func definerName(_ symbol: Symbol) -> String {
+        switch symbol.kind {
+        case .defined, .common: return symbol.file >= 0 ? objects[Int(symbol.file)].displayName : "<linker>"
+        case .absolute: return symbol.file >= 0 ? objects[Int(symbol.file)].displayName : "<command line>"
+        case .importAddress, .importThunk: return "import library (\(imports[Int(symbol.file)].dllName))"
+        default: return "<linker>"
+        }
+    }
+
+    // MARK: Loading files
+
+    /// Loads the command-line inputs and everything they pull in, until nothing more is needed.
+    func loadAll(inputs: [String], threads: Int) {
+        var directObjects: [(index: Int, path: String, view: ByteView)] = []
+        var order: [(kind: Int, index: Int)] = [] // 0 object, 1 archive, 2 import object file
+        var importObjectFiles: [(String, ByteView)] = []
+        for path in inputs {
+            let file: MappedFile
+            do { file = try MappedFile(path: path) } catch {
+                diagnostics.error("\(error)")
+                continue
+            }
+            let view = file.view
+            if Archive.isArchive(view) || Archive.isThinArchive(view) {
+                do {
+                    archives.append(ArchiveFile(path: path, archive: try Archive(view: view)))
+                    order.append((1, archives.count - 1))
+                } catch { diagnostics.error("\(error)") }
+            } else if ImportObject.isImportObject(view) {
+                importObjectFiles.append((path, view))
+                order.append((2, importObjectFiles.count - 1))
+            } else if COFFObject.looksLikeObject(view) {
+                directObjects.append((directObjects.count, path, view))
+                order.append((0, directObjects.count - 1))
+            } else {
+                diagnostics.error("\(path): not a COFF object, archive or import object (unrecognised first bytes)")
+            }
+        }
+        // Parse the command-line objects in parallel; insert their symbols in command-line order.
+        var parsed = [Result<ObjectFile, Error>?](repeating: nil, count: directObjects.count)
+        let toParse = directObjects
+        parsed.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let out = slots.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: toParse.count) { i in
+                let entry = toParse[i]
+                out[i] = Result { try ObjectFile.parse(displayName: entry.path, view: entry.view) }
+            }
+        }
+        for (kind, index) in order {
+            switch kind {
+            case 0:
+                switch parsed[index]! {
+                case .success(let object): addObject(object)
+                case .failure(let error): diagnostics.error("\(error)")
+                }
+            case 1:
+                addArchiveSymbols(index)
+            default:
+                let (path, view) = importObjectFiles[index]
+                do { addImportObject(try ImportObject(view: view), from: path) } catch { diagnostics.error("\(error)") }
+            }
+        }
+        for name in options.includes { reference(symbolIndex(name)) }
+        drainQueues()
+    }
+
+    /// Adds the references the link itself needs (entry point, exports) and loads what they pull in.
+    func addRoots(_ roots: [String]) {
+        for name in roots { reference(symbolIndex(name)) }
+        drainQueues()
+    }
+
+    func drainQueues() {
+        while true {
+            if !pendingMembers.isEmpty {
+                let batch = pendingMembers
+                pendingMembers.removeAll()
+                loadMembers(batch)
+                continue
+            }
+            if !pendingLibraries.isEmpty {
+                let path = pendingLibraries.removeFirst()
+                addLibrary(path: path)
+                continue
+            }
+            break
+        }
+    }
+
+    private func loadMembers(_ batch: [(Int, Int)]) {
+        // Members of one batch are parsed in parallel, then inserted in queue order.
+        var parsed = [Result<ObjectFile?, Error>?](repeating: nil, count: batch.count)
+        var importMembers = [ImportObject?](repeating: nil, count: batch.count)
+        let archivesNow = archives
+        parsed.withUnsafeMutableBufferPointer { slots in
+            importMembers.withUnsafeMutableBufferPointer { importSlots in
+                nonisolated(unsafe) let out = slots.baseAddress!
+                nonisolated(unsafe) let importOut = importSlots.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: batch.count) { i in
+                    let (a, m) = batch[i]
+                    let member = archivesNow[a].archive.members[m]
+                    let name = "\(archivesNow[a].path)(\(member.name))"
+                    if ImportObject.isImportObject(member.data) {
+                        do {
+                            importOut[i] = try ImportObject(view: member.data)
+                            out[i] = .success(nil)
+                        } catch { out[i] = .failure(error) }
+                    } else {
+                        out[i] = Result { try ObjectFile.parse(displayName: name, view: member.data) }
+                    }
+                }
+            }
+        }
+        for i in 0..<batch.count {
+            switch parsed[i]! {
+            case .success(let object?): addObject(object)
+            case .success(nil):
+                let (a, m) = batch[i]
+                addImportObject(importMembers[i]!, from: "\(archives[a].path)(\(archives[a].archive.members[m].name))")
+            case .failure(let error): diagnostics.error("\(error)")
+            }
+        }
+    }
+
+    private func addArchiveSymbols(_ archiveIndex: Int) {
+        let archive = archives[archiveIndex]
+        for (name, memberIndex) in archive.archive.symbols {
+            guard memberIndex >= 0, memberIndex < archive.archive.members.count else { continue }
+            let index = symbolIndex(name)
+            let symbol = symbols[Int(index)]
+            switch symbol.kind {
+            case .undefined:
+                symbols[Int(index)].kind = .lazy
+                symbols[Int(index)].file = Int32(archiveIndex)
+                symbols[Int(index)].member = Int32(memberIndex)
+                if symbol.isReferenced && !symbol.weakNoLibrary {
+                    queueMember(archive: archiveIndex, member: memberIndex)
+                }
+            default:
+                break // already defined, or offered by an earlier archive: the first one wins
+            }
+        }
+    }
+
+    /// Finds a library by name as link.exe does: as given, then in each /libpath: and LIB folder.
+    func findLibrary(_ name: String) -> String? {
+        var candidates = [name]
+        if !name.lowercased().hasSuffix(".lib") && !name.contains(".") { candidates.append(name + ".lib") }
+        for candidate in candidates {
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            if candidate.hasPrefix("/") { continue }
+            for folder in options.libraryPaths {
+                let path = folder.hasSuffix("/") ? folder + candidate : folder + "/" + candidate
+                if FileManager.default.fileExists(atPath: path) { return path }
+                // Windows names are case-insensitive; try the lower-case spelling too.
+                let lower = folder + "/" + candidate.lowercased()
+                if FileManager.default.fileExists(atPath: lower) { return lower }
+            }
+        }
+        return nil
+    }
+
+    private func addDefaultLibrary(_ name: String, requestedBy: String) {
+        let key = normalizedLibraryName(name)
+        if options.noDefaultLibrariesAll || options.noDefaultLibraries.contains(key) { return }
+        guard seenLibraries.insert(key).inserted else { return }
+        guard let path = findLibrary(name) else {
+            // link.exe reports LNK1104 only when a needed symbol stays undefined; warn so the cause is visible.
+            diagnostics.warning("default library '\(name)' requested by \(requestedBy) was not found in the library path")
+            return
+        }
+        pendingLibraries.append(path)
+    }
+
+    private func addLibrary(path: String) {
+        do {
+            let file = try MappedFile(path: path)
+            guard Archive.isArchive(file.view) else {
+                if COFFObject.looksLikeObject(file.view) {
+                    addObject(try ObjectFile.parse(displayName: path, view: file.view))
+                    return
+                }
+                diagnostics.error("\(path): default library is not an archive")
+                return
+            }
+            archives.append(ArchiveFile(path: path, archive: try Archive(view: file.view)))
+            addArchiveSymbols(archives.count - 1)
+        } catch {
+            diagnostics.error("\(error)")
+        }
+    }
+
+    // MARK: Import objects
+
+    func addImportObject(_ object: ImportObject, from path: String) {
+        if options.machine == .unknown { options.machine = object.machine }
+        if object.machine != options.machine {
+            diagnostics.error("\(path): import object for machine \(object.machine.optionName) conflicts with target machine \(options.machine.optionName)")
+            return
+        }
+        let entry = ImportEntry(
+            dllName: object.dllName,
+            importName: object.nameType == .ordinal ? nil : object.importName,
+            ordinal: object.nameType == .ordinal ? object.ordinalOrHint : 0,
+            hint: object.nameType == .ordinal ? 0 : object.ordinalOrHint,
+            isCode: object.type == .code)
+        let importIndex = Int32(imports.count)
+        let addressName = arena.intern("__imp_" + object.symbolName)
+        let address = symbolIndex(addressName)
+        if defineImport(address, kind: .importAddress, importIndex: importIndex) {
+            imports.append(entry)
+            imports[Int(importIndex)].addressSymbol = address
+            if object.type == .code {
+                let thunk = symbolIndex(object.symbolName)
+                _ = defineImport(thunk, kind: .importThunk, importIndex: importIndex)
+            }
+        }
+    }
+
+    private func defineImport(_ index: Int32, kind: SymbolKind, importIndex: Int32) -> Bool {
+        switch symbols[Int(index)].kind {
+        case .undefined, .lazy:
+            symbols[Int(index)].kind = kind
+            symbols[Int(index)].file = importIndex
+            return true
+        default:
+            return false // an object or an earlier import library defines it: the first definition wins
+        }
+    }
+
+    // MARK: Objects
+
+    func addObject(_ object: ObjectFile) {
+        let objectIndex = Int32(objects.count)
+        let coff = object.coff
+        if coff.machine != .unknown {
+            if options.machine == .unknown { options.machine = coff.machine }
+            if coff.machine != options.machine {
+                diagnostics.error("\(object.displayName): object is for machine \(coff.machine.optionName), but the link targets \(options.machine.optionName)")
+                return
+            }
+        }
+        objects.append(object)
+        // COMDAT leaders first: they decide which sections survive before other symbols are defined.
+        var isLeader = [Bool](repeating: false, count: coff.sectionCount)
+        var leaderSeen = [Bool](repeating: false, count: coff.sectionCount)
+        for (recordIndex, _) in object.externals {
+            let record = coff.symbol(Int(recordIndex))
+            if record.sectionNumber > 0 {
+                let s = Int(record.sectionNumber) - 1
+                if object.sections[s].isComdat && !leaderSeen[s] && object.sections[s].selection != ComdatSelection.associative.rawValue {
+                    leaderSeen[s] = true
+                    isLeader[s] = true
+                }
+            }
+        }
+        // A COMDAT section's leader is the first symbol defined in it; a static one means "keep this copy".
+        var firstSymbolOfSection = [Int32](repeating: -1, count: coff.sectionCount)
+        var i = 0
+        while i < coff.symbolCount {
+            let record = coff.symbol(i)
+            if record.sectionNumber > 0 {
+                let s = Int(record.sectionNumber) - 1
+                let isSectionSymbol = record.storageClass == StorageClass.static && record.value == 0 && record.auxiliaryCount > 0
+                if !isSectionSymbol && firstSymbolOfSection[s] < 0 { firstSymbolOfSection[s] = Int32(i) }
+            }
+            i += 1 + record.auxiliaryCount
+        }
+        for (recordIndex, name) in object.externals {
+            let record = coff.symbol(Int(recordIndex))
+            let index = symbolIndex(name)
+            object.targets[Int(recordIndex)] = .global(index)
+            if record.storageClass == StorageClass.weakExternal {
+                addWeakExternal(object: object, objectIndex: objectIndex, recordIndex: Int(recordIndex), symbol: index)
+                continue
+            }
+            switch record.sectionNumber {
+            case SectionNumber.undefined:
+                if record.value > 0 {
+                    addCommon(index, size: UInt64(record.value), objectIndex: objectIndex)
+                } else {
+                    reference(index, allowLibrarySearch: !symbols[Int(index)].weakNoLibrary)
+                }
+            case SectionNumber.absolute:
+                defineRegular(index, kind: .absolute, objectIndex: objectIndex, section: -1, value: UInt64(record.value), object: object)
+            case SectionNumber.debug:
+                object.targets[Int(recordIndex)] = .none
+            default:
+                let s = Int32(record.sectionNumber - 1)
+                var section = object.sections[Int(s)]
+                if section.isComdat && section.selection != ComdatSelection.associative.rawValue
+                    && firstSymbolOfSection[Int(s)] == recordIndex {
+                    resolveComdat(index, objectIndex: objectIndex, section: s, value: record.value, isFunction: record.isFunction)
+                    section = objects[Int(objectIndex)].sections[Int(s)]
+                } else if section.isLive || !section.isComdat {
+                    if section.isComdat && !isOwnedHere(objectIndex: objectIndex, section: s, object: object, firstSymbolOfSection: firstSymbolOfSection) {
+                        continue // defined in a COMDAT copy that lost: the kept copy defines it
+                    }
+                    defineRegular(index, kind: .defined, objectIndex: objectIndex, section: s, value: UInt64(record.value), object: object)
+                    symbols[Int(index)].isFunction = record.isFunction
+                }
+            }
+        }
+        for directive in object.directives {
+            applyDirective(directive, object: object)
+        }
+    }
+
+    /// Is this COMDAT section the kept copy? (Its leader chose it, or its leader is static.)
+    private func isOwnedHere(objectIndex: Int32, section: Int32, object: ObjectFile, firstSymbolOfSection: [Int32]) -> Bool {
+        object.sections[Int(section)].isLive
+    }
+
+    private func defineRegular(_ index: Int32, kind: SymbolKind, objectIndex: Int32, section: Int32, value: UInt64, object: ObjectFile) {
+        let existing = symbols[Int(index)]
+        switch existing.kind {
+        case .undefined, .lazy, .common:
+            var symbol = existing
+            symbol.kind = kind
+            symbol.file = objectIndex
+            symbol.section = section
+            symbol.value = value
+            symbol.member = -1
+            symbols[Int(index)] = symbol
+        case .importThunk, .importAddress:
+            // An object's own definition replaces an import of the same name (lld-link does the same).
+            var symbol = existing
+            symbol.kind = kind
+            symbol.file = objectIndex
+            symbol.section = section
+            symbol.value = value
+            symbols[Int(index)] = symbol
+        case .defined, .absolute, .linkerDefined:
+            if kind == .absolute && existing.kind == .absolute && existing.value == value { return }
+            diagnostics.error("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(object.displayName)")
+        }
+    }
+
+    private func addCommon(_ index: Int32, size: UInt64, objectIndex: Int32) {
+        switch symbols[Int(index)].kind {
+        case .undefined, .lazy:
+            symbols[Int(index)].kind = .common
+            symbols[Int(index)].value = size
+            symbols[Int(index)].file = objectIndex
+            symbols[Int(index)].member = -1
+        case .common:
+            if size > symbols[Int(index)].value {
+                symbols[Int(index)].value = size
+                symbols[Int(index)].file = objectIndex
+            }
+        default:
+            break // a real definition beats a common one
+        }
+        symbols[Int(index)].isReferenced = true
+    }
+
+    private func resolveComdat(_ index: Int32, objectIndex: Int32, section: Int32, value: UInt32, isFunction: Bool) {
+        let object = objects[Int(objectIndex)]
+        let newSection = object.sections[Int(section)]
+        let selection = newSection.selection
+        func take() {
+            var symbol = symbols[Int(index)]
+            symbol.kind = .defined
+            symbol.file = objectIndex
+            symbol.section = section
+            symbol.value = UInt64(value)
+            symbol.member = -1
+            symbol.comdatSelection = selection
+            symbol.isFunction = isFunction
+            symbols[Int(index)] = symbol
+            comdatOwner[index] = (objectIndex, section)
+        }
+        func discardNew() { objects[Int(objectIndex)].sections[Int(section)].isLive = false }
+        if selection == ComdatSelection.newest.rawValue {
+            diagnostics.error("\(object.displayName): section \(newSection.name) uses COMDAT selection NEWEST (7), which no linker supports; rebuild the object")
+            discardNew()
+            return
+        }
+        if selection == 0 || selection > ComdatSelection.largest.rawValue {
+            diagnostics.error("\(object.displayName): section \(newSection.name) has invalid COMDAT selection \(selection)")
+            discardNew()
+            return
+        }
+        let existing = symbols[Int(index)]
+        switch existing.kind {
+        case .undefined, .lazy, .common, .importThunk, .importAddress:
+            take()
+            return
+        case .absolute, .linkerDefined:
+            diagnostics.error("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(object.displayName)")
+            discardNew()
+            return
+        case .defined:
+            break
+        }
+        guard let owner = comdatOwner[index] else {
+            diagnostics.error("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(object.displayName) (COMDAT)")
+            discardNew()
+            return
+        }
+        let oldObject = objects[Int(owner.object)]
+        let oldSection = oldObject.sections[Int(owner.section)]
+        let kept = ComdatSelection(rawValue: oldSection.selection) ?? .any
+        func duplicate(_ why: String) {
+            diagnostics.error("duplicate symbol: \(displayName(of: index)) (COMDAT \(why))\n>>> defined in \(oldObject.displayName)\n>>> defined in \(object.displayName)")
+            discardNew()
+        }
+        switch kept {
+        case .noDuplicates:
+            duplicate("selection NODUPLICATES")
+        case .sameSize:
+            if oldSection.size != newSection.size { duplicate("selection SAME_SIZE, sizes \(oldSection.size) and \(newSection.size)") } else { discardNew() }
+        case .exactMatch:
+            let same = oldSection.size == newSection.size && oldSection.checksum == newSection.checksum
+                && oldSection.data.count == newSection.data.count
+                && (oldSection.data.count == 0 || memcmp(oldSection.data.base!, newSection.data.base!, oldSection.data.count) == 0)
+            if same { discardNew() } else { duplicate("selection EXACT_MATCH, contents differ") }
+        case .largest:
+            if newSection.size > oldSection.size {
+                objects[Int(owner.object)].sections[Int(owner.section)].isLive = false
+                take()
+            } else {
+                discardNew()
+            }
+        default:
+            discardNew()
+        }
+    }
+
+    private func addWeakExternal(object: ObjectFile, objectIndex: Int32, recordIndex: Int, symbol index: Int32) {
+        let record = object.coff.symbol(recordIndex)
+        guard record.auxiliaryCount >= 1 else {
+            diagnostics.error("\(object.displayName): weak external symbol \(names[Int(index)].string) has no auxiliary record")
+            return
+        }
+        let weak = object.coff.weakExternal(auxiliaryOf: recordIndex)
+        guard weak.tagIndex < object.coff.symbolCount else {
+            diagnostics.error("\(object.displayName): weak external \(names[Int(index)].string) names symbol \(weak.tagIndex), past the symbol table")
+            return
+        }
+        guard let search = WeakSearch(rawValue: weak.characteristics) else {
+            diagnostics.error("\(object.displayName): weak external \(names[Int(index)].string) has unknown search kind \(weak.characteristics)")
+            return
+        }
+        // The default is another symbol record of this object; make sure it has a global number.
+        var aliasIndex: Int32 = -1
+        let tag = object.coff.symbol(weak.tagIndex)
+        if tag.isExternal, let tagName = try? object.coff.symbolNameBytes(weak.tagIndex) {
+            aliasIndex = symbolIndex(Name(tagName))
+        } else if tag.sectionNumber > 0 {
+            // A static default: give it a private global so the alias can point at it.
+            let privateName = arena.intern("\u{1}weak-default:\(objects.count):\(weak.tagIndex)")
+            aliasIndex = symbolIndex(privateName)
+            if symbols[Int(aliasIndex)].kind == .undefined {
+                symbols[Int(aliasIndex)].kind = .defined
+                symbols[Int(aliasIndex)].file = objectIndex
+                symbols[Int(aliasIndex)].section = tag.sectionNumber - 1
+                symbols[Int(aliasIndex)].value = UInt64(tag.value)
+            }
+        }
+        if symbols[Int(index)].weakAlias < 0 { symbols[Int(index)].weakAlias = aliasIndex }
+        if search == .noLibrary || search == .antiDependency { symbols[Int(index)].weakNoLibrary = true }
+        else { reference(index) }
+        symbols[Int(index)].isReferenced = true
+    }
+
+    // MARK: Directives
+
+    private func applyDirective(_ text: String, object: ObjectFile) {
+        for argument in ResponseFiles.tokenize(text) {
+            guard let (name, value) = splitOption(argument) else {
+                diagnostics.error("\(object.displayName): .drectve: '\(argument)' is not an option")
+                continue
+            }
+            do {
+                switch name {
+                case "export":
+                    guard let value else { throw UsageError("/EXPORT needs a value") }
+                    directiveExports.append(try parseExportOption(value, source: .directive(object: object.displayName)))
+                case "defaultlib":
+                    guard let value else { throw UsageError("/DEFAULTLIB needs a value") }
+                    addDefaultLibrary(value, requestedBy: object.displayName)
+                case "nodefaultlib":
+                    if let value { options.noDefaultLibraries.insert(normalizedLibraryName(value)) } else { options.noDefaultLibrariesAll = true }
+                case "include":
+                    guard let value else { throw UsageError("/INCLUDE needs a value") }
+                    reference(symbolIndex(value))
+                case "alternatename":
+                    guard let value else { throw UsageError("/ALTERNATENAME needs a value") }
+                    let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard parts.count == 2 else { throw UsageError("/ALTERNATENAME:\(value): expected from=to") }
+                    options.alternateNames.append((parts[0], parts[1]))
+                case "merge":
+                    guard let value else { throw UsageError("/MERGE needs a value") }
+                    let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard parts.count == 2 else { throw UsageError("/MERGE:\(value): expected from=to") }
+                    directiveMerges.append((parts[0], parts[1]))
+                case "section":
+                    guard let value, let comma = value.lastIndex(of: ",") else { throw UsageError("/SECTION needs name,attributes") }
+                    let attributes = String(value[value.index(after: comma)...])
+                    try validateSectionAttributes(attributes, context: "/SECTION:\(value)")
+                    directiveSectionAttributes.append((String(value[..<comma]), attributes))
+                case "failifmismatch", "manifestdependency", "guardsym", "disallowlib", "editandcontinue",
+                     "throwingnew", "stack", "heap", "subsystem", "entry", "release", "nocoffgrpinfo", "guard":
+                    if options.verbose { diagnostics.note("\(object.displayName): .drectve \(argument): accepted, no effect") }
+                default:
+                    throw UsageError("unknown directive \(argument)")
+                }
+            } catch {
+                diagnostics.error("\(object.displayName): .drectve: \(error)")
+            }
+        }
+    }
+
+    // MARK: Finishing resolution
+
+    /// Applies weak aliases and /alternatename to what is still undefined, loading what they need.
+    func resolveAliases() {
+        var changed = true
+        var rounds = 0
+        while changed && rounds < 100 {
+            changed = false
+            rounds += 1
+            for (from, to) in options.alternateNames {
+                guard let f = find(from), symbols[Int(f)].kind == .undefined || symbols[Int(f)].kind == .lazy else { continue }
+                guard symbols[Int(f)].isReferenced, symbols[Int(f)].weakAlias < 0 else { continue }
+                let t = symbolIndex(to)
+                symbols[Int(f)].weakAlias = t
+                reference(t)
+                changed = true
+            }
+            drainQueues()
+        }
+        // Follow alias chains (bounded, so a cycle cannot hang the link).
+        for i in symbols.indices where symbols[i].kind == .undefined || (symbols[i].kind == .lazy && symbols[i].weakAlias >= 0) {
+            var target = symbols[i].weakAlias
+            var steps = 0
+            while target >= 0 && symbols[Int(target)].kind == .undefined && symbols[Int(target)].weakAlias >= 0 && steps < 64 {
+                target = symbols[Int(target)].weakAlias
+                steps += 1
+            }
+            if target >= 0 && symbols[Int(target)].kind != .undefined && symbols[Int(target)].kind != .lazy {
+                let alias = symbols[Int(target)]
+                symbols[i].kind = alias.kind
+                symbols[i].file = alias.file
+                symbols[i].section = alias.section
+                symbols[i].value = alias.value
+                symbols[i].isFunction = alias.isFunction
+            }
+        }
+    }
+
+    /// Propagates COMDAT discards to associative sections.
+    func finishComdats() {
+        for object in objects {
+            var changed = true
+            var rounds = 0
+            while changed && rounds < 32 {
+                changed = false
+                rounds += 1
+                for s in object.sections.indices where object.sections[s].associatedWith >= 0 && object.sections[s].isLive {
+                    if !object.sections[Int(object.sections[s].associatedWith)].isLive || !isSectionWanted(object, Int(object.sections[s].associatedWith)) {
+                        object.sections[s].isLive = false
+                        changed = true
+                    }
+                }
+            }
+        }
+    }
+
+    private func isSectionWanted(_ object: ObjectFile, _ s: Int) -> Bool { object.sections[s].isLive }
+
+    /// Reports every symbol still undefined, with every object that refers to it.
+    func reportUndefined() {
+        var undefinedReferences: [Int32: [String]] = [:]
+        var order: [Int32] = []
+        for object in objects {
+            var seenHere = Set<Int32>()
+            for (recordIndex, _) in object.externals {
+                guard case .global(let g) = object.targets[Int(recordIndex)] else { continue }
+                let kind = symbols[Int(g)].kind
+                guard kind == .undefined || kind == .lazy else { continue }
+                let record = object.coff.symbol(Int(recordIndex))
+                guard record.sectionNumber == 0 && record.value == 0 else { continue }
+                guard seenHere.insert(g).inserted else { continue }
+                if undefinedReferences[g] == nil { order.append(g) }
+                undefinedReferences[g, default: []].append(object.displayName)
+            }
+        }
+        for name in options.includes {
+            if let g = find(name), symbols[Int(g)].kind == .undefined || symbols[Int(g)].kind == .lazy {
+                if undefinedReferences[g] == nil { order.append(g) }
+                undefinedReferences[g, default: []].append("/include:\(name)")
+            }
+        }
+        for g in order {
+            let referrers = undefinedReferences[g]!
+            var message = "undefined symbol: \(displayName(of: g))"
+            for r in referrers.prefix(10) { message += "\n>>> referenced by \(r)" }
+            if referrers.count > 10 { message += "\n>>> referenced \(referrers.count - 10) more times" }
+            diagnostics.error(message)
+        }
+    }
+}

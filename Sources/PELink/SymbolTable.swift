@@ -1,0 +1,199 @@
+import PEFormat
+
+/// A symbol name as bytes: a slice of a mapped input, or of the linker's own name arena.
+/// Hashing and comparison work on the bytes, so no String is made per symbol.
+struct Name: @unchecked Sendable {
+    let base: UnsafeRawPointer?
+    let count: Int
+
+    init(_ buffer: UnsafeRawBufferPointer) {
+        base = buffer.baseAddress
+        count = buffer.count
+    }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    @inline(__always) func equals(_ other: Name) -> Bool {
+        count == other.count && (count == 0 || memcmp(base!, other.base!, count) == 0)
+    }
+
+    @inline(__always) func hasPrefix(_ prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        return count >= n && memcmp(base!, prefix.utf8Start, n) == 0
+    }
+
+    /// FNV-1a over the bytes.
+    @inline(__always) var hashValue64: UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        guard let base else { return h }
+        for i in 0..<count {
+            h = (h ^ UInt64(base.load(fromByteOffset: i, as: UInt8.self))) &* 0x100_0000_01b3
+        }
+        return h
+    }
+
+    static func < (a: Name, b: Name) -> Bool {
+        let n = min(a.count, b.count)
+        if n > 0 {
+            let c = memcmp(a.base!, b.base!, n)
+            if c != 0 { return c < 0 }
+        }
+        return a.count < b.count
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Owns the bytes of names the linker makes itself (`__imp_` names, names from .def files and
+/// options). Names stay valid for the whole link.
+final class NameArena: @unchecked Sendable {
+    private var blocks: [UnsafeMutableRawPointer] = []
+    private var current: UnsafeMutableRawPointer?
+    private var remaining = 0
+    private let lock = NSLockish()
+
+    func intern(_ s: String) -> Name {
+        var s = s
+        return s.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
+    }
+
+    func intern(_ bytes: UnsafeRawBufferPointer) -> Name {
+        lock.lock(); defer { lock.unlock() }
+        let n = bytes.count
+        if n > remaining {
+            let size = max(65536, n)
+            let block = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
+            blocks.append(block)
+            current = block
+            remaining = size
+        }
+        let p = current!
+        if n > 0 { p.copyMemory(from: bytes.baseAddress!, byteCount: n) }
+        current = p + n
+        remaining -= n
+        return Name(UnsafeRawBufferPointer(start: p, count: n))
+    }
+
+    func concatenate(_ prefix: String, _ name: Name) -> Name {
+        var bytes = Array(prefix.utf8)
+        bytes.append(contentsOf: name.bytes)
+        return bytes.withUnsafeBytes { intern($0) }
+    }
+
+    deinit { for b in blocks { b.deallocate() } }
+}
+
+/// A tiny mutex over pthread, usable from Sendable classes.
+final class NSLockish: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func lock() { pthread_mutex_lock(&mutex) }
+    func unlock() { pthread_mutex_unlock(&mutex) }
+}
+
+/// Names → symbol numbers: open addressing with linear probing over the name bytes.
+struct NameTable {
+    private var slots: [Int32]
+    private var hashes: [UInt32]
+    private var mask: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 1024) {
+        var size = 1024
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: -1, count: size)
+        hashes = Array(repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// Finds `name`; when absent, inserts `newIndex()` and reports it as new.
+    mutating func findOrInsert(_ name: Name, names: [Name], newIndex: () -> Int32) -> (index: Int32, inserted: Bool) {
+        if count * 2 >= slots.count { grow(names: names) }
+        let h = name.hashValue64
+        let tag = UInt32(truncatingIfNeeded: h >> 32)
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = slots[i]
+            if s < 0 {
+                let index = newIndex()
+                slots[i] = index
+                hashes[i] = tag
+                count += 1
+                return (index, true)
+            }
+            if hashes[i] == tag && names[Int(s)].equals(name) { return (s, false) }
+            i = (i + 1) & mask
+        }
+    }
+
+    func find(_ name: Name, names: [Name]) -> Int32? {
+        let h = name.hashValue64
+        let tag = UInt32(truncatingIfNeeded: h >> 32)
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = slots[i]
+            if s < 0 { return nil }
+            if hashes[i] == tag && names[Int(s)].equals(name) { return s }
+            i = (i + 1) & mask
+        }
+    }
+
+    private mutating func grow(names: [Name]) {
+        let newSize = slots.count * 2
+        var newSlots = Array(repeating: Int32(-1), count: newSize)
+        var newHashes = Array(repeating: UInt32(0), count: newSize)
+        let newMask = newSize - 1
+        for (i, s) in slots.enumerated() where s >= 0 {
+            let h = names[Int(s)].hashValue64
+            var j = Int(truncatingIfNeeded: h) & newMask
+            while newSlots[j] >= 0 { j = (j + 1) & newMask }
+            newSlots[j] = s
+            newHashes[j] = hashes[i]
+        }
+        slots = newSlots
+        hashes = newHashes
+        mask = newMask
+    }
+}
+
+/// What a global symbol currently is. Symbols are numbered; all their fields live in `Symbol`.
+enum SymbolKind: UInt8 {
+    /// Referenced, not (yet) defined.
+    case undefined
+    /// Defined in an object's section: `file` is the object, `section` the 0-based section index.
+    case defined
+    /// Absolute value (section number -1).
+    case absolute
+    /// A common symbol: `value` is the size; placed in .bss by the linker.
+    case common
+    /// Offered by an archive member not loaded yet: `file` is the archive, `member` the member.
+    case lazy
+    /// `__imp_X` from an import library: the IAT slot. `file` indexes `imports`.
+    case importAddress
+    /// `X` from an import library (code): a jump thunk through the IAT slot. `file` indexes `imports`.
+    case importThunk
+    /// Made by the linker (`__ImageBase`): `value` is an RVA.
+    case linkerDefined
+}
+
+struct Symbol {
+    var kind: SymbolKind = .undefined
+    var file: Int32 = -1
+    var section: Int32 = -1
+    var member: Int32 = -1
+    var value: UInt64 = 0
+    /// For an undefined weak external or /alternatename: the symbol to use when nothing defines this one.
+    var weakAlias: Int32 = -1
+    /// A weak external whose search says archives must not be searched for it.
+    var weakNoLibrary = false
+    /// Selection of the COMDAT section that defines it, when it is a COMDAT symbol.
+    var comdatSelection: UInt8 = 0
+    var isFunction = false
+    var isReferenced = false
+}

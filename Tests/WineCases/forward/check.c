@@ -1,0 +1,29 @@
+/* Scenario "forward": exports that forward to kernel32, resolved by GetProcAddress and by the loader. */
+#include "check.h"
+
+/* Bound at load time through the forwarder. */
+__declspec(dllimport) DWORD WINAPI MyPid(void);
+
+typedef DWORD (WINAPI *tick_fn)(void);
+typedef int (WINAPI *length_fn)(const char *);
+
+RUN_CHECKS {
+    HMODULE module = check_load("forward-load", "wn_forward.dll");
+    if (module == NULL) return check_failures;
+    HMODULE kernel32 = GetModuleHandleA("kernel32.dll");
+    int_fn0 local = (int_fn0)check_export("forward-local", module, "forward_local");
+    if (local) check_int("forward-local-call", local(), 5);
+    tick_fn tick = (tick_fn)check_export("forward-tick", module, "MyTick");
+    check_same("forward-tick-address", (void *)tick, (void *)GetProcAddress(kernel32, "GetTickCount"));
+    if (tick) {
+        DWORD before = GetTickCount();
+        DWORD value = tick();
+        DWORD after = GetTickCount();
+        check_true("forward-tick-call", value - before <= after - before);
+    }
+    check_true("forward-pid-implib", MyPid() == GetCurrentProcessId());
+    length_fn length = (length_fn)(void *)GetProcAddress(module, MAKEINTRESOURCEA(20));
+    check_same("forward-ordinal-address", (void *)length, (void *)GetProcAddress(kernel32, "lstrlenA"));
+    if (length) check_int("forward-ordinal-call", length("forwarded"), 9);
+    return check_failures;
+}
