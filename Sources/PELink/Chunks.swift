@@ -57,7 +57,7 @@ struct ImportTables {
     init() {}
 
     init(imports: inout [ImportEntry]) {
-        // DLLs sorted by name ignoring case; entries by name, ordinals after names.
+        // DLLs sorted by name ignoring case; entries by name.
         var groups: [String: [Int]] = [:]
         var displayName: [String: String] = [:]
         for (i, entry) in imports.enumerated() {
@@ -70,12 +70,10 @@ struct ImportTables {
         for key in groups.keys.sorted() {
             let entries = groups[key]!.sorted { a, b in
                 let x = imports[a], y = imports[b]
-                switch (x.importName, y.importName) {
-                case let (p?, q?): return p.utf8.lexicographicallyPrecedes(q.utf8)
-                case (_?, nil): return true
-                case (nil, _?): return false
-                case (nil, nil): return x.ordinal < y.ordinal
-                }
+                // By name, as lld-link orders them; ordinal imports have no name and come first.
+                let p = x.importName ?? "", q = y.importName ?? ""
+                if p != q { return p.utf8.lexicographicallyPrecedes(q.utf8) }
+                return x.ordinal < y.ordinal
             }
             dlls.append(DLL(name: displayName[key]!, entries: entries))
             entryCount += entries.count + 1

@@ -38,7 +38,8 @@ func buildOutputSections(chunks: [Chunk], merges userMerges: [(from: String, to:
         if a.element.partialName != b.element.partialName {
             return a.element.partialName.utf8.lexicographicallyPrecedes(b.element.partialName.utf8)
         }
-        if a.element.flags.rawValue != b.element.flags.rawValue { return a.element.flags.rawValue < b.element.flags.rawValue }
+        let fa = a.element.flags.rawValue & outputFlagMask, fb = b.element.flags.rawValue & outputFlagMask
+        if fa != fb { return fa < fb }
         return a.offset < b.offset
     }.map(\.element)
     for (name, flags) in predefinedSections {

@@ -113,18 +113,18 @@ struct Linker {
 
     mutating func resolveSymbols() -> SymbolResolver {
         let resolver = SymbolResolver(options: options, diagnostics: diagnostics)
-        resolver.loadAll(inputs: options.inputFiles, threads: options.threads ?? 0)
-        if resolver.options.machine == .unknown { resolver.options.machine = .amd64 }
-        if resolver.options.machine != .amd64 {
-            resolver.diagnostics.error("linking for machine \(resolver.options.machine.optionName) is not supported yet (x64 only; /lib /def: supports x86 and arm64)")
-        }
         var roots: [String] = []
         if let entry = entrySymbolName { roots.append(entry) }
+        roots += options.includes
         for request in options.exports + (moduleDefinition?.exports.map { ExportRequest($0, path: options.moduleDefinitionPath ?? "") } ?? [])
         where request.forwardTo == nil {
             roots.append(request.symbolName)
         }
-        resolver.addRoots(roots)
+        resolver.loadAll(inputs: options.inputFiles, roots: roots)
+        if resolver.options.machine == .unknown { resolver.options.machine = .amd64 }
+        if resolver.options.machine != .amd64 {
+            resolver.diagnostics.error("linking for machine \(resolver.options.machine.optionName) is not supported yet (x64 only; /lib /def: supports x86 and arm64)")
+        }
         // Exports asked by .drectve pull in what they name; loading may add more directives.
         var handled = 0
         while handled < resolver.directiveExports.count {
@@ -135,7 +135,7 @@ struct Linker {
         resolver.resolveAliases()
         defineLinkerSymbols(resolver)
         resolver.finishComdats()
-        resolver.reportUndefined()
+        resolver.reportUndefined(entry: entrySymbolName)
         diagnostics = resolver.diagnostics
         options.machine = resolver.options.machine
         return resolver

@@ -78,7 +78,10 @@ final class SymbolResolver: @unchecked Sendable {
     // MARK: Loading files
 
     /// Loads the command-line inputs and everything they pull in, until nothing more is needed.
-    func loadAll(inputs: [String], threads: Int) {
+    func loadAll(inputs: [String], roots: [String]) {
+        // Roots are undefined before any file is read, so an archive loads the members that define
+        // them in its own symbol order wherever it stands on the command line (as lld-link does).
+        for name in roots { reference(symbolIndex(name)) }
         var directObjects: [(index: Int, path: String, view: ByteView)] = []
         var order: [(kind: Int, index: Int)] = [] // 0 object, 1 archive, 2 import object file
         var importObjectFiles: [(String, ByteView)] = []
@@ -128,7 +131,7 @@ final class SymbolResolver: @unchecked Sendable {
                 do { addImportObject(try ImportObject(view: view), from: path) } catch { diagnostics.error("\(error)") }
             }
         }
-        for name in options.includes { reference(symbolIndex(name)) }
+        for library in options.defaultLibraries { addDefaultLibrary(library, requestedBy: "/defaultlib:\(library)") }
         drainQueues()
     }
 
@@ -233,8 +236,7 @@ final class SymbolResolver: @unchecked Sendable {
         if options.noDefaultLibrariesAll || options.noDefaultLibraries.contains(key) { return }
         guard seenLibraries.insert(key).inserted else { return }
         guard let path = findLibrary(name) else {
-            // link.exe reports LNK1104 only when a needed symbol stays undefined; warn so the cause is visible.
-            diagnostics.warning("default library '\(name)' requested by \(requestedBy) was not found in the library path")
+            diagnostics.error("cannot open default library '\(name)' requested by \(requestedBy): not found in the current folder, /libpath: or LIB\(options.libraryPaths.isEmpty ? "" : " (searched: " + options.libraryPaths.joined(separator: ", ") + ")")")
             return
         }
         pendingLibraries.append(path)
@@ -639,7 +641,7 @@ final class SymbolResolver: @unchecked Sendable {
     private func isSectionWanted(_ object: ObjectFile, _ s: Int) -> Bool { object.sections[s].isLive }
 
     /// Reports every symbol still undefined, with every object that refers to it.
-    func reportUndefined() {
+    func reportUndefined(entry: String?) {
         var undefinedReferences: [Int32: [String]] = [:]
         var order: [Int32] = []
         for object in objects {
@@ -654,6 +656,10 @@ final class SymbolResolver: @unchecked Sendable {
                 if undefinedReferences[g] == nil { order.append(g) }
                 undefinedReferences[g, default: []].append(object.displayName)
             }
+        }
+        if let entry, let g = find(entry), symbols[Int(g)].kind == .undefined || symbols[Int(g)].kind == .lazy {
+            if undefinedReferences[g] == nil { order.append(g) }
+            undefinedReferences[g, default: []].append(options.entry == nil ? "the default entry point of a DLL (use /entry:name or /noentry)" : "/entry:\(entry)")
         }
         for name in options.includes {
             if let g = find(name), symbols[Int(g)].kind == .undefined || symbols[Int(g)].kind == .lazy {

@@ -274,6 +274,37 @@ private func expectArchiveError(_ bytes: [UInt8], contains fragment: String, off
         }
     }
 
+    /// binutils dlltool writes a GNU archive with "/n" long names ending in "/\n".
+    @Test func readsMinGWDlltoolImportLibrary() throws {
+        guard let dlltool = LibraryTestSupport.requireTool("x86_64-w64-mingw32-dlltool") else { return }
+        let directory = try LibraryTestSupport.temporaryDirectory("archive-dlltool")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "LIBRARY foo.dll\nEXPORTS\n  alpha\n  beta DATA\n  gamma @5 NONAME\n"
+            .write(to: directory.appendingPathComponent("foo.def"), atomically: true, encoding: .utf8)
+        try LibraryTestSupport.run(dlltool, ["-d", "foo.def", "-l", "libfoo.a", "-D", "foo.dll"], in: directory)
+        let archive = try Archive(view: MappedFile(path: directory.appendingPathComponent("libfoo.a").path).view)
+        #expect(archive.layout == .gnu)
+        #expect(archive.members.count == 5)
+        #expect(archive.members.allSatisfy { $0.name.hasSuffix(".o") && !$0.name.contains("/") })
+        let symbols = Set(archive.symbols.map(\.name))
+        #expect(symbols.isSuperset(of: ["alpha", "__imp_alpha", "__imp_beta", "gamma", "__imp_gamma"]))
+        #expect(archive.symbols.allSatisfy { $0.memberIndex < archive.members.count })
+    }
+
+    /// A large real GNU archive, when the MinGW runtime is installed.
+    @Test func readsMinGWKernel32() throws {
+        let path = "/usr/x86_64-w64-mingw32/lib/libkernel32.a"
+        guard FileManager.default.fileExists(atPath: path) else {
+            print("note: skipping, \(path) is not installed")
+            return
+        }
+        let archive = try Archive(view: MappedFile(path: path).view)
+        #expect(archive.members.count > 1000)
+        let byName = Dictionary(archive.symbols.map { ($0.name, $0.memberIndex) }, uniquingKeysWith: { first, _ in first })
+        let index = try #require(byName["__imp_GetProcAddress"])
+        #expect(archive.members[index].data.count > 0)
+    }
+
     @Test func readsLLDLinkStaticLibrary() throws {
         guard let clang = LibraryTestSupport.requireTool("clang"), let lldLink = LibraryTestSupport.requireTool("lld-link") else { return }
         let directory = try LibraryTestSupport.temporaryDirectory("archive-msvc")
@@ -347,5 +378,51 @@ private func expectArchiveError(_ bytes: [UInt8], contains fragment: String, off
         let ours = try ArchiveWriter.write(members: members)
         #expect(ours.count == reference.count)
         #expect(ours == reference)
+    }
+}
+
+/// Damaged libraries must produce errors, never traps or hangs.
+@Suite struct ArchiveRobustnessTests {
+    /// A small deterministic generator (xorshift) so failures reproduce.
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return state
+        }
+    }
+
+    private func readEverything(_ bytes: [UInt8]) {
+        guard let archive = try? Archive(view: LibraryTestSupport.view(bytes)) else { return }
+        for member in archive.members where ImportObject.isImportObject(member.data) {
+            if let object = try? ImportObject(view: member.data) { _ = object.importName }
+        }
+    }
+
+    private func sampleLibrary() throws -> [UInt8] {
+        try ImportLibraryWriter.write(dllName: "sample.dll", machine: .i386, entries: [
+            ImportLibraryEntry(name: "f"), ImportLibraryEntry(name: "g@4", isData: true),
+            ImportLibraryEntry(name: "h", ordinal: 3, noName: true), ImportLibraryEntry(name: "i", exportAs: "j"),
+        ])
+    }
+
+    @Test func everyTruncationIsHandled() throws {
+        let library = try sampleLibrary()
+        for length in 0..<library.count { readEverything(Array(library.prefix(length))) }
+    }
+
+    @Test func randomByteDamageIsHandled() throws {
+        let library = try sampleLibrary()
+        var generator = Generator(state: 0x9E37_79B9_7F4A_7C15)
+        for _ in 0..<3000 {
+            var damaged = library
+            for _ in 0..<(1 + Int(generator.next() % 3)) {
+                let position = Int(generator.next() % UInt64(damaged.count))
+                damaged[position] = UInt8(truncatingIfNeeded: generator.next())
+            }
+            readEverything(damaged)
+        }
     }
 }

@@ -162,10 +162,18 @@ private func export(_ text: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func fastcallNameAfterAnEntryStartsTheNextEntry() throws {
-        let definition = try parse("EXPORTS f1 @1 @f2@8 NONAME")
-        // "@f2@8" is not an ordinal; NONAME then belongs to it, which has no ordinal.
-        #expect(throws: FormatError.self) { try parse("EXPORTS f1 @1 @f2@8 NONAME") }
-        _ = definition
+        // "@f2@8" is not an ordinal (no digit after '@'), so it begins the next entry.
+        let definition = try parse("EXPORTS f1 @1 @f2@8 DATA")
+        #expect(definition.exports.map(\.name) == ["f1", "@f2@8"])
+        #expect(definition.exports.map(\.ordinal) == [1, nil])
+        #expect(definition.exports.map(\.isData) == [false, true])
+    }
+
+    @Test func lineBreaksDoNotEndEntries() throws {
+        // As in lld-link, an entry continues across lines while the tokens can continue it.
+        let definition = try parse("EXPORTS\n f\n  = g\n  @3\n  NONAME\n h")
+        #expect(definition.exports.map(\.name) == ["f", "h"])
+        #expect(definition.exports[0].internalName == "g" && definition.exports[0].ordinal == 3 && definition.exports[0].noName)
     }
 
     @Test func quotedNamesMayBeKeywords() throws {
@@ -247,7 +255,7 @@ private func export(_ text: String, sourceLocation: SourceLocation = #_sourceLoc
         let statements = "(NAME, LIBRARY, EXPORTS, HEAPSIZE, STACKSIZE, VERSION, SECTIONS, STUB or DESCRIPTION)"
         expectError("FOO bar", 1, 1, "expected a statement \(statements), found 'FOO'")
         expectError("library foo", 1, 1, "expected a statement \(statements), found 'library'")
-        expectError("EXPORTS f\n= g", 2, 1, "unexpected '=' after the export 'f' (a second '=' target, or a missing name before '=')")
+        expectError("EXPORTS f=g\n= h", 2, 1, "unexpected '=' after the export 'f' (a second '=' target, or a missing name before '=')")
         expectError("\n  = x", 2, 3, "expected a statement \(statements), found '='")
         expectError("\"LIBRARY\" x", 1, 1, "expected a statement \(statements), found \"LIBRARY\"")
         expectError("EXPORTS\n DATA", 2, 2, "expected a statement \(statements), found keyword 'DATA'")

@@ -121,6 +121,14 @@ import Testing
         #expect(forwarders == ["kernel32.GetTickCount"])
     }
 
+    @Test func corruptedCopiesOfTheSampleNeverTrap() throws {
+        guard let sample = try Self.buildSample() else { return }
+        defer { try? FileManager.default.removeItem(at: sample.folder) }
+        let bytes = try MappedFile(path: sample.dll).view.toArray()
+        let parsed = PEImageReaderTests.corruptAndParse(bytes, seed: 0x1234_5678_9ABC_DEF1, hotRegion: bytes.count, rounds: 3000)
+        #expect(parsed > 0)
+    }
+
     /// A 32-bit DLL: PE32 optional header and HIGHLOW base relocations.
     @Test func pe32DLLAgreesWithReadobj() throws {
         guard let clang = OracleTools.require("clang"), let lld = OracleTools.require("lld-link"),
@@ -617,6 +625,44 @@ struct TinyImage {
         image.sections = [TinyImage.Section(name: ".idata", rva: 0x1000, data: w.bytes, flags: 0xC000_0040)]
         image.directories = [.import: (0x1010, 20)]
         Self.expectFormatError(image.build(), mentioning: "overlap so much")
+    }
+
+    /// Seeded byte corruption of the sample images: each variant must parse and dump, or throw a
+    /// FormatError; a trap would crash the test run.
+    @Test(arguments: [true, false])
+    func corruptedImagesNeverTrap(is64Bit: Bool) {
+        let parsed = Self.corruptAndParse(TinyImage.sample(is64Bit: is64Bit).build(), seed: is64Bit ? 0x9E37_79B9_7F4A_7C15 : 0x2545_F491_4F6C_DD1D,
+                                          hotRegion: 0x880, rounds: 3000)
+        #expect(parsed > 0, "some corruptions are harmless")
+    }
+
+    /// Returns how many of `rounds` corrupted copies still parsed.
+    static func corruptAndParse(_ original: [UInt8], seed: UInt64, hotRegion: Int, rounds: Int,
+                                sourceLocation: SourceLocation = #_sourceLocation) -> Int {
+        var state = seed
+        func next() -> Int {
+            // xorshift64: deterministic across runs and platforms.
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return Int(truncatingIfNeeded: state >> 1)
+        }
+        var parsed = 0
+        for _ in 0..<rounds {
+            var bytes = original
+            // Mostly hit the headers and the tables, where the offsets and counts live.
+            for _ in 0..<(1 + next() % 4) {
+                let offset = next() % 3 == 0 ? next() % bytes.count : next() % min(hotRegion, bytes.count)
+                bytes[offset] = next() % 2 == 0 ? UInt8(truncatingIfNeeded: next()) : 0xFF
+            }
+            do {
+                let image = try parse(bytes)
+                _ = PEDump.dumpImage(image)
+                parsed += 1
+            } catch is FormatError {
+            } catch {
+                Issue.record("unexpected error type: \(error)", sourceLocation: sourceLocation)
+            }
+        }
+        return parsed
     }
 
     @Test func directoryInTheZeroFilledTailThrows() {
