@@ -422,8 +422,8 @@ public enum PEDump {
 
     private static let debugTypeNames: [UInt32: String] = [
         0: "UNKNOWN", 1: "COFF", 2: "CODEVIEW", 3: "FPO", 4: "MISC", 5: "EXCEPTION", 6: "FIXUP",
-        7: "OMAP_TO_SRC", 8: "OMAP_FROM_SRC", 9: "BORLAND", 10: "RESERVED10", 11: "CLSID", 16: "REPRO",
-        20: "EX_DLLCHARACTERISTICS",
+        7: "OMAP_TO_SRC", 8: "OMAP_FROM_SRC", 9: "BORLAND", 10: "RESERVED10", 11: "CLSID", 12: "VC_FEATURE",
+        13: "POGO", 14: "ILTCG", 16: "REPRO", 17: "EMBEDDED_PORTABLE_PDB", 19: "PDBCHECKSUM", 20: "EX_DLLCHARACTERISTICS",
     ]
 
     private static func machineText(_ machine: UInt16) -> String {

@@ -146,9 +146,11 @@ private struct ModuleDefinitionLexer {
 
     func tokens() throws -> [DefToken] {
         var result: [DefToken] = []
-        var index = 0
+        // A UTF-8 byte order mark, as Windows editors write, is not part of the first word.
+        let hasByteOrderMark = bytes.starts(with: [0xEF, 0xBB, 0xBF])
+        var index = hasByteOrderMark ? 3 : 0
         var line = 1
-        var lineStart = 0
+        var lineStart = index
         while true {
             // Whitespace and ';' comments (to the end of the line).
             while index < bytes.count {

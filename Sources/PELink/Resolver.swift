@@ -85,7 +85,9 @@ final class SymbolResolver: @unchecked Sendable {
         var directObjects: [(index: Int, path: String, view: ByteView)] = []
         var order: [(kind: Int, index: Int)] = [] // 0 object, 1 archive, 2 import object file
         var importObjectFiles: [(String, ByteView)] = []
-        for path in inputs {
+        for given in inputs {
+            // A file not found as given is looked up in /libpath: and LIB folders, as link.exe does.
+            let path = FileManager.default.fileExists(atPath: given) ? given : (findLibrary(given) ?? given)
             let file: MappedFile
             do { file = try MappedFile(path: path) } catch {
                 diagnostics.error("\(error)")

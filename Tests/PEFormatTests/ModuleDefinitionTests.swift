@@ -95,6 +95,9 @@ private func export(_ text: String, sourceLocation: SourceLocation = #_sourceLoc
         #expect(definition.exports.map(\.name) == ["f1"])
         #expect(definition.exports[0].line == 5 && definition.exports[0].column == 2)
         #expect(try parse("").exports.isEmpty)
+        let withByteOrderMark = try parse("\u{FEFF}LIBRARY bom.dll")
+        #expect(withByteOrderMark.outputName == "bom.dll")
+        expectError("\u{FEFF}BAD", 1, 1, "expected a statement (NAME, LIBRARY, EXPORTS, HEAPSIZE, STACKSIZE, VERSION, SECTIONS, STUB or DESCRIPTION), found 'BAD'")
         #expect(try parse("; only a comment").outputName == nil)
     }
 

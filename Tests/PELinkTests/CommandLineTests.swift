@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import PELink
+import PEFormat
+
+@Suite struct CommandLineTests {
+    @Test func responseFileQuotingFollowsTheWindowsRules() {
+        let tokens = ResponseFiles.tokenize("/dll \"/out:my dir/x.dll\"\n  a.obj\t\"b \\\"q\\\".obj\" c\\\\d.obj \"\"")
+        #expect(tokens == ["/dll", "/out:my dir/x.dll", "a.obj", "b \"q\".obj", "c\\\\d.obj", ""])
+    }
+
+    @Test func responseFilesNestAndOptionsAreCaseInsensitive() throws {
+        let dir = try makeTemporaryDirectory("rsp")
+        let inner = dir.appendingPathComponent("inner.rsp").path
+        let outer = dir.appendingPathComponent("outer.rsp").path
+        try "-DLL /MACHINE:X64 /NoEntry".write(toFile: inner, atomically: true, encoding: .utf8)
+        try "@\(inner) /Export:foo,@3,NONAME /Out:x.dll".write(toFile: outer, atomically: true, encoding: .utf8)
+        var notes: [String] = []
+        let options = try parseCommandLine(["@\(outer)", "a.obj"], environment: [:], notes: &notes)
+        #expect(options.isDLL && options.noEntry && options.machine == .amd64)
+        #expect(options.outputPath == "x.dll")
+        #expect(options.exports.count == 1 && options.exports[0].ordinal == 3 && options.exports[0].noName)
+        #expect(options.inputFiles == ["a.obj"])
+    }
+
+    @Test func exportOptionForms() throws {
+        let plain = try parseExportOption("f", source: .commandLine)
+        #expect(plain.name == "f" && plain.symbolName == "f" && plain.forwardTo == nil)
+        let renamed = try parseExportOption("ext=internal,@5,DATA", source: .commandLine)
+        #expect(renamed.name == "ext" && renamed.symbolName == "internal" && renamed.ordinal == 5 && renamed.isData)
+        let forwarder = try parseExportOption("fwd=kernel32.GetTickCount,PRIVATE", source: .commandLine)
+        #expect(forwarder.forwardTo == "kernel32.GetTickCount" && forwarder.isPrivate)
+        #expect(throws: UsageError.self) { try parseExportOption("f,@0", source: .commandLine) }
+        #expect(throws: UsageError.self) { try parseExportOption("f,NONAME", source: .commandLine) }
+        #expect(throws: UsageError.self) { try parseExportOption("f,BOGUS", source: .commandLine) }
+    }
+
+    @Test func unknownOptionIsAnErrorNamingIt() {
+        let result = Driver.run(arguments: ["/dll", "/frobnicate:3", "a.obj"], environment: [:])
+        #expect(result.exitCode == 1)
+        #expect(result.diagnostics.contains("unknown option: /frobnicate:3"))
+    }
+
+    @Test func helpListsSupportedAndAcceptedOptions() {
+        let result = Driver.run(arguments: ["/help"], environment: [:])
+        #expect(result.exitCode == 0)
+        for option in ["/dll", "/def:file", "/export:", "/incremental[:no]", "/manifest[:no]", "/nologo"] {
+            #expect(result.output.contains(option), "help lacks \(option)")
+        }
+    }
+
+    @Test func badNumbersAreRejected() {
+        for argument in ["/base:zz", "/stack:1,x", "/version:1.2.3", "/timestamp:99999999999", "/machine:vax", "/subsystem:bogus"] {
+            let result = Driver.run(arguments: ["/dll", argument, "a.obj"], environment: [:])
+            #expect(result.exitCode == 1, "\(argument) was accepted")
+            #expect(result.diagnostics.contains("error:"), "\(argument): \(result.diagnostics)")
+        }
+    }
+
+    @Test func libEnvironmentVariableAddsSearchFolders() throws {
+        var notes: [String] = []
+        let options = try parseCommandLine(["a.obj", "/libpath:first"], environment: ["LIB": "/x;/y"], notes: &notes)
+        #expect(options.libraryPaths == ["first", "/x", "/y"])
+    }
+
+    @Test func demanglingNamesTheQualifiedFunction() {
+        #expect(demangledSuffix("?get@Counter@app@@QEAAHXZ") == " (app::Counter::get)")
+        #expect(demangledSuffix("plain_c_name") == "")
+    }
+}
+
+@Suite struct AtomicOutputTests {
+    /// A failed link must leave an existing DLL and import library byte-identical, and no temporary file.
+    @Test func failedLinkLeavesExistingOutputsUntouched() throws {
+        let dir = try makeTemporaryDirectory("atomic")
+        let dll = dir.appendingPathComponent("out.dll").path
+        let lib = dir.appendingPathComponent("out.lib").path
+        let before = Data("previous dll".utf8), beforeLib = Data("previous lib".utf8)
+        try before.write(to: URL(fileURLWithPath: dll))
+        try beforeLib.write(to: URL(fileURLWithPath: lib))
+        let undefinedCase = repositoryRoot.appendingPathComponent("Inputs/err-undefined")
+        let objects = try FileManager.default.contentsOfDirectory(atPath: undefinedCase.path)
+            .filter { $0.hasSuffix(".obj") }.map { undefinedCase.appendingPathComponent($0).path }
+        #expect(!objects.isEmpty)
+        let result = Driver.run(arguments: ["/dll", "/noentry", "/out:\(dll)", "/implib:\(lib)"] + objects, environment: [:])
+        #expect(result.exitCode == 1)
+        #expect(result.diagnostics.contains("undefined symbol"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dll)) == before)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: lib)) == beforeLib)
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(left == ["out.dll", "out.lib"])
+    }
+
+    /// The librarian writes a static library that the linker loads lazily.
+    @Test func staticLibraryRoundTrip() throws {
+        let dir = try makeTemporaryDirectory("staticlib")
+        let caseDir = repositoryRoot.appendingPathComponent("Inputs/def-basic")
+        let objects = try FileManager.default.contentsOfDirectory(atPath: caseDir.path)
+            .filter { $0.hasSuffix(".obj") }.sorted().map { caseDir.appendingPathComponent($0).path }
+        let lib = dir.appendingPathComponent("all.lib").path
+        let made = Driver.run(arguments: ["/lib", "/out:\(lib)"] + objects, environment: [:])
+        #expect(made.exitCode == 0, "\(made.diagnostics)")
+        let archive = try Archive(view: try MappedFile(path: lib).view)
+        #expect(archive.members.count == objects.count)
+        #expect(!archive.symbols.isEmpty)
+        let def = caseDir.appendingPathComponent("exports.def").path
+        guard FileManager.default.fileExists(atPath: def) else { return }
+        let dll = dir.appendingPathComponent("x.dll").path
+        let linked = Driver.run(arguments: ["/dll", "/noentry", "/def:\(def)", "/out:\(dll)", lib], environment: [:])
+        #expect(linked.exitCode == 0, "\(linked.diagnostics)")
+        let image = try PEImage(view: try MappedFile(path: dll).view)
+        #expect(image.exports != nil)
+    }
+}
