@@ -68,7 +68,7 @@ public struct Archive: Sendable {
         }
 
         var members: [ArchiveMember] = []
-        var linkerMembers: [(headerOffset: Int, data: ByteView)] = []
+        var linkerMembers: [ByteView] = []
         var longNames: ByteView?
         var headerOffset = Archive.signature.count
 
@@ -90,7 +90,7 @@ public struct Archive: Sendable {
                 if linkerMembers.count >= 2 || !members.isEmpty || longNames != nil {
                     throw view.error(at: headerOffset, "unexpected linker member \"/\": linker members must come first and there are at most two")
                 }
-                linkerMembers.append((headerOffset, data))
+                linkerMembers.append(data)
             } else if Archive.isSpecialName(rawName, "//") {
                 if longNames != nil {
                     throw view.error(at: headerOffset, "archive has a second longnames member \"//\"")
@@ -120,14 +120,14 @@ public struct Archive: Sendable {
             self.symbols = []
         case 1:
             self.layout = .gnu
-            self.symbols = try Archive.readFirstLinkerMember(linkerMembers[0].data, headerOffset: linkerMembers[0].headerOffset,
+            self.symbols = try Archive.readFirstLinkerMember(linkerMembers[0],
                                                              indexByHeaderOffset: indexByHeaderOffset, view: view)
         default:
             self.layout = .msvc
             // The first member must still be well formed, but the second is the one used.
-            _ = try Archive.readFirstLinkerMember(linkerMembers[0].data, headerOffset: linkerMembers[0].headerOffset,
+            _ = try Archive.readFirstLinkerMember(linkerMembers[0],
                                                   indexByHeaderOffset: indexByHeaderOffset, view: view)
-            self.symbols = try Archive.readSecondLinkerMember(linkerMembers[1].data, headerOffset: linkerMembers[1].headerOffset,
+            self.symbols = try Archive.readSecondLinkerMember(linkerMembers[1],
                                                               indexByHeaderOffset: indexByHeaderOffset, view: view)
         }
     }
@@ -241,7 +241,7 @@ public struct Archive: Sendable {
     }
 
     /// The first linker member / GNU symbol table: big-endian count, big-endian member offsets, names.
-    private static func readFirstLinkerMember(_ data: ByteView, headerOffset: Int, indexByHeaderOffset: [Int: Int],
+    private static func readFirstLinkerMember(_ data: ByteView, indexByHeaderOffset: [Int: Int],
                                               view: ByteView) throws -> [(name: String, memberIndex: Int)] {
         let what = "first linker member"
         try data.check(0, 4, "\(what) symbol count")
@@ -263,7 +263,7 @@ public struct Archive: Sendable {
     }
 
     /// The second linker member: little-endian member offsets, symbol count, 1-based 16-bit indices, names.
-    private static func readSecondLinkerMember(_ data: ByteView, headerOffset: Int, indexByHeaderOffset: [Int: Int],
+    private static func readSecondLinkerMember(_ data: ByteView, indexByHeaderOffset: [Int: Int],
                                                view: ByteView) throws -> [(name: String, memberIndex: Int)] {
         let what = "second linker member"
         try data.check(0, 4, "\(what) member count")

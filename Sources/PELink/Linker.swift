@@ -171,7 +171,7 @@ struct Linker {
         let merged = ExportBuilder.mergeRequests(commandLine: options.exports, moduleDefinition: defExports,
                                                  directives: resolver.directiveExports, diagnostics: &diagnostics)
         if !options.isDLL && merged.isEmpty { return [] }
-        var entries = ExportBuilder.assignOrdinals(merged, symbolOf: { request in
+        let entries = ExportBuilder.assignOrdinals(merged, symbolOf: { request in
             resolver.find(request.symbolName) ?? -1
         }, diagnostics: &diagnostics)
         for i in entries.indices where entries[i].request.forwardTo == nil {

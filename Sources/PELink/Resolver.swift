@@ -11,8 +11,8 @@ final class SymbolResolver: @unchecked Sendable {
     var archives: [ArchiveFile] = []
     var imports: [ImportEntry] = []
     var symbols: [Symbol] = []
-    var names: [Name] = []
     private var table = NameTable(capacity: 4096)
+    var names: [Name] { table.names }
 
     /// Archive members to load: (archive, member), in the order the need arose.
     private var pendingMembers: [(Int, Int)] = []
@@ -33,18 +33,20 @@ final class SymbolResolver: @unchecked Sendable {
     // MARK: Symbols
 
     func symbolIndex(_ name: Name) -> Int32 {
-        table.findOrInsert(name, names: names) {
-            symbols.append(Symbol())
-            names.append(name)
-            return Int32(symbols.count - 1)
-        }.index
+        let (index, inserted) = table.findOrInsert(name)
+        if inserted { symbols.append(Symbol()) }
+        return index
     }
 
-    func symbolIndex(_ name: String) -> Int32 { symbolIndex(arena.intern(name)) }
+    /// The symbol for a name the linker holds as a String; the name is copied only when new.
+    func symbolIndex(_ name: String) -> Int32 {
+        if let existing = find(name) { return existing }
+        return symbolIndex(arena.intern(name))
+    }
 
     func find(_ name: String) -> Int32? {
         var s = name
-        return s.withUTF8 { table.find(Name(UnsafeRawBufferPointer($0)), names: names) }
+        return s.withUTF8 { table.find(Name(UnsafeRawBufferPointer($0))) }
     }
 
     /// Records a reference; when an archive offers the symbol, its member is queued for loading.

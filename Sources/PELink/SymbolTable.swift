@@ -98,11 +98,12 @@ final class NSLockish: @unchecked Sendable {
 }
 
 /// Names → symbol numbers: open addressing with linear probing over the name bytes.
+/// The table owns the names; symbol number i is `names[i]`.
 struct NameTable {
     private var slots: [Int32]
     private var hashes: [UInt32]
     private var mask: Int
-    private(set) var count = 0
+    private(set) var names: [Name] = []
 
     init(capacity: Int = 1024) {
         var size = 1024
@@ -110,21 +111,24 @@ struct NameTable {
         slots = Array(repeating: -1, count: size)
         hashes = Array(repeating: 0, count: size)
         mask = size - 1
+        names.reserveCapacity(capacity)
     }
 
-    /// Finds `name`; when absent, inserts `newIndex()` and reports it as new.
-    mutating func findOrInsert(_ name: Name, names: [Name], newIndex: () -> Int32) -> (index: Int32, inserted: Bool) {
-        if count * 2 >= slots.count { grow(names: names) }
+    var count: Int { names.count }
+
+    /// Finds `name`, inserting it with the next number when absent.
+    mutating func findOrInsert(_ name: Name) -> (index: Int32, inserted: Bool) {
+        if names.count * 2 >= slots.count { grow() }
         let h = name.hashValue64
         let tag = UInt32(truncatingIfNeeded: h >> 32)
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
             let s = slots[i]
             if s < 0 {
-                let index = newIndex()
+                let index = Int32(names.count)
+                names.append(name)
                 slots[i] = index
                 hashes[i] = tag
-                count += 1
                 return (index, true)
             }
             if hashes[i] == tag && names[Int(s)].equals(name) { return (s, false) }
@@ -132,7 +136,7 @@ struct NameTable {
         }
     }
 
-    func find(_ name: Name, names: [Name]) -> Int32? {
+    func find(_ name: Name) -> Int32? {
         let h = name.hashValue64
         let tag = UInt32(truncatingIfNeeded: h >> 32)
         var i = Int(truncatingIfNeeded: h) & mask
@@ -144,7 +148,7 @@ struct NameTable {
         }
     }
 
-    private mutating func grow(names: [Name]) {
+    private mutating func grow() {
         let newSize = slots.count * 2
         var newSlots = Array(repeating: Int32(-1), count: newSize)
         var newHashes = Array(repeating: UInt32(0), count: newSize)
