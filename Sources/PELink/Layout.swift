@@ -33,15 +33,19 @@ func buildOutputSections(chunks: [Chunk], merges userMerges: [(from: String, to:
                          diagnostics: inout Diagnostics) -> [OutputSection] {
     var sectionsByName: [String: OutputSection] = [:]
     var firstSeen: [String] = []
-    // Stable sort by (partial name, flags): "$" groups end up in suffix order.
-    let ordered = chunks.enumerated().sorted { a, b in
-        if a.element.partialName != b.element.partialName {
-            return a.element.partialName.utf8.lexicographicallyPrecedes(b.element.partialName.utf8)
-        }
-        let fa = a.element.flags.rawValue & outputFlagMask, fb = b.element.flags.rawValue & outputFlagMask
-        if fa != fb { return fa < fb }
-        return a.offset < b.offset
-    }.map(\.element)
+    // Stable sort by (partial name, flags): "$" groups end up in suffix order. Names are ranked
+    // once, so the sort compares integers.
+    var rankOfName: [String: Int] = [:]
+    for chunk in chunks where rankOfName[chunk.partialName] == nil { rankOfName[chunk.partialName] = 0 }
+    for (rank, name) in rankOfName.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+        rankOfName[name] = rank
+    }
+    let keys = chunks.map { (rankOfName[$0.partialName]!, $0.flags.rawValue & outputFlagMask) }
+    let ordered = chunks.indices.sorted { a, b in
+        if keys[a].0 != keys[b].0 { return keys[a].0 < keys[b].0 }
+        if keys[a].1 != keys[b].1 { return keys[a].1 < keys[b].1 }
+        return a < b
+    }.map { chunks[$0] }
     for (name, flags) in predefinedSections {
         sectionsByName[name] = OutputSection(name: name, flags: flags)
         firstSeen.append(name)
