@@ -375,23 +375,6 @@ struct Linker {
         }
     }
 
-    /// The RVA a symbol stands for, or nil when it has none (absolute, undefined).
-    func symbolRVA(_ resolver: SymbolResolver, image: Image, symbol g: Int32) -> UInt32? {
-        let symbol = resolver.symbols[Int(g)]
-        switch symbol.kind {
-        case .defined:
-            let section = resolver.objects[Int(symbol.file)].sections[Int(symbol.section)]
-            return section.rva &+ UInt32(truncatingIfNeeded: symbol.value)
-        case .common: return image.commonRVA[g]
-        case .importAddress: return resolver.imports[Int(symbol.file)].iatRVA
-        case .importThunk:
-            let entry = resolver.imports[Int(symbol.file)]
-            return entry.needsThunk ? entry.thunkRVA : nil
-        case .linkerDefined: return UInt32(truncatingIfNeeded: symbol.value)
-        default: return nil
-        }
-    }
-
     // MARK: Writing
 
     mutating func writeImage(_ image: inout Image, resolver: SymbolResolver, to path: String) throws {
@@ -467,4 +450,21 @@ final class ChunkErrors: @unchecked Sendable {
     init(count: Int) { messages = Array(repeating: nil, count: count) }
     func set(_ i: Int, _ message: String) { lock.lock(); messages[i] = message; lock.unlock() }
     var all: [String] { messages.compactMap { $0 } }
+}
+
+/// The RVA a symbol stands for, or nil when it has none (absolute, undefined).
+func symbolRVA(_ resolver: SymbolResolver, image: Linker.Image, symbol g: Int32) -> UInt32? {
+    let symbol = resolver.symbols[Int(g)]
+    switch symbol.kind {
+    case .defined:
+        let section = resolver.objects[Int(symbol.file)].sections[Int(symbol.section)]
+        return section.rva &+ UInt32(truncatingIfNeeded: symbol.value)
+    case .common: return image.commonRVA[g]
+    case .importAddress: return resolver.imports[Int(symbol.file)].iatRVA
+    case .importThunk:
+        let entry = resolver.imports[Int(symbol.file)]
+        return entry.needsThunk ? entry.thunkRVA : nil
+    case .linkerDefined: return UInt32(truncatingIfNeeded: symbol.value)
+    default: return nil
+    }
 }

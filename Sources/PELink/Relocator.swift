@@ -136,19 +136,12 @@ struct Relocator: @unchecked Sendable {
         }
     }
 
+    /// Absolute symbols have no RVA of their own; as a last resort (an exported absolute symbol)
+    /// they are expressed relative to the image base.
     private func targetRVA(ofGlobal g: Int32) -> UInt32? {
         let symbol = resolver.symbols[Int(g)]
-        switch symbol.kind {
-        case .defined:
-            let section = resolver.objects[Int(symbol.file)].sections[Int(symbol.section)]
-            return section.rva &+ UInt32(truncatingIfNeeded: symbol.value)
-        case .common: return image.commonRVA[g]
-        case .importAddress: return resolver.imports[Int(symbol.file)].iatRVA
-        case .importThunk: return resolver.imports[Int(symbol.file)].thunkRVA
-        case .linkerDefined: return UInt32(truncatingIfNeeded: symbol.value)
-        case .absolute: return UInt32(truncatingIfNeeded: symbol.value &- image.imageBase)
-        default: return nil
-        }
+        if symbol.kind == .absolute { return UInt32(truncatingIfNeeded: symbol.value &- image.imageBase) }
+        return symbolRVA(resolver, image: image, symbol: g)
     }
 
     // MARK: Relocations (x64)
