@@ -614,9 +614,9 @@ func preferredImageBase(of file: URL) -> UInt64? {
 
 // MARK: - Wine
 
-private let winePrefix = ProcessInfo.processInfo.environment["PELINK_WINEPREFIX"] ?? "/tmp/pelink-wineprefix"
+let winePrefix = ProcessInfo.processInfo.environment["PELINK_WINEPREFIX"] ?? "/tmp/pelink-wineprefix"
 
-private let wineEnvironment: [String: String] = [
+let wineEnvironment: [String: String] = [
     "WINEPREFIX": winePrefix,
     "WINEDEBUG": "-all",
     // No Mono/Gecko installer prompts while the prefix is made.
@@ -625,7 +625,7 @@ private let wineEnvironment: [String: String] = [
 
 /// Makes the prefix on first use (wineboot prints a lot on stderr; that is not a failure), under
 /// a lock so concurrent test processes do not create it twice. nil on success.
-private func prepareWinePrefix(tools: WineTools) -> String? {
+func prepareWinePrefix(tools: WineTools) -> String? {
     let marker = winePrefix + "/system.reg"
     if FileManager.default.fileExists(atPath: marker) { return nil }
     let lockDescriptor = open(winePrefix + ".lock", O_CREAT | O_RDWR, 0o644)
