@@ -32,7 +32,7 @@ enum ExportBuilder {
 
     private static func sameMeaning(_ a: ExportRequest, _ b: ExportRequest) -> Bool {
         a.symbolName == b.symbolName && a.forwardTo == b.forwardTo && a.ordinal == b.ordinal && a.noName == b.noName
-            && a.isPrivate == b.isPrivate && a.isData == b.isData && a.exportAs == b.exportAs
+            && a.isPrivate == b.isPrivate && a.isData == b.isData && a.exportAs == b.exportAs && a.importName == b.importName
     }
 
     static func describe(_ r: ExportRequest) -> String {
@@ -97,5 +97,6 @@ extension ExportRequest {
         isData = def.isData || def.isConstant
         isConstant = def.isConstant
         exportAs = def.exportAs
+        importName = def.importName
     }
 }

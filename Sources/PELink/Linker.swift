@@ -348,7 +348,7 @@ struct Linker {
         perObject.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let out = buffer.baseAddress!
             let objects = resolver.objects
-            DispatchQueue.concurrentPerform(iterations: objects.count) { o in
+            parallelFor(objects.count, threads: options.threads) { o in
                 var sites: [UInt32] = []
                 let object = objects[o]
                 for section in object.sections where section.isLive && section.relocationCount > 0 && section.outputSection >= 0 {
@@ -397,7 +397,7 @@ struct Linker {
                 let chunkErrors = ChunkErrors(count: work.count)
                 nonisolated(unsafe) let base = out.baseAddress!
                 let workItems = work
-                DispatchQueue.concurrentPerform(iterations: workItems.count) { i in
+                parallelFor(workItems.count, threads: options.threads) { i in
                     let (s, c) = workItems[i]
                     let section = imageCopy.sections[s]
                     let chunk = section.chunks[c]
@@ -421,7 +421,8 @@ struct Linker {
         if options.importLibraryPath == nil && exports.isEmpty { return }
         let entries = exports.filter { !$0.request.isPrivate }.map { e in
             ImportLibraryEntry(name: e.request.name, symbolName: nil, ordinal: e.ordinal, noName: e.request.noName,
-                               isData: e.request.isData, isConstant: e.request.isConstant, exportAs: e.request.exportAs)
+                               isData: e.request.isData, isConstant: e.request.isConstant, exportAs: e.request.exportAs,
+                               importName: e.request.importName)
         }
         do {
             let bytes = try ImportLibraryWriter.write(dllName: dllName, machine: machine, entries: entries)

@@ -37,6 +37,8 @@ public struct ExportRequest: Sendable, Equatable {
     public var isData = false
     public var isConstant = false
     public var exportAs: String?
+    /// `name == importname` in a .def: the name importers look up, written to the import library.
+    public var importName: String?
     public var source: ExportSource
 
     public init(name: String, symbolName: String? = nil, forwardTo: String? = nil, source: ExportSource) {

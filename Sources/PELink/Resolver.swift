@@ -53,13 +53,16 @@ final class SymbolResolver: @unchecked Sendable {
     func reference(_ index: Int32, allowLibrarySearch: Bool = true) {
         symbols[Int(index)].isReferenced = true
         if symbols[Int(index)].kind == .lazy && allowLibrarySearch {
-            queueMember(archive: Int(symbols[Int(index)].file), member: Int(symbols[Int(index)].member))
+            queueMember(archive: Int(symbols[Int(index)].file), member: Int(symbols[Int(index)].member), for: index)
         }
     }
 
-    private func queueMember(archive: Int, member: Int) {
+    private func queueMember(archive: Int, member: Int, for symbol: Int32) {
         guard !archives[archive].loaded[member] else { return }
         archives[archive].loaded[member] = true
+        if options.verbose {
+            diagnostics.note("Loaded \(archives[archive].path)(\(archives[archive].archive.members[member].name)) for \(displayName(of: symbol))")
+        }
         pendingMembers.append((archive, member))
     }
 
@@ -116,7 +119,7 @@ final class SymbolResolver: @unchecked Sendable {
         let toParse = directObjects
         parsed.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let out = slots.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: toParse.count) { i in
+            parallelFor(toParse.count, threads: options.threads) { i in
                 let entry = toParse[i]
                 out[i] = Result { try ObjectFile.parse(displayName: entry.path, view: entry.view) }
             }
@@ -171,7 +174,7 @@ final class SymbolResolver: @unchecked Sendable {
             importMembers.withUnsafeMutableBufferPointer { importSlots in
                 nonisolated(unsafe) let out = slots.baseAddress!
                 nonisolated(unsafe) let importOut = importSlots.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: batch.count) { i in
+                parallelFor(batch.count, threads: options.threads) { i in
                     let (a, m) = batch[i]
                     let member = archivesNow[a].archive.members[m]
                     let name = "\(archivesNow[a].path)(\(member.name))"
@@ -209,7 +212,7 @@ final class SymbolResolver: @unchecked Sendable {
                 symbols[Int(index)].file = Int32(archiveIndex)
                 symbols[Int(index)].member = Int32(memberIndex)
                 if symbol.isReferenced && !symbol.weakNoLibrary {
-                    queueMember(archive: archiveIndex, member: memberIndex)
+                    queueMember(archive: archiveIndex, member: memberIndex, for: index)
                 }
             default:
                 break // already defined, or offered by an earlier archive: the first one wins

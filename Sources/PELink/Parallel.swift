@@ -1,0 +1,21 @@
+import Foundation
+
+/// Runs `body(i)` for every i in 0..<count on up to `threads` threads (all cores when nil).
+/// Each call writes only its own result slot, so the output never depends on the thread count.
+func parallelFor(_ count: Int, threads: Int?, _ body: (Int) -> Void) {
+    let workers = min(count, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    if workers <= 1 {
+        for i in 0..<count { body(i) }
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        nonisolated(unsafe) let work = body
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var i = worker
+            while i < count {
+                work(i)
+                i += workers
+            }
+        }
+    }
+}
