@@ -2,8 +2,10 @@
 // "Section Table", "COFF Relocations", "COFF Symbol Table", "COFF String Table").
 
 /// One section header of an object file.
-public struct COFFSectionHeader: Sendable {
-    public var name: String
+public struct COFFSectionHeader: @unchecked Sendable {
+    /// The name's bytes, inside the header or the string table (valid while the file is).
+    public var nameBytes: UnsafeRawBufferPointer
+    public var name: String { String(decoding: nameBytes, as: UTF8.self) }
     public var virtualSize: UInt32
     public var virtualAddress: UInt32
     public var sizeOfRawData: UInt32
@@ -53,6 +55,12 @@ public struct COFFRelocation: Sendable {
     public var virtualAddress: UInt32
     public var symbolTableIndex: UInt32
     public var type: UInt16
+
+    public init(virtualAddress: UInt32, symbolTableIndex: UInt32, type: UInt16) {
+        self.virtualAddress = virtualAddress
+        self.symbolTableIndex = symbolTableIndex
+        self.type = type
+    }
 }
 
 public struct COFFObject: Sendable {
@@ -151,9 +159,9 @@ public struct COFFObject: Sendable {
 
     public func sectionHeader(_ index: Int) throws -> COFFSectionHeader {
         let at = sectionTableOffset + index * 40
-        let name = try sectionName(at: at)
+        let name = try sectionNameBytes(at: at)
         let header = COFFSectionHeader(
-            name: name,
+            nameBytes: name,
             virtualSize: view.u32(at + 8),
             virtualAddress: view.u32(at + 12),
             sizeOfRawData: view.u32(at + 16),
@@ -165,7 +173,7 @@ public struct COFFObject: Sendable {
         return header
     }
 
-    private func sectionName(at: Int) throws -> String {
+    private func sectionNameBytes(at: Int) throws -> UnsafeRawBufferPointer {
         var length = 0
         while length < 8 && view.u8(at + length) != 0 { length += 1 }
         // "/123" refers to the string table for names longer than eight bytes ("//base64" is images only).
@@ -178,9 +186,12 @@ public struct COFFObject: Sendable {
                 }
                 offset = offset * 10 + Int(c - 0x30)
             }
-            return try stringTableString(at: offset, what: "long section name")
+            guard offset >= 4, offset < stringTable.count, let nameLength = stringTable.cStringLength(at: offset) else {
+                throw view.error(at: at, "long section name refers to string table offset \(offset), outside the string table (\(stringTable.count) bytes)")
+            }
+            return stringTable.bytes(offset, nameLength)
         }
-        return view.string(at, length)
+        return view.bytes(at, length)
     }
 
     public func stringTableString(at offset: Int, what: String) throws -> String {
@@ -190,19 +201,24 @@ public struct COFFObject: Sendable {
         return stringTable.string(offset, length)
     }
 
-    /// The raw bytes of a section (empty for uninitialised data), checked.
-    public func sectionData(_ header: COFFSectionHeader) throws -> ByteView {
-        if header.isUninitialized || header.sizeOfRawData == 0 {
-            return ByteView(file: view.file, offset: view.offset, count: 0)
-        }
-        return try view.slice(Int(header.pointerToRawData), Int(header.sizeOfRawData), "raw data of section \(header.name)")
+    /// Where a section's raw bytes are, relative to the object's start (count 0 for uninitialised data), checked.
+    public func sectionDataRange(_ header: COFFSectionHeader) throws -> (offset: Int, count: Int) {
+        if header.isUninitialized || header.sizeOfRawData == 0 { return (0, 0) }
+        try view.check(Int(header.pointerToRawData), Int(header.sizeOfRawData), "raw data of section \(header.name)")
+        return (Int(header.pointerToRawData), Int(header.sizeOfRawData))
     }
 
-    /// The relocation records of a section, checked; handles IMAGE_SCN_LNK_NRELOC_OVFL.
-    public func relocations(_ header: COFFSectionHeader) throws -> (view: ByteView, count: Int) {
+    /// The raw bytes of a section (empty for uninitialised data), checked.
+    public func sectionData(_ header: COFFSectionHeader) throws -> ByteView {
+        let range = try sectionDataRange(header)
+        return ByteView(file: view.file, offset: view.offset + range.offset, count: range.count)
+    }
+
+    /// Where a section's relocation records are (10 bytes each), checked; handles IMAGE_SCN_LNK_NRELOC_OVFL.
+    public func relocationRange(_ header: COFFSectionHeader) throws -> (offset: Int, count: Int) {
         var count = header.numberOfRelocations
         var start = Int(header.pointerToRelocations)
-        if count == 0 { return (ByteView(file: view.file, offset: view.offset, count: 0), 0) }
+        if count == 0 { return (0, 0) }
         if header.characteristics.contains(.lnkNRelocOverflow) && count == 0xFFFF {
             // The real count is in the VirtualAddress of the first record, which itself counts.
             try view.check(start, 10, "relocation overflow record of section \(header.name)")
@@ -212,8 +228,14 @@ public struct COFFObject: Sendable {
                 throw view.error(at: start - 10, "relocation overflow record of section \(header.name) gives a count of zero")
             }
         }
-        let slice = try view.slice(start, count * 10, "relocation table of section \(header.name) (\(count) entries)")
-        return (slice, count)
+        try view.check(start, count * 10, "relocation table of section \(header.name) (\(count) entries)")
+        return (start, count)
+    }
+
+    /// The relocation records of a section, checked.
+    public func relocations(_ header: COFFSectionHeader) throws -> (view: ByteView, count: Int) {
+        let range = try relocationRange(header)
+        return (ByteView(file: view.file, offset: view.offset + range.offset, count: range.count * 10), range.count)
     }
 
     // MARK: Symbols

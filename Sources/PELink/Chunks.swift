@@ -13,7 +13,7 @@ struct Chunk {
     }
     var content: Content
     /// The section name it came from ("$" suffix included): it decides grouping and order.
-    var partialName: String
+    var partialName: Name
     var flags: SectionFlags
     var alignment: Int
     var size: Int

@@ -88,7 +88,7 @@ enum ImageHeaders {
         // .pdata: the span of every exception-table contribution.
         var pdataStart = UInt32.max, pdataEnd: UInt32 = 0
         for s in image.sections {
-            for c in s.chunks where c.partialName == ".pdata" || c.partialName.hasPrefix(".pdata$") {
+            for c in s.chunks where c.partialName.equals(".pdata") || c.partialName.hasPrefix(".pdata$") {
                 pdataStart = min(pdataStart, c.rva)
                 pdataEnd = max(pdataEnd, c.rva + UInt32(c.size))
             }
@@ -103,7 +103,10 @@ enum ImageHeaders {
             let symbol = resolver.symbols[Int(g)]
             if symbol.kind == .defined {
                 let section = resolver.objects[Int(symbol.file)].sections[Int(symbol.section)]
-                if Int(symbol.value) + 4 <= section.data.count { size = section.data.u32(Int(symbol.value)) }
+                let object = resolver.objects[Int(symbol.file)]
+                if Int(symbol.value) + 4 <= section.dataCount {
+                    size = UInt32(littleEndian: object.data(section).loadUnaligned(fromByteOffset: Int(symbol.value), as: UInt32.self))
+                }
             }
             directories[DataDirectory.loadConfig.rawValue] = (rva, size)
         }

@@ -1,15 +1,18 @@
 import PEFormat
 
-/// One section of an input object, as the linker sees it.
+/// One section of an input object, as the linker sees it. Plain values only (the name and the
+/// bytes are located inside the mapped object), so copies cost no reference counting.
 struct InputSection {
-    var name: String
+    var name: Name
     var flags: SectionFlags
-    /// Raw bytes (empty for uninitialised data).
-    var data: ByteView
+    /// Where the raw bytes are, from the object's start (count 0 for uninitialised data).
+    var dataOffset: Int
+    var dataCount: Int
     /// Bytes occupied in the image.
     var size: Int
     var alignment: Int
-    var relocations: ByteView
+    /// Where the 10-byte relocation records are, from the object's start.
+    var relocationsOffset: Int
     var relocationCount: Int
     /// False once discarded: a COMDAT that lost, IMAGE_SCN_LNK_REMOVE, .debug$*, .drectve.
     var isLive = true
@@ -38,6 +41,8 @@ final class ObjectFile: @unchecked Sendable {
     /// "a.obj", or "lib.lib(member.obj)" for archive members: how diagnostics name it.
     let displayName: String
     let coff: COFFObject
+    /// The object's first byte in the mapped file; section data and relocations are read from here.
+    let base: UnsafeRawPointer?
     var sections: [InputSection] = []
     var targets: [SymbolTarget] = []
     var directives: [String] = []
@@ -47,6 +52,18 @@ final class ObjectFile: @unchecked Sendable {
     init(displayName: String, coff: COFFObject) {
         self.displayName = displayName
         self.coff = coff
+        self.base = coff.view.base
+    }
+
+    @inline(__always) func data(_ section: InputSection) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base.map { $0 + section.dataOffset }, count: section.dataCount)
+    }
+
+    @inline(__always) func relocation(_ section: InputSection, _ index: Int) -> COFFRelocation {
+        let p = base! + section.relocationsOffset + index * 10
+        return COFFRelocation(virtualAddress: UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)),
+                              symbolTableIndex: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
+                              type: UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt16.self)))
     }
 
     /// Reads section headers, .drectve and the external symbol names. Runs in parallel per file.
@@ -56,19 +73,21 @@ final class ObjectFile: @unchecked Sendable {
         object.sections.reserveCapacity(coff.sectionCount)
         for i in 0..<coff.sectionCount {
             let header = try coff.sectionHeader(i)
-            let data = try coff.sectionData(header)
-            let (relocations, relocationCount) = try coff.relocations(header)
+            let data = try coff.sectionDataRange(header)
+            let relocations = try coff.relocationRange(header)
+            let name = Name(header.nameBytes)
             var section = InputSection(
-                name: header.name, flags: header.characteristics, data: data,
+                name: name, flags: header.characteristics, dataOffset: data.offset, dataCount: data.count,
                 size: Int(header.sizeOfRawData), alignment: header.characteristics.alignment ?? 1,
-                relocations: relocations, relocationCount: relocationCount)
-            if header.characteristics.contains(.lnkRemove) || header.name.hasPrefix(".debug$") || header.name == ".drectve"
-                || header.name == ".llvm_addrsig" || header.name == ".llvm.call-graph-profile" {
+                relocationsOffset: relocations.offset, relocationCount: relocations.count)
+            let isDirectives = name.equals(".drectve")
+            if header.characteristics.contains(.lnkRemove) || name.hasPrefix(".debug$") || isDirectives
+                || name.equals(".llvm_addrsig") || name.equals(".llvm.call-graph-profile") {
                 section.isLive = false
             }
             if header.characteristics.contains(.lnkComdat) { section.isComdat = true }
-            if header.name == ".drectve" && data.count > 0 {
-                var bytes = Array(data.rawBuffer)
+            if isDirectives && data.count > 0 {
+                var bytes = Array(object.data(section))
                 if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
                 object.directives.append(String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self))
             }
@@ -92,7 +111,7 @@ final class ObjectFile: @unchecked Sendable {
                     if definition.selection == ComdatSelection.associative.rawValue {
                         let parent = Int(definition.associatedSection) - 1
                         guard parent >= 0, parent < coff.sectionCount, parent != index else {
-                            throw view.error(at: nil, "section \(object.sections[index].name) (#\(index + 1)) is associative to section #\(definition.associatedSection), which does not exist")
+                            throw view.error(at: nil, "section \(object.sections[index].name.string) (#\(index + 1)) is associative to section #\(definition.associatedSection), which does not exist")
                         }
                         object.sections[index].associatedWith = Int32(parent)
                     }

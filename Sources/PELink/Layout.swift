@@ -35,24 +35,32 @@ func buildOutputSections(chunks: [Chunk], merges userMerges: [(from: String, to:
     var firstSeen: [String] = []
     // Stable sort by (partial name, flags): "$" groups end up in suffix order. Names are ranked
     // once, so the sort compares integers.
-    var rankOfName: [String: Int] = [:]
-    for chunk in chunks where rankOfName[chunk.partialName] == nil { rankOfName[chunk.partialName] = 0 }
-    for (rank, name) in rankOfName.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-        rankOfName[name] = rank
+    var partialNames = NameTable(capacity: 256)
+    let nameIDs = chunks.map { Int(partialNames.findOrInsert($0.partialName).index) }
+    var rank = [Int](repeating: 0, count: partialNames.count)
+    for (position, id) in partialNames.names.indices.sorted(by: { partialNames.names[$0] < partialNames.names[$1] }).enumerated() {
+        rank[id] = position
     }
-    let keys = chunks.map { (rankOfName[$0.partialName]!, $0.flags.rawValue & outputFlagMask) }
+    // The output section a partial name belongs to: the part before '$'.
+    let sectionNameOfID = partialNames.names.map { name -> String in
+        let full = name.string
+        return full.split(separator: "$", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? full
+    }
     let ordered = chunks.indices.sorted { a, b in
-        if keys[a].0 != keys[b].0 { return keys[a].0 < keys[b].0 }
-        if keys[a].1 != keys[b].1 { return keys[a].1 < keys[b].1 }
+        let ra = rank[nameIDs[a]], rb = rank[nameIDs[b]]
+        if ra != rb { return ra < rb }
+        let fa = chunks[a].flags.rawValue & outputFlagMask, fb = chunks[b].flags.rawValue & outputFlagMask
+        if fa != fb { return fa < fb }
         return a < b
-    }.map { chunks[$0] }
+    }
     for (name, flags) in predefinedSections {
         sectionsByName[name] = OutputSection(name: name, flags: flags)
         firstSeen.append(name)
     }
     var predefined = Set(predefinedSections.map(\.0))
-    for chunk in ordered {
-        let name = chunk.partialName.split(separator: "$", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? chunk.partialName
+    for index in ordered {
+        let chunk = chunks[index]
+        let name = sectionNameOfID[nameIDs[index]]
         let chunkFlags = SectionFlags(rawValue: chunk.flags.rawValue & outputFlagMask)
         if sectionsByName[name] == nil {
             sectionsByName[name] = OutputSection(name: name, flags: chunkFlags)

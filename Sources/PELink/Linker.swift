@@ -229,36 +229,36 @@ struct Linker {
             let size = Int(resolver.symbols[i].value)
             var alignment = 1
             while alignment < size && alignment < 32 { alignment <<= 1 }
-            chunks.append(Chunk(content: .common(symbol: Int32(i)), partialName: ".bss",
+            chunks.append(Chunk(content: .common(symbol: Int32(i)), partialName: Name(".bss"),
                                 flags: [.uninitializedData, .memRead, .memWrite], alignment: alignment, size: size, hasFileData: false))
         }
         let readOnly: SectionFlags = [.initializedData, .memRead]
         if !image.imports.isEmpty {
             let t = image.imports
             let slotBytes = t.entryCount * 8
-            chunks.append(Chunk(content: .importDirectory, partialName: ".idata$2", flags: readOnly, alignment: 4, size: (t.dlls.count + 1) * 20, hasFileData: true))
-            chunks.append(Chunk(content: .importLookupTable, partialName: ".idata$4", flags: readOnly, alignment: 8, size: slotBytes, hasFileData: true))
-            chunks.append(Chunk(content: .importAddressTable, partialName: ".idata$5", flags: readOnly, alignment: 8, size: slotBytes, hasFileData: true))
+            chunks.append(Chunk(content: .importDirectory, partialName: Name(".idata$2"), flags: readOnly, alignment: 4, size: (t.dlls.count + 1) * 20, hasFileData: true))
+            chunks.append(Chunk(content: .importLookupTable, partialName: Name(".idata$4"), flags: readOnly, alignment: 8, size: slotBytes, hasFileData: true))
+            chunks.append(Chunk(content: .importAddressTable, partialName: Name(".idata$5"), flags: readOnly, alignment: 8, size: slotBytes, hasFileData: true))
             if t.hintNamesSize > 0 {
-                chunks.append(Chunk(content: .importHintNames, partialName: ".idata$6", flags: readOnly, alignment: 2, size: t.hintNamesSize, hasFileData: true))
+                chunks.append(Chunk(content: .importHintNames, partialName: Name(".idata$6"), flags: readOnly, alignment: 2, size: t.hintNamesSize, hasFileData: true))
             }
-            chunks.append(Chunk(content: .importDLLNames, partialName: ".idata$7", flags: readOnly, alignment: 2, size: t.dllNamesSize, hasFileData: true))
+            chunks.append(Chunk(content: .importDLLNames, partialName: Name(".idata$7"), flags: readOnly, alignment: 2, size: t.dllNamesSize, hasFileData: true))
         }
         if options.isDLL || !exports.isEmpty, !exports.isEmpty || options.isDLL {
             let e = image.exports
             if !exports.isEmpty {
-                chunks.append(Chunk(content: .exportDirectory, partialName: ".edata", flags: readOnly, alignment: 4, size: 40, hasFileData: true))
-                chunks.append(Chunk(content: .exportDLLName, partialName: ".edata", flags: readOnly, alignment: 1, size: e.dllName.utf8.count + 1, hasFileData: true))
-                chunks.append(Chunk(content: .exportAddressTable, partialName: ".edata", flags: readOnly, alignment: 1, size: e.addressCount * 4, hasFileData: true))
-                chunks.append(Chunk(content: .exportNamePointers, partialName: ".edata", flags: readOnly, alignment: 1, size: e.named.count * 4, hasFileData: true))
-                chunks.append(Chunk(content: .exportOrdinals, partialName: ".edata", flags: readOnly, alignment: 1, size: e.named.count * 2, hasFileData: true))
-                chunks.append(Chunk(content: .exportNames, partialName: ".edata", flags: readOnly, alignment: 1, size: e.namesSize, hasFileData: true))
+                chunks.append(Chunk(content: .exportDirectory, partialName: Name(".edata"), flags: readOnly, alignment: 4, size: 40, hasFileData: true))
+                chunks.append(Chunk(content: .exportDLLName, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.dllName.utf8.count + 1, hasFileData: true))
+                chunks.append(Chunk(content: .exportAddressTable, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.addressCount * 4, hasFileData: true))
+                chunks.append(Chunk(content: .exportNamePointers, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.named.count * 4, hasFileData: true))
+                chunks.append(Chunk(content: .exportOrdinals, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.named.count * 2, hasFileData: true))
+                chunks.append(Chunk(content: .exportNames, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.namesSize, hasFileData: true))
             }
         }
         var sections = buildOutputSections(chunks: chunks, merges: options.merges + resolver.directiveMerges, diagnostics: &diagnostics)
         // Thunks go after all code, as lld-link places them.
         if image.imports.thunkCount > 0 {
-            let thunk = Chunk(content: .importThunks, partialName: ".text", flags: [.code, .memRead, .memExecute], alignment: 16,
+            let thunk = Chunk(content: .importThunks, partialName: Name(".text"), flags: [.code, .memRead, .memExecute], alignment: 16,
                               size: (image.imports.thunkCount - 1) * 16 + ImportTables.thunkSize, hasFileData: true)
             if let t = sections.firstIndex(where: { $0.name == ".text" }) {
                 sections[t].chunks.append(thunk)
@@ -311,7 +311,7 @@ struct Linker {
             let sites = collectBaseRelocationSites(resolver, image: image)
             image.baseRelocationTable = buildBaseRelocationTable(sites)
             var reloc = OutputSection(name: ".reloc", flags: [.initializedData, .memRead, .memDiscardable])
-            reloc.chunks = [Chunk(content: .baseRelocations, partialName: ".reloc", flags: reloc.flags, alignment: 4,
+            reloc.chunks = [Chunk(content: .baseRelocations, partialName: Name(".reloc"), flags: reloc.flags, alignment: 4,
                                   size: image.baseRelocationTable.count, hasFileData: true)]
             var tail = [reloc]
             (endRVA, endFile) = assignAddresses(&tail, firstRVA: endRVA, firstFileOffset: endFile,
@@ -335,7 +335,7 @@ struct Linker {
     func containsAbsoluteRelocations(_ resolver: SymbolResolver) -> Bool {
         for object in resolver.objects {
             for section in object.sections where section.isLive && section.relocationCount > 0 {
-                for r in 0..<section.relocationCount where section.relocations.relocation(r).type == AMD64Relocation.addr64 {
+                for r in 0..<section.relocationCount where object.relocation(section, r).type == AMD64Relocation.addr64 {
                     return true
                 }
             }
@@ -353,7 +353,7 @@ struct Linker {
                 let object = objects[o]
                 for section in object.sections where section.isLive && section.relocationCount > 0 && section.outputSection >= 0 {
                     for r in 0..<section.relocationCount {
-                        let relocation = section.relocations.relocation(r)
+                        let relocation = object.relocation(section, r)
                         guard relocation.type == AMD64Relocation.addr64 else { continue }
                         if isAbsoluteTarget(resolver, object: object, symbolIndex: Int(relocation.symbolTableIndex)) { continue }
                         sites.append(section.rva &+ relocation.virtualAddress)

@@ -13,8 +13,8 @@ struct Relocator: @unchecked Sendable {
         case let .inputSection(o, s):
             let object = resolver.objects[Int(o)]
             let section = object.sections[Int(s)]
-            if section.data.count > 0 {
-                out.copyMemory(from: section.data.base!, byteCount: min(section.data.count, chunk.size))
+            if section.dataCount > 0 {
+                out.copyMemory(from: object.data(section).baseAddress!, byteCount: min(section.dataCount, chunk.size))
             }
             return relocate(object: object, section: section, at: out)
         case .common:
@@ -189,7 +189,7 @@ struct Relocator: @unchecked Sendable {
     private func relocate(object: ObjectFile, section: InputSection, at out: UnsafeMutableRawPointer) -> String? {
         let imageBase = image.imageBase
         for r in 0..<section.relocationCount {
-            let relocation = section.relocations.relocation(r)
+            let relocation = object.relocation(section, r)
             let offset = Int(relocation.virtualAddress)
             let type = relocation.type
             if type == AMD64Relocation.absolute { continue }
@@ -199,23 +199,23 @@ struct Relocator: @unchecked Sendable {
             case AMD64Relocation.section: width = 2
             case AMD64Relocation.secrel7: width = 1
             case AMD64Relocation.token, AMD64Relocation.pair, AMD64Relocation.srel32, AMD64Relocation.sspan32:
-                return "\(object.displayName): section \(section.name): relocation \(AMD64Relocation.name(type)) at offset 0x\(String(offset, radix: 16)) is not supported (it is not used by native x64 code)"
+                return "\(object.displayName): section \(section.name.string): relocation \(AMD64Relocation.name(type)) at offset 0x\(String(offset, radix: 16)) is not supported (it is not used by native x64 code)"
             default:
                 if type > AMD64Relocation.sspan32 {
-                    return "\(object.displayName): section \(section.name): unknown relocation type 0x\(String(type, radix: 16)) at offset 0x\(String(offset, radix: 16))"
+                    return "\(object.displayName): section \(section.name.string): unknown relocation type 0x\(String(type, radix: 16)) at offset 0x\(String(offset, radix: 16))"
                 }
                 width = 4
             }
-            guard offset >= 0, offset + width <= section.data.count else {
-                return "\(object.displayName): section \(section.name): relocation at offset 0x\(String(offset, radix: 16)) lies outside the section's \(section.data.count) bytes"
+            guard offset >= 0, offset + width <= section.dataCount else {
+                return "\(object.displayName): section \(section.name.string): relocation at offset 0x\(String(offset, radix: 16)) lies outside the section's \(section.dataCount) bytes"
             }
             let symbolIndex = Int(relocation.symbolTableIndex)
             guard let target = resolveTarget(object, symbolIndex) else {
-                return "\(object.displayName): section \(section.name): relocation at offset 0x\(String(offset, radix: 16)) refers to \(symbolDescription(object, symbolIndex)), which is not in the image (undefined, discarded, or not a symbol)"
+                return "\(object.displayName): section \(section.name.string): relocation at offset 0x\(String(offset, radix: 16)) refers to \(symbolDescription(object, symbolIndex)), which is not in the image (undefined, discarded, or not a symbol)"
             }
             let site = section.rva &+ UInt32(offset)
             func fail(_ what: String) -> String {
-                "\(object.displayName): section \(section.name)+0x\(String(offset, radix: 16)): \(AMD64Relocation.name(type)) to \(symbolDescription(object, symbolIndex)) \(what)"
+                "\(object.displayName): section \(section.name.string)+0x\(String(offset, radix: 16)): \(AMD64Relocation.name(type)) to \(symbolDescription(object, symbolIndex)) \(what)"
             }
             switch type {
             case AMD64Relocation.addr64:

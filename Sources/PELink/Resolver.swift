@@ -449,12 +449,12 @@ final class SymbolResolver: @unchecked Sendable {
         }
         func discardNew() { objects[Int(objectIndex)].sections[Int(section)].isLive = false }
         if selection == ComdatSelection.newest.rawValue {
-            diagnostics.error("\(object.displayName): section \(newSection.name) uses COMDAT selection NEWEST (7), which no linker supports; rebuild the object")
+            diagnostics.error("\(object.displayName): section \(newSection.name.string) uses COMDAT selection NEWEST (7), which no linker supports; rebuild the object")
             discardNew()
             return
         }
         if selection == 0 || selection > ComdatSelection.largest.rawValue {
-            diagnostics.error("\(object.displayName): section \(newSection.name) has invalid COMDAT selection \(selection)")
+            diagnostics.error("\(object.displayName): section \(newSection.name.string) has invalid COMDAT selection \(selection)")
             discardNew()
             return
         }
@@ -489,8 +489,8 @@ final class SymbolResolver: @unchecked Sendable {
             if oldSection.size != newSection.size { duplicate("selection SAME_SIZE, sizes \(oldSection.size) and \(newSection.size)") } else { discardNew() }
         case .exactMatch:
             let same = oldSection.size == newSection.size && oldSection.checksum == newSection.checksum
-                && oldSection.data.count == newSection.data.count
-                && (oldSection.data.count == 0 || memcmp(oldSection.data.base!, newSection.data.base!, oldSection.data.count) == 0)
+                && oldSection.dataCount == newSection.dataCount
+                && (oldSection.dataCount == 0 || memcmp(oldObject.data(oldSection).baseAddress!, object.data(newSection).baseAddress!, oldSection.dataCount) == 0)
             if same { discardNew() } else { duplicate("selection EXACT_MATCH, contents differ") }
         case .largest:
             if newSection.size > oldSection.size {

@@ -18,6 +18,16 @@ struct Name: @unchecked Sendable {
         count == other.count && (count == 0 || memcmp(base!, other.base!, count) == 0)
     }
 
+    /// A name for a string literal (its bytes live for the whole program).
+    init(_ literal: StaticString) {
+        base = UnsafeRawPointer(literal.utf8Start)
+        count = literal.utf8CodeUnitCount
+    }
+
+    @inline(__always) func equals(_ literal: StaticString) -> Bool {
+        count == literal.utf8CodeUnitCount && (count == 0 || memcmp(base!, literal.utf8Start, count) == 0)
+    }
+
     @inline(__always) func hasPrefix(_ prefix: StaticString) -> Bool {
         let n = prefix.utf8CodeUnitCount
         return count >= n && memcmp(base!, prefix.utf8Start, n) == 0
