@@ -78,8 +78,8 @@ public struct Archive: Sendable {
             guard endMarker == (0x60, 0x0A) else {
                 throw view.error(at: headerOffset + 58, "archive member header does not end with \"`\\n\" (the header is garbled or a previous member's size is wrong)")
             }
-            let size = try Archive.decimalField(header, at: 48, width: 10, what: "member size", view: view, headerOffset: headerOffset)
-            let data = try view.slice(headerOffset + Archive.headerSize, size, "archive member contents (size \(size) from its header)")
+            let size = try Archive.decimalField(header, at: 48, width: 10, what: "size", view: view, headerOffset: headerOffset)
+            let data = try view.slice(headerOffset + Archive.headerSize, size, "archive member whose header at 0x\(String(headerOffset + view.offset, radix: 16)) gives size \(size)")
             let rawName = Array(header.bytes(0, 16))
 
             if rawName.starts(with: Array("#1/".utf8)) {

@@ -207,7 +207,7 @@ struct Relocator: @unchecked Sendable {
                 width = 4
             }
             guard offset >= 0, offset + width <= section.dataCount else {
-                return "\(object.displayName): section \(section.name.string): relocation at offset 0x\(String(offset, radix: 16)) lies outside the section's \(section.dataCount) bytes"
+                return "\(object.displayName): section \(section.name.string): relocation \(AMD64Relocation.name(type)) at offset 0x\(String(offset, radix: 16)) needs \(width) bytes, past the end of the section's \(section.dataCount) bytes"
             }
             let symbolIndex = Int(relocation.symbolTableIndex)
             guard let target = resolveTarget(object, symbolIndex) else {

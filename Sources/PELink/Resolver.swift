@@ -30,6 +30,15 @@ final class SymbolResolver: @unchecked Sendable {
         self.diagnostics = diagnostics
     }
 
+    /// Set when an input could not be read: undefined symbols are then not reported, since the
+    /// unreadable file most likely defines them.
+    private(set) var hadUnreadableInput = false
+
+    func inputError(_ error: Error) {
+        hadUnreadableInput = true
+        diagnostics.error("\(error)")
+    }
+
     // MARK: Symbols
 
     func symbolIndex(_ name: Name) -> Int32 {
@@ -95,7 +104,7 @@ final class SymbolResolver: @unchecked Sendable {
             let path = FileManager.default.fileExists(atPath: given) ? given : (findLibrary(given) ?? given)
             let file: MappedFile
             do { file = try MappedFile(path: path) } catch {
-                diagnostics.error("\(error)")
+                inputError(error)
                 continue
             }
             let view = file.view
@@ -103,7 +112,7 @@ final class SymbolResolver: @unchecked Sendable {
                 do {
                     archives.append(ArchiveFile(path: path, archive: try Archive(view: view)))
                     order.append((1, archives.count - 1))
-                } catch { diagnostics.error("\(error)") }
+                } catch { inputError(error) }
             } else if ImportObject.isImportObject(view) {
                 importObjectFiles.append((path, view))
                 order.append((2, importObjectFiles.count - 1))
@@ -129,13 +138,13 @@ final class SymbolResolver: @unchecked Sendable {
             case 0:
                 switch parsed[index]! {
                 case .success(let object): addObject(object)
-                case .failure(let error): diagnostics.error("\(error)")
+                case .failure(let error): inputError(error)
                 }
             case 1:
                 addArchiveSymbols(index)
             default:
                 let (path, view) = importObjectFiles[index]
-                do { addImportObject(try ImportObject(view: view), from: path) } catch { diagnostics.error("\(error)") }
+                do { addImportObject(try ImportObject(view: view), from: path) } catch { inputError(error) }
             }
         }
         for library in options.defaultLibraries { addDefaultLibrary(library, requestedBy: "/defaultlib:\(library)") }
@@ -195,7 +204,7 @@ final class SymbolResolver: @unchecked Sendable {
             case .success(nil):
                 let (a, m) = batch[i]
                 addImportObject(importMembers[i]!, from: "\(archives[a].path)(\(archives[a].archive.members[m].name))")
-            case .failure(let error): diagnostics.error("\(error)")
+            case .failure(let error): inputError(error)
             }
         }
     }
@@ -263,7 +272,7 @@ final class SymbolResolver: @unchecked Sendable {
             archives.append(ArchiveFile(path: path, archive: try Archive(view: file.view)))
             addArchiveSymbols(archives.count - 1)
         } catch {
-            diagnostics.error("\(error)")
+            inputError(error)
         }
     }
 
@@ -449,12 +458,12 @@ final class SymbolResolver: @unchecked Sendable {
         }
         func discardNew() { objects[Int(objectIndex)].sections[Int(section)].isLive = false }
         if selection == ComdatSelection.newest.rawValue {
-            diagnostics.error("\(object.displayName): section \(newSection.name.string) uses COMDAT selection NEWEST (7), which no linker supports; rebuild the object")
+            diagnostics.error("\(object.displayName): COMDAT symbol \(displayName(of: index)) in section \(newSection.name.string) uses selection NEWEST (7), which pelink does not support (lld-link rejects it too); rebuild the object with another selection")
             discardNew()
             return
         }
         if selection == 0 || selection > ComdatSelection.largest.rawValue {
-            diagnostics.error("\(object.displayName): section \(newSection.name.string) has invalid COMDAT selection \(selection)")
+            diagnostics.error("\(object.displayName): COMDAT symbol \(displayName(of: index)) in section \(newSection.name.string) has invalid selection \(selection) (valid: 1 to 6)")
             discardNew()
             return
         }
@@ -536,8 +545,10 @@ final class SymbolResolver: @unchecked Sendable {
             }
         }
         if symbols[Int(index)].weakAlias < 0 { symbols[Int(index)].weakAlias = aliasIndex }
-        if search == .noLibrary || search == .antiDependency { symbols[Int(index)].weakNoLibrary = true }
-        else { reference(index) }
+        // Only SEARCH_LIBRARY asks for archives to be searched (pe-format.md, "Auxiliary Format 3").
+        // ALIAS, what clang writes for __attribute__((weak)), and NOLIBRARY do not: the default is used.
+        if search == .library { reference(index) }
+        else { symbols[Int(index)].weakNoLibrary = true }
         symbols[Int(index)].isReferenced = true
     }
 
@@ -649,6 +660,7 @@ final class SymbolResolver: @unchecked Sendable {
 
     /// Reports every symbol still undefined, with every object that refers to it.
     func reportUndefined(entry: String?) {
+        if hadUnreadableInput { return }
         var undefinedReferences: [Int32: [String]] = [:]
         var order: [Int32] = []
         for object in objects {
