@@ -35,6 +35,17 @@ struct OutputSection {
     var initializedSize = 0
 }
 
+/// Where every global symbol landed, computed once after layout so that applying a relocation
+/// is a table lookup.
+struct SymbolAddressTable {
+    static let missing: UInt8 = 0, rva: UInt8 = 1, absolute: UInt8 = 2
+    /// `rva` (value is an RVA), `absolute` (value is the address itself) or `missing`.
+    var state: [UInt8] = []
+    var value: [UInt64] = []
+    /// 0-based output section of an RVA, or -1.
+    var outputSection: [Int32] = []
+}
+
 /// The import tables, grouped by DLL as the loader reads them (pe-format.md, "The .idata Section").
 struct ImportTables {
     struct DLL {

@@ -33,44 +33,53 @@ func buildOutputSections(chunks: [Chunk], merges userMerges: [(from: String, to:
                          diagnostics: inout Diagnostics) -> [OutputSection] {
     var sectionsByName: [String: OutputSection] = [:]
     var firstSeen: [String] = []
-    // Stable sort by (partial name, flags): "$" groups end up in suffix order. Names are ranked
-    // once, so the sort compares integers.
+    // Chunks are ordered by (partial name, memory flags), then input order, so "$" groups end up
+    // in suffix order. The distinct keys are few: chunks are dealt into one bucket per key in input
+    // order (stable), and only the buckets are sorted.
     var partialNames = NameTable(capacity: 256)
-    let nameIDs = chunks.map { Int(partialNames.findOrInsert($0.partialName).index) }
-    var rank = [Int](repeating: 0, count: partialNames.count)
-    for (position, id) in partialNames.names.indices.sorted(by: { partialNames.names[$0] < partialNames.names[$1] }).enumerated() {
-        rank[id] = position
+    var bucketsOfName: [[(flags: UInt32, bucket: Int)]] = []
+    var buckets: [(nameID: Int, flags: UInt32, chunks: [Int32])] = []
+    for (index, chunk) in chunks.enumerated() {
+        let (id32, inserted) = partialNames.findOrInsert(chunk.partialName)
+        let id = Int(id32)
+        if inserted { bucketsOfName.append([]) }
+        let flags = chunk.flags.rawValue & outputFlagMask
+        var bucket = -1
+        for candidate in bucketsOfName[id] where candidate.flags == flags { bucket = candidate.bucket; break }
+        if bucket < 0 {
+            bucket = buckets.count
+            buckets.append((id, flags, []))
+            bucketsOfName[id].append((flags, bucket))
+        }
+        buckets[bucket].chunks.append(Int32(index))
+    }
+    let names = partialNames.names
+    buckets.sort { a, b in
+        if a.nameID != b.nameID { return names[a.nameID] < names[b.nameID] }
+        return a.flags < b.flags
     }
     // The output section a partial name belongs to: the part before '$'.
-    let sectionNameOfID = partialNames.names.map { name -> String in
+    let sectionNameOfID = names.map { name -> String in
         let full = name.string
         return full.split(separator: "$", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? full
-    }
-    let ordered = chunks.indices.sorted { a, b in
-        let ra = rank[nameIDs[a]], rb = rank[nameIDs[b]]
-        if ra != rb { return ra < rb }
-        let fa = chunks[a].flags.rawValue & outputFlagMask, fb = chunks[b].flags.rawValue & outputFlagMask
-        if fa != fb { return fa < fb }
-        return a < b
     }
     for (name, flags) in predefinedSections {
         sectionsByName[name] = OutputSection(name: name, flags: flags)
         firstSeen.append(name)
     }
     var predefined = Set(predefinedSections.map(\.0))
-    for index in ordered {
-        let chunk = chunks[index]
-        let name = sectionNameOfID[nameIDs[index]]
-        let chunkFlags = SectionFlags(rawValue: chunk.flags.rawValue & outputFlagMask)
-        if sectionsByName[name] == nil {
-            sectionsByName[name] = OutputSection(name: name, flags: chunkFlags)
+    for bucket in buckets {
+        let name = sectionNameOfID[bucket.nameID]
+        let bucketFlags = SectionFlags(rawValue: bucket.flags)
+        var section = sectionsByName.removeValue(forKey: name) ?? {
             firstSeen.append(name)
-        } else if !predefined.contains(name) || !sectionsByName[name]!.chunks.isEmpty || true {
-            // Memory permissions of every contribution are kept; content type comes from the section.
-            let extra = chunkFlags.rawValue & SectionFlags([.memRead, .memWrite, .memExecute, .memShared]).rawValue
-            sectionsByName[name]!.flags.insert(SectionFlags(rawValue: extra))
-        }
-        sectionsByName[name]!.chunks.append(chunk)
+            return OutputSection(name: name, flags: bucketFlags)
+        }()
+        // Memory permissions of every contribution are kept; the content type comes from the section.
+        section.flags.insert(SectionFlags(rawValue: bucket.flags & SectionFlags([.memRead, .memWrite, .memExecute, .memShared]).rawValue))
+        section.chunks.reserveCapacity(section.chunks.count + bucket.chunks.count)
+        for index in bucket.chunks { section.chunks.append(chunks[Int(index)]) }
+        sectionsByName[name] = section
     }
     // Merges: user ones override defaults with the same source; applied in source-name order, chains followed.
     var mergeMap: [String: String] = [:]

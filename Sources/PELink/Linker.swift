@@ -201,6 +201,7 @@ struct Linker {
         var baseRelocationTable: [UInt8] = []
         /// Chunk locations of the linker's tables, for data directories and for writing them.
         var chunkRVA: [String: (rva: UInt32, size: Int)] = [:]
+        var addresses = SymbolAddressTable()
         var commonRVA: [Int32: UInt32] = [:]
         var entryRVA: UInt32 = 0
     }
@@ -306,6 +307,7 @@ struct Linker {
             }
         }
         image.sections = sections
+        image.addresses = buildSymbolAddresses(resolver, image: image)
         // Base relocations: every ADDR64 whose target moves with the image.
         if hasBaseRelocations {
             let sites = collectBaseRelocationSites(resolver, image: image)
@@ -351,11 +353,12 @@ struct Linker {
             parallelFor(objects.count, threads: options.threads) { o in
                 var sites: [UInt32] = []
                 let object = objects[o]
+                let targets = object.targets
                 for section in object.sections where section.isLive && section.relocationCount > 0 && section.outputSection >= 0 {
                     for r in 0..<section.relocationCount {
                         let relocation = object.relocation(section, r)
                         guard relocation.type == AMD64Relocation.addr64 else { continue }
-                        if isAbsoluteTarget(resolver, object: object, symbolIndex: Int(relocation.symbolTableIndex)) { continue }
+                        if isAbsoluteTarget(image.addresses, object: object, targets: targets, symbolIndex: Int(relocation.symbolTableIndex)) { continue }
                         sites.append(section.rva &+ relocation.virtualAddress)
                     }
                 }
@@ -365,12 +368,47 @@ struct Linker {
         return perObject.flatMap { $0 }.sorted()
     }
 
-    func isAbsoluteTarget(_ resolver: SymbolResolver, object: ObjectFile, symbolIndex: Int) -> Bool {
-        guard symbolIndex < object.targets.count else { return true }
-        switch object.targets[symbolIndex] {
-        case .absolute: return true
-        case .global(let g): return resolver.symbols[Int(g)].kind == .absolute || resolver.symbols[Int(g)].kind == .undefined
-        case .none: return true
+    func buildSymbolAddresses(_ resolver: SymbolResolver, image: Image) -> SymbolAddressTable {
+        var table = SymbolAddressTable()
+        let count = resolver.symbols.count
+        table.state = Array(repeating: SymbolAddressTable.missing, count: count)
+        table.value = Array(repeating: 0, count: count)
+        table.outputSection = Array(repeating: -1, count: count)
+        let symbols = resolver.symbols
+        let objects = resolver.objects
+        var sectionRanges: [(start: UInt32, end: UInt32)] = image.sections.map { ($0.rva, $0.rva + UInt32(max($0.virtualSize, 1))) }
+        func sectionIndex(of rva: UInt32) -> Int32 {
+            for (i, r) in sectionRanges.enumerated() where rva >= r.start && rva < r.end { return Int32(i) }
+            return -1
+        }
+        for g in 0..<count {
+            let symbol = symbols[g]
+            switch symbol.kind {
+            case .absolute:
+                table.state[g] = SymbolAddressTable.absolute
+                table.value[g] = symbol.value
+            case .defined:
+                let section = objects[Int(symbol.file)].sections[Int(symbol.section)]
+                guard section.isLive, section.outputSection >= 0 else { continue }
+                table.state[g] = SymbolAddressTable.rva
+                table.value[g] = UInt64(section.rva &+ UInt32(truncatingIfNeeded: symbol.value))
+                table.outputSection[g] = section.outputSection
+            default:
+                guard let rva = symbolRVA(resolver, image: image, symbol: Int32(g)) else { continue }
+                table.state[g] = SymbolAddressTable.rva
+                table.value[g] = UInt64(rva)
+                table.outputSection[g] = sectionIndex(of: rva)
+            }
+        }
+        sectionRanges.removeAll()
+        return table
+    }
+
+    func isAbsoluteTarget(_ addresses: SymbolAddressTable, object: ObjectFile, targets: [SymbolTarget], symbolIndex: Int) -> Bool {
+        guard symbolIndex < targets.count else { return true }
+        switch targets[symbolIndex] {
+        case .absolute, .none: return true
+        case .global(let g): return addresses.state[Int(g)] != SymbolAddressTable.rva
         case .local: return false
         }
     }

@@ -152,33 +152,27 @@ struct Relocator: @unchecked Sendable {
         case absolute(UInt64)
     }
 
-    private func resolveTarget(_ object: ObjectFile, _ index: Int) -> Target? {
-        guard index < object.targets.count else { return nil }
-        switch object.targets[index] {
+    @inline(__always)
+    private func resolveTarget(_ targets: [SymbolTarget], _ sections: [InputSection], _ index: Int) -> Target? {
+        guard index < targets.count else { return nil }
+        switch targets[index] {
         case .none: return nil
         case .absolute(let v): return .absolute(UInt64(v))
         case let .local(s, value):
-            let section = object.sections[Int(s)]
+            let section = sections[Int(s)]
             guard section.isLive, section.outputSection >= 0 else { return nil }
             return .rva(section.rva &+ value, outputSection: section.outputSection)
         case .global(let g):
-            let symbol = resolver.symbols[Int(g)]
-            if symbol.kind == .absolute { return .absolute(symbol.value) }
-            if symbol.kind == .defined {
-                let section = resolver.objects[Int(symbol.file)].sections[Int(symbol.section)]
-                guard section.isLive, section.outputSection >= 0 else { return nil }
-                return .rva(section.rva &+ UInt32(truncatingIfNeeded: symbol.value), outputSection: section.outputSection)
+            let addresses = image.addresses
+            switch addresses.state[Int(g)] {
+            case SymbolAddressTable.rva:
+                return .rva(UInt32(truncatingIfNeeded: addresses.value[Int(g)]), outputSection: addresses.outputSection[Int(g)])
+            case SymbolAddressTable.absolute:
+                return .absolute(addresses.value[Int(g)])
+            default:
+                return nil
             }
-            guard let r = targetRVA(ofGlobal: g) else { return nil }
-            return .rva(r, outputSection: outputSectionIndex(containing: r))
         }
-    }
-
-    private func outputSectionIndex(containing rva: UInt32) -> Int32 {
-        for (i, s) in image.sections.enumerated() where rva >= s.rva && Int(rva) < Int(s.rva) + max(s.virtualSize, 1) {
-            return Int32(i)
-        }
-        return -1
     }
 
     private func symbolDescription(_ object: ObjectFile, _ index: Int) -> String {
@@ -188,6 +182,8 @@ struct Relocator: @unchecked Sendable {
 
     private func relocate(object: ObjectFile, section: InputSection, at out: UnsafeMutableRawPointer) -> String? {
         let imageBase = image.imageBase
+        let targets = object.targets
+        let sections = object.sections
         for r in 0..<section.relocationCount {
             let relocation = object.relocation(section, r)
             let offset = Int(relocation.virtualAddress)
@@ -210,7 +206,7 @@ struct Relocator: @unchecked Sendable {
                 return "\(object.displayName): section \(section.name.string): relocation \(AMD64Relocation.name(type)) at offset 0x\(String(offset, radix: 16)) needs \(width) bytes, past the end of the section's \(section.dataCount) bytes"
             }
             let symbolIndex = Int(relocation.symbolTableIndex)
-            guard let target = resolveTarget(object, symbolIndex) else {
+            guard let target = resolveTarget(targets, sections, symbolIndex) else {
                 return "\(object.displayName): section \(section.name.string): relocation at offset 0x\(String(offset, radix: 16)) refers to \(symbolDescription(object, symbolIndex)), which is not in the image (undefined, discarded, or not a symbol)"
             }
             let site = section.rva &+ UInt32(offset)

@@ -22,8 +22,6 @@ final class SymbolResolver: @unchecked Sendable {
     var directiveExports: [ExportRequest] = []
     var directiveMerges: [(from: String, to: String)] = []
     var directiveSectionAttributes: [(name: String, attributes: String)] = []
-    /// COMDAT leaders: symbol → (object, section) of the copy that is kept.
-    private var comdatOwner: [Int32: (object: Int32, section: Int32)] = [:]
 
     init(options: LinkOptions, diagnostics: Diagnostics) {
         self.options = options
@@ -133,6 +131,11 @@ final class SymbolResolver: @unchecked Sendable {
                 out[i] = Result { try ObjectFile.parse(displayName: entry.path, view: entry.view) }
             }
         }
+        // Size the symbol table once: every external of the objects and every archive symbol at most.
+        var expected = archives.reduce(0) { $0 + $1.archive.symbols.count }
+        for case .success(let object)? in parsed { expected += object.externals.count }
+        table.reserve(expected + 1024)
+        symbols.reserveCapacity(expected + 1024)
         for (kind, index) in order {
             switch kind {
             case 0:
@@ -454,7 +457,6 @@ final class SymbolResolver: @unchecked Sendable {
             symbol.comdatSelection = selection
             symbol.isFunction = isFunction
             symbols[Int(index)] = symbol
-            comdatOwner[index] = (objectIndex, section)
         }
         func discardNew() { objects[Int(objectIndex)].sections[Int(section)].isLive = false }
         if selection == ComdatSelection.newest.rawValue {
@@ -479,11 +481,13 @@ final class SymbolResolver: @unchecked Sendable {
         case .defined:
             break
         }
-        guard let owner = comdatOwner[index] else {
+        // A symbol defined by a COMDAT leader remembers its selection; its file and section are the kept copy.
+        guard existing.comdatSelection != 0 else {
             diagnostics.error("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(object.displayName) (COMDAT)")
             discardNew()
             return
         }
+        let owner = (object: existing.file, section: existing.section)
         let oldObject = objects[Int(owner.object)]
         let oldSection = oldObject.sections[Int(owner.section)]
         let kept = ComdatSelection(rawValue: oldSection.selection) ?? .any

@@ -33,13 +33,27 @@ struct Name: @unchecked Sendable {
         return count >= n && memcmp(base!, prefix.utf8Start, n) == 0
     }
 
-    /// FNV-1a over the bytes.
+    /// A multiply-xorshift hash taking eight bytes at a time: symbol names are long (C++ and
+    /// generated names), so a byte-at-a-time hash costs more than the probe itself.
     @inline(__always) var hashValue64: UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
         guard let base else { return h }
-        for i in 0..<count {
-            h = (h ^ UInt64(base.load(fromByteOffset: i, as: UInt8.self))) &* 0x100_0000_01b3
+        var i = 0
+        while i + 8 <= count {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            h = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 29
+            i += 8
         }
+        if i < count {
+            var word: UInt64 = 0
+            withUnsafeMutableBytes(of: &word) { $0.baseAddress!.copyMemory(from: base + i, byteCount: count - i) }
+            h = (h ^ UInt64(littleEndian: word)) &* 0x94D0_49BB_1331_11EB
+            h ^= h >> 31
+        }
+        h ^= h >> 32
+        h &*= 0xD6E8_FEB8_6659_FD93
+        h ^= h >> 32
         return h
     }
 
@@ -125,6 +139,12 @@ struct NameTable {
     }
 
     var count: Int { names.count }
+
+    /// Makes room for `capacity` names without rehashing on the way.
+    mutating func reserve(_ capacity: Int) {
+        while slots.count < capacity * 2 { grow() }
+        names.reserveCapacity(capacity)
+    }
 
     /// Finds `name`, inserting it with the next number when absent.
     mutating func findOrInsert(_ name: Name) -> (index: Int32, inserted: Bool) {
