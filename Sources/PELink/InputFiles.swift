@@ -46,8 +46,9 @@ final class ObjectFile: @unchecked Sendable {
     var sections: [InputSection] = []
     var targets: [SymbolTarget] = []
     var directives: [String] = []
-    /// External symbol records: record index and name, read once at parse time.
-    var externals: [(record: Int32, name: Name)] = []
+    /// External symbol records: record index, name and the name's hash, computed at parse time
+    /// (in parallel) so that inserting into the symbol table only probes.
+    var externals: [(record: Int32, name: Name, hash: UInt64)] = []
 
     init(displayName: String, coff: COFFObject) {
         self.displayName = displayName
@@ -118,7 +119,8 @@ final class ObjectFile: @unchecked Sendable {
                 }
             }
             if record.isExternal {
-                object.externals.append((Int32(i), Name(try coff.symbolNameBytes(i))))
+                let name = Name(try coff.symbolNameBytes(i))
+                object.externals.append((Int32(i), name, name.hashValue64))
             } else if record.sectionNumber > 0 {
                 object.targets[i] = .local(section: record.sectionNumber - 1, value: record.value)
             } else if record.sectionNumber == SectionNumber.absolute && record.storageClass == StorageClass.static {

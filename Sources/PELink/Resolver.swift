@@ -39,8 +39,10 @@ final class SymbolResolver: @unchecked Sendable {
 
     // MARK: Symbols
 
-    func symbolIndex(_ name: Name) -> Int32 {
-        let (index, inserted) = table.findOrInsert(name)
+    func symbolIndex(_ name: Name) -> Int32 { symbolIndex(name, hash: name.hashValue64) }
+
+    func symbolIndex(_ name: Name, hash: UInt64) -> Int32 {
+        let (index, inserted) = table.findOrInsert(name, hash: hash)
         if inserted { symbols.append(Symbol()) }
         return index
     }
@@ -333,7 +335,7 @@ final class SymbolResolver: @unchecked Sendable {
         // COMDAT leaders first: they decide which sections survive before other symbols are defined.
         var isLeader = [Bool](repeating: false, count: coff.sectionCount)
         var leaderSeen = [Bool](repeating: false, count: coff.sectionCount)
-        for (recordIndex, _) in object.externals {
+        for (recordIndex, _, _) in object.externals {
             let record = coff.symbol(Int(recordIndex))
             if record.sectionNumber > 0 {
                 let s = Int(record.sectionNumber) - 1
@@ -355,9 +357,9 @@ final class SymbolResolver: @unchecked Sendable {
             }
             i += 1 + record.auxiliaryCount
         }
-        for (recordIndex, name) in object.externals {
+        for (recordIndex, name, hash) in object.externals {
             let record = coff.symbol(Int(recordIndex))
-            let index = symbolIndex(name)
+            let index = symbolIndex(name, hash: hash)
             object.targets[Int(recordIndex)] = .global(index)
             if record.storageClass == StorageClass.weakExternal {
                 addWeakExternal(object: object, objectIndex: objectIndex, recordIndex: Int(recordIndex), symbol: index)
@@ -669,7 +671,7 @@ final class SymbolResolver: @unchecked Sendable {
         var order: [Int32] = []
         for object in objects {
             var seenHere = Set<Int32>()
-            for (recordIndex, _) in object.externals {
+            for (recordIndex, _, _) in object.externals {
                 guard case .global(let g) = object.targets[Int(recordIndex)] else { continue }
                 let kind = symbols[Int(g)].kind
                 guard kind == .undefined || kind == .lazy else { continue }

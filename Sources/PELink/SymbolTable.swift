@@ -148,8 +148,12 @@ struct NameTable {
 
     /// Finds `name`, inserting it with the next number when absent.
     mutating func findOrInsert(_ name: Name) -> (index: Int32, inserted: Bool) {
+        findOrInsert(name, hash: name.hashValue64)
+    }
+
+    /// As above, with the name's `hashValue64` already computed.
+    mutating func findOrInsert(_ name: Name, hash h: UInt64) -> (index: Int32, inserted: Bool) {
         if names.count * 2 >= slots.count { grow() }
-        let h = name.hashValue64
         let tag = UInt32(truncatingIfNeeded: h >> 32)
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
