@@ -426,7 +426,11 @@ private struct ModuleDefinitionParser {
                     // "name @ 12"
                     advance()
                     let number = advance()
-                    guard number.kind == .word, let first = number.text.utf8.first, first >= 0x30, first <= 0x39 else {
+                    guard number.kind == .word, number.line == token.line, let first = number.text.utf8.first, first >= 0x30, first <= 0x39 else {
+                        // Point at the '@' when the line ends there: the next line's text is another entry.
+                        if number.line != token.line || number.kind == .endOfFile {
+                            throw error(token, "expected an ordinal number after '@', found the end of the line")
+                        }
                         throw error(number, "expected an ordinal number after '@', found \(number.described)")
                     }
                     entry.ordinal = try parseOrdinal(number, text: number.text)

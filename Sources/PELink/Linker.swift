@@ -248,7 +248,7 @@ struct Linker {
         if options.isDLL || !exports.isEmpty, !exports.isEmpty || options.isDLL {
             let e = image.exports
             if !exports.isEmpty {
-                chunks.append(Chunk(content: .exportDirectory, partialName: Name(".edata"), flags: readOnly, alignment: 4, size: 40, hasFileData: true))
+                chunks.append(Chunk(content: .exportDirectory, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: 40, hasFileData: true))
                 chunks.append(Chunk(content: .exportDLLName, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.dllName.utf8.count + 1, hasFileData: true))
                 chunks.append(Chunk(content: .exportAddressTable, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.addressCount * 4, hasFileData: true))
                 chunks.append(Chunk(content: .exportNamePointers, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.named.count * 4, hasFileData: true))
@@ -446,6 +446,11 @@ struct Linker {
                 }
                 errors = chunkErrors.all
                 if !errors.isEmpty { throw LinkFailed() }
+                if let tls = tlsDirectoryPatch(resolver, image: imageCopy) {
+                    let p = base + tls.fileOffset
+                    let characteristics = (p.loadLE32(at: 36) & ~SectionFlags.alignMask.rawValue) | tls.alignmentBits
+                    p.storeLE(characteristics, at: 36)
+                }
             }
         } catch is LinkFailed {
             for e in errors { diagnostics.error(e) }
@@ -454,11 +459,31 @@ struct Linker {
         }
     }
 
+    /// The loader aligns each thread's copy of the TLS template as the TLS directory's
+    /// Characteristics say; the compiler cannot know the final alignment, so the linker records
+    /// the largest alignment of the .tls contributions there (as lld-link does).
+    func tlsDirectoryPatch(_ resolver: SymbolResolver, image: Image) -> (fileOffset: Int, alignmentBits: UInt32)? {
+        guard let g = resolver.find("_tls_used"), image.addresses.state[Int(g)] == SymbolAddressTable.rva,
+              let tls = image.sections.first(where: { $0.name == ".tls" }) else { return nil }
+        let rva = UInt32(image.addresses.value[Int(g)])
+        guard let section = image.sections.first(where: { rva >= $0.rva && Int(rva) + 40 <= Int($0.rva) + $0.initializedSize }) else { return nil }
+        let alignment = tls.chunks.map(\.alignment).max() ?? 1
+        var log2 = 0
+        while (1 << log2) < alignment { log2 += 1 }
+        return (section.fileOffset + Int(rva - section.rva), UInt32(log2 + 1) << 20)
+    }
+
     mutating func writeImportLibrary(_ exports: [ExportEntry], machine: Machine) throws {
         let path = options.importLibraryPath ?? ((outputPath as NSString).deletingPathExtension + ".lib")
         if options.importLibraryPath == nil && exports.isEmpty { return }
+        // By-name imports carry a hint: the name's index in the export name pointer table
+        // (pe-format.md, "Import Lookup Table"), which lets the loader skip its binary search.
+        var hints: [String: UInt16] = [:]
+        let named = exports.filter { !$0.request.noName }.map(\.request.name).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        for (index, name) in named.enumerated() { hints[name] = UInt16(truncatingIfNeeded: index) }
         let entries = exports.filter { !$0.request.isPrivate }.map { e in
-            ImportLibraryEntry(name: e.request.name, symbolName: nil, ordinal: e.ordinal, noName: e.request.noName,
+            ImportLibraryEntry(name: e.request.name, symbolName: nil,
+                               ordinal: e.request.noName ? e.ordinal : hints[e.request.name], noName: e.request.noName,
                                isData: e.request.isData, isConstant: e.request.isConstant, exportAs: e.request.exportAs,
                                importName: e.request.importName)
         }

@@ -16,7 +16,7 @@ struct Relocator: @unchecked Sendable {
             if section.dataCount > 0 {
                 out.copyMemory(from: object.data(section).baseAddress!, byteCount: min(section.dataCount, chunk.size))
             }
-            return relocate(object: object, section: section, at: out)
+            return relocate(object: object, sectionIndex: Int(s), section: section, at: out)
         case .common:
             return nil
         case .importDirectory: writeImportDirectory(out)
@@ -180,7 +180,28 @@ struct Relocator: @unchecked Sendable {
         return (try? object.coff.symbolName(index)) ?? "symbol #\(index)"
     }
 
-    private func relocate(object: ObjectFile, section: InputSection, at out: UnsafeMutableRawPointer) -> String? {
+    /// "function+0x12" for the symbol of `object` that contains `offset` of section `sectionIndex`:
+    /// only computed for error messages.
+    private func containingSymbol(_ object: ObjectFile, sectionIndex: Int, offset: Int) -> String? {
+        var best: (value: UInt32, name: String)?
+        var i = 0
+        let coff = object.coff
+        while i < coff.symbolCount {
+            let record = coff.symbol(i)
+            let isNamed = record.storageClass == StorageClass.external || record.storageClass == StorageClass.static && record.auxiliaryCount == 0
+                || record.storageClass == StorageClass.label || record.storageClass == StorageClass.function
+            if isNamed, record.sectionNumber == Int32(sectionIndex + 1), Int(record.value) <= offset,
+               best == nil || record.value >= best!.value, let name = try? coff.symbolName(i) {
+                best = (record.value, name)
+            }
+            i += 1 + record.auxiliaryCount
+        }
+        guard let best else { return nil }
+        let delta = offset - Int(best.value)
+        return best.name + demangledSuffix(best.name) + (delta == 0 ? "" : "+0x" + String(delta, radix: 16))
+    }
+
+    private func relocate(object: ObjectFile, sectionIndex: Int, section: InputSection, at out: UnsafeMutableRawPointer) -> String? {
         let imageBase = image.imageBase
         let targets = object.targets
         let sections = object.sections
@@ -211,7 +232,14 @@ struct Relocator: @unchecked Sendable {
             }
             let site = section.rva &+ UInt32(offset)
             func fail(_ what: String) -> String {
-                "\(object.displayName): section \(section.name.string)+0x\(String(offset, radix: 16)): \(AMD64Relocation.name(type)) to \(symbolDescription(object, symbolIndex)) \(what)"
+                let place = containingSymbol(object, sectionIndex: sectionIndex, offset: offset).map { " (in \($0))" } ?? ""
+                let from = "0x" + String(imageBase &+ UInt64(site), radix: 16)
+                let to: String
+                switch target {
+                case .rva(let rva, _): to = "0x" + String(imageBase &+ UInt64(rva), radix: 16)
+                case .absolute(let v): to = "0x" + String(v, radix: 16) + " (absolute)"
+                }
+                return "\(object.displayName): section \(section.name.string)+0x\(String(offset, radix: 16))\(place): \(AMD64Relocation.name(type)) from \(from) to \(symbolDescription(object, symbolIndex)) at \(to) \(what)"
             }
             switch type {
             case AMD64Relocation.addr64:
