@@ -18,6 +18,14 @@ public struct ArchiveMember: Sendable {
     }
 }
 
+/// One entry of an archive's symbol directory: where its name is (relative to the archive's
+/// start) and which member defines it.
+public struct ArchiveSymbol: Sendable {
+    public var nameOffset: Int
+    public var nameLength: Int
+    public var memberIndex: Int
+}
+
 public struct Archive: Sendable {
     public static let signature: [UInt8] = Array("!<arch>\n".utf8)
     public static let thinSignature: [UInt8] = Array("!<thin>\n".utf8)
@@ -37,9 +45,24 @@ public struct Archive: Sendable {
     public var view: ByteView
     /// Regular members in file order; linker members and the longnames member are excluded.
     public var members: [ArchiveMember]
-    /// The symbol directory, from the second linker member when there is one, else from the first.
-    /// `memberIndex` indexes `members`. Order is the directory's own order.
-    public var symbols: [(name: String, memberIndex: Int)]
+    /// The symbol directory, from the second linker member when there is one, else from the first,
+    /// in the directory's own order. Names are located in the file, not copied: a linker reads
+    /// hundreds of thousands of them.
+    public var symbolTable: [ArchiveSymbol]
+
+    /// The symbol directory with names as Strings (`memberIndex` indexes `members`).
+    public var symbols: [(name: String, memberIndex: Int)] {
+        symbolTable.map { (symbolName($0), $0.memberIndex) }
+    }
+
+    /// The bytes of a directory entry's name.
+    public func symbolNameBytes(_ symbol: ArchiveSymbol) -> UnsafeRawBufferPointer {
+        view.bytes(symbol.nameOffset, symbol.nameLength)
+    }
+
+    public func symbolName(_ symbol: ArchiveSymbol) -> String {
+        String(decoding: symbolNameBytes(symbol), as: UTF8.self)
+    }
     public var layout: Layout
 
     public var path: String { view.path }
@@ -117,17 +140,17 @@ public struct Archive: Sendable {
         switch linkerMembers.count {
         case 0:
             self.layout = .noSymbolTable
-            self.symbols = []
+            self.symbolTable = []
         case 1:
             self.layout = .gnu
-            self.symbols = try Archive.readFirstLinkerMember(linkerMembers[0],
+            self.symbolTable = try Archive.readFirstLinkerMember(linkerMembers[0],
                                                              indexByHeaderOffset: indexByHeaderOffset, view: view)
         default:
             self.layout = .msvc
             // The first member must still be well formed, but the second is the one used.
             _ = try Archive.readFirstLinkerMember(linkerMembers[0],
                                                   indexByHeaderOffset: indexByHeaderOffset, view: view)
-            self.symbols = try Archive.readSecondLinkerMember(linkerMembers[1],
+            self.symbolTable = try Archive.readSecondLinkerMember(linkerMembers[1],
                                                               indexByHeaderOffset: indexByHeaderOffset, view: view)
         }
     }
@@ -218,15 +241,18 @@ public struct Archive: Sendable {
     }
 
     /// Reads `count` NUL-terminated names starting at `start`.
-    private static func readNames(_ data: ByteView, from start: Int, count: Int, member: String) throws -> [String] {
-        var names: [String] = []
+    /// The names of a linker member's string table, as (offset from the archive's start, length).
+    private static func readNames(_ data: ByteView, from start: Int, count: Int, member: String,
+                                  archiveOffset: Int) throws -> [(offset: Int, length: Int)] {
+        var names: [(offset: Int, length: Int)] = []
         names.reserveCapacity(count)
         var position = start
+        let base = data.offset - archiveOffset
         for index in 0..<count {
             guard let length = data.cStringLength(at: position) else {
                 throw data.error(at: min(position, data.count), "\(member): symbol name \(index) of \(count) runs past the end of the member")
             }
-            names.append(data.string(position, length))
+            names.append((base + position, length))
             position += length + 1
         }
         return names
@@ -242,7 +268,7 @@ public struct Archive: Sendable {
 
     /// The first linker member / GNU symbol table: big-endian count, big-endian member offsets, names.
     private static func readFirstLinkerMember(_ data: ByteView, indexByHeaderOffset: [Int: Int],
-                                              view: ByteView) throws -> [(name: String, memberIndex: Int)] {
+                                              view: ByteView) throws -> [ArchiveSymbol] {
         let what = "first linker member"
         try data.check(0, 4, "\(what) symbol count")
         let symbolCount = Int(u32BigEndian(data, 0))
@@ -250,21 +276,21 @@ public struct Archive: Sendable {
         guard symbolCount <= (data.count - 4) / 5 else {
             throw data.error(at: 0, "\(what) claims \(symbolCount) symbols, more than its \(data.count) bytes can hold")
         }
-        let names = try readNames(data, from: 4 + 4 * symbolCount, count: symbolCount, member: what)
-        var result: [(name: String, memberIndex: Int)] = []
+        let names = try readNames(data, from: 4 + 4 * symbolCount, count: symbolCount, member: what, archiveOffset: view.offset)
+        var result: [ArchiveSymbol] = []
         result.reserveCapacity(symbolCount)
         for index in 0..<symbolCount {
             let memberOffset = Int(u32BigEndian(data, 4 + 4 * index))
             let memberIndex = try resolve(memberOffset, indexByHeaderOffset: indexByHeaderOffset, view: view,
                                           tableOffset: data.offset - view.offset + 4 + 4 * index, member: what)
-            result.append((names[index], memberIndex))
+            result.append(ArchiveSymbol(nameOffset: names[index].offset, nameLength: names[index].length, memberIndex: memberIndex))
         }
         return result
     }
 
     /// The second linker member: little-endian member offsets, symbol count, 1-based 16-bit indices, names.
     private static func readSecondLinkerMember(_ data: ByteView, indexByHeaderOffset: [Int: Int],
-                                               view: ByteView) throws -> [(name: String, memberIndex: Int)] {
+                                               view: ByteView) throws -> [ArchiveSymbol] {
         let what = "second linker member"
         try data.check(0, 4, "\(what) member count")
         let memberCount = Int(data.u32(0))
@@ -285,15 +311,16 @@ public struct Archive: Sendable {
             memberIndices.append(try resolve(memberOffset, indexByHeaderOffset: indexByHeaderOffset, view: view,
                                              tableOffset: data.offset - view.offset + 4 + 4 * index, member: what))
         }
-        let names = try readNames(data, from: indicesOffset + 2 * symbolCount, count: symbolCount, member: what)
-        var result: [(name: String, memberIndex: Int)] = []
+        let names = try readNames(data, from: indicesOffset + 2 * symbolCount, count: symbolCount, member: what, archiveOffset: view.offset)
+        var result: [ArchiveSymbol] = []
         result.reserveCapacity(symbolCount)
         for index in 0..<symbolCount {
             let oneBased = Int(data.u16(indicesOffset + 2 * index))
             guard oneBased >= 1, oneBased <= memberCount else {
-                throw data.error(at: indicesOffset + 2 * index, "\(what): symbol \"\(names[index])\" has member index \(oneBased), outside 1...\(memberCount)")
+                let name = view.string(names[index].offset, names[index].length)
+                throw data.error(at: indicesOffset + 2 * index, "\(what): symbol \"\(name)\" has member index \(oneBased), outside 1...\(memberCount)")
             }
-            result.append((names[index], memberIndices[oneBased - 1]))
+            result.append(ArchiveSymbol(nameOffset: names[index].offset, nameLength: names[index].length, memberIndex: memberIndices[oneBased - 1]))
         }
         return result
     }

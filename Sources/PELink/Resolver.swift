@@ -134,7 +134,7 @@ final class SymbolResolver: @unchecked Sendable {
             }
         }
         // Size the symbol table once: every external of the objects and every archive symbol at most.
-        var expected = archives.reduce(0) { $0 + $1.archive.symbols.count }
+        var expected = archives.reduce(0) { $0 + $1.archive.symbolTable.count }
         for case .success(let object)? in parsed { expected += object.externals.count }
         table.reserve(expected + 1024)
         symbols.reserveCapacity(expected + 1024)
@@ -216,9 +216,10 @@ final class SymbolResolver: @unchecked Sendable {
 
     private func addArchiveSymbols(_ archiveIndex: Int) {
         let archive = archives[archiveIndex]
-        for (name, memberIndex) in archive.archive.symbols {
+        for entry in archive.archive.symbolTable {
+            let memberIndex = entry.memberIndex
             guard memberIndex >= 0, memberIndex < archive.archive.members.count else { continue }
-            let index = symbolIndex(name)
+            let index = symbolIndex(Name(archive.archive.symbolNameBytes(entry)))
             let symbol = symbols[Int(index)]
             switch symbol.kind {
             case .undefined:

@@ -162,7 +162,7 @@ private func expectArchiveError(_ bytes: [UInt8], contains fragment: String, off
 
     @Test func rejectsMemberPastEnd() {
         expectArchiveError(magic + memberHeader(name: "a.obj/", size: "100") + [1, 2, 3],
-                           contains: "archive member contents (size 100 from its header)", offset: 68)
+                           contains: "archive member whose header at 0x8 gives size 100", offset: 68)
     }
 
     @Test func rejectsTruncatedHeader() {
