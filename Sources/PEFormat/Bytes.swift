@@ -100,14 +100,15 @@ public struct ByteView: @unchecked Sendable {
     /// Absolute offset of the window in the file.
     public let offset: Int
     public let count: Int
+    /// The window's first byte. Stored, so that reads never touch the file object (no reference counting).
+    public let base: UnsafeRawPointer?
 
     public init(file: MappedFile, offset: Int, count: Int) {
         self.file = file
         self.offset = offset
         self.count = count
+        self.base = file.bytes.baseAddress.map { $0 + offset }
     }
-
-    @inline(__always) public var base: UnsafeRawPointer? { file.bytes.baseAddress.map { $0 + offset } }
     public var path: String { file.path }
 
     public func error(at relativeOffset: Int?, _ message: String) -> FormatError {
@@ -179,13 +180,13 @@ public struct ByteWriter: Sendable {
 
     public var count: Int { bytes.count }
     public mutating func u8(_ v: UInt8) { bytes.append(v) }
-    public mutating func u16(_ v: UInt16) { bytes.append(UInt8(v & 0xff)); bytes.append(UInt8(v >> 8)) }
-    public mutating func u32(_ v: UInt32) { for i in 0..<4 { bytes.append(UInt8((v >> (8 * UInt32(i))) & 0xff)) } }
-    public mutating func u64(_ v: UInt64) { for i in 0..<8 { bytes.append(UInt8((v >> (8 * UInt64(i))) & 0xff)) } }
-    public mutating func u32BE(_ v: UInt32) { for i in (0..<4).reversed() { bytes.append(UInt8((v >> (8 * UInt32(i))) & 0xff)) } }
+    public mutating func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    public mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    public mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    public mutating func u32BE(_ v: UInt32) { withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) } }
     public mutating func append<S: Sequence>(_ s: S) where S.Element == UInt8 { bytes.append(contentsOf: s) }
-    public mutating func append(_ s: String) { bytes.append(contentsOf: Array(s.utf8)) }
-    public mutating func cString(_ s: String) { bytes.append(contentsOf: Array(s.utf8)); bytes.append(0) }
+    public mutating func append(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    public mutating func cString(_ s: String) { bytes.append(contentsOf: s.utf8); bytes.append(0) }
     public mutating func zeros(_ n: Int) { if n > 0 { bytes.append(contentsOf: repeatElement(0, count: n)) } }
     public mutating func align(_ alignment: Int, fill: UInt8 = 0) {
         let pad = alignUp(bytes.count, alignment) - bytes.count
@@ -193,10 +194,10 @@ public struct ByteWriter: Sendable {
     }
     /// Space of fixed size, right-padded (archive headers).
     public mutating func field(_ s: String, width: Int, pad: UInt8 = 0x20) {
-        var u = Array(s.utf8)
-        if u.count > width { u = Array(u.prefix(width)) }
-        bytes.append(contentsOf: u)
-        bytes.append(contentsOf: repeatElement(pad, count: width - u.count))
+        let start = bytes.count
+        bytes.append(contentsOf: s.utf8.prefix(width))
+        let written = bytes.count - start
+        if written < width { bytes.append(contentsOf: repeatElement(pad, count: width - written)) }
     }
     public mutating func patchU16(at: Int, _ v: UInt16) { bytes[at] = UInt8(v & 0xff); bytes[at + 1] = UInt8(v >> 8) }
     public mutating func patchU32(at: Int, _ v: UInt32) { for i in 0..<4 { bytes[at + i] = UInt8((v >> (8 * UInt32(i))) & 0xff) } }

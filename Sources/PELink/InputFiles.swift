@@ -49,6 +49,10 @@ final class ObjectFile: @unchecked Sendable {
     /// External symbol records: record index, name and the name's hash, computed at parse time
     /// (in parallel) so that inserting into the symbol table only probes.
     var externals: [(record: Int32, name: Name, hash: UInt64)] = []
+    /// Indices into `externals` of the leaders of deduplicated (non-associative) COMDAT sections:
+    /// a leader is the first symbol defined in its section, and its name is the COMDAT's identity
+    /// (a static leader means the section is never deduplicated).
+    var comdatLeaderExternals: [Int] = []
 
     init(displayName: String, coff: COFFObject) {
         self.displayName = displayName
@@ -95,6 +99,8 @@ final class ObjectFile: @unchecked Sendable {
             object.sections.append(section)
         }
         object.targets = Array(repeating: .none, count: coff.symbolCount)
+        var comdatLeader = [Int32](repeating: -1, count: coff.sectionCount)
+        var leaderExternal = [Int](repeating: -1, count: coff.sectionCount)
         var i = 0
         while i < coff.symbolCount {
             let record = coff.symbol(i)
@@ -118,6 +124,12 @@ final class ObjectFile: @unchecked Sendable {
                     }
                 }
             }
+            let isSectionSymbol = record.storageClass == StorageClass.static && record.value == 0 && record.auxiliaryCount > 0
+            if record.sectionNumber > 0 && !isSectionSymbol && comdatLeader[Int(record.sectionNumber) - 1] < 0 {
+                let s = Int(record.sectionNumber) - 1
+                comdatLeader[s] = Int32(i)
+                if record.storageClass == StorageClass.external { leaderExternal[s] = object.externals.count }
+            }
             if record.isExternal {
                 let name = Name(try coff.symbolNameBytes(i))
                 object.externals.append((Int32(i), name, name.hashValue64))
@@ -128,6 +140,12 @@ final class ObjectFile: @unchecked Sendable {
             }
             i += 1 + record.auxiliaryCount
         }
+        // Selections are known only once every section definition record has been read.
+        for (s, section) in object.sections.enumerated()
+        where section.isComdat && section.selection != ComdatSelection.associative.rawValue && leaderExternal[s] >= 0 {
+            object.comdatLeaderExternals.append(leaderExternal[s])
+        }
+        object.comdatLeaderExternals.sort()
         return object
     }
 }

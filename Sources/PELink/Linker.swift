@@ -39,6 +39,9 @@ struct Linker {
         try checkpoint()
         let resolver = clock.timed("Read inputs and resolve symbols") { resolveSymbols() }
         try checkpoint()
+        let stats = resolver.statistics
+        clock.detail(String(format: "read archive headers %.3f s, parse objects %.3f s, insert their symbols %.3f s", stats.readArchives, stats.parseObjects, stats.insertObjects))
+        clock.detail(String(format: "archive members: %d in %d batches, parse %.3f s, insert %.3f s", stats.membersLoaded, stats.memberBatches, stats.parseMembers, stats.insertMembers))
         let exports = clock.timed("Collect exports") { collectExports(resolver) }
         try checkpoint()
         var image = clock.timed("Lay out") { layOut(resolver, exports: exports) }
@@ -52,7 +55,11 @@ struct Linker {
         if options.printTimes {
             let sum = Double(DispatchTime.now().uptimeNanoseconds - total) / 1e9
             for (name, seconds) in clock.timings {
-                diagnostics.note(String(format: "  %-36@ %8.3f s", name as NSString, seconds))
+                if seconds < 0 {
+                    diagnostics.note("      " + name)
+                } else {
+                    diagnostics.note(String(format: "  %-36@ %8.3f s", name as NSString, seconds))
+                }
             }
             diagnostics.note(String(format: "  %-36@ %8.3f s", "Total" as NSString, sum))
         }
@@ -350,6 +357,7 @@ struct Linker {
         perObject.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let out = buffer.baseAddress!
             let objects = resolver.objects
+            let addressState = image.addresses.state
             parallelFor(objects.count, threads: options.threads) { o in
                 var sites: [UInt32] = []
                 let object = objects[o]
@@ -358,7 +366,7 @@ struct Linker {
                     for r in 0..<section.relocationCount {
                         let relocation = object.relocation(section, r)
                         guard relocation.type == AMD64Relocation.addr64 else { continue }
-                        if isAbsoluteTarget(image.addresses, object: object, targets: targets, symbolIndex: Int(relocation.symbolTableIndex)) { continue }
+                        if isAbsoluteTarget(addressState, targets: targets, symbolIndex: Int(relocation.symbolTableIndex)) { continue }
                         sites.append(section.rva &+ relocation.virtualAddress)
                     }
                 }
@@ -404,11 +412,11 @@ struct Linker {
         return table
     }
 
-    func isAbsoluteTarget(_ addresses: SymbolAddressTable, object: ObjectFile, targets: [SymbolTarget], symbolIndex: Int) -> Bool {
+    func isAbsoluteTarget(_ addressState: [UInt8], targets: [SymbolTarget], symbolIndex: Int) -> Bool {
         guard symbolIndex < targets.count else { return true }
         switch targets[symbolIndex] {
         case .absolute, .none: return true
-        case .global(let g): return addresses.state[Int(g)] != SymbolAddressTable.rva
+        case .global(let g): return addressState[Int(g)] != SymbolAddressTable.rva
         case .local: return false
         }
     }
@@ -498,7 +506,9 @@ struct Linker {
 
 /// Wall time of each pass, for /time.
 struct PassClock {
+    /// Pass names and seconds; a negative time marks a detail line of the pass before.
     var timings: [(String, Double)] = []
+    mutating func detail(_ text: String) { timings.append((text, -1)) }
     mutating func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
         let start = DispatchTime.now().uptimeNanoseconds
         let result = try body()

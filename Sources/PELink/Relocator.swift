@@ -6,6 +6,18 @@ import PEFormat
 struct Relocator: @unchecked Sendable {
     let resolver: SymbolResolver
     let image: Linker.Image
+    // The symbol address table's arrays, held directly so a lookup retains nothing.
+    private let addressState: [UInt8]
+    private let addressValue: [UInt64]
+    private let addressSection: [Int32]
+
+    init(resolver: SymbolResolver, image: Linker.Image) {
+        self.resolver = resolver
+        self.image = image
+        addressState = image.addresses.state
+        addressValue = image.addresses.value
+        addressSection = image.addresses.outputSection
+    }
 
     /// Writes `chunk` at `out`; returns an error message when a relocation cannot be applied.
     func write(_ chunk: Chunk, to out: UnsafeMutableRawPointer) -> String? {
@@ -163,12 +175,11 @@ struct Relocator: @unchecked Sendable {
             guard section.isLive, section.outputSection >= 0 else { return nil }
             return .rva(section.rva &+ value, outputSection: section.outputSection)
         case .global(let g):
-            let addresses = image.addresses
-            switch addresses.state[Int(g)] {
+            switch addressState[Int(g)] {
             case SymbolAddressTable.rva:
-                return .rva(UInt32(truncatingIfNeeded: addresses.value[Int(g)]), outputSection: addresses.outputSection[Int(g)])
+                return .rva(UInt32(truncatingIfNeeded: addressValue[Int(g)]), outputSection: addressSection[Int(g)])
             case SymbolAddressTable.absolute:
-                return .absolute(addresses.value[Int(g)])
+                return .absolute(addressValue[Int(g)])
             default:
                 return nil
             }

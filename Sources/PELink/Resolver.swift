@@ -28,6 +28,13 @@ final class SymbolResolver: @unchecked Sendable {
         self.diagnostics = diagnostics
     }
 
+    /// Where resolution spends its time, for /time.
+    struct Statistics {
+        var readArchives = 0.0, parseObjects = 0.0, insertObjects = 0.0, parseMembers = 0.0, insertMembers = 0.0
+        var memberBatches = 0, membersLoaded = 0
+    }
+    var statistics = Statistics()
+
     /// Set when an input could not be read: undefined symbols are then not reported, since the
     /// unreadable file most likely defines them.
     private(set) var hadUnreadableInput = false
@@ -99,6 +106,12 @@ final class SymbolResolver: @unchecked Sendable {
         var directObjects: [(index: Int, path: String, view: ByteView)] = []
         var order: [(kind: Int, index: Int)] = [] // 0 object, 1 archive, 2 import object file
         var importObjectFiles: [(String, ByteView)] = []
+        var clock = DispatchTime.now().uptimeNanoseconds
+        func lap() -> Double {
+            let now = DispatchTime.now().uptimeNanoseconds
+            defer { clock = now }
+            return Double(now - clock) / 1e9
+        }
         for given in inputs {
             // A file not found as given is looked up in /libpath: and LIB folders, as link.exe does.
             let path = FileManager.default.fileExists(atPath: given) ? given : (findLibrary(given) ?? given)
@@ -123,6 +136,7 @@ final class SymbolResolver: @unchecked Sendable {
                 diagnostics.error("\(path): not a COFF object, archive or import object (unrecognised first bytes)")
             }
         }
+        statistics.readArchives += lap()
         // Parse the command-line objects in parallel; insert their symbols in command-line order.
         var parsed = [Result<ObjectFile, Error>?](repeating: nil, count: directObjects.count)
         let toParse = directObjects
@@ -133,6 +147,7 @@ final class SymbolResolver: @unchecked Sendable {
                 out[i] = Result { try ObjectFile.parse(displayName: entry.path, view: entry.view) }
             }
         }
+        statistics.parseObjects += lap()
         // Size the symbol table once: every external of the objects and every archive symbol at most.
         var expected = archives.reduce(0) { $0 + $1.archive.symbolTable.count }
         for case .success(let object)? in parsed { expected += object.externals.count }
@@ -152,6 +167,7 @@ final class SymbolResolver: @unchecked Sendable {
                 do { addImportObject(try ImportObject(view: view), from: path) } catch { inputError(error) }
             }
         }
+        statistics.insertObjects += lap()
         for library in options.defaultLibraries { addDefaultLibrary(library, requestedBy: "/defaultlib:\(library)") }
         drainQueues()
     }
@@ -181,6 +197,15 @@ final class SymbolResolver: @unchecked Sendable {
 
     private func loadMembers(_ batch: [(Int, Int)]) {
         // Members of one batch are parsed in parallel, then inserted in queue order.
+        statistics.memberBatches += 1
+        statistics.membersLoaded += batch.count
+        var start = DispatchTime.now().uptimeNanoseconds
+        func lap() -> Double {
+            let now = DispatchTime.now().uptimeNanoseconds
+            defer { start = now }
+            return Double(now - start) / 1e9
+        }
+        defer { statistics.insertMembers += lap() }
         var parsed = [Result<ObjectFile?, Error>?](repeating: nil, count: batch.count)
         var importMembers = [ImportObject?](repeating: nil, count: batch.count)
         let archivesNow = archives
@@ -203,6 +228,7 @@ final class SymbolResolver: @unchecked Sendable {
                 }
             }
         }
+        statistics.parseMembers += lap()
         for i in 0..<batch.count {
             switch parsed[i]! {
             case .success(let object?): addObject(object)
@@ -333,35 +359,26 @@ final class SymbolResolver: @unchecked Sendable {
             }
         }
         objects.append(object)
-        // COMDAT leaders first: they decide which sections survive before other symbols are defined.
-        var isLeader = [Bool](repeating: false, count: coff.sectionCount)
-        var leaderSeen = [Bool](repeating: false, count: coff.sectionCount)
-        for (recordIndex, _, _) in object.externals {
-            let record = coff.symbol(Int(recordIndex))
-            if record.sectionNumber > 0 {
-                let s = Int(record.sectionNumber) - 1
-                if object.sections[s].isComdat && !leaderSeen[s] && object.sections[s].selection != ComdatSelection.associative.rawValue {
-                    leaderSeen[s] = true
-                    isLeader[s] = true
-                }
-            }
-        }
-        // A COMDAT section's leader is the first symbol defined in it; a static one means "keep this copy".
-        var firstSymbolOfSection = [Int32](repeating: -1, count: coff.sectionCount)
-        var i = 0
-        while i < coff.symbolCount {
-            let record = coff.symbol(i)
-            if record.sectionNumber > 0 {
-                let s = Int(record.sectionNumber) - 1
-                let isSectionSymbol = record.storageClass == StorageClass.static && record.value == 0 && record.auxiliaryCount > 0
-                if !isSectionSymbol && firstSymbolOfSection[s] < 0 { firstSymbolOfSection[s] = Int32(i) }
-            }
-            i += 1 + record.auxiliaryCount
-        }
-        for (recordIndex, name, hash) in object.externals {
+        var targets: [SymbolTarget] = []
+        swap(&targets, &object.targets) // mutate a local array: no exclusivity check per store
+        defer { swap(&targets, &object.targets) }
+        // COMDAT leaders first: they decide which copies survive before other symbols are defined.
+        for e in object.comdatLeaderExternals {
+            let (recordIndex, name, hash) = object.externals[e]
             let record = coff.symbol(Int(recordIndex))
             let index = symbolIndex(name, hash: hash)
-            object.targets[Int(recordIndex)] = .global(index)
+            targets[Int(recordIndex)] = .global(index)
+            resolveComdat(index, objectIndex: objectIndex, section: record.sectionNumber - 1, value: record.value, isFunction: record.isFunction)
+        }
+        var nextLeader = 0
+        for (e, (recordIndex, name, hash)) in object.externals.enumerated() {
+            if nextLeader < object.comdatLeaderExternals.count && object.comdatLeaderExternals[nextLeader] == e {
+                nextLeader += 1
+                continue
+            }
+            let record = coff.symbol(Int(recordIndex))
+            let index = symbolIndex(name, hash: hash)
+            targets[Int(recordIndex)] = .global(index)
             if record.storageClass == StorageClass.weakExternal {
                 addWeakExternal(object: object, objectIndex: objectIndex, recordIndex: Int(recordIndex), symbol: index)
                 continue
@@ -376,31 +393,21 @@ final class SymbolResolver: @unchecked Sendable {
             case SectionNumber.absolute:
                 defineRegular(index, kind: .absolute, objectIndex: objectIndex, section: -1, value: UInt64(record.value), object: object)
             case SectionNumber.debug:
-                object.targets[Int(recordIndex)] = .none
+                targets[Int(recordIndex)] = .none
             default:
                 let s = Int32(record.sectionNumber - 1)
-                var section = object.sections[Int(s)]
-                if section.isComdat && section.selection != ComdatSelection.associative.rawValue
-                    && firstSymbolOfSection[Int(s)] == recordIndex {
-                    resolveComdat(index, objectIndex: objectIndex, section: s, value: record.value, isFunction: record.isFunction)
-                    section = objects[Int(objectIndex)].sections[Int(s)]
-                } else if section.isLive || !section.isComdat {
-                    if section.isComdat && !isOwnedHere(objectIndex: objectIndex, section: s, object: object, firstSymbolOfSection: firstSymbolOfSection) {
-                        continue // defined in a COMDAT copy that lost: the kept copy defines it
-                    }
-                    defineRegular(index, kind: .defined, objectIndex: objectIndex, section: s, value: UInt64(record.value), object: object)
-                    symbols[Int(index)].isFunction = record.isFunction
-                }
+                let section = object.sections[Int(s)]
+                // A symbol in a COMDAT copy that lost is defined by the kept copy.
+                if section.isComdat && !section.isLive { continue }
+                defineRegular(index, kind: .defined, objectIndex: objectIndex, section: s, value: UInt64(record.value), object: object)
+                symbols[Int(index)].isFunction = record.isFunction
             }
         }
+        // The names were needed only to enter the symbol table.
+        object.externals = []
         for directive in object.directives {
             applyDirective(directive, object: object)
         }
-    }
-
-    /// Is this COMDAT section the kept copy? (Its leader chose it, or its leader is static.)
-    private func isOwnedHere(objectIndex: Int32, section: Int32, object: ObjectFile, firstSymbolOfSection: [Int32]) -> Bool {
-        object.sections[Int(section)].isLive
     }
 
     private func defineRegular(_ index: Int32, kind: SymbolKind, objectIndex: Int32, section: Int32, value: UInt64, object: ObjectFile) {
@@ -668,12 +675,15 @@ final class SymbolResolver: @unchecked Sendable {
     /// Reports every symbol still undefined, with every object that refers to it.
     func reportUndefined(entry: String?) {
         if hadUnreadableInput { return }
+        // The common case, nothing undefined, costs one pass over the symbols.
+        let anyUndefined = symbols.contains { ($0.kind == .undefined || $0.kind == .lazy) && $0.isReferenced }
+        if !anyUndefined { return }
         var undefinedReferences: [Int32: [String]] = [:]
         var order: [Int32] = []
         for object in objects {
             var seenHere = Set<Int32>()
-            for (recordIndex, _, _) in object.externals {
-                guard case .global(let g) = object.targets[Int(recordIndex)] else { continue }
+            for recordIndex in object.targets.indices {
+                guard case .global(let g) = object.targets[recordIndex] else { continue }
                 let kind = symbols[Int(g)].kind
                 guard kind == .undefined || kind == .lazy else { continue }
                 let record = object.coff.symbol(Int(recordIndex))
