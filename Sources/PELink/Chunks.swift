@@ -124,9 +124,10 @@ struct ExportTables {
         let ordinals = entries.map { Int($0.ordinal) }
         ordinalBase = UInt16(ordinals.min()!)
         addressCount = ordinals.max()! - Int(ordinalBase) + 1
-        named = entries.filter { !$0.request.noName }
-            .map { ($0.request.name, Int($0.ordinal) - Int(ordinalBase)) }
-            .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        named = entries.filter { !$0.request.noName }.map { ($0.request.name, Int($0.ordinal) - Int(ordinalBase)) }
+        // The loader binary-searches the name pointer table. Entries normally arrive sorted by name.
+        let isSorted = zip(named, named.dropFirst()).allSatisfy { !$1.name.utf8.lexicographicallyPrecedes($0.name.utf8) }
+        if !isSorted { named.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) } }
         for entry in named {
             nameOffsets.append(namesSize)
             namesSize += entry.name.utf8.count + 1

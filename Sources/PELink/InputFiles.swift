@@ -21,9 +21,6 @@ struct InputSection {
     /// 0-based index of the section this one is associated with (ASSOCIATIVE), else -1.
     var associatedWith: Int32 = -1
     var checksum: UInt32 = 0
-    /// Set by layout.
-    var rva: UInt32 = 0
-    var outputSection: Int32 = -1
 }
 
 /// What a symbol-table record of an object refers to, for relocations.
@@ -44,6 +41,9 @@ final class ObjectFile: @unchecked Sendable {
     /// The object's first byte in the mapped file; section data and relocations are read from here.
     let base: UnsafeRawPointer?
     var sections: [InputSection] = []
+    /// Number of the object's first section among all sections of the link: layout records
+    /// placements in flat arrays indexed by `firstSection + section`.
+    var firstSection = 0
     var targets: [SymbolTarget] = []
     var directives: [String] = []
     /// External symbol records: record index, name and the name's hash, computed at parse time

@@ -19,6 +19,7 @@ struct Linker {
     var options: LinkOptions
     var diagnostics = Diagnostics()
     var moduleDefinition: ModuleDefinition?
+    var layoutDetails = ""
     var dllName = ""
 
     init(options: LinkOptions) {
@@ -45,12 +46,20 @@ struct Linker {
         let exports = clock.timed("Collect exports") { collectExports(resolver) }
         try checkpoint()
         var image = clock.timed("Lay out") { layOut(resolver, exports: exports) }
+        clock.detail(layoutDetails)
         try checkpoint()
         let outputPath = self.outputPath
+        // The import library depends only on the exports: build its bytes while the image is written,
+        // and put it on disk only once the image is, so a failed link replaces neither file.
+        let importLibrary = ImportLibraryJob(path: importLibraryPath(exports), dllName: dllName,
+                                             machine: resolver.options.machine, exports: exports)
+        if options.isDLL && importLibrary.path != nil { importLibrary.start() }
         try clock.timed("Write image") { try writeImage(&image, resolver: resolver, to: outputPath) }
         try checkpoint()
-        if options.isDLL {
-            try clock.timed("Write import library") { try writeImportLibrary(exports, machine: resolver.options.machine) }
+        if options.isDLL && importLibrary.path != nil {
+            clock.timed("Write import library (after waiting for it)") {
+                if let message = importLibrary.finishAndWrite() { diagnostics.error(message) }
+            }
         }
         if options.printTimes {
             let sum = Double(DispatchTime.now().uptimeNanoseconds - total) / 1e9
@@ -209,12 +218,20 @@ struct Linker {
         /// Chunk locations of the linker's tables, for data directories and for writing them.
         var chunkRVA: [String: (rva: UInt32, size: Int)] = [:]
         var addresses = SymbolAddressTable()
+        /// Where each input section landed, indexed by `object.firstSection + section`;
+        /// output section -1 when it is not in the image.
+        var sectionRVA: [UInt32] = []
+        var sectionOutput: [Int32] = []
+        /// `firstSection` of each object, as a plain array.
+        var firstSectionOf: [Int] = []
         var commonRVA: [Int32: UInt32] = [:]
         var entryRVA: UInt32 = 0
     }
 
     mutating func layOut(_ resolver: SymbolResolver, exports: [ExportEntry]) -> Image {
         let imageBase = options.imageBase ?? (options.isDLL ? 0x1_8000_0000 : 0x1_4000_0000)
+        var watch = Stopwatch()
+        defer { layoutDetails = watch.summary }
         var image = Image(exports: ExportTables(dllName: dllName, entries: exports), exportEntries: exports, imageBase: imageBase)
         if imageBase % 0x10000 != 0 {
             diagnostics.error("/base:0x\(String(imageBase, radix: 16)) is not a multiple of 64 KiB")
@@ -226,6 +243,7 @@ struct Linker {
         image.imports = ImportTables(imports: &resolver.imports)
 
         var chunks: [Chunk] = []
+        chunks.reserveCapacity(resolver.totalSections + 16)
         for (o, object) in resolver.objects.enumerated() {
             for (s, section) in object.sections.enumerated() where section.isLive && section.size > 0 {
                 chunks.append(Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), partialName: section.name,
@@ -263,6 +281,7 @@ struct Linker {
                 chunks.append(Chunk(content: .exportNames, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.namesSize, hasFileData: true))
             }
         }
+        watch.lap("make chunks")
         var sections = buildOutputSections(chunks: chunks, merges: options.merges + resolver.directiveMerges, diagnostics: &diagnostics)
         // Thunks go after all code, as lld-link places them.
         if image.imports.thunkCount > 0 {
@@ -276,20 +295,26 @@ struct Linker {
         }
         applySectionAttributes(&sections, options.sectionAttributes + resolver.directiveSectionAttributes, diagnostics: &diagnostics)
 
+        watch.lap("group into sections")
         let hasBaseRelocations = containsAbsoluteRelocations(resolver)
         let headerCount = sections.count + (hasBaseRelocations ? 1 : 0)
         image.sizeOfHeaders = alignUp(ImageHeaders.peHeaderOffset + 4 + 20 + 240 + 40 * headerCount, options.fileAlignment)
         var (endRVA, endFile) = assignAddresses(&sections, firstRVA: alignUp(image.sizeOfHeaders, options.sectionAlignment),
                                                 firstFileOffset: image.sizeOfHeaders,
                                                 sectionAlignment: options.sectionAlignment, fileAlignment: options.fileAlignment)
+        watch.lap("assign addresses")
         // Record where every section and linker table landed.
+        image.firstSectionOf = resolver.objects.map(\.firstSection)
+        image.sectionRVA = Array(repeating: 0, count: resolver.totalSections)
+        image.sectionOutput = Array(repeating: -1, count: resolver.totalSections)
         for s in sections.indices {
             for c in sections[s].chunks.indices {
                 let chunk = sections[s].chunks[c]
                 switch chunk.content {
                 case let .inputSection(object, section):
-                    resolver.objects[Int(object)].sections[Int(section)].rva = chunk.rva
-                    resolver.objects[Int(object)].sections[Int(section)].outputSection = Int32(s)
+                    let global = image.firstSectionOf[Int(object)] + Int(section)
+                    image.sectionRVA[global] = chunk.rva
+                    image.sectionOutput[global] = Int32(s)
                 case let .common(symbol):
                     image.commonRVA[symbol] = chunk.rva
                 default:
@@ -314,7 +339,9 @@ struct Linker {
             }
         }
         image.sections = sections
+        watch.lap("record addresses")
         image.addresses = buildSymbolAddresses(resolver, image: image)
+        watch.lap("symbol address table")
         // Base relocations: every ADDR64 whose target moves with the image.
         if hasBaseRelocations {
             let sites = collectBaseRelocationSites(resolver, image: image)
@@ -330,6 +357,7 @@ struct Linker {
                 image.sections.append(tail[0])
             }
         }
+        watch.lap("base relocations")
         image.sizeOfImage = alignUp(endRVA, options.sectionAlignment)
         image.fileSize = endFile
         if image.sizeOfImage > 0x8000_0000 {
@@ -358,16 +386,19 @@ struct Linker {
             nonisolated(unsafe) let out = buffer.baseAddress!
             let objects = resolver.objects
             let addressState = image.addresses.state
+            let sectionRVA = image.sectionRVA, sectionOutput = image.sectionOutput
             parallelFor(objects.count, threads: options.threads) { o in
                 var sites: [UInt32] = []
                 let object = objects[o]
                 let targets = object.targets
-                for section in object.sections where section.isLive && section.relocationCount > 0 && section.outputSection >= 0 {
+                for (s, section) in object.sections.enumerated() where section.isLive && section.relocationCount > 0 {
+                    let global = object.firstSection + s
+                    guard sectionOutput[global] >= 0 else { continue }
                     for r in 0..<section.relocationCount {
                         let relocation = object.relocation(section, r)
                         guard relocation.type == AMD64Relocation.addr64 else { continue }
                         if isAbsoluteTarget(addressState, targets: targets, symbolIndex: Int(relocation.symbolTableIndex)) { continue }
-                        sites.append(section.rva &+ relocation.virtualAddress)
+                        sites.append(sectionRVA[global] &+ relocation.virtualAddress)
                     }
                 }
                 out[o] = sites
@@ -383,7 +414,6 @@ struct Linker {
         table.value = Array(repeating: 0, count: count)
         table.outputSection = Array(repeating: -1, count: count)
         let symbols = resolver.symbols
-        let objects = resolver.objects
         var sectionRanges: [(start: UInt32, end: UInt32)] = image.sections.map { ($0.rva, $0.rva + UInt32(max($0.virtualSize, 1))) }
         func sectionIndex(of rva: UInt32) -> Int32 {
             for (i, r) in sectionRanges.enumerated() where rva >= r.start && rva < r.end { return Int32(i) }
@@ -396,11 +426,11 @@ struct Linker {
                 table.state[g] = SymbolAddressTable.absolute
                 table.value[g] = symbol.value
             case .defined:
-                let section = objects[Int(symbol.file)].sections[Int(symbol.section)]
-                guard section.isLive, section.outputSection >= 0 else { continue }
+                let global = image.firstSectionOf[Int(symbol.file)] + Int(symbol.section)
+                guard image.sectionOutput[global] >= 0 else { continue }
                 table.state[g] = SymbolAddressTable.rva
-                table.value[g] = UInt64(section.rva &+ UInt32(truncatingIfNeeded: symbol.value))
-                table.outputSection[g] = section.outputSection
+                table.value[g] = UInt64(image.sectionRVA[global] &+ UInt32(truncatingIfNeeded: symbol.value))
+                table.outputSection[g] = image.sectionOutput[global]
             default:
                 guard let rva = symbolRVA(resolver, image: image, symbol: Int32(g)) else { continue }
                 table.state[g] = SymbolAddressTable.rva
@@ -481,27 +511,23 @@ struct Linker {
         return (section.fileOffset + Int(rva - section.rva), UInt32(log2 + 1) << 20)
     }
 
-    mutating func writeImportLibrary(_ exports: [ExportEntry], machine: Machine) throws {
-        let path = options.importLibraryPath ?? ((outputPath as NSString).deletingPathExtension + ".lib")
-        if options.importLibraryPath == nil && exports.isEmpty { return }
-        // By-name imports carry a hint: the name's index in the export name pointer table
-        // (pe-format.md, "Import Lookup Table"), which lets the loader skip its binary search.
-        var hints: [String: UInt16] = [:]
-        let named = exports.filter { !$0.request.noName }.map(\.request.name).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        for (index, name) in named.enumerated() { hints[name] = UInt16(truncatingIfNeeded: index) }
-        let entries = exports.filter { !$0.request.isPrivate }.map { e in
-            ImportLibraryEntry(name: e.request.name, symbolName: nil,
-                               ordinal: e.request.noName ? e.ordinal : hints[e.request.name], noName: e.request.noName,
-                               isData: e.request.isData, isConstant: e.request.isConstant, exportAs: e.request.exportAs,
-                               importName: e.request.importName)
-        }
-        do {
-            let bytes = try ImportLibraryWriter.write(dllName: dllName, machine: machine, entries: entries)
-            try writeFileAtomically(path: path, bytes: bytes)
-        } catch {
-            diagnostics.error("\(error)")
-        }
+    /// Where the import library goes: /implib:, else beside the output when there are exports.
+    func importLibraryPath(_ exports: [ExportEntry]) -> String? {
+        if let path = options.importLibraryPath { return path }
+        return exports.isEmpty ? nil : (outputPath as NSString).deletingPathExtension + ".lib"
     }
+}
+
+/// Laps inside a pass, for the detail lines of /time.
+struct Stopwatch {
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private var laps: [String] = []
+    mutating func lap(_ name: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        laps.append(String(format: "%@ %.3f s", name, Double(now - last) / 1e9))
+        last = now
+    }
+    var summary: String { laps.joined(separator: ", ") }
 }
 
 /// Wall time of each pass, for /time.
@@ -514,6 +540,59 @@ struct PassClock {
         let result = try body()
         timings.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
         return result
+    }
+}
+
+/// Builds the import library's bytes on a thread of its own, beside the image writer.
+final class ImportLibraryJob: @unchecked Sendable {
+    let path: String?
+    private let dllName: String
+    private let machine: Machine
+    private let exports: [ExportEntry]
+    private var result: Result<[UInt8], Error>?
+    private let done = DispatchSemaphore(value: 0)
+    private var started = false
+
+    init(path: String?, dllName: String, machine: Machine, exports: [ExportEntry]) {
+        self.path = path
+        self.dllName = dllName
+        self.machine = machine
+        self.exports = exports
+    }
+
+    func start() {
+        started = true
+        Thread.detachNewThread { [self] in
+            result = Result { try build() }
+            done.signal()
+        }
+    }
+
+    /// By-name imports carry a hint: the name's index in the export name pointer table
+    /// (pe-format.md, "Import Lookup Table"), which lets the loader skip its binary search.
+    private func build() throws -> [UInt8] {
+        var hints: [String: UInt16] = [:]
+        let named = exports.filter { !$0.request.noName }.map(\.request.name)
+        for (index, name) in named.enumerated() { hints[name] = UInt16(truncatingIfNeeded: index) }
+        let entries = exports.filter { !$0.request.isPrivate }.map { e in
+            ImportLibraryEntry(name: e.request.name, symbolName: nil,
+                               ordinal: e.request.noName ? e.ordinal : hints[e.request.name], noName: e.request.noName,
+                               isData: e.request.isData, isConstant: e.request.isConstant, exportAs: e.request.exportAs,
+                               importName: e.request.importName)
+        }
+        return try ImportLibraryWriter.write(dllName: dllName, machine: machine, entries: entries)
+    }
+
+    /// Waits for the bytes and writes the file; returns an error message on failure.
+    func finishAndWrite() -> String? {
+        guard let path, started else { return nil }
+        done.wait()
+        do {
+            try writeFileAtomically(path: path, bytes: try result!.get())
+            return nil
+        } catch {
+            return "\(error)"
+        }
     }
 }
 
@@ -531,8 +610,9 @@ func symbolRVA(_ resolver: SymbolResolver, image: Linker.Image, symbol g: Int32)
     let symbol = resolver.symbols[Int(g)]
     switch symbol.kind {
     case .defined:
-        let section = resolver.objects[Int(symbol.file)].sections[Int(symbol.section)]
-        return section.rva &+ UInt32(truncatingIfNeeded: symbol.value)
+        let global = image.firstSectionOf[Int(symbol.file)] + Int(symbol.section)
+        guard image.sectionOutput[global] >= 0 else { return nil }
+        return image.sectionRVA[global] &+ UInt32(truncatingIfNeeded: symbol.value)
     case .common: return image.commonRVA[g]
     case .importAddress: return resolver.imports[Int(symbol.file)].iatRVA
     case .importThunk:

@@ -10,6 +10,8 @@ struct Relocator: @unchecked Sendable {
     private let addressState: [UInt8]
     private let addressValue: [UInt64]
     private let addressSection: [Int32]
+    private let sectionRVA: [UInt32]
+    private let sectionOutput: [Int32]
 
     init(resolver: SymbolResolver, image: Linker.Image) {
         self.resolver = resolver
@@ -17,6 +19,8 @@ struct Relocator: @unchecked Sendable {
         addressState = image.addresses.state
         addressValue = image.addresses.value
         addressSection = image.addresses.outputSection
+        sectionRVA = image.sectionRVA
+        sectionOutput = image.sectionOutput
     }
 
     /// Writes `chunk` at `out`; returns an error message when a relocation cannot be applied.
@@ -165,15 +169,15 @@ struct Relocator: @unchecked Sendable {
     }
 
     @inline(__always)
-    private func resolveTarget(_ targets: [SymbolTarget], _ sections: [InputSection], _ index: Int) -> Target? {
+    private func resolveTarget(_ targets: [SymbolTarget], firstSection: Int, _ index: Int) -> Target? {
         guard index < targets.count else { return nil }
         switch targets[index] {
         case .none: return nil
         case .absolute(let v): return .absolute(UInt64(v))
         case let .local(s, value):
-            let section = sections[Int(s)]
-            guard section.isLive, section.outputSection >= 0 else { return nil }
-            return .rva(section.rva &+ value, outputSection: section.outputSection)
+            let global = firstSection + Int(s)
+            guard sectionOutput[global] >= 0 else { return nil }
+            return .rva(sectionRVA[global] &+ value, outputSection: sectionOutput[global])
         case .global(let g):
             switch addressState[Int(g)] {
             case SymbolAddressTable.rva:
@@ -215,7 +219,8 @@ struct Relocator: @unchecked Sendable {
     private func relocate(object: ObjectFile, sectionIndex: Int, section: InputSection, at out: UnsafeMutableRawPointer) -> String? {
         let imageBase = image.imageBase
         let targets = object.targets
-        let sections = object.sections
+        let firstSection = object.firstSection
+        let sectionStart = sectionRVA[firstSection + sectionIndex]
         for r in 0..<section.relocationCount {
             let relocation = object.relocation(section, r)
             let offset = Int(relocation.virtualAddress)
@@ -238,10 +243,10 @@ struct Relocator: @unchecked Sendable {
                 return "\(object.displayName): section \(section.name.string): relocation \(AMD64Relocation.name(type)) at offset 0x\(String(offset, radix: 16)) needs \(width) bytes, past the end of the section's \(section.dataCount) bytes"
             }
             let symbolIndex = Int(relocation.symbolTableIndex)
-            guard let target = resolveTarget(targets, sections, symbolIndex) else {
+            guard let target = resolveTarget(targets, firstSection: firstSection, symbolIndex) else {
                 return "\(object.displayName): section \(section.name.string): relocation at offset 0x\(String(offset, radix: 16)) refers to \(symbolDescription(object, symbolIndex)), which is not in the image (undefined, discarded, or not a symbol)"
             }
-            let site = section.rva &+ UInt32(offset)
+            let site = sectionStart &+ UInt32(offset)
             func fail(_ what: String) -> String {
                 let place = containingSymbol(object, sectionIndex: sectionIndex, offset: offset).map { " (in \($0))" } ?? ""
                 let from = "0x" + String(imageBase &+ UInt64(site), radix: 16)

@@ -8,6 +8,8 @@ final class SymbolResolver: @unchecked Sendable {
     let arena = NameArena()
 
     var objects: [ObjectFile] = []
+    /// Sections of every loaded object, for the flat placement arrays of layout.
+    private(set) var totalSections = 0
     var archives: [ArchiveFile] = []
     var imports: [ImportEntry] = []
     var symbols: [Symbol] = []
@@ -359,6 +361,8 @@ final class SymbolResolver: @unchecked Sendable {
             }
         }
         objects.append(object)
+        object.firstSection = totalSections
+        totalSections += object.sections.count
         var targets: [SymbolTarget] = []
         swap(&targets, &object.targets) // mutate a local array: no exclusivity check per store
         defer { swap(&targets, &object.targets) }
