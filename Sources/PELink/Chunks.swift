@@ -12,14 +12,29 @@ struct Chunk {
         case baseRelocations
     }
     var content: Content
-    /// The section name it came from ("$" suffix included): it decides grouping and order.
-    var partialName: Name
     var flags: SectionFlags
-    var alignment: Int
-    var size: Int
+    // Narrow fields keep the chunk small: a large link has millions of them.
+    private var alignment32: UInt32
+    private var size32: UInt32
+    var rva: UInt32 = 0
     /// False for uninitialised data: no file bytes.
     var hasFileData: Bool
-    var rva: UInt32 = 0
+    /// Part of the exception table (.pdata): the exception data directory spans these chunks.
+    var isExceptionTable: Bool
+
+    var alignment: Int { Int(alignment32) }
+    var size: Int { Int(size32) }
+
+    /// `partialName` is the section name the chunk came from ("$" suffix included); layout
+    /// groups and orders by it, and keeps it apart from the chunk.
+    init(content: Content, partialName: Name, flags: SectionFlags, alignment: Int, size: Int, hasFileData: Bool) {
+        self.content = content
+        self.flags = flags
+        self.alignment32 = UInt32(truncatingIfNeeded: alignment)
+        self.size32 = UInt32(truncatingIfNeeded: size)
+        self.hasFileData = hasFileData
+        self.isExceptionTable = partialName.equals(".pdata") || partialName.hasPrefix(".pdata$")
+    }
 }
 
 /// A section of the image: chunks merged by name, in order.

@@ -88,7 +88,7 @@ enum ImageHeaders {
         // .pdata: the span of every exception-table contribution.
         var pdataStart = UInt32.max, pdataEnd: UInt32 = 0
         for s in image.sections {
-            for c in s.chunks where c.partialName.equals(".pdata") || c.partialName.hasPrefix(".pdata$") {
+            for c in s.chunks where c.isExceptionTable {
                 pdataStart = min(pdataStart, c.rva)
                 pdataEnd = max(pdataEnd, c.rva + UInt32(c.size))
             }

@@ -5,15 +5,14 @@ import PEFormat
 struct InputSection {
     var name: Name
     var flags: SectionFlags
-    /// Where the raw bytes are, from the object's start (count 0 for uninitialised data).
-    var dataOffset: Int
-    var dataCount: Int
-    /// Bytes occupied in the image.
-    var size: Int
-    var alignment: Int
-    /// Where the 10-byte relocation records are, from the object's start.
-    var relocationsOffset: Int
-    var relocationCount: Int
+    // Offsets and sizes inside one object fit in 32 bits (the format says so); narrow fields
+    // keep the millions of sections of a large link small.
+    private var dataOffset32: UInt32
+    private var dataCount32: UInt32
+    private var size32: UInt32
+    private var relocationsOffset32: UInt32
+    private var relocationCount32: UInt32
+    private var alignmentLog2: UInt8
     /// False once discarded: a COMDAT that lost, IMAGE_SCN_LNK_REMOVE, .debug$*, .drectve.
     var isLive = true
     var isComdat = false
@@ -21,6 +20,28 @@ struct InputSection {
     /// 0-based index of the section this one is associated with (ASSOCIATIVE), else -1.
     var associatedWith: Int32 = -1
     var checksum: UInt32 = 0
+
+    /// Where the raw bytes are, from the object's start (count 0 for uninitialised data).
+    var dataOffset: Int { Int(dataOffset32) }
+    var dataCount: Int { Int(dataCount32) }
+    /// Bytes occupied in the image.
+    var size: Int { Int(size32) }
+    var alignment: Int { 1 << Int(alignmentLog2) }
+    /// Where the 10-byte relocation records are, from the object's start.
+    var relocationsOffset: Int { Int(relocationsOffset32) }
+    var relocationCount: Int { Int(relocationCount32) }
+
+    init(name: Name, flags: SectionFlags, dataOffset: Int, dataCount: Int, size: Int, alignment: Int,
+         relocationsOffset: Int, relocationCount: Int) {
+        self.name = name
+        self.flags = flags
+        dataOffset32 = UInt32(truncatingIfNeeded: dataOffset)
+        dataCount32 = UInt32(truncatingIfNeeded: dataCount)
+        size32 = UInt32(truncatingIfNeeded: size)
+        relocationsOffset32 = UInt32(truncatingIfNeeded: relocationsOffset)
+        relocationCount32 = UInt32(truncatingIfNeeded: relocationCount)
+        alignmentLog2 = UInt8(alignment.trailingZeroBitCount)
+    }
 }
 
 /// What a symbol-table record of an object refers to, for relocations.

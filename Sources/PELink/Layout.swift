@@ -29,7 +29,7 @@ let outputFlagMask: UInt32 = SectionFlags([.code, .initializedData, .uninitializ
 
 /// Groups chunks into output sections: by name before '$', sorted by full name then input order,
 /// merged by /merge: and the defaults, ordered as lld-link orders them.
-func buildOutputSections(chunks: [Chunk], merges userMerges: [(from: String, to: String)],
+func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userMerges: [(from: String, to: String)],
                          diagnostics: inout Diagnostics) -> [OutputSection] {
     var sectionsByName: [String: OutputSection] = [:]
     var firstSeen: [String] = []
@@ -40,7 +40,7 @@ func buildOutputSections(chunks: [Chunk], merges userMerges: [(from: String, to:
     var bucketsOfName: [[(flags: UInt32, bucket: Int)]] = []
     var buckets: [(nameID: Int, flags: UInt32, chunks: [Int32])] = []
     for (index, chunk) in chunks.enumerated() {
-        let (id32, inserted) = partialNames.findOrInsert(chunk.partialName)
+        let (id32, inserted) = partialNames.findOrInsert(chunkNames[index])
         let id = Int(id32)
         if inserted { bucketsOfName.append([]) }
         let flags = chunk.flags.rawValue & outputFlagMask

@@ -243,10 +243,16 @@ struct Linker {
         image.imports = ImportTables(imports: &resolver.imports)
 
         var chunks: [Chunk] = []
+        var chunkNames: [Name] = []
         chunks.reserveCapacity(resolver.totalSections + 16)
+        chunkNames.reserveCapacity(resolver.totalSections + 16)
+        func add(_ name: Name, _ chunk: Chunk) {
+            chunks.append(chunk)
+            chunkNames.append(name)
+        }
         for (o, object) in resolver.objects.enumerated() {
             for (s, section) in object.sections.enumerated() where section.isLive && section.size > 0 {
-                chunks.append(Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), partialName: section.name,
+                add(section.name, Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), partialName: section.name,
                                     flags: section.flags, alignment: section.alignment, size: section.size,
                                     hasFileData: !section.flags.contains(.uninitializedData)))
             }
@@ -255,34 +261,34 @@ struct Linker {
             let size = Int(resolver.symbols[i].value)
             var alignment = 1
             while alignment < size && alignment < 32 { alignment <<= 1 }
-            chunks.append(Chunk(content: .common(symbol: Int32(i)), partialName: Name(".bss"),
+            add(Name(".bss"), Chunk(content: .common(symbol: Int32(i)), partialName: Name(".bss"),
                                 flags: [.uninitializedData, .memRead, .memWrite], alignment: alignment, size: size, hasFileData: false))
         }
         let readOnly: SectionFlags = [.initializedData, .memRead]
         if !image.imports.isEmpty {
             let t = image.imports
             let slotBytes = t.entryCount * 8
-            chunks.append(Chunk(content: .importDirectory, partialName: Name(".idata$2"), flags: readOnly, alignment: 4, size: (t.dlls.count + 1) * 20, hasFileData: true))
-            chunks.append(Chunk(content: .importLookupTable, partialName: Name(".idata$4"), flags: readOnly, alignment: 8, size: slotBytes, hasFileData: true))
-            chunks.append(Chunk(content: .importAddressTable, partialName: Name(".idata$5"), flags: readOnly, alignment: 8, size: slotBytes, hasFileData: true))
+            add(Name(".idata$2"), Chunk(content: .importDirectory, partialName: Name(".idata$2"), flags: readOnly, alignment: 4, size: (t.dlls.count + 1) * 20, hasFileData: true))
+            add(Name(".idata$4"), Chunk(content: .importLookupTable, partialName: Name(".idata$4"), flags: readOnly, alignment: 8, size: slotBytes, hasFileData: true))
+            add(Name(".idata$5"), Chunk(content: .importAddressTable, partialName: Name(".idata$5"), flags: readOnly, alignment: 8, size: slotBytes, hasFileData: true))
             if t.hintNamesSize > 0 {
-                chunks.append(Chunk(content: .importHintNames, partialName: Name(".idata$6"), flags: readOnly, alignment: 2, size: t.hintNamesSize, hasFileData: true))
+                add(Name(".idata$6"), Chunk(content: .importHintNames, partialName: Name(".idata$6"), flags: readOnly, alignment: 2, size: t.hintNamesSize, hasFileData: true))
             }
-            chunks.append(Chunk(content: .importDLLNames, partialName: Name(".idata$7"), flags: readOnly, alignment: 2, size: t.dllNamesSize, hasFileData: true))
+            add(Name(".idata$7"), Chunk(content: .importDLLNames, partialName: Name(".idata$7"), flags: readOnly, alignment: 2, size: t.dllNamesSize, hasFileData: true))
         }
         if options.isDLL || !exports.isEmpty, !exports.isEmpty || options.isDLL {
             let e = image.exports
             if !exports.isEmpty {
-                chunks.append(Chunk(content: .exportDirectory, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: 40, hasFileData: true))
-                chunks.append(Chunk(content: .exportDLLName, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.dllName.utf8.count + 1, hasFileData: true))
-                chunks.append(Chunk(content: .exportAddressTable, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.addressCount * 4, hasFileData: true))
-                chunks.append(Chunk(content: .exportNamePointers, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.named.count * 4, hasFileData: true))
-                chunks.append(Chunk(content: .exportOrdinals, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.named.count * 2, hasFileData: true))
-                chunks.append(Chunk(content: .exportNames, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.namesSize, hasFileData: true))
+                add(Name(".edata"), Chunk(content: .exportDirectory, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: 40, hasFileData: true))
+                add(Name(".edata"), Chunk(content: .exportDLLName, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.dllName.utf8.count + 1, hasFileData: true))
+                add(Name(".edata"), Chunk(content: .exportAddressTable, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.addressCount * 4, hasFileData: true))
+                add(Name(".edata"), Chunk(content: .exportNamePointers, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.named.count * 4, hasFileData: true))
+                add(Name(".edata"), Chunk(content: .exportOrdinals, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.named.count * 2, hasFileData: true))
+                add(Name(".edata"), Chunk(content: .exportNames, partialName: Name(".edata"), flags: readOnly, alignment: 1, size: e.namesSize, hasFileData: true))
             }
         }
         watch.lap("make chunks")
-        var sections = buildOutputSections(chunks: chunks, merges: options.merges + resolver.directiveMerges, diagnostics: &diagnostics)
+        var sections = buildOutputSections(chunks: chunks, names: chunkNames, merges: options.merges + resolver.directiveMerges, diagnostics: &diagnostics)
         // Thunks go after all code, as lld-link places them.
         if image.imports.thunkCount > 0 {
             let thunk = Chunk(content: .importThunks, partialName: Name(".text"), flags: [.code, .memRead, .memExecute], alignment: 16,
