@@ -3,7 +3,10 @@ import PEFormat
 /// One section of an input object, as the linker sees it. Plain values only (the name and the
 /// bytes are located inside the mapped object), so copies cost no reference counting.
 struct InputSection {
-    var name: Name
+    /// The name's place relative to the object's start (inside the header or the string table);
+    /// `ObjectFile.name(of:)` gives it.
+    private var nameOffset32: UInt32
+    private var nameLength16: UInt16
     var flags: SectionFlags
     // Offsets and sizes inside one object fit in 32 bits (the format says so); narrow fields
     // keep the millions of sections of a large link small.
@@ -31,9 +34,13 @@ struct InputSection {
     var relocationsOffset: Int { Int(relocationsOffset32) }
     var relocationCount: Int { Int(relocationCount32) }
 
-    init(name: Name, flags: SectionFlags, dataOffset: Int, dataCount: Int, size: Int, alignment: Int,
+    var nameOffset: Int { Int(nameOffset32) }
+    var nameLength: Int { Int(nameLength16) }
+
+    init(nameOffset: Int, nameLength: Int, flags: SectionFlags, dataOffset: Int, dataCount: Int, size: Int, alignment: Int,
          relocationsOffset: Int, relocationCount: Int) {
-        self.name = name
+        nameOffset32 = UInt32(truncatingIfNeeded: nameOffset)
+        nameLength16 = UInt16(truncatingIfNeeded: min(nameLength, Int(UInt16.max)))
         self.flags = flags
         dataOffset32 = UInt32(truncatingIfNeeded: dataOffset)
         dataCount32 = UInt32(truncatingIfNeeded: dataCount)
@@ -44,14 +51,36 @@ struct InputSection {
     }
 }
 
-/// What a symbol-table record of an object refers to, for relocations.
-enum SymbolTarget {
-    /// An auxiliary record, or a symbol nothing can refer to usefully (debug, file).
-    case none
-    case global(Int32)
-    /// A static symbol or section symbol: 0-based section index and offset.
-    case local(section: Int32, value: UInt32)
-    case absolute(UInt32)
+/// What a symbol-table record of an object refers to, for relocations. Packed in one word
+/// (tag in the top two bits): objects of a large link hold millions of them.
+struct SymbolTarget {
+    private var bits: UInt64
+
+    enum Decoded {
+        /// An auxiliary record, or a symbol nothing can refer to usefully (debug, file).
+        case none
+        case global(Int32)
+        /// A static symbol or section symbol: 0-based section index and offset.
+        case local(section: Int32, value: UInt32)
+        case absolute(UInt32)
+    }
+
+    private init(bits: UInt64) { self.bits = bits }
+    static let none = SymbolTarget(bits: 0)
+    static func global(_ g: Int32) -> SymbolTarget { SymbolTarget(bits: 1 << 62 | UInt64(UInt32(bitPattern: g))) }
+    static func local(section: Int32, value: UInt32) -> SymbolTarget {
+        SymbolTarget(bits: 2 << 62 | UInt64(UInt32(bitPattern: section) & 0x3FFF_FFFF) << 32 | UInt64(value))
+    }
+    static func absolute(_ v: UInt32) -> SymbolTarget { SymbolTarget(bits: 3 << 62 | UInt64(v)) }
+
+    @inline(__always) var decoded: Decoded {
+        switch bits >> 62 {
+        case 1: return .global(Int32(bitPattern: UInt32(truncatingIfNeeded: bits)))
+        case 2: return .local(section: Int32((bits >> 32) & 0x3FFF_FFFF), value: UInt32(truncatingIfNeeded: bits))
+        case 3: return .absolute(UInt32(truncatingIfNeeded: bits))
+        default: return .none
+        }
+    }
 }
 
 /// A loaded COFF object with its sections and the meaning of each symbol record.
@@ -69,7 +98,7 @@ final class ObjectFile: @unchecked Sendable {
     var directives: [String] = []
     /// External symbol records: record index, name and the name's hash, computed at parse time
     /// (in parallel) so that inserting into the symbol table only probes.
-    var externals: [(record: Int32, name: Name, hash: UInt64)] = []
+    var externals: [(record: Int32, hash: UInt64)] = []
     /// Indices into `externals` of the leaders of deduplicated (non-associative) COMDAT sections:
     /// a leader is the first symbol defined in its section, and its name is the COMDAT's identity
     /// (a static leader means the section is never deduplicated).
@@ -79,6 +108,15 @@ final class ObjectFile: @unchecked Sendable {
         self.displayName = displayName
         self.coff = coff
         self.base = coff.view.base
+    }
+
+    /// The name of symbol record `index`, which parsing has already checked.
+    @inline(__always) func checkedSymbolName(_ index: Int32) -> Name {
+        Name((try? coff.symbolNameBytes(Int(index))) ?? UnsafeRawBufferPointer(start: nil, count: 0))
+    }
+
+    @inline(__always) func name(of section: InputSection) -> Name {
+        Name(UnsafeRawBufferPointer(start: base.map { $0 + section.nameOffset }, count: section.nameLength))
     }
 
     @inline(__always) func data(_ section: InputSection) -> UnsafeRawBufferPointer {
@@ -102,8 +140,12 @@ final class ObjectFile: @unchecked Sendable {
             let data = try coff.sectionDataRange(header)
             let relocations = try coff.relocationRange(header)
             let name = Name(header.nameBytes)
+            if name.count > Int(UInt16.max) {
+                throw view.error(at: header.headerOffset, "section #\(i + 1) has a name of \(name.count) bytes; pelink accepts at most 65535")
+            }
             var section = InputSection(
-                name: name, flags: header.characteristics, dataOffset: data.offset, dataCount: data.count,
+                nameOffset: name.base.flatMap { p in coff.view.base.map { p - $0 } } ?? 0, nameLength: name.count,
+                flags: header.characteristics, dataOffset: data.offset, dataCount: data.count,
                 size: Int(header.sizeOfRawData), alignment: header.characteristics.alignment ?? 1,
                 relocationsOffset: relocations.offset, relocationCount: relocations.count)
             let isDirectives = name.equals(".drectve")
@@ -139,7 +181,7 @@ final class ObjectFile: @unchecked Sendable {
                     if definition.selection == ComdatSelection.associative.rawValue {
                         let parent = Int(definition.associatedSection) - 1
                         guard parent >= 0, parent < coff.sectionCount, parent != index else {
-                            throw view.error(at: nil, "section \(object.sections[index].name.string) (#\(index + 1)) is associative to section #\(definition.associatedSection), which does not exist")
+                            throw view.error(at: nil, "section \(object.name(of: object.sections[index]).string) (#\(index + 1)) is associative to section #\(definition.associatedSection), which does not exist")
                         }
                         object.sections[index].associatedWith = Int32(parent)
                     }
@@ -152,8 +194,7 @@ final class ObjectFile: @unchecked Sendable {
                 if record.storageClass == StorageClass.external { leaderExternal[s] = object.externals.count }
             }
             if record.isExternal {
-                let name = Name(try coff.symbolNameBytes(i))
-                object.externals.append((Int32(i), name, name.hashValue64))
+                object.externals.append((Int32(i), Name(try coff.symbolNameBytes(i)).hashValue64))
             } else if record.sectionNumber > 0 {
                 object.targets[i] = .local(section: record.sectionNumber - 1, value: record.value)
             } else if record.sectionNumber == SectionNumber.absolute && record.storageClass == StorageClass.static {
@@ -190,7 +231,7 @@ struct ImportEntry {
 /// A static library (or GNU import library) on the command line, with its members loaded on demand.
 final class ArchiveFile: @unchecked Sendable {
     let path: String
-    let archive: Archive
+    var archive: Archive
     var loaded: [Bool]
 
     init(path: String, archive: Archive) {

@@ -49,6 +49,7 @@ struct Linker {
         clock.detail(layoutDetails)
         try checkpoint()
         let outputPath = self.outputPath
+        resolver.releaseResolutionTables()
         // The import library depends only on the exports: build its bytes while the image is written,
         // and put it on disk only once the image is, so a failed link replaces neither file.
         let importLibrary = ImportLibraryJob(path: importLibraryPath(exports), dllName: dllName,
@@ -67,10 +68,10 @@ struct Linker {
                 if seconds < 0 {
                     diagnostics.note("      " + name)
                 } else {
-                    diagnostics.note(String(format: "  %-36@ %8.3f s", name as NSString, seconds))
+                    diagnostics.note(String(format: "  %-62@ %8.3f s", name as NSString, seconds))
                 }
             }
-            diagnostics.note(String(format: "  %-36@ %8.3f s", "Total" as NSString, sum))
+            diagnostics.note(String(format: "  %-62@ %8.3f s", "Total" as NSString, sum))
         }
         return diagnostics.lines
     }
@@ -252,7 +253,8 @@ struct Linker {
         }
         for (o, object) in resolver.objects.enumerated() {
             for (s, section) in object.sections.enumerated() where section.isLive && section.size > 0 {
-                add(section.name, Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), partialName: section.name,
+                let name = object.name(of: section)
+                add(name, Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), partialName: name,
                                     flags: section.flags, alignment: section.alignment, size: section.size,
                                     hasFileData: !section.flags.contains(.uninitializedData)))
             }
@@ -450,7 +452,7 @@ struct Linker {
 
     func isAbsoluteTarget(_ addressState: [UInt8], targets: [SymbolTarget], symbolIndex: Int) -> Bool {
         guard symbolIndex < targets.count else { return true }
-        switch targets[symbolIndex] {
+        switch targets[symbolIndex].decoded {
         case .absolute, .none: return true
         case .global(let g): return addressState[Int(g)] != SymbolAddressTable.rva
         case .local: return false
@@ -463,6 +465,9 @@ struct Linker {
         let relocator = Relocator(resolver: resolver, image: image)
         let imageCopy = image
         let headers = ImageHeaders.build(image: imageCopy, options: options, resolver: resolver, symbolRVA: { symbolRVA(resolver, image: imageCopy, symbol: $0) })
+        // From here on, addresses come from the symbol address table: the symbols themselves can go.
+        let tlsPatch = tlsDirectoryPatch(resolver, image: imageCopy)
+        resolver.symbols = []
         var errors: [String] = []
         do {
             try writeFileAtomically(path: path, size: image.fileSize) { out in
@@ -490,7 +495,7 @@ struct Linker {
                 }
                 errors = chunkErrors.all
                 if !errors.isEmpty { throw LinkFailed() }
-                if let tls = tlsDirectoryPatch(resolver, image: imageCopy) {
+                if let tls = tlsPatch {
                     let p = base + tls.fileOffset
                     let characteristics = (p.loadLE32(at: 36) & ~SectionFlags.alignMask.rawValue) | tls.alignmentBits
                     p.storeLE(characteristics, at: 36)
@@ -544,7 +549,9 @@ struct PassClock {
     mutating func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
         let start = DispatchTime.now().uptimeNanoseconds
         let result = try body()
-        timings.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        timings.append((name + " (peak RSS so far \(usage.ru_maxrss / 1024) MiB)", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
         return result
     }
 }

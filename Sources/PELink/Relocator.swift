@@ -155,9 +155,11 @@ struct Relocator: @unchecked Sendable {
     /// Absolute symbols have no RVA of their own; as a last resort (an exported absolute symbol)
     /// they are expressed relative to the image base.
     private func targetRVA(ofGlobal g: Int32) -> UInt32? {
-        let symbol = resolver.symbols[Int(g)]
-        if symbol.kind == .absolute { return UInt32(truncatingIfNeeded: symbol.value &- image.imageBase) }
-        return symbolRVA(resolver, image: image, symbol: g)
+        switch addressState[Int(g)] {
+        case SymbolAddressTable.rva: return UInt32(truncatingIfNeeded: addressValue[Int(g)])
+        case SymbolAddressTable.absolute: return UInt32(truncatingIfNeeded: addressValue[Int(g)] &- image.imageBase)
+        default: return nil
+        }
     }
 
     // MARK: Relocations (x64)
@@ -171,7 +173,7 @@ struct Relocator: @unchecked Sendable {
     @inline(__always)
     private func resolveTarget(_ targets: [SymbolTarget], firstSection: Int, _ index: Int) -> Target? {
         guard index < targets.count else { return nil }
-        switch targets[index] {
+        switch targets[index].decoded {
         case .none: return nil
         case .absolute(let v): return .absolute(UInt64(v))
         case let .local(s, value):
@@ -191,7 +193,7 @@ struct Relocator: @unchecked Sendable {
     }
 
     private func symbolDescription(_ object: ObjectFile, _ index: Int) -> String {
-        if index < object.targets.count, case .global(let g) = object.targets[index] { return resolver.displayName(of: g) }
+        if index < object.targets.count, case .global(let g) = object.targets[index].decoded { return resolver.displayName(of: g) }
         return (try? object.coff.symbolName(index)) ?? "symbol #\(index)"
     }
 
@@ -232,19 +234,19 @@ struct Relocator: @unchecked Sendable {
             case AMD64Relocation.section: width = 2
             case AMD64Relocation.secrel7: width = 1
             case AMD64Relocation.token, AMD64Relocation.pair, AMD64Relocation.srel32, AMD64Relocation.sspan32:
-                return "\(object.displayName): section \(section.name.string): relocation \(AMD64Relocation.name(type)) at offset 0x\(String(offset, radix: 16)) is not supported (it is not used by native x64 code)"
+                return "\(object.displayName): section \(object.name(of: section).string): relocation \(AMD64Relocation.name(type)) at offset 0x\(String(offset, radix: 16)) is not supported (it is not used by native x64 code)"
             default:
                 if type > AMD64Relocation.sspan32 {
-                    return "\(object.displayName): section \(section.name.string): unknown relocation type 0x\(String(type, radix: 16)) at offset 0x\(String(offset, radix: 16))"
+                    return "\(object.displayName): section \(object.name(of: section).string): unknown relocation type 0x\(String(type, radix: 16)) at offset 0x\(String(offset, radix: 16))"
                 }
                 width = 4
             }
             guard offset >= 0, offset + width <= section.dataCount else {
-                return "\(object.displayName): section \(section.name.string): relocation \(AMD64Relocation.name(type)) at offset 0x\(String(offset, radix: 16)) needs \(width) bytes, past the end of the section's \(section.dataCount) bytes"
+                return "\(object.displayName): section \(object.name(of: section).string): relocation \(AMD64Relocation.name(type)) at offset 0x\(String(offset, radix: 16)) needs \(width) bytes, past the end of the section's \(section.dataCount) bytes"
             }
             let symbolIndex = Int(relocation.symbolTableIndex)
             guard let target = resolveTarget(targets, firstSection: firstSection, symbolIndex) else {
-                return "\(object.displayName): section \(section.name.string): relocation at offset 0x\(String(offset, radix: 16)) refers to \(symbolDescription(object, symbolIndex)), which is not in the image (undefined, discarded, or not a symbol)"
+                return "\(object.displayName): section \(object.name(of: section).string): relocation at offset 0x\(String(offset, radix: 16)) refers to \(symbolDescription(object, symbolIndex)), which is not in the image (undefined, discarded, or not a symbol)"
             }
             let site = sectionStart &+ UInt32(offset)
             func fail(_ what: String) -> String {
@@ -255,7 +257,7 @@ struct Relocator: @unchecked Sendable {
                 case .rva(let rva, _): to = "0x" + String(imageBase &+ UInt64(rva), radix: 16)
                 case .absolute(let v): to = "0x" + String(v, radix: 16) + " (absolute)"
                 }
-                return "\(object.displayName): section \(section.name.string)+0x\(String(offset, radix: 16))\(place): \(AMD64Relocation.name(type)) from \(from) to \(symbolDescription(object, symbolIndex)) at \(to) \(what)"
+                return "\(object.displayName): section \(object.name(of: section).string)+0x\(String(offset, radix: 16))\(place): \(AMD64Relocation.name(type)) from \(from) to \(symbolDescription(object, symbolIndex)) at \(to) \(what)"
             }
             switch type {
             case AMD64Relocation.addr64:

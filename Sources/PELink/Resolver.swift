@@ -153,8 +153,9 @@ final class SymbolResolver: @unchecked Sendable {
         // Size the symbol table once: every external of the objects and every archive symbol at most.
         var expected = archives.reduce(0) { $0 + $1.archive.symbolTable.count }
         for case .success(let object)? in parsed { expected += object.externals.count }
-        table.reserve(expected + 1024)
-        symbols.reserveCapacity(expected + 1024)
+        // Names repeat across objects (references, COMDAT copies): about half are distinct.
+        table.reserve(expected / 2 + 1024)
+        symbols.reserveCapacity(expected / 2 + 1024)
         for (kind, index) in order {
             switch kind {
             case 0:
@@ -368,20 +369,20 @@ final class SymbolResolver: @unchecked Sendable {
         defer { swap(&targets, &object.targets) }
         // COMDAT leaders first: they decide which copies survive before other symbols are defined.
         for e in object.comdatLeaderExternals {
-            let (recordIndex, name, hash) = object.externals[e]
+            let (recordIndex, hash) = object.externals[e]
             let record = coff.symbol(Int(recordIndex))
-            let index = symbolIndex(name, hash: hash)
+            let index = symbolIndex(object.checkedSymbolName(recordIndex), hash: hash)
             targets[Int(recordIndex)] = .global(index)
             resolveComdat(index, objectIndex: objectIndex, section: record.sectionNumber - 1, value: record.value, isFunction: record.isFunction)
         }
         var nextLeader = 0
-        for (e, (recordIndex, name, hash)) in object.externals.enumerated() {
+        for (e, (recordIndex, hash)) in object.externals.enumerated() {
             if nextLeader < object.comdatLeaderExternals.count && object.comdatLeaderExternals[nextLeader] == e {
                 nextLeader += 1
                 continue
             }
             let record = coff.symbol(Int(recordIndex))
-            let index = symbolIndex(name, hash: hash)
+            let index = symbolIndex(object.checkedSymbolName(recordIndex), hash: hash)
             targets[Int(recordIndex)] = .global(index)
             if record.storageClass == StorageClass.weakExternal {
                 addWeakExternal(object: object, objectIndex: objectIndex, recordIndex: Int(recordIndex), symbol: index)
@@ -474,12 +475,12 @@ final class SymbolResolver: @unchecked Sendable {
         }
         func discardNew() { objects[Int(objectIndex)].sections[Int(section)].isLive = false }
         if selection == ComdatSelection.newest.rawValue {
-            diagnostics.error("\(object.displayName): COMDAT symbol \(displayName(of: index)) in section \(newSection.name.string) uses selection NEWEST (7), which pelink does not support (lld-link rejects it too); rebuild the object with another selection")
+            diagnostics.error("\(object.displayName): COMDAT symbol \(displayName(of: index)) in section \(object.name(of: newSection).string) uses selection NEWEST (7), which pelink does not support (lld-link rejects it too); rebuild the object with another selection")
             discardNew()
             return
         }
         if selection == 0 || selection > ComdatSelection.largest.rawValue {
-            diagnostics.error("\(object.displayName): COMDAT symbol \(displayName(of: index)) in section \(newSection.name.string) has invalid selection \(selection) (valid: 1 to 6)")
+            diagnostics.error("\(object.displayName): COMDAT symbol \(displayName(of: index)) in section \(object.name(of: newSection).string) has invalid selection \(selection) (valid: 1 to 6)")
             discardNew()
             return
         }
@@ -676,6 +677,13 @@ final class SymbolResolver: @unchecked Sendable {
 
     private func isSectionWanted(_ object: ObjectFile, _ s: Int) -> Bool { object.sections[s].isLive }
 
+    /// After resolution the name index and the archives' symbol directories are not needed:
+    /// free them before the output is written, when memory use peaks.
+    func releaseResolutionTables() {
+        table.dropIndex()
+        for archive in archives { archive.archive.symbolTable = [] }
+    }
+
     /// Reports every symbol still undefined, with every object that refers to it.
     func reportUndefined(entry: String?) {
         if hadUnreadableInput { return }
@@ -687,7 +695,7 @@ final class SymbolResolver: @unchecked Sendable {
         for object in objects {
             var seenHere = Set<Int32>()
             for recordIndex in object.targets.indices {
-                guard case .global(let g) = object.targets[recordIndex] else { continue }
+                guard case .global(let g) = object.targets[recordIndex].decoded else { continue }
                 let kind = symbols[Int(g)].kind
                 guard kind == .undefined || kind == .lazy else { continue }
                 let record = object.coff.symbol(Int(recordIndex))
