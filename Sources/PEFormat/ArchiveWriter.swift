@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 // Writing MSVC-style "!<arch>" libraries (pe-format.md, "Archive (Library) File Format") laid
 // out the way lld-link /lib and llvm-lib write them, so their output can be compared byte for byte:
 // first linker member (big-endian), second linker member (little-endian, names sorted), a "//"
@@ -29,14 +35,19 @@ public enum ArchiveWriter {
         }
 
         // The symbol directory: each name once, attributed to the first member defining it, in member order.
-        var directory: [(name: [UInt8], memberIndex: Int)] = []
+        // Names live in one buffer (NUL-terminated, in directory order); entries point into it.
+        var nameBytes: [UInt8] = []
+        var directory: [(nameOffset: Int, nameLength: Int, memberIndex: Int)] = []
         var seen = Set<String>()
         for (index, member) in members.enumerated() {
             for symbol in member.symbols where seen.insert(symbol).inserted {
-                directory.append((Array(symbol.utf8), index))
+                let start = nameBytes.count
+                nameBytes.append(contentsOf: symbol.utf8)
+                directory.append((start, nameBytes.count - start, index))
+                nameBytes.append(0)
             }
         }
-        let namesSize = directory.reduce(0) { $0 + $1.name.count + 1 }
+        let namesSize = nameBytes.count
         let firstLinkerSize = alignUp(4 + 4 * directory.count + namesSize, 2)
         let secondLinkerSize = alignUp(4 + 4 * members.count + 4 + 2 * directory.count + namesSize, 2)
 
@@ -74,22 +85,24 @@ public enum ArchiveWriter {
         writeHeader(&out, name: "/", mode: "0", size: firstLinkerSize)
         out.u32BE(UInt32(directory.count))
         for entry in directory { out.u32BE(UInt32(memberOffsets[entry.memberIndex])) }
-        for entry in directory { out.append(entry.name); out.u8(0) }
+        out.append(nameBytes)
         out.align(2)
 
         // Second linker member: little-endian, names sorted bytewise, 1-based member indices.
-        let sorted = directory.enumerated().sorted { left, right in
-            if left.element.name != right.element.name {
-                return left.element.name.lexicographicallyPrecedes(right.element.name)
+        let sorted = nameBytes.withUnsafeBufferPointer { names in
+            directory.sorted { x, y in
+                let c = memcmp(names.baseAddress! + x.nameOffset, names.baseAddress! + y.nameOffset, min(x.nameLength, y.nameLength))
+                if c != 0 { return c < 0 }
+                if x.nameLength != y.nameLength { return x.nameLength < y.nameLength }
+                return x.nameOffset < y.nameOffset
             }
-            return left.offset < right.offset
-        }.map(\.element)
+        }
         writeHeader(&out, name: "/", mode: "0", size: secondLinkerSize)
         out.u32(UInt32(members.count))
         for memberOffset in memberOffsets { out.u32(UInt32(memberOffset)) }
         out.u32(UInt32(sorted.count))
         for entry in sorted { out.u16(UInt16(entry.memberIndex + 1)) }
-        for entry in sorted { out.append(entry.name); out.u8(0) }
+        for entry in sorted { out.append(nameBytes[entry.nameOffset...(entry.nameOffset + entry.nameLength)]) }
         out.align(2)
 
         if hasLongNames {
