@@ -98,7 +98,7 @@ struct ImportTables {
                 let x = imports[a], y = imports[b]
                 // By name, as lld-link orders them; ordinal imports have no name and come first.
                 let p = x.importName ?? "", q = y.importName ?? ""
-                if p != q { return p.utf8.lexicographicallyPrecedes(q.utf8) }
+                if p != q { return utf8Precedes(p, q) }
                 return x.ordinal < y.ordinal
             }
             dlls.append(DLL(name: displayName[key]!, entries: entries))
@@ -141,8 +141,8 @@ struct ExportTables {
         addressCount = ordinals.max()! - Int(ordinalBase) + 1
         named = entries.filter { !$0.request.noName }.map { ($0.request.name, Int($0.ordinal) - Int(ordinalBase)) }
         // The loader binary-searches the name pointer table. Entries normally arrive sorted by name.
-        let isSorted = zip(named, named.dropFirst()).allSatisfy { !$1.name.utf8.lexicographicallyPrecedes($0.name.utf8) }
-        if !isSorted { named.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) } }
+        let isSorted = zip(named, named.dropFirst()).allSatisfy { !utf8Precedes($1.name, $0.name) }
+        if !isSorted { named.sort { utf8Precedes($0.name, $1.name) } }
         for entry in named {
             nameOffsets.append(namesSize)
             namesSize += entry.name.utf8.count + 1

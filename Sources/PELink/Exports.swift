@@ -14,8 +14,10 @@ enum ExportBuilder {
     static func mergeRequests(commandLine: [ExportRequest], moduleDefinition: [ExportRequest],
                               directives: [ExportRequest], diagnostics: inout Diagnostics) -> [ExportRequest] {
         var merged: [ExportRequest] = []
+        merged.reserveCapacity(commandLine.count + moduleDefinition.count + directives.count)
         var indexByName: [String: Int] = [:]
-        for request in commandLine + moduleDefinition + directives {
+        indexByName.reserveCapacity(merged.capacity)
+        for request in [commandLine, moduleDefinition, directives].joined() {
             guard let existingIndex = indexByName[request.name] else {
                 indexByName[request.name] = merged.count
                 merged.append(request)
@@ -52,22 +54,24 @@ enum ExportBuilder {
             diagnostics.error("too many exports: \(requests.count) (the export table holds at most 65535)")
             return []
         }
-        let sorted = requests.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-        var byOrdinal: [UInt16: ExportRequest] = [:]
+        let order = requests.indices.sorted { utf8Precedes(requests[$0].name, requests[$1].name) }
+        var ownerOfOrdinal: [UInt16: Int] = [:]
         var highest: UInt16 = 0
-        for r in sorted {
-            guard let o = r.ordinal else { continue }
-            if let other = byOrdinal[o] {
-                diagnostics.error("ordinal \(o) is given to two exports: \(other.name) (\(other.source)) and \(r.name) (\(r.source))")
+        for index in order {
+            guard let o = requests[index].ordinal else { continue }
+            if let other = ownerOfOrdinal[o] {
+                let (a, b) = (requests[other], requests[index])
+                diagnostics.error("ordinal \(o) is given to two exports: \(a.name) (\(a.source)) and \(b.name) (\(b.source))")
             } else {
-                byOrdinal[o] = r
+                ownerOfOrdinal[o] = index
             }
             highest = max(highest, o)
         }
         var entries: [ExportEntry] = []
-        entries.reserveCapacity(sorted.count)
+        entries.reserveCapacity(order.count)
         var next = Int(highest)
-        for r in sorted {
+        for index in order {
+            let r = requests[index]
             var ordinal = r.ordinal ?? 0
             if r.ordinal == nil {
                 next += 1

@@ -247,17 +247,18 @@ struct Linker {
         var chunkNames: [Name] = []
         chunks.reserveCapacity(resolver.totalSections + 16)
         chunkNames.reserveCapacity(resolver.totalSections + 16)
-        func add(_ name: Name, _ chunk: Chunk) {
-            chunks.append(chunk)
-            chunkNames.append(name)
-        }
         for (o, object) in resolver.objects.enumerated() {
             for (s, section) in object.sections.enumerated() where section.isLive && section.size > 0 {
                 let name = object.name(of: section)
-                add(name, Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), partialName: name,
+                chunks.append(Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), partialName: name,
                                     flags: section.flags, alignment: section.alignment, size: section.size,
                                     hasFileData: !section.flags.contains(.uninitializedData)))
+                chunkNames.append(name)
             }
+        }
+        func add(_ name: Name, _ chunk: Chunk) {
+            chunks.append(chunk)
+            chunkNames.append(name)
         }
         for i in resolver.symbols.indices where resolver.symbols[i].kind == .common {
             let size = Int(resolver.symbols[i].value)

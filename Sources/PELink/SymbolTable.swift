@@ -1,4 +1,9 @@
 import PEFormat
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A symbol name as bytes: a slice of a mapped input, or of the linker's own name arena.
 /// Hashing and comparison work on the bytes, so no String is made per symbol.
@@ -67,11 +72,23 @@ struct Name: @unchecked Sendable {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+/// Byte-wise (ordinal) order of two strings' UTF-8, the order of export name tables.
+/// Compares contiguous storage with memcmp, falling back to element-wise for bridged strings.
+@inline(__always) func utf8Precedes(_ a: String, _ b: String) -> Bool {
+    let fast = a.utf8.withContiguousStorageIfAvailable { x in
+        b.utf8.withContiguousStorageIfAvailable { y -> Bool in
+            let n = min(x.count, y.count)
+            if n > 0 {
+                let c = memcmp(x.baseAddress!, y.baseAddress!, n)
+                if c != 0 { return c < 0 }
+            }
+            return x.count < y.count
+        }
+    }
+    if let result = fast ?? nil { return result }
+    return a.utf8.lexicographicallyPrecedes(b.utf8)
+}
+
 
 /// Owns the bytes of names the linker makes itself (`__imp_` names, names from .def files and
 /// options). Names stay valid for the whole link.
