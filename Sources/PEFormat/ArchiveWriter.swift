@@ -21,7 +21,10 @@ public enum ArchiveWriter {
     /// member defines; a symbol defined by more than one member is listed once, for the first.
     /// Throws when the archive cannot be represented: offsets beyond 4 GiB, more than 65535
     /// members (the second linker member indexes them with 16 bits), or a NUL inside a name.
-    public static func write(members: [(name: String, data: [UInt8], symbols: [String])]) throws -> [UInt8] {
+    /// `alwaysWriteLongNames`: write the "//" member even when empty, as MSVC's lib.exe does for
+    /// static libraries (the format makes it optional; lld-link writes it only when needed).
+    public static func write(members: [(name: String, data: [UInt8], symbols: [String])],
+                             alwaysWriteLongNames: Bool = false) throws -> [UInt8] {
         if members.count > Int(UInt16.max) {
             throw FormatError(file: "<archive>", "an archive can hold at most 65535 members (the second linker member uses 16-bit indices); got \(members.count)")
         }
@@ -62,7 +65,7 @@ public enum ArchiveWriter {
                 headerNames.append(member.name + "/")
             }
         }
-        let hasLongNames = longNames.count > 0
+        let hasLongNames = longNames.count > 0 || alwaysWriteLongNames
         longNames.align(2, fill: 0x0A)
 
         // Member header offsets, now that every size before them is known.

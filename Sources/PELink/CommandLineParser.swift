@@ -101,6 +101,7 @@ enum OptionTable {
         ("/merge:from=to", "merge sections"),
         ("/section:name,[R][W][E][S][D][K][P]", "section attributes"),
         ("/timestamp:N", "file header time stamp (default 0: reproducible)"),
+        ("/stub:file", "MS-DOS stub program placed before the PE headers"),
         ("/brepro", "reproducible output (the default)"),
         ("/threads:N", "worker threads"),
         ("/time", "print the time of each pass"),
@@ -213,7 +214,7 @@ private let knownOptionNames: Set<String> = [
     "pdbaltpath", "opt", "errorreport", "tlbid", "guard", "cetcompat", "release", "natvis", "ignore", "functionpadmin",
     "force", "fastfail", "ltcg", "profile", "osversion", "emittoolversioninfo", "dependentloadflag", "allowbind",
     "allowisolation", "tsaware", "fixed", "nocoffgrpinfo", "map", "wholearchive", "filealign", "align", "lib", "name",
-    "mllvm", "lldmingw", "lldignoreenv", "dynamicbase:no",
+    "mllvm", "lldmingw", "lldignoreenv", "stub",
 ]
 
 /// Applies one parsed option to `options`. Shared by the command line; `.drectve` has its own subset.
@@ -324,6 +325,8 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
         case "verbose": options.verbose = true
         case "wx": options.warningsAreErrors = try yesNo()
         case "nologo": break
+        case "stub":
+            options.dosStub = try ImageHeaders.readStub(path: try requireValue())
         case "filealign":
             let v = try requireValue()
             guard let n = parseNumber(v), n >= 512, n <= 65536, n & (n - 1) == 0 else { throw UsageError("/filealign:\(v): expected a power of two from 512 to 65536") }

@@ -111,7 +111,7 @@ enum LibrarianCommand {
                 members.append(((path as NSString).lastPathComponent, view.toArray(), try publicSymbols(of: view, name: path)))
             }
         }
-        try writeFileAtomically(path: output, bytes: try ArchiveWriter.write(members: members))
+        try writeFileAtomically(path: output, bytes: try ArchiveWriter.write(members: members, alwaysWriteLongNames: true))
         return []
     }
 

@@ -3,12 +3,18 @@ import PEFormat
 /// The headers at the start of the image: MS-DOS stub, PE signature, COFF file header,
 /// PE32+ optional header with its data directories, and the section table (pe-format.md).
 enum ImageHeaders {
-    /// e_lfanew: the 64-byte MS-DOS header plus the customary 56-byte stub program.
-    static let peHeaderOffset = 0x78
-
-    static func build(image: Linker.Image, options: LinkOptions, resolver: SymbolResolver,
-                      symbolRVA: (Int32) -> UInt32?) -> [UInt8] {
-        var w = ByteWriter(capacity: image.sizeOfHeaders)
+    /// The MS-DOS part, up to the PE signature: the given /STUB program (e_lfanew set to follow
+    /// it), or pelink's own 64-byte header plus the customary 56-byte stub program.
+    static func dosPart(stub: [UInt8]?) -> [UInt8] {
+        if let stub {
+            var bytes = stub
+            bytes += [UInt8](repeating: 0, count: alignUp(bytes.count, 8) - bytes.count)
+            let offset = UInt32(bytes.count)
+            for i in 0..<4 { bytes[0x3C + i] = UInt8((offset >> (8 * UInt32(i))) & 0xFF) }
+            return bytes
+        }
+        let peHeaderOffset = 0x78
+        var w = ByteWriter(capacity: peHeaderOffset)
         // MS-DOS header: only e_magic and e_lfanew matter to Windows; the rest are the usual values.
         w.append([0x4D, 0x5A])          // "MZ"
         w.u16(0x78); w.u16(1); w.u16(0); w.u16(4); w.u16(0); w.u16(0); w.u16(0)
@@ -19,6 +25,26 @@ enum ImageHeaders {
         w.append([0x0E, 0x1F, 0xBA, 0x0E, 0x00, 0xB4, 0x09, 0xCD, 0x21, 0xB8, 0x01, 0x4C, 0xCD, 0x21])
         w.append("This program cannot be run in DOS mode.$")
         w.zeros(peHeaderOffset - w.count)
+        return w.bytes
+    }
+
+    /// Checks a /STUB: or .def STUB file: an MS-DOS program with room for e_lfanew.
+    static func readStub(path: String) throws -> [UInt8] {
+        let file = try MappedFile(path: path)
+        let bytes = file.view.toArray()
+        guard bytes.count >= 64, bytes[0] == 0x4D, bytes[1] == 0x5A else {
+            throw FormatError(file: path, "not an MS-DOS program: a stub must start with \"MZ\" and hold at least the 64-byte MS-DOS header")
+        }
+        guard bytes.count <= 0x10000 else {
+            throw FormatError(file: path, "stub of \(bytes.count) bytes is too large (at most 64 KiB)")
+        }
+        return bytes
+    }
+
+    static func build(image: Linker.Image, options: LinkOptions, resolver: SymbolResolver,
+                      symbolRVA: (Int32) -> UInt32?) -> [UInt8] {
+        var w = ByteWriter(capacity: image.sizeOfHeaders)
+        w.append(dosPart(stub: options.dosStub))
 
         w.append([0x50, 0x45, 0, 0])    // "PE\0\0"
         var characteristics = FileCharacteristics.executableImage

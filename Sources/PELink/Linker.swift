@@ -113,6 +113,9 @@ struct Linker {
             options.majorImageVersion = major
             options.minorImageVersion = definition.minorImageVersion ?? 0
         }
+        if let stub = definition.stub, options.dosStub == nil {
+            do { options.dosStub = try ImageHeaders.readStub(path: stub) } catch { diagnostics.error("\(error) (STUB in \(path))") }
+        }
         for section in definition.sections {
             let letters = section.attributes.map { String($0.uppercased().first ?? "R") }.joined()
             options.sectionAttributes.append((section.name, letters))
@@ -307,7 +310,8 @@ struct Linker {
         watch.lap("group into sections")
         let hasBaseRelocations = containsAbsoluteRelocations(resolver)
         let headerCount = sections.count + (hasBaseRelocations ? 1 : 0)
-        image.sizeOfHeaders = alignUp(ImageHeaders.peHeaderOffset + 4 + 20 + 240 + 40 * headerCount, options.fileAlignment)
+        let dosSize = ImageHeaders.dosPart(stub: options.dosStub).count
+        image.sizeOfHeaders = alignUp(dosSize + 4 + 20 + 240 + 40 * headerCount, options.fileAlignment)
         var (endRVA, endFile) = assignAddresses(&sections, firstRVA: alignUp(image.sizeOfHeaders, options.sectionAlignment),
                                                 firstFileOffset: image.sizeOfHeaders,
                                                 sectionAlignment: options.sectionAlignment, fileAlignment: options.fileAlignment)

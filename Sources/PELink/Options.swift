@@ -87,6 +87,8 @@ public struct LinkOptions: Sendable {
     public var warningsAreErrors = false
     public var printTimes = false
     public var threads: Int?
+    /// The MS-DOS program placed before the PE headers (/STUB: or STUB in the .def).
+    public var dosStub: [UInt8]?
     public var fileAlignment = 0x200
     public var sectionAlignment = 0x1000
 

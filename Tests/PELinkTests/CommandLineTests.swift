@@ -103,6 +103,11 @@ import PEFormat
         let archive = try Archive(view: try MappedFile(path: lib).view)
         #expect(archive.members.count == objects.count)
         #expect(!archive.symbols.isEmpty)
+        #expect(archive.layout == .msvc, "both linker members")
+        // The longnames member is present (empty here), as link /lib writes it.
+        let bytes = try MappedFile(path: lib).view
+        let text = String(decoding: bytes.rawBuffer, as: UTF8.self)
+        #expect(text.contains("//" + String(repeating: " ", count: 40)), "no longnames member")
         let def = caseDir.appendingPathComponent("exports.def").path
         guard FileManager.default.fileExists(atPath: def) else { return }
         let dll = dir.appendingPathComponent("x.dll").path

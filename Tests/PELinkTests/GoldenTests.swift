@@ -71,7 +71,7 @@ struct GoldenCase: Sendable {
 
     /// Options whose value is a file or folder path (relative ones are relative to the case folder).
     private static let pathValuedOptions: Set<String> = [
-        "def", "libpath", "implib", "out", "pdb", "map", "manifestfile", "manifestinput", "natvis",
+        "def", "libpath", "implib", "out", "pdb", "map", "manifestfile", "manifestinput", "natvis", "stub",
         "wholearchive", "order",
     ]
 
