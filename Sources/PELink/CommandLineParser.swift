@@ -13,38 +13,43 @@ enum ResponseFiles {
     /// double quotes group, `\"` is a literal quote.
     static func tokenize(_ text: String) -> [String] {
         var result: [String] = []
-        var current = ""
+        var current: [UInt8] = []
         var inQuotes = false
         var hasToken = false
-        var chars = Array(text.unicodeScalars)
-        if chars.first == "\u{FEFF}" { chars.removeFirst() }
+        var bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        let backslash = UInt8(ascii: "\\"), quote = UInt8(ascii: "\"")
         var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if c == "\\" {
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == backslash {
                 var slashes = 0
-                while i < chars.count && chars[i] == "\\" { slashes += 1; i += 1 }
-                if i < chars.count && chars[i] == "\"" {
-                    current += String(repeating: "\\", count: slashes / 2)
-                    if slashes % 2 == 1 { current += "\""; i += 1 }
+                while i < bytes.count && bytes[i] == backslash { slashes += 1; i += 1 }
+                if i < bytes.count && bytes[i] == quote {
+                    current += repeatElement(backslash, count: slashes / 2)
+                    if slashes % 2 == 1 { current.append(quote); i += 1 }
                 } else {
-                    current += String(repeating: "\\", count: slashes)
+                    current += repeatElement(backslash, count: slashes)
                 }
                 hasToken = true
                 continue
             }
-            if c == "\"" {
+            if c == quote {
                 inQuotes.toggle()
                 hasToken = true
-            } else if !inQuotes && (c == " " || c == "\t" || c == "\n" || c == "\r") {
-                if hasToken { result.append(current); current = ""; hasToken = false }
+            } else if !inQuotes && (c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D) {
+                if hasToken {
+                    result.append(String(decoding: current, as: UTF8.self))
+                    current.removeAll(keepingCapacity: true)
+                    hasToken = false
+                }
             } else {
-                current.unicodeScalars.append(c)
+                current.append(c)
                 hasToken = true
             }
             i += 1
         }
-        if hasToken { result.append(current) }
+        if hasToken { result.append(String(decoding: current, as: UTF8.self)) }
         return result
     }
 

@@ -95,7 +95,8 @@ final class ObjectFile: @unchecked Sendable {
     /// placements in flat arrays indexed by `firstSection + section`.
     var firstSection = 0
     var targets: [SymbolTarget] = []
-    var directives: [String] = []
+    /// The options of every .drectve section, split as a command line (done while parsing, in parallel).
+    var directiveArguments: [String] = []
     /// External symbol records: record index, name and the name's hash, computed at parse time
     /// (in parallel) so that inserting into the symbol table only probes.
     var externals: [(record: Int32, hash: UInt64)] = []
@@ -157,7 +158,7 @@ final class ObjectFile: @unchecked Sendable {
             if isDirectives && data.count > 0 {
                 var bytes = Array(object.data(section))
                 if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-                object.directives.append(String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self))
+                object.directiveArguments += ResponseFiles.tokenize(String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self))
             }
             object.sections.append(section)
         }

@@ -478,24 +478,41 @@ struct Linker {
             try writeFileAtomically(path: path, size: image.fileSize) { out in
                 headers.withUnsafeBytes { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: headers.count) }
                 // Each chunk writes only its own bytes, so chunks are written in parallel.
-                var work: [(section: Int, chunk: Int)] = []
-                for s in imageCopy.sections.indices {
-                    let section = imageCopy.sections[s]
+                // Work in blocks of consecutive chunks of one section, so a worker touches the section
+                // once per block. Code gaps are int3 (0xCC), written by the chunk before each gap.
+                var blocks: [(section: Int, range: Range<Int>)] = []
+                for (s, section) in imageCopy.sections.enumerated() {
                     if section.rawSize > 0 && section.flags.contains(.code) {
-                        memset(out.baseAddress! + section.fileOffset, 0xCC, section.rawSize)
+                        let firstChunk = section.chunks.first.map { Int($0.rva - section.rva) } ?? section.rawSize
+                        memset(out.baseAddress! + section.fileOffset, 0xCC, min(firstChunk, section.rawSize))
                     }
-                    for c in section.chunks.indices where section.chunks[c].hasFileData { work.append((s, c)) }
+                    var c = 0
+                    while c < section.chunks.count {
+                        let end = min(c + 512, section.chunks.count)
+                        blocks.append((s, c..<end))
+                        c = end
+                    }
                 }
-                let chunkErrors = ChunkErrors(count: work.count)
+                let chunkErrors = ChunkErrors(count: blocks.count)
                 nonisolated(unsafe) let base = out.baseAddress!
-                let workItems = work
-                parallelFor(workItems.count, threads: options.threads) { i in
-                    let (s, c) = workItems[i]
-                    let section = imageCopy.sections[s]
-                    let chunk = section.chunks[c]
-                    let fileOffset = section.fileOffset + Int(chunk.rva - section.rva)
-                    if let message = relocator.write(chunk, to: base + fileOffset) {
-                        chunkErrors.set(i, message)
+                let workBlocks = blocks
+                let sections = imageCopy.sections
+                parallelFor(workBlocks.count, threads: options.threads) { b in
+                    let (s, range) = workBlocks[b]
+                    let section = sections[s]
+                    let isCode = section.flags.contains(.code)
+                    let chunks = section.chunks
+                    for c in range {
+                        let chunk = chunks[c]
+                        let start = Int(chunk.rva - section.rva)
+                        if chunk.hasFileData, let message = relocator.write(chunk, to: base + section.fileOffset + start) {
+                            chunkErrors.set(b, message)
+                        }
+                        if isCode {
+                            let end = min(start + (chunk.hasFileData ? chunk.size : 0), section.rawSize)
+                            let next = min(c + 1 < chunks.count ? Int(chunks[c + 1].rva - section.rva) : section.rawSize, section.rawSize)
+                            if next > end { memset(base + section.fileOffset + end, 0xCC, next - end) }
+                        }
                     }
                 }
                 errors = chunkErrors.all
@@ -614,13 +631,14 @@ final class ImportLibraryJob: @unchecked Sendable {
     }
 }
 
-/// Error slots written by parallel chunk writers, read after they finish.
+/// Error messages of parallel chunk writers, one list per work item, read after they finish.
 final class ChunkErrors: @unchecked Sendable {
-    private var messages: [String?]
+    private var messages: [[String]]
     private let lock = NSLockish()
-    init(count: Int) { messages = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ message: String) { lock.lock(); messages[i] = message; lock.unlock() }
-    var all: [String] { messages.compactMap { $0 } }
+    init(count: Int) { messages = Array(repeating: [], count: count) }
+    func set(_ i: Int, _ message: String) { lock.lock(); messages[i].append(message); lock.unlock() }
+    /// Every message, in work order (so the report does not depend on thread timing).
+    var all: [String] { messages.flatMap { $0 } }
 }
 
 /// The RVA a symbol stands for, or nil when it has none (absolute, undefined).

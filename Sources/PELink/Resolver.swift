@@ -410,9 +410,7 @@ final class SymbolResolver: @unchecked Sendable {
         }
         // The names were needed only to enter the symbol table.
         object.externals = []
-        for directive in object.directives {
-            applyDirective(directive, object: object)
-        }
+        applyDirectives(object.directiveArguments, object: object)
     }
 
     private func defineRegular(_ index: Int32, kind: SymbolKind, objectIndex: Int32, section: Int32, value: UInt64, object: ObjectFile) {
@@ -573,8 +571,8 @@ final class SymbolResolver: @unchecked Sendable {
 
     // MARK: Directives
 
-    private func applyDirective(_ text: String, object: ObjectFile) {
-        for argument in ResponseFiles.tokenize(text) {
+    private func applyDirectives(_ arguments: [String], object: ObjectFile) {
+        for argument in arguments {
             guard let (name, value) = splitOption(argument) else {
                 diagnostics.error("\(object.displayName): .drectve: '\(argument)' is not an option")
                 continue
