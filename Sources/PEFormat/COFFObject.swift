@@ -240,7 +240,8 @@ public struct COFFObject: Sendable {
 
     // MARK: Symbols
 
-    @inline(__always) func symbolOffset(_ index: Int) -> Int { symbolTableOffset + index * symbolRecordSize }
+    /// Offset of symbol record `index` in the object, for diagnostics and reads.
+    @inline(__always) public func symbolOffset(_ index: Int) -> Int { symbolTableOffset + index * symbolRecordSize }
 
     /// The symbol record at `index` (the table's range was checked at init; the caller checks `index`).
     public func symbol(_ index: Int) -> COFFSymbolRecord {

@@ -169,8 +169,11 @@ final class ObjectFile: @unchecked Sendable {
         while i < coff.symbolCount {
             let record = coff.symbol(i)
             try coff.checkAuxiliary(i, record)
+            if record.sectionNumber < SectionNumber.debug {
+                throw view.error(at: coff.symbolOffset(i), "symbol table: symbol \(i) (\(try coff.symbolName(i))) has section number \(record.sectionNumber); valid are -2 (debug), -1 (absolute), 0 (undefined) and 1...\(coff.sectionCount)")
+            }
             if record.sectionNumber > 0 && Int(record.sectionNumber) > coff.sectionCount {
-                throw view.error(at: nil, "symbol \(i) (\(try coff.symbolName(i))) refers to section \(record.sectionNumber), but the object has \(coff.sectionCount) sections")
+                throw view.error(at: coff.symbolOffset(i), "symbol table: symbol \(i) (\(try coff.symbolName(i))) refers to section \(record.sectionNumber), but the object has \(coff.sectionCount) sections")
             }
             if record.storageClass == StorageClass.static && record.auxiliaryCount > 0 && record.sectionNumber > 0 && record.value == 0 {
                 // A section definition record: COMDAT selection and association live here.
@@ -182,7 +185,7 @@ final class ObjectFile: @unchecked Sendable {
                     if definition.selection == ComdatSelection.associative.rawValue {
                         let parent = Int(definition.associatedSection) - 1
                         guard parent >= 0, parent < coff.sectionCount, parent != index else {
-                            throw view.error(at: nil, "section \(object.name(of: object.sections[index]).string) (#\(index + 1)) is associative to section #\(definition.associatedSection), which does not exist")
+                            throw view.error(at: coff.symbolOffset(i + 1), "section definition record: section \(object.name(of: object.sections[index]).string) (#\(index + 1)) is associative to section #\(definition.associatedSection), which does not exist")
                         }
                         object.sections[index].associatedWith = Int32(parent)
                     }
