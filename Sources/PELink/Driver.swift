@@ -26,7 +26,15 @@ public enum Driver {
             if arguments.isEmpty {
                 return DriverResult(exitCode: 1, diagnostics: "pelink: error: no input files (see /help)\n", output: OptionTable.helpText)
             }
-            let options = try parseCommandLine(arguments, environment: environment, notes: &notes)
+            let options: LinkOptions
+            if GNUCommandLine.applies(programName: programName, arguments: arguments) {
+                options = try GNUCommandLine.parse(arguments, environment: environment, notes: &notes)
+                if options.versionOnly || (options.inputFiles.isEmpty && !notes.isEmpty) {
+                    return DriverResult(exitCode: 0, diagnostics: "", output: notes.map { $0 + "\n" }.joined())
+                }
+            } else {
+                options = try parseCommandLine(arguments, environment: environment, notes: &notes)
+            }
             if options.inputFiles.isEmpty {
                 throw UsageError("no input files (see /help)")
             }

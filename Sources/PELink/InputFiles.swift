@@ -87,6 +87,9 @@ struct SymbolTarget {
 final class ObjectFile: @unchecked Sendable {
     /// "a.obj", or "lib.lib(member.obj)" for archive members: how diagnostics name it.
     let displayName: String
+    /// For an archive member: the archive's path and the member's name.
+    var archivePath: String?
+    var memberName: String?
     let coff: COFFObject
     /// The object's first byte in the mapped file; section data and relocations are read from here.
     let base: UnsafeRawPointer?

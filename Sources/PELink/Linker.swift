@@ -57,6 +57,9 @@ struct Linker {
         if options.isDLL && importLibrary.path != nil { importLibrary.start() }
         try clock.timed("Write image") { try writeImage(&image, resolver: resolver, to: outputPath) }
         try checkpoint()
+        if let path = options.outputDefinitionPath {
+            do { try writeFileAtomically(path: path, bytes: Array(moduleDefinitionText(exports).utf8)) } catch { diagnostics.error("\(error)") }
+        }
         if options.isDLL && importLibrary.path != nil {
             clock.timed("Write import library (after waiting for it)") {
                 if let message = importLibrary.finishAndWrite() { diagnostics.error(message) }
@@ -188,8 +191,13 @@ struct Linker {
 
     mutating func collectExports(_ resolver: SymbolResolver) -> [ExportEntry] {
         let defExports = moduleDefinition?.exports.map { ExportRequest($0, path: options.moduleDefinitionPath ?? "") } ?? []
+        var directiveExports = resolver.directiveExports
+        if options.isGNUFlavor && options.isDLL && !options.excludeAllSymbols
+            && (options.exportAllSymbols || (defExports.isEmpty && options.exports.isEmpty && directiveExports.isEmpty)) {
+            directiveExports += AutoExport.requests(resolver, excluded: options.excludedSymbols)
+        }
         let merged = ExportBuilder.mergeRequests(commandLine: options.exports, moduleDefinition: defExports,
-                                                 directives: resolver.directiveExports, diagnostics: &diagnostics)
+                                                 directives: directiveExports, diagnostics: &diagnostics)
         if !options.isDLL && merged.isEmpty { return [] }
         let entries = ExportBuilder.assignOrdinals(merged, symbolOf: { request in
             resolver.find(request.symbolName) ?? -1
@@ -542,6 +550,22 @@ struct Linker {
         var log2 = 0
         while (1 << log2) < alignment { log2 += 1 }
         return (section.fileOffset + Int(rva - section.rva), UInt32(log2 + 1) << 20)
+    }
+
+    /// The --output-def file: what the DLL exports, in the .def language (by name order).
+    func moduleDefinitionText(_ exports: [ExportEntry]) -> String {
+        var text = "EXPORTS\n"
+        for entry in exports {
+            let r = entry.request
+            text += "    " + r.name
+            if let forward = r.forwardTo { text += " = " + forward }
+            text += " @\(entry.ordinal)"
+            if r.noName { text += " NONAME" }
+            if r.isData { text += " DATA" }
+            if r.isPrivate { text += " PRIVATE" }
+            text += "\n"
+        }
+        return text
     }
 
     /// Where the import library goes: /implib:, else beside the output when there are exports.

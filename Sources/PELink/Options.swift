@@ -5,12 +5,15 @@ public enum ExportSource: Sendable, Equatable, CustomStringConvertible {
     case commandLine
     case moduleDefinition(path: String, line: Int)
     case directive(object: String)
+    /// GNU ld's automatic export of every global symbol (--export-all-symbols or nothing exported).
+    case exportAll
 
     public var description: String {
         switch self {
         case .commandLine: return "/export: on the command line"
         case let .moduleDefinition(path, line): return "\(path):\(line)"
         case let .directive(object): return ".drectve of \(object)"
+        case .exportAll: return "--export-all-symbols"
         }
     }
     /// lld-link's precedence: command line, then .def, then .drectve.
@@ -18,7 +21,7 @@ public enum ExportSource: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .commandLine: return 0
         case .moduleDefinition: return 1
-        case .directive: return 2
+        case .directive, .exportAll: return 2
         }
     }
 }
@@ -87,6 +90,20 @@ public struct LinkOptions: Sendable {
     public var warningsAreErrors = false
     public var printTimes = false
     public var threads: Int?
+    // MinGW (GNU ld) flavor.
+    public var isGNUFlavor = false
+    /// Export every eligible global symbol (--export-all-symbols, or GNU ld's default when nothing is exported).
+    public var exportAllSymbols = false
+    public var excludeAllSymbols = false
+    public var excludedSymbols: Set<String> = []
+    public var killAt = false
+    /// --output-def: a .def file listing what was exported.
+    public var outputDefinitionPath: String?
+    /// Archives whose every member is loaded (--whole-archive).
+    public var wholeArchiveInputs: Set<String> = []
+    var wholeArchivePlaceholders: Set<Int> = []
+    /// -v alone: print the version and link nothing.
+    public var versionOnly = false
     /// The MS-DOS program placed before the PE headers (/STUB: or STUB in the .def).
     public var dosStub: [UInt8]?
     public var fileAlignment = 0x200

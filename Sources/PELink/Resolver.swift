@@ -79,7 +79,8 @@ final class SymbolResolver: @unchecked Sendable {
         guard !archives[archive].loaded[member] else { return }
         archives[archive].loaded[member] = true
         if options.verbose {
-            diagnostics.note("Loaded \(archives[archive].path)(\(archives[archive].archive.members[member].name)) for \(displayName(of: symbol))")
+            let reason = symbol >= 0 ? "for \(displayName(of: symbol))" : "(--whole-archive)"
+            diagnostics.note("Loaded \(archives[archive].path)(\(archives[archive].archive.members[member].name)) \(reason)")
         }
         pendingMembers.append((archive, member))
     }
@@ -165,6 +166,11 @@ final class SymbolResolver: @unchecked Sendable {
                 }
             case 1:
                 addArchiveSymbols(index)
+                if options.wholeArchiveInputs.contains(archives[index].path) {
+                    for member in archives[index].archive.members.indices {
+                        queueMember(archive: index, member: member, for: -1)
+                    }
+                }
             default:
                 let (path, view) = importObjectFiles[index]
                 do { addImportObject(try ImportObject(view: view), from: path) } catch { inputError(error) }
@@ -234,7 +240,11 @@ final class SymbolResolver: @unchecked Sendable {
         statistics.parseMembers += lap()
         for i in 0..<batch.count {
             switch parsed[i]! {
-            case .success(let object?): addObject(object)
+            case .success(let object?):
+                let (a, m) = batch[i]
+                object.archivePath = archives[a].path
+                object.memberName = archives[a].archive.members[m].name
+                addObject(object)
             case .success(nil):
                 let (a, m) = batch[i]
                 addImportObject(importMembers[i]!, from: "\(archives[a].path)(\(archives[a].archive.members[m].name))")

@@ -1,0 +1,879 @@
+// Demanglers for the two C++ name-mangling schemes a PE linker meets: Microsoft's decorated names
+// (`?get@Counter@app@@QEAAHXZ`, from MSVC and clang-cl objects) and the Itanium C++ ABI scheme
+// (`_ZNK3app7Counter3getEv`, from mingw objects; i386 mingw adds one more leading underscore).
+//
+// Both are written from the published grammars and aim to print the same text as `llvm-undname`
+// and `llvm-cxxfilt`. They are total: any input that is not fully understood yields nil, input
+// length, recursion depth and output size are bounded, and every loop consumes input.
+
+/// Limits shared by both demanglers.
+private enum DemangleLimits {
+    static let maxInputLength = 8192
+    static let maxDepth = 96
+    static let maxOutputLength = 16384
+}
+
+private struct DemangleFailure: Error {}
+
+// MARK: - Microsoft
+
+/// The readable form of an MSVC decorated name (`?name@scope@@...`), as `llvm-undname` prints it,
+/// or nil when the name is not a decorated name or uses a construct this demangler does not know.
+func demangleMicrosoft(_ name: String) -> String? {
+    let bytes = Array(name.utf8)
+    guard bytes.count >= 2, bytes.count <= DemangleLimits.maxInputLength, bytes[0] == UInt8(ascii: "?") else { return nil }
+    var parser = MSParser(bytes)
+    guard let text = try? parser.parseTopLevel(), parser.atEnd else { return nil }
+    return text
+}
+
+/// A type in a Microsoft decorated name, kept as a tree so declarators (function pointers, arrays)
+/// can be printed around a name the way C declarations are written.
+private indirect enum MSType {
+    /// A builtin, class, enum or other named type; `cv` bit 0 is const, bit 1 volatile.
+    case simple(String, cv: Int, unaligned: Bool)
+    /// `*`, `&` or `&&`: the pointer's own qualifiers, and the class of a pointer to member.
+    case pointer(sigil: String, pointee: MSType, cv: Int, restrict: Bool, member: String?)
+    case function(MSFunction)
+    case array(dims: [UInt64], element: MSType)
+
+    /// The type with extra const/volatile applied where C++ would put it.
+    func qualified(_ cv: Int, unaligned: Bool = false) -> MSType {
+        switch self {
+        case let .simple(name, old, oldUnaligned): return .simple(name, cv: old | cv, unaligned: oldUnaligned || unaligned)
+        case let .array(dims, element): return .array(dims: dims, element: element.qualified(cv, unaligned: unaligned))
+        case let .pointer(sigil, pointee, old, restrict, member):
+            return .pointer(sigil: sigil, pointee: pointee, cv: old | cv, restrict: restrict, member: member)
+        case .function: return self
+        }
+    }
+
+    var isPointer: Bool {
+        if case .pointer = self { return true }
+        return false
+    }
+}
+
+private struct MSFunction {
+    var callingConvention: String
+    var returnType: MSType?
+    var parameters: [MSType]
+    var isVariadic: Bool
+    /// Text after the parameter list: ` const`, ` volatile`, ` &`, ...
+    var qualifiers: String
+
+    var parameterText: String {
+        var parts = parameters.map { msPrint($0) }
+        if isVariadic { parts.append("...") }
+        return parts.isEmpty ? "void" : parts.joined(separator: ", ")
+    }
+}
+
+private func msCVText(_ cv: Int) -> String {
+    switch cv & 3 {
+    case 1: return "const"
+    case 2: return "volatile"
+    case 3: return "const volatile"
+    default: return ""
+    }
+}
+
+/// llvm-undname puts a space between a type and what follows only after a word or a template.
+private func msSpaced(_ text: String) -> String {
+    guard let last = text.utf8.last else { return text }
+    let isWordEnd = (last >= 0x30 && last <= 0x39) || (last >= 0x41 && last <= 0x5A) || (last >= 0x61 && last <= 0x7A)
+        || last == UInt8(ascii: "_") || last == UInt8(ascii: ">") || last == UInt8(ascii: "$") || last == UInt8(ascii: "'")
+    return isWordEnd ? text + " " : text
+}
+
+/// The part of a declaration left of the declared name.
+private func msLeft(_ type: MSType) -> String {
+    switch type {
+    case let .simple(name, cv, unaligned):
+        var text = name
+        if cv & 3 != 0 { text += " " + msCVText(cv) }
+        if unaligned { text += " __unaligned" }
+        return text
+    case let .pointer(sigil, pointee, cv, restrict, member):
+        var ownQualifiers = sigil
+        if cv & 3 != 0 { ownQualifiers += msCVText(cv) }
+        if restrict { ownQualifiers += "__restrict" }
+        let memberPrefix = member.map { $0 + "::" } ?? ""
+        switch pointee {
+        case let .function(function):
+            let returnText = function.returnType.map { msLeft($0) + " " } ?? ""
+            return returnText + "(" + function.callingConvention + " " + memberPrefix + ownQualifiers
+        case let .array(_, element):
+            return msSpaced(msLeft(element)) + "(" + memberPrefix + ownQualifiers
+        default:
+            return msSpaced(msLeft(pointee)) + memberPrefix + ownQualifiers
+        }
+    case let .function(function):
+        let returnText = function.returnType.map { msLeft($0) + " " } ?? ""
+        return returnText + function.callingConvention
+    case let .array(_, element):
+        return msLeft(element)
+    }
+}
+
+/// The part of a declaration right of the declared name.
+private func msRight(_ type: MSType) -> String {
+    switch type {
+    case .simple:
+        return ""
+    case let .pointer(_, pointee, _, _, _):
+        switch pointee {
+        case .function, .array: return ")" + msRight(pointee)
+        default: return msRight(pointee)
+        }
+    case let .function(function):
+        return "(" + function.parameterText + ")" + function.qualifiers + (function.returnType.map { msRight($0) } ?? "")
+    case let .array(dims, element):
+        return dims.map { "[\($0)]" }.joined() + msRight(element)
+    }
+}
+
+private func msPrint(_ type: MSType) -> String { msLeft(type) + msRight(type) }
+
+/// What the innermost component of a symbol's name is.
+private enum MSNameKind {
+    case plain
+    case constructor
+    case destructor
+    case conversion
+    case vftableLike
+    case rttiTypeDescriptor
+    case rttiTerminated       // RTTI records that end in `8`
+    case localStaticGuard
+}
+
+private struct MSParser {
+    let s: [UInt8]
+    var i = 0
+    /// Back-referenced name fragments (`0`..`9` in a name) and parameter types (`0`..`9` as a type).
+    var names: [String] = []
+    var types: [MSType] = []
+    var depth = 0
+
+    init(_ bytes: [UInt8]) { s = bytes }
+
+    var atEnd: Bool { i == s.count }
+
+    func peek(_ offset: Int = 0) -> UInt8? { i + offset < s.count ? s[i + offset] : nil }
+
+    func starts(with text: String) -> Bool {
+        var k = i
+        for b in text.utf8 {
+            guard k < s.count, s[k] == b else { return false }
+            k += 1
+        }
+        return true
+    }
+
+    mutating func eat(_ text: String) -> Bool {
+        guard starts(with: text) else { return false }
+        i += text.utf8.count
+        return true
+    }
+
+    mutating func expect(_ text: String) throws {
+        guard eat(text) else { throw DemangleFailure() }
+    }
+
+    mutating func next() throws -> UInt8 {
+        guard i < s.count else { throw DemangleFailure() }
+        defer { i += 1 }
+        return s[i]
+    }
+
+    mutating func enter() throws {
+        depth += 1
+        guard depth <= DemangleLimits.maxDepth else { throw DemangleFailure() }
+    }
+
+    mutating func leave() { depth -= 1 }
+
+    func checked(_ text: String) throws -> String {
+        guard text.utf8.count <= DemangleLimits.maxOutputLength else { throw DemangleFailure() }
+        return text
+    }
+
+    mutating func memorize(_ name: String) {
+        if names.count < 10, !names.contains(name) { names.append(name) }
+    }
+
+    // MARK: Numbers
+
+    /// `?`-prefixed negative; a digit is 1...10; otherwise hex digits `A`..`P` ended by `@`.
+    mutating func parseNumber() throws -> (value: UInt64, negative: Bool) {
+        let negative = eat("?")
+        let c = try next()
+        if c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") { return (UInt64(c - UInt8(ascii: "0")) + 1, negative) }
+        var value: UInt64 = 0
+        var digits = 0
+        var d = c
+        while d != UInt8(ascii: "@") {
+            guard d >= UInt8(ascii: "A"), d <= UInt8(ascii: "P"), digits < 16 else { throw DemangleFailure() }
+            value = value << 4 | UInt64(d - UInt8(ascii: "A"))
+            digits += 1
+            d = try next()
+        }
+        guard digits > 0 else { throw DemangleFailure() }
+        return (value, negative)
+    }
+
+    mutating func parseSignedText() throws -> String {
+        let (value, negative) = try parseNumber()
+        return negative ? "-\(value)" : "\(value)"
+    }
+
+    // MARK: Symbols
+
+    mutating func parseTopLevel() throws -> String {
+        if starts(with: "??_C@_") { return try parseStringLiteral() }
+        return try parseSymbol()
+    }
+
+    /// A whole decorated name starting at `?`.
+    mutating func parseSymbol() throws -> String {
+        try enter()
+        defer { leave() }
+        try expect("?")
+        if starts(with: "?$") {
+            // A template function or variable: `??$name@args@scopes@@encoding`; the name is not memorized.
+            i += 2
+            let name = try parseTemplateInstance()
+            let scopes = try parseScopes()
+            return try parseEncoding(kind: .plain, innermost: name, scopes: scopes, qualifiedPrefix: nil)
+        }
+        if eat("?") { return try parseSpecialSymbol() }
+        let name = try parseSimpleOrBackrefName(memorize: true)
+        let scopes = try parseScopes()
+        return try parseEncoding(kind: .plain, innermost: name, scopes: scopes, qualifiedPrefix: nil)
+    }
+
+    /// Symbols whose name is an operator or compiler-generated entity: `??0`, `??_7`, `??__E`, ...
+    mutating func parseSpecialSymbol() throws -> String {
+        let c = try next()
+        var code = String(UnicodeScalar(c))
+        if c == UInt8(ascii: "_") {
+            let d = try next()
+            code.append(Character(UnicodeScalar(d)))
+            if d == UInt8(ascii: "_") || d == UInt8(ascii: "R") { code.append(Character(UnicodeScalar(try next()))) }
+        }
+        switch code {
+        case "0": return try finishSpecial(kind: .constructor, text: "")
+        case "1": return try finishSpecial(kind: .destructor, text: "")
+        case "B": return try finishSpecial(kind: .conversion, text: "")
+        case "_7": return try finishSpecial(kind: .vftableLike, text: "`vftable'")
+        case "_8": return try finishSpecial(kind: .vftableLike, text: "`vbtable'")
+        case "_B": return try finishSpecial(kind: .localStaticGuard, text: "`local static guard'")
+        case "_R0": return try parseTypeDescriptor()
+        case "_R1":
+            var numbers: [String] = []
+            for _ in 0..<4 { numbers.append(try parseSignedText()) }
+            return try finishSpecial(kind: .rttiTerminated, text: "`RTTI Base Class Descriptor at (\(numbers.joined(separator: ", ")))'")
+        case "_R2": return try finishSpecial(kind: .rttiTerminated, text: "`RTTI Base Class Array'")
+        case "_R3": return try finishSpecial(kind: .rttiTerminated, text: "`RTTI Class Hierarchy Descriptor'")
+        case "_R4": return try finishSpecial(kind: .vftableLike, text: "`RTTI Complete Object Locator'")
+        case "__E", "__F":
+            let what = code == "__E" ? "dynamic initializer for " : "dynamic atexit destructor for "
+            if peek() == UInt8(ascii: "?") {
+                let inner = try parseSymbol()
+                try expect("@")
+                return try finishSpecial(kind: .plain, text: "`" + what + "`" + inner + "''")
+            }
+            let target = try parseQualifiedName()
+            return try parseEncoding(kind: .plain, innermost: "`" + what + "'" + target + "''", scopes: [], qualifiedPrefix: nil)
+        default:
+            guard let op = msOperatorNames[code] else { throw DemangleFailure() }
+            return try finishSpecial(kind: .plain, text: op)
+        }
+    }
+
+    mutating func finishSpecial(kind: MSNameKind, text: String) throws -> String {
+        let scopes = try parseScopes()
+        var innermost = text
+        switch kind {
+        case .constructor, .destructor:
+            guard let cls = scopes.first else { throw DemangleFailure() }
+            innermost = (kind == .destructor ? "~" : "") + cls
+        default: break
+        }
+        return try parseEncoding(kind: kind, innermost: innermost, scopes: scopes, qualifiedPrefix: nil)
+    }
+
+    /// `??_R0` + type + `@8`: the RTTI type descriptor of a type.
+    mutating func parseTypeDescriptor() throws -> String {
+        let type: MSType
+        if eat("?") {
+            let cv = try parseCVLetter()
+            type = try parseType().qualified(cv)
+        } else {
+            type = try parseType()
+        }
+        try expect("@8")
+        return try checked(msPrint(type) + " `RTTI Type Descriptor'")
+    }
+
+    /// The scopes after the innermost name, outermost last, up to the terminating `@`.
+    mutating func parseScopes() throws -> [String] {
+        var scopes: [String] = []
+        while true {
+            guard let c = peek() else { throw DemangleFailure() }
+            if c == UInt8(ascii: "@") { i += 1; return scopes }
+            guard scopes.count < 64 else { throw DemangleFailure() }
+            scopes.append(contentsOf: try parseScope())
+        }
+    }
+
+    /// One scope fragment; a locally scoped name expands to two (`` `f(void)'::`2' ``).
+    mutating func parseScope() throws -> [String] {
+        guard let c = peek() else { throw DemangleFailure() }
+        if c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") {
+            i += 1
+            let index = Int(c - UInt8(ascii: "0"))
+            guard index < names.count else { throw DemangleFailure() }
+            return [names[index]]
+        }
+        if c == UInt8(ascii: "?") {
+            if eat("?$") {
+                let name = try parseTemplateInstance()
+                memorize(name)
+                return [name]
+            }
+            if eat("?A") {
+                // `?A0x1234abcd@`: an anonymous namespace.
+                while try next() != UInt8(ascii: "@") {}
+                let name = "`anonymous namespace'"
+                memorize(name)
+                return [name]
+            }
+            // `?<number>?<symbol>`: a scope inside a function body.
+            i += 1
+            let (number, negative) = try parseNumber()
+            guard !negative else { throw DemangleFailure() }
+            try expect("?")
+            guard peek() == UInt8(ascii: "?") else { throw DemangleFailure() }
+            // The function's own name fragments stay in (and use) the enclosing tables.
+            let function = try parseSymbol()
+            return ["`\(number)'", "`" + function + "'"]
+        }
+        return [try parseSimpleName(memorize: true)]
+    }
+
+    mutating func parseSimpleName(memorize shouldMemorize: Bool) throws -> String {
+        let start = i
+        while try next() != UInt8(ascii: "@") {}
+        guard i - 1 > start else { throw DemangleFailure() }
+        let bytes = s[start..<(i - 1)]
+        guard bytes.allSatisfy({ $0 > 0x20 && $0 != UInt8(ascii: "?") }) else { throw DemangleFailure() }
+        let name = String(decoding: bytes, as: UTF8.self)
+        if shouldMemorize { memorize(name) }
+        return name
+    }
+
+    mutating func parseSimpleOrBackrefName(memorize shouldMemorize: Bool) throws -> String {
+        guard let c = peek() else { throw DemangleFailure() }
+        if c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") {
+            i += 1
+            let index = Int(c - UInt8(ascii: "0"))
+            guard index < names.count else { throw DemangleFailure() }
+            return names[index]
+        }
+        return try parseSimpleName(memorize: shouldMemorize)
+    }
+
+    /// `name@args@` after `?$`; arguments get their own back-reference tables.
+    mutating func parseTemplateInstance() throws -> String {
+        try enter()
+        defer { leave() }
+        let saved = (names, types)
+        names = []
+        types = []
+        defer { (names, types) = saved }
+        let base: String
+        if eat("?") {
+            // An operator template such as `??$?6H@` (operator<< <int>).
+            let c = try next()
+            var code = String(UnicodeScalar(c))
+            if c == UInt8(ascii: "_") { code.append(Character(UnicodeScalar(try next()))) }
+            guard let op = msOperatorNames[code] else { throw DemangleFailure() }
+            base = op
+        } else {
+            base = try parseSimpleName(memorize: true)
+        }
+        var args: [String] = []
+        while !eat("@") {
+            guard args.count < 64 else { throw DemangleFailure() }
+            if let arg = try parseTemplateArgument() { args.append(arg) }
+        }
+        return try checked(base + "<" + args.joined(separator: ", ") + ">")
+    }
+
+    /// One template argument, or nil for an empty pack.
+    mutating func parseTemplateArgument() throws -> String? {
+        if eat("$$V") || eat("$$Z") || eat("$$$V") || eat("$S") { return nil }
+        if eat("$0") { return try parseSignedText() }
+        if eat("$1") {
+            guard peek() == UInt8(ascii: "?") else { throw DemangleFailure() }
+            return "&" + (try parseSymbol())
+        }
+        if eat("$$Y") {
+            // An alias template named by its qualified name.
+            return try parseQualifiedTypeName()
+        }
+        let start = i
+        let type = try parseType()
+        if i - start > 1, types.count < 10 { types.append(type) }
+        return try checked(msPrint(type))
+    }
+
+    /// A qualified name ending in `@` (after the last scope), printed outermost first.
+    mutating func parseQualifiedName() throws -> String {
+        let innermost: String
+        if eat("?$") {
+            innermost = try parseTemplateInstance()
+            memorize(innermost)
+        } else {
+            innermost = try parseSimpleOrBackrefName(memorize: true)
+        }
+        let scopes = try parseScopes()
+        return try checked((scopes.reversed() + [innermost]).joined(separator: "::"))
+    }
+
+    mutating func parseQualifiedTypeName() throws -> String { try parseQualifiedName() }
+
+    // MARK: Encodings
+
+    mutating func parseEncoding(kind: MSNameKind, innermost: String, scopes: [String], qualifiedPrefix: String?) throws -> String {
+        let qualified = try checked((scopes.reversed() + [innermost]).joined(separator: "::"))
+        guard let c = peek() else { throw DemangleFailure() }
+        switch kind {
+        case .vftableLike:
+            // `6` or `7`, the table's qualifiers, then the base classes it is for, ended by `@`.
+            guard c == UInt8(ascii: "6") || c == UInt8(ascii: "7") else { throw DemangleFailure() }
+            i += 1
+            let cv = try parseCVLetter()
+            var bases: [String] = []
+            while !eat("@") {
+                guard bases.count < 16 else { throw DemangleFailure() }
+                bases.append(try parseQualifiedName())
+            }
+            var text = msCVText(cv)
+            if !text.isEmpty { text += " " }
+            text += qualified
+            if !bases.isEmpty { text += "{for `" + bases.joined(separator: "'s `") + "'}" }
+            return try checked(text)
+        case .rttiTerminated:
+            try expect("8")
+            return qualified
+        case .localStaticGuard:
+            guard eat("5") else { throw DemangleFailure() }
+            if atEnd { return qualified }
+            let (number, _) = try parseNumber()
+            return qualified + "{\(number)}"
+        default:
+            break
+        }
+        if c >= UInt8(ascii: "0"), c <= UInt8(ascii: "4") {
+            i += 1
+            return try parseVariable(storage: c, qualified: qualified)
+        }
+        return try parseFunctionSymbol(kind: kind, innermost: innermost, scopes: scopes, qualified: qualified)
+    }
+
+    mutating func parseVariable(storage: UInt8, qualified: String) throws -> String {
+        var type = try parseType()
+        if case let .pointer(sigil, pointee, ownCV, restrict, member) = type {
+            // Pointer variables repeat the pointer's `__ptr64`/`__restrict` and give the pointee's
+            // qualifiers (and, for pointers to members, the class again).
+            try skipPointerExtendedQualifiers()
+            let cv: Int
+            if member != nil {
+                let c = try next()
+                guard c >= UInt8(ascii: "Q"), c <= UInt8(ascii: "T") else { throw DemangleFailure() }
+                cv = Int(c - UInt8(ascii: "Q"))
+                _ = try parseQualifiedName()
+            } else {
+                cv = try parseCVLetter()
+            }
+            if case .function = pointee {} else {
+                type = .pointer(sigil: sigil, pointee: pointee.qualified(cv), cv: ownCV, restrict: restrict, member: member)
+            }
+        } else {
+            let cv = try parseCVLetter()
+            type = type.qualified(cv)
+        }
+        var prefix = ""
+        switch storage {
+        case UInt8(ascii: "0"): prefix = "private: static "
+        case UInt8(ascii: "1"): prefix = "protected: static "
+        case UInt8(ascii: "2"): prefix = "public: static "
+        default: break
+        }
+        return try checked(prefix + msSpaced(msLeft(type)) + qualified + msRight(type))
+    }
+
+    mutating func skipPointerExtendedQualifiers() throws {
+        while let c = peek(), c == UInt8(ascii: "E") || c == UInt8(ascii: "I") || c == UInt8(ascii: "F") { i += 1 }
+    }
+
+    /// `A` none, `B` const, `C` volatile, `D` const volatile.
+    mutating func parseCVLetter() throws -> Int {
+        let c = try next()
+        guard c >= UInt8(ascii: "A"), c <= UInt8(ascii: "D") else { throw DemangleFailure() }
+        return Int(c - UInt8(ascii: "A"))
+    }
+
+    mutating func parseFunctionSymbol(kind: MSNameKind, innermost: String, scopes: [String], qualified: String) throws -> String {
+        var prefix = ""
+        var isMember = false
+        var adjustor: String? = nil
+        if eat("$B") {
+            // A vcall thunk: `$B` offset `A` calling-convention.
+            let (offset, _) = try parseNumber()
+            try expect("A")
+            let cc = try parseCallingConvention()
+            return try checked("[thunk]: " + cc + " " + qualified + "{\(offset), {flat}}")
+        }
+        let c = try next()
+        switch c {
+        case UInt8(ascii: "A")...UInt8(ascii: "X"):
+            let index = Int(c - UInt8(ascii: "A"))
+            let access = ["private: ", "protected: ", "public: "][index / 8]
+            let role = (index % 8) / 2
+            switch role {
+            case 0: prefix = access; isMember = true
+            case 1: prefix = access + "static "
+            case 2: prefix = access + "virtual "; isMember = true
+            default:
+                // An adjustor thunk (llvm-undname does not call the private ones virtual).
+                prefix = "[thunk]: " + access + (index < 8 ? "" : "virtual ")
+                isMember = true
+                let (offset, negative) = try parseNumber()
+                adjustor = "`adjustor{" + (negative ? "-" : "") + "\(offset)}'"
+            }
+        case UInt8(ascii: "Y"), UInt8(ascii: "Z"):
+            break
+        default:
+            throw DemangleFailure()
+        }
+        var qualifiers = ""
+        if isMember {
+            var restrict = false, unaligned = false, refQualifier = ""
+            while let q = peek() {
+                if q == UInt8(ascii: "E") { i += 1 }
+                else if q == UInt8(ascii: "I") { restrict = true; i += 1 }
+                else if q == UInt8(ascii: "F") { unaligned = true; i += 1 }
+                else if q == UInt8(ascii: "G") { refQualifier = " &"; i += 1 }
+                else if q == UInt8(ascii: "H") { refQualifier = " &&"; i += 1 }
+                else { break }
+            }
+            let cv = try parseCVLetter()
+            if cv & 1 != 0 { qualifiers += " const" }
+            if cv & 2 != 0 { qualifiers += " volatile" }
+            if unaligned { qualifiers += " __unaligned" }
+            if restrict { qualifiers += " __restrict" }
+            qualifiers += refQualifier
+        }
+        var function = try parseFunctionType(allowNoReturn: true)
+        function.qualifiers = qualifiers
+        var name = qualified
+        if kind == .conversion {
+            guard let ret = function.returnType else { throw DemangleFailure() }
+            name += "operator " + msPrint(ret)
+        }
+        if let adjustor { name += adjustor }
+        var text = prefix
+        if let ret = function.returnType, kind != .conversion || true { text += msLeft(ret) + " " }
+        text += function.callingConvention + " " + name + "(" + function.parameterText + ")" + function.qualifiers
+        if let ret = function.returnType { text += msRight(ret) }
+        return try checked(text)
+    }
+
+    mutating func parseCallingConvention() throws -> String {
+        switch try next() {
+        case UInt8(ascii: "A"), UInt8(ascii: "B"): return "__cdecl"
+        case UInt8(ascii: "C"), UInt8(ascii: "D"): return "__pascal"
+        case UInt8(ascii: "E"), UInt8(ascii: "F"): return "__thiscall"
+        case UInt8(ascii: "G"), UInt8(ascii: "H"): return "__stdcall"
+        case UInt8(ascii: "I"), UInt8(ascii: "J"): return "__fastcall"
+        case UInt8(ascii: "M"), UInt8(ascii: "N"): return "__clrcall"
+        case UInt8(ascii: "O"), UInt8(ascii: "P"): return "__eabi"
+        case UInt8(ascii: "Q"): return "__vectorcall"
+        default: throw DemangleFailure()
+        }
+    }
+
+    /// Calling convention, return type, parameters and exception specification.
+    mutating func parseFunctionType(allowNoReturn: Bool) throws -> MSFunction {
+        try enter()
+        defer { leave() }
+        let cc = try parseCallingConvention()
+        var returnType: MSType? = nil
+        if eat("@") {
+            guard allowNoReturn else { throw DemangleFailure() }
+        } else if eat("?") {
+            let cv = try parseCVLetter()
+            returnType = try parseType().qualified(cv)
+        } else {
+            returnType = try parseType()
+        }
+        var parameters: [MSType] = []
+        var variadic = false
+        if eat("X") {
+            // (void)
+        } else {
+            while true {
+                if eat("@") { break }
+                if eat("Z") { variadic = true; break }
+                guard parameters.count < 256 else { throw DemangleFailure() }
+                guard let c = peek() else { throw DemangleFailure() }
+                if c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") {
+                    i += 1
+                    let index = Int(c - UInt8(ascii: "0"))
+                    guard index < types.count else { throw DemangleFailure() }
+                    parameters.append(types[index])
+                    continue
+                }
+                let start = i
+                let type = try parseType()
+                if i - start > 1, types.count < 10 { types.append(type) }
+                parameters.append(type)
+            }
+        }
+        try expect("Z")  // no exception specification
+        return MSFunction(callingConvention: cc, returnType: returnType, parameters: parameters, isVariadic: variadic, qualifiers: "")
+    }
+
+    // MARK: Types
+
+    mutating func parseType() throws -> MSType {
+        try enter()
+        defer { leave() }
+        let c = try next()
+        switch c {
+        case UInt8(ascii: "C"): return .simple("signed char", cv: 0, unaligned: false)
+        case UInt8(ascii: "D"): return .simple("char", cv: 0, unaligned: false)
+        case UInt8(ascii: "E"): return .simple("unsigned char", cv: 0, unaligned: false)
+        case UInt8(ascii: "F"): return .simple("short", cv: 0, unaligned: false)
+        case UInt8(ascii: "G"): return .simple("unsigned short", cv: 0, unaligned: false)
+        case UInt8(ascii: "H"): return .simple("int", cv: 0, unaligned: false)
+        case UInt8(ascii: "I"): return .simple("unsigned int", cv: 0, unaligned: false)
+        case UInt8(ascii: "J"): return .simple("long", cv: 0, unaligned: false)
+        case UInt8(ascii: "K"): return .simple("unsigned long", cv: 0, unaligned: false)
+        case UInt8(ascii: "M"): return .simple("float", cv: 0, unaligned: false)
+        case UInt8(ascii: "N"): return .simple("double", cv: 0, unaligned: false)
+        case UInt8(ascii: "O"): return .simple("long double", cv: 0, unaligned: false)
+        case UInt8(ascii: "X"): return .simple("void", cv: 0, unaligned: false)
+        case UInt8(ascii: "_"):
+            let names: [UInt8: String] = [
+                UInt8(ascii: "J"): "__int64", UInt8(ascii: "K"): "unsigned __int64", UInt8(ascii: "N"): "bool",
+                UInt8(ascii: "W"): "wchar_t", UInt8(ascii: "S"): "char16_t", UInt8(ascii: "U"): "char32_t",
+            ]
+            guard let name = names[try next()] else { throw DemangleFailure() }
+            return .simple(name, cv: 0, unaligned: false)
+        case UInt8(ascii: "T"): return .simple("union " + (try parseQualifiedName()), cv: 0, unaligned: false)
+        case UInt8(ascii: "U"): return .simple("struct " + (try parseQualifiedName()), cv: 0, unaligned: false)
+        case UInt8(ascii: "V"): return .simple("class " + (try parseQualifiedName()), cv: 0, unaligned: false)
+        case UInt8(ascii: "W"):
+            let underlying = try next()
+            guard underlying >= UInt8(ascii: "0"), underlying <= UInt8(ascii: "7") else { throw DemangleFailure() }
+            return .simple("enum " + (try parseQualifiedName()), cv: 0, unaligned: false)
+        case UInt8(ascii: "P"), UInt8(ascii: "Q"), UInt8(ascii: "R"), UInt8(ascii: "S"):
+            return try parsePointer(sigil: "*", cv: Int(c - UInt8(ascii: "P")))
+        case UInt8(ascii: "A"): return try parsePointer(sigil: "&", cv: 0)
+        case UInt8(ascii: "B"): return try parsePointer(sigil: "&", cv: 2)
+        case UInt8(ascii: "Y"): return try parseArray()
+        case UInt8(ascii: "$"):
+            if eat("$T") { return .simple("std::nullptr_t", cv: 0, unaligned: false) }
+            if eat("$Q") { return try parsePointer(sigil: "&&", cv: 0) }
+            if eat("$R") { return try parsePointer(sigil: "&&", cv: 2) }
+            if eat("$A6") { return .function(try parseFunctionType(allowNoReturn: false)) }
+            if eat("$BY") { return try parseArray() }
+            if eat("$C") {
+                let cv = try parseCVLetter()
+                return try parseType().qualified(cv)
+            }
+            throw DemangleFailure()
+        default:
+            throw DemangleFailure()
+        }
+    }
+
+    mutating func parsePointer(sigil: String, cv: Int) throws -> MSType {
+        if eat("6") {
+            let function = try parseFunctionType(allowNoReturn: false)
+            return .pointer(sigil: sigil, pointee: .function(function), cv: cv, restrict: false, member: nil)
+        }
+        if eat("8") {
+            let cls = try parseQualifiedName()
+            var qualifiers = ""
+            try skipPointerExtendedQualifiers()
+            let thisCV = try parseCVLetter()
+            if thisCV & 1 != 0 { qualifiers += " const" }
+            if thisCV & 2 != 0 { qualifiers += " volatile" }
+            var function = try parseFunctionType(allowNoReturn: false)
+            function.qualifiers = qualifiers
+            return .pointer(sigil: sigil, pointee: .function(function), cv: cv, restrict: false, member: cls)
+        }
+        var restrict = false, unaligned = false
+        while let q = peek() {
+            if q == UInt8(ascii: "E") { i += 1 }
+            else if q == UInt8(ascii: "I") { restrict = true; i += 1 }
+            else if q == UInt8(ascii: "F") { unaligned = true; i += 1 }
+            else { break }
+        }
+        let q = try next()
+        var member: String? = nil
+        let pointeeCV: Int
+        switch q {
+        case UInt8(ascii: "A")...UInt8(ascii: "D"):
+            pointeeCV = Int(q - UInt8(ascii: "A"))
+        case UInt8(ascii: "Q")...UInt8(ascii: "T"):
+            pointeeCV = Int(q - UInt8(ascii: "Q"))
+            member = try parseQualifiedName()
+        default:
+            throw DemangleFailure()
+        }
+        let pointee = try parseType()
+        let qualifiedPointee = pointee.qualified(pointeeCV, unaligned: unaligned)
+        return .pointer(sigil: sigil, pointee: qualifiedPointee, cv: cv, restrict: restrict, member: member)
+    }
+
+    /// `Y` count dims... element: an array type (only ever seen behind a pointer or reference).
+    mutating func parseArray() throws -> MSType {
+        let (count, negative) = try parseNumber()
+        guard !negative, count > 0, count <= 32 else { throw DemangleFailure() }
+        var dims: [UInt64] = []
+        for _ in 0..<count {
+            let (dim, negativeDim) = try parseNumber()
+            guard !negativeDim else { throw DemangleFailure() }
+            dims.append(dim)
+        }
+        return .array(dims: dims, element: try parseType())
+    }
+
+    // MARK: String literals
+
+    /// `??_C@_` width length checksum `@` bytes `@`: printed as the literal, truncated literals with `...`.
+    mutating func parseStringLiteral() throws -> String {
+        try expect("??_C@_")
+        let width = try next()
+        guard width == UInt8(ascii: "0") || width == UInt8(ascii: "1") else { throw DemangleFailure() }
+        let (length, negative) = try parseNumber()
+        guard !negative, length > 0, length < 1 << 24 else { throw DemangleFailure() }
+        _ = try parseNumber()  // checksum
+        var bytes: [UInt8] = []
+        while true {
+            let c = try next()
+            if c == UInt8(ascii: "@") { break }
+            guard bytes.count < 64 else { throw DemangleFailure() }
+            if c != UInt8(ascii: "?") { bytes.append(c); continue }
+            let d = try next()
+            if d == UInt8(ascii: "$") {
+                let hi = try next(), lo = try next()
+                guard hi >= UInt8(ascii: "A"), hi <= UInt8(ascii: "P"), lo >= UInt8(ascii: "A"), lo <= UInt8(ascii: "P") else { throw DemangleFailure() }
+                bytes.append((hi - UInt8(ascii: "A")) << 4 | (lo - UInt8(ascii: "A")))
+            } else if d >= UInt8(ascii: "0"), d <= UInt8(ascii: "9") {
+                bytes.append(Array(",/\\:. \n\t'-".utf8)[Int(d - UInt8(ascii: "0"))])
+            } else if d >= UInt8(ascii: "a"), d <= UInt8(ascii: "z") {
+                bytes.append(d - UInt8(ascii: "a") + 0xE1)
+            } else if d >= UInt8(ascii: "A"), d <= UInt8(ascii: "Z") {
+                bytes.append(d - UInt8(ascii: "A") + 0xC1)
+            } else {
+                throw DemangleFailure()
+            }
+        }
+        let complete = UInt64(bytes.count) == length
+        guard UInt64(bytes.count) <= length, complete || bytes.count == 32 else { throw DemangleFailure() }
+        var charSize = 1
+        var prefix = ""
+        var units: [UInt32] = []
+        if width == UInt8(ascii: "1") {
+            guard length % 2 == 0, bytes.count % 2 == 0 else { throw DemangleFailure() }
+            charSize = 2
+            prefix = "L"
+            for k in stride(from: 0, to: bytes.count, by: 2) { units.append(UInt32(bytes[k]) << 8 | UInt32(bytes[k + 1])) }
+        } else {
+            charSize = msGuessCharSize(bytes, length: length, complete: complete)
+            prefix = charSize == 4 ? "U" : charSize == 2 ? "u" : ""
+            for k in stride(from: 0, to: bytes.count - bytes.count % charSize, by: charSize) {
+                var unit: UInt32 = 0
+                for b in (0..<charSize).reversed() { unit = unit << 8 | UInt32(bytes[k + b]) }
+                units.append(unit)
+            }
+        }
+        if complete {
+            // Drop the terminating NUL the literal always ends with.
+            guard let last = units.last, last == 0 else { throw DemangleFailure() }
+            units.removeLast()
+        }
+        var text = prefix + "\""
+        for unit in units { text += msEscape(unit) }
+        text += "\""
+        if !complete { text += "..." }
+        return text
+    }
+}
+
+/// Literals of `char16_t` and `char32_t` are mangled as bytes too; tell them apart by where the
+/// zero bytes fall (a complete literal always ends in one NUL character).
+private func msGuessCharSize(_ bytes: [UInt8], length: UInt64, complete: Bool) -> Int {
+    if length % 2 != 0 { return 1 }
+    if complete {
+        if length % 4 == 0, bytes.count >= 8, bytes.suffix(4).allSatisfy({ $0 == 0 }) { return 4 }
+        if length == 4, bytes.allSatisfy({ $0 == 0 }) { return 4 }
+        if bytes.count >= 2, bytes.suffix(2).allSatisfy({ $0 == 0 }) { return 2 }
+        return 1
+    }
+    if length % 4 == 0, stride(from: 0, to: bytes.count, by: 4).allSatisfy({ bytes[$0 + 2] == 0 && bytes[$0 + 3] == 0 }) { return 4 }
+    let oddZeros = stride(from: 1, to: bytes.count, by: 2).filter { bytes[$0] == 0 }.count
+    return oddZeros * 2 >= bytes.count / 2 ? 2 : 1
+}
+
+private func msEscape(_ unit: UInt32) -> String {
+    switch unit {
+    case 0: return "\\0"
+    case 7: return "\\a"
+    case 8: return "\\b"
+    case 9: return "\\t"
+    case 10: return "\\n"
+    case 11: return "\\v"
+    case 12: return "\\f"
+    case 13: return "\\r"
+    case 0x22: return "\\\""
+    case 0x27: return "\\'"
+    case 0x5C: return "\\\\"
+    case 0x20...0x7E: return String(UnicodeScalar(UInt8(unit)))
+    default:
+        let hex = String(unit, radix: 16, uppercase: true)
+        return "\\x" + (hex.count < 2 ? "0" + hex : hex)
+    }
+}
+
+private let msOperatorNames: [String: String] = [
+    "2": "operator new", "3": "operator delete", "4": "operator=", "5": "operator>>", "6": "operator<<",
+    "7": "operator!", "8": "operator==", "9": "operator!=", "A": "operator[]", "C": "operator->",
+    "D": "operator*", "E": "operator++", "F": "operator--", "G": "operator-", "H": "operator+",
+    "I": "operator&", "J": "operator->*", "K": "operator/", "L": "operator%", "M": "operator<",
+    "N": "operator<=", "O": "operator>", "P": "operator>=", "Q": "operator,", "R": "operator()",
+    "S": "operator~", "T": "operator^", "U": "operator|", "V": "operator&&", "W": "operator||",
+    "X": "operator*=", "Y": "operator+=", "Z": "operator-=",
+    "_0": "operator/=", "_1": "operator%=", "_2": "operator>>=", "_3": "operator<<=", "_4": "operator&=",
+    "_5": "operator|=", "_6": "operator^=", "_9": "`vcall'", "_A": "`typeof'",
+    "_D": "`vbase dtor'", "_E": "`vector deleting dtor'", "_F": "`default ctor closure'",
+    "_G": "`scalar deleting dtor'", "_H": "`vector ctor iterator'", "_I": "`vector dtor iterator'",
+    "_J": "`vector vbase ctor iterator'", "_K": "`virtual displacement map'",
+    "_L": "`eh vector ctor iterator'", "_M": "`eh vector dtor iterator'",
+    "_N": "`eh vector vbase ctor iterator'", "_O": "`copy ctor closure'",
+    "_S": "`local vftable'", "_T": "`local vftable ctor closure'",
+    "_U": "operator new[]", "_V": "operator delete[]",
+    "_X": "`placement delete closure'", "_Y": "`placement delete[] closure'",
+    "__A": "`managed vector ctor iterator'", "__B": "`managed vector dtor iterator'",
+    "__C": "`eh vector copy ctor iterator'", "__D": "`eh vector vbase copy ctor iterator'",
+    "__G": "`vector copy ctor iterator'", "__H": "`vector vbase copy ctor iterator'",
+    "__I": "`managed vector copy ctor iterator'", "__J": "`local static thread guard'",
+    "__L": "operator co_await", "__M": "operator<=>",
+]
