@@ -19,8 +19,10 @@ struct Chunk {
     var rva: UInt32 = 0
     /// False for uninitialised data: no file bytes.
     var hasFileData: Bool
-    /// Part of the exception table (.pdata): the exception data directory spans these chunks.
-    var isExceptionTable: Bool
+    /// What the chunk is part of, for the data directories that span several chunks.
+    enum Role: UInt8 { case none, exceptionTable, importDirectory, importAddressTable, importData }
+    var role: Role
+    var isExceptionTable: Bool { role == .exceptionTable }
 
     var alignment: Int { Int(alignment32) }
     var size: Int { Int(size32) }
@@ -33,7 +35,17 @@ struct Chunk {
         self.alignment32 = UInt32(truncatingIfNeeded: alignment)
         self.size32 = UInt32(truncatingIfNeeded: size)
         self.hasFileData = hasFileData
-        self.isExceptionTable = partialName.equals(".pdata") || partialName.hasPrefix(".pdata$")
+        if partialName.equals(".pdata") || partialName.hasPrefix(".pdata$") {
+            role = .exceptionTable
+        } else if partialName.equals(".idata$2") {
+            role = .importDirectory
+        } else if partialName.equals(".idata$5") {
+            role = .importAddressTable
+        } else if partialName.hasPrefix(".idata$") {
+            role = .importData
+        } else {
+            role = .none
+        }
     }
 }
 

@@ -108,18 +108,22 @@ enum ImageHeaders {
             let end = image.chunkRVA["exportNames"].map { Int($0.rva) + $0.size } ?? Int(dir.rva) + dir.size
             directories[DataDirectory.export.rawValue] = (dir.rva, UInt32(end - Int(dir.rva)))
         }
-        if let dir = image.chunkRVA["importDirectory"] { directories[DataDirectory.import.rawValue] = (dir.rva, UInt32(dir.size)) }
-        if let iat = image.chunkRVA["importAddressTable"] { directories[DataDirectory.iat.rawValue] = (iat.rva, UInt32(iat.size)) }
-        if let reloc = image.chunkRVA["baseRelocations"] { directories[DataDirectory.baseRelocation.rawValue] = (reloc.rva, UInt32(reloc.size)) }
-        // .pdata: the span of every exception-table contribution.
-        var pdataStart = UInt32.max, pdataEnd: UInt32 = 0
-        for s in image.sections {
-            for c in s.chunks where c.isExceptionTable {
-                pdataStart = min(pdataStart, c.rva)
-                pdataEnd = max(pdataEnd, c.rva + UInt32(c.size))
+        // Tables that several chunks form (the linker's own and GNU import libraries' .idata$N):
+        // each directory spans its chunks.
+        func span(_ role: Chunk.Role) -> (UInt32, UInt32)? {
+            var start = UInt32.max, end: UInt32 = 0
+            for s in image.sections {
+                for c in s.chunks where c.role == role {
+                    start = min(start, c.rva)
+                    end = max(end, c.rva + UInt32(c.size))
+                }
             }
+            return start < end ? (start, end - start) : nil
         }
-        if pdataStart < pdataEnd { directories[DataDirectory.exception.rawValue] = (pdataStart, pdataEnd - pdataStart) }
+        if let dir = span(.importDirectory) { directories[DataDirectory.import.rawValue] = dir }
+        if let iat = span(.importAddressTable) { directories[DataDirectory.iat.rawValue] = iat }
+        if let reloc = image.chunkRVA["baseRelocations"] { directories[DataDirectory.baseRelocation.rawValue] = (reloc.rva, UInt32(reloc.size)) }
+        if let pdata = span(.exceptionTable) { directories[DataDirectory.exception.rawValue] = pdata }
         if let g = resolver.find("_tls_used"), let rva = symbolRVA(g) {
             directories[DataDirectory.tls.rawValue] = (rva, 40)
         }

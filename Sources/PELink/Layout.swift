@@ -30,7 +30,7 @@ let outputFlagMask: UInt32 = SectionFlags([.code, .initializedData, .uninitializ
 /// Groups chunks into output sections: by name before '$', sorted by full name then input order,
 /// merged by /merge: and the defaults, ordered as lld-link orders them.
 func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userMerges: [(from: String, to: String)],
-                         diagnostics: inout Diagnostics) -> [OutputSection] {
+                         importObjectKey: (Chunk) -> String?, diagnostics: inout Diagnostics) -> [OutputSection] {
     var sectionsByName: [String: OutputSection] = [:]
     var firstSeen: [String] = []
     // Chunks are ordered by (partial name, memory flags), then input order, so "$" groups end up
@@ -54,6 +54,21 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
         buckets[bucket].chunks.append(Int32(index))
     }
     let names = partialNames.names
+    // GNU import libraries are objects (a head, one object per symbol, a tail) whose .idata$N
+    // sections only form tables when grouped by library with the head first and the tail last:
+    // sort those chunks by "library/object" (the names are chosen for that), the linker's own after.
+    for b in buckets.indices where names[buckets[b].nameID].hasPrefix(".idata$") {
+        let keyed = buckets[b].chunks.map { (importObjectKey(chunks[Int($0)]), $0) }
+        guard keyed.contains(where: { $0.0 != nil }) else { continue }
+        buckets[b].chunks = keyed.enumerated().sorted { x, y in
+            switch (x.element.0, y.element.0) {
+            case let (p?, q?): return p != q ? utf8Precedes(p, q) : x.offset < y.offset
+            case (_?, nil): return true
+            case (nil, _?): return false
+            case (nil, nil): return x.offset < y.offset
+            }
+        }.map(\.element.1)
+    }
     buckets.sort { a, b in
         if a.nameID != b.nameID { return names[a.nameID] < names[b.nameID] }
         return a.flags < b.flags
@@ -116,7 +131,8 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
     let others = firstSeen.filter { !predefined.contains($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     var result: [OutputSection] = []
     for name in predefinedSections.map(\.0) + others {
-        guard let section = sectionsByName[name], !section.chunks.isEmpty else { continue }
+        // A section whose contributions are all empty is not written.
+        guard let section = sectionsByName[name], section.chunks.contains(where: { $0.size > 0 }) else { continue }
         result.append(section)
     }
     let kept = result.filter { !$0.flags.contains(.memDiscardable) }

@@ -258,11 +258,20 @@ struct Linker {
         var chunkNames: [Name] = []
         chunks.reserveCapacity(resolver.totalSections + 16)
         chunkNames.reserveCapacity(resolver.totalSections + 16)
+        var hasInputImportData = false
         for (o, object) in resolver.objects.enumerated() {
-            for (s, section) in object.sections.enumerated() where section.isLive && section.size > 0 {
+            // Empty sections take part too: they mark places (GNU import libraries bracket their
+            // tables with them) and their alignment counts, as in lld-link.
+            for (s, section) in object.sections.enumerated() where section.isLive {
                 let name = object.name(of: section)
+                var flags = section.flags
+                if name.hasPrefix(".idata$") {
+                    // Import tables from GNU import libraries join the linker's own, read-only.
+                    flags = [.initializedData, .memRead, SectionFlags(rawValue: section.flags.rawValue & SectionFlags.alignMask.rawValue)]
+                    hasInputImportData = true
+                }
                 chunks.append(Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), partialName: name,
-                                    flags: section.flags, alignment: section.alignment, size: section.size,
+                                    flags: flags, alignment: section.alignment, size: section.size,
                                     hasFileData: !section.flags.contains(.uninitializedData)))
                 chunkNames.append(name)
             }
@@ -279,6 +288,10 @@ struct Linker {
                                 flags: [.uninitializedData, .memRead, .memWrite], alignment: alignment, size: size, hasFileData: false))
         }
         let readOnly: SectionFlags = [.initializedData, .memRead]
+        if image.imports.isEmpty && hasInputImportData {
+            // Only GNU import libraries: their directory entries still need the null terminator.
+            add(Name(".idata$2"), Chunk(content: .importDirectory, partialName: Name(".idata$2"), flags: readOnly, alignment: 4, size: 20, hasFileData: true))
+        }
         if !image.imports.isEmpty {
             let t = image.imports
             let slotBytes = t.entryCount * 8
@@ -302,7 +315,13 @@ struct Linker {
             }
         }
         watch.lap("make chunks")
-        var sections = buildOutputSections(chunks: chunks, names: chunkNames, merges: options.merges + resolver.directiveMerges, diagnostics: &diagnostics)
+        let objects = resolver.objects
+        var sections = buildOutputSections(chunks: chunks, names: chunkNames, merges: options.merges + resolver.directiveMerges,
+                                           importObjectKey: { chunk in
+            guard case let .inputSection(o, _) = chunk.content else { return nil }
+            let object = objects[Int(o)]
+            return (object.archivePath ?? "") + "/" + (object.memberName ?? object.displayName)
+        }, diagnostics: &diagnostics)
         // Thunks go after all code, as lld-link places them.
         if image.imports.thunkCount > 0 {
             let thunk = Chunk(content: .importThunks, partialName: Name(".text"), flags: [.code, .memRead, .memExecute], alignment: 16,

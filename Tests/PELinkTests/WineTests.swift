@@ -179,6 +179,27 @@ let wineScenarios: [WineScenario] = [
             "ok kernel32-iat-address",
             "ok kernel32-thunk-inside",
         ]),
+    // Imports through a GNU import library (objects whose .idata$N sections form the tables).
+    WineScenario(
+        name: "gnuimport",
+        sources: ["k32_dllimport.c", "k32_thunk.c"],
+        dlls: [WineDLL(name: "wn_gnuimport", arguments: [
+            "/noentry", "/usr/x86_64-w64-mingw32/lib/libkernel32.a", "{obj}/k32_dllimport.obj", "{obj}/k32_thunk.obj",
+        ] + ["pid", "tick", "length", "tick_address"].flatMap { what in
+            ["/export:k32_\(what)_dllimport", "/export:k32_\(what)_thunk"]
+        })],
+        checkImports: ["wn_gnuimport.lib"],
+        expected: [
+            "ok gnuimport-module-loaded",
+            "ok gnuimport-pid-dllimport",
+            "ok gnuimport-pid-thunk",
+            "ok gnuimport-tick-dllimport",
+            "ok gnuimport-tick-thunk",
+            "ok gnuimport-length-dllimport 5",
+            "ok gnuimport-length-thunk 12",
+            "ok gnuimport-iat-address",
+            "ok gnuimport-thunk-inside",
+        ]),
     WineScenario(
         name: "dllmain",
         sources: ["dllmain.c"],
