@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "PELink", dependencies: ["PEFormat"]),
         .executableTarget(name: "pelink", dependencies: ["PELink"]),
         .testTarget(name: "PEFormatTests", dependencies: ["PEFormat"]),
-        .testTarget(name: "PELinkTests", dependencies: ["PELink", "PEFormat"]),
+        .testTarget(name: "PELinkTests", dependencies: ["PELink", "PEFormat", "pelink"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -42,6 +42,7 @@ public struct SectionFlags: OptionSet, Sendable, Hashable {
     public static let lnkComdat = SectionFlags(rawValue: 0x0000_1000)
     public static let gprel = SectionFlags(rawValue: 0x0000_8000)
     public static let alignMask = SectionFlags(rawValue: 0x00F0_0000)
+    public static let align8Bytes = SectionFlags(rawValue: 0x0040_0000)
     public static let lnkNRelocOverflow = SectionFlags(rawValue: 0x0100_0000)
     public static let memDiscardable = SectionFlags(rawValue: 0x0200_0000)
     public static let memNotCached = SectionFlags(rawValue: 0x0400_0000)

@@ -38,6 +38,8 @@ enum AutoExport {
             let name = resolver.names[g].string
             if excluded.contains(name) || excludedNames.contains(name) { continue }
             if excludedPrefixes.contains(where: { name.hasPrefix($0) }) || excludedSuffixes.contains(where: { name.hasSuffix($0) }) { continue }
+            // A function with an __imp_ twin is an import (a thunk from a GNU import library), not ours.
+            if let twin = resolver.find("__imp_" + name), resolver.symbols[Int(twin)].kind != .undefined { continue }
             var request = ExportRequest(name: name, source: .exportAll)
             // Data symbols are exported as DATA: importers must go through __imp_ (or auto-import).
             if symbol.kind == .common {

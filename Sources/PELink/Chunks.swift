@@ -10,6 +10,8 @@ struct Chunk {
         case importThunks
         case exportDirectory, exportDLLName, exportAddressTable, exportNamePointers, exportOrdinals, exportNames
         case baseRelocations
+        /// The -1 (head) and 0 (tail) pointers around MinGW's constructor (list 0) and destructor (list 1) lists.
+        case listSentinel(list: UInt8, isHead: Bool)
     }
     var content: Content
     var flags: SectionFlags

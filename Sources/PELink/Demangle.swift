@@ -877,3 +877,1040 @@ private let msOperatorNames: [String: String] = [
     "__I": "`managed vector copy ctor iterator'", "__J": "`local static thread guard'",
     "__L": "operator co_await", "__M": "operator<=>",
 ]
+
+// MARK: - Itanium
+
+/// The readable form of an Itanium C++ ABI mangled name (`_Z...`, or `__Z...` with the extra
+/// underscore i386 mingw adds), as `llvm-cxxfilt` prints it, or nil when the name is not mangled
+/// or uses a construct this demangler does not know. A stdcall `@N` suffix is kept as is.
+func demangleItanium(_ name: String) -> String? {
+    var bytes = Array(name.utf8)
+    guard bytes.count >= 3, bytes.count <= DemangleLimits.maxInputLength else { return nil }
+    var lead = ""
+    var trail = ""
+    // `@N` (stdcall) and `@...@N` (fastcall) decorations, kept around the demangled text.
+    if let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > 0, at + 1 < bytes.count,
+       bytes[(at + 1)...].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+        trail = String(decoding: bytes[at...], as: UTF8.self)
+        bytes.removeSubrange(at...)
+        if bytes.first == UInt8(ascii: "@") { lead = "@"; bytes.removeFirst() }
+    }
+    var start = 0
+    if bytes.starts(with: Array("__Z".utf8)) { start = 3 }
+    else if bytes.starts(with: Array("_Z".utf8)) { start = 2 }
+    else { return nil }
+    var parser = IParser(bytes, start: start)
+    guard let node = try? parser.parseEncoding() else { return nil }
+    var suffix = ""
+    if parser.i < bytes.count {
+        // A vendor suffix such as `.cold` or `.constprop.0`.
+        guard bytes[parser.i] == UInt8(ascii: "."),
+              bytes[parser.i...].allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x24 })
+        else { return nil }
+        suffix = " (" + String(decoding: bytes[parser.i...], as: UTF8.self) + ")"
+    }
+    var printer = IPrinter()
+    guard (try? printer.print(node)) != nil else { return nil }
+    return lead + String(decoding: printer.out, as: UTF8.self) + suffix + trail
+}
+
+private struct IFunctionType {
+    var returnType: INode?
+    var parameters: [INode]
+    var cv: Int = 0            // 1 const, 2 volatile, 4 restrict
+    var refQualifier = ""      // "", " &", " &&"
+    var exceptionSpec = ""     // "" or " noexcept"
+}
+
+private indirect enum INode {
+    /// A builtin type or a name fragment printed as is.
+    case name(String)
+    case nested(INode, INode)
+    case template(INode, [INode])
+    case qualified(INode, cv: Int)
+    case pointer(INode)
+    case reference(INode, rvalue: Bool)
+    case function(IFunctionType)
+    case array(INode, dimension: INode?)
+    case memberPointer(cls: INode, member: INode)
+    /// A template argument pack, and a pack expansion (`Dp`) whose pattern mentions a pack.
+    case pack([INode])
+    case packExpansion(INode)
+    case abiTag(INode, String)
+    /// `U` vendor qualifiers (`int foo`) and `Dv` vector types (`float vector[4]`).
+    case vendorQualified(INode, String)
+    case conversion(INode)
+    case lambda([INode], number: String)
+    /// `(type)value` template argument literals.
+    case cast(INode, String)
+    case prefixOperator(String, INode)
+    /// A function: its name and signature (the return type only for template functions).
+    case encoding(name: INode, function: IFunctionType)
+    case local(INode, INode)
+    case special(String, INode)
+    case constructionVtable(INode, INode)
+}
+
+private struct INameInfo {
+    var node: INode
+    var endsWithTemplateArgs = false
+    var isCtorDtorOrConversion = false
+    var cv = 0
+    var refQualifier = ""
+}
+
+private let itaniumBuiltins: [UInt8: String] = [
+    UInt8(ascii: "v"): "void", UInt8(ascii: "w"): "wchar_t", UInt8(ascii: "b"): "bool", UInt8(ascii: "c"): "char",
+    UInt8(ascii: "a"): "signed char", UInt8(ascii: "h"): "unsigned char", UInt8(ascii: "s"): "short",
+    UInt8(ascii: "t"): "unsigned short", UInt8(ascii: "i"): "int", UInt8(ascii: "j"): "unsigned int",
+    UInt8(ascii: "l"): "long", UInt8(ascii: "m"): "unsigned long", UInt8(ascii: "x"): "long long",
+    UInt8(ascii: "y"): "unsigned long long", UInt8(ascii: "n"): "__int128", UInt8(ascii: "o"): "unsigned __int128",
+    UInt8(ascii: "f"): "float", UInt8(ascii: "d"): "double", UInt8(ascii: "e"): "long double",
+    UInt8(ascii: "g"): "__float128", UInt8(ascii: "z"): "...",
+]
+
+private let itaniumDBuiltins: [UInt8: String] = [
+    UInt8(ascii: "d"): "decimal64", UInt8(ascii: "e"): "decimal128", UInt8(ascii: "f"): "decimal32",
+    UInt8(ascii: "h"): "half", UInt8(ascii: "i"): "char32_t", UInt8(ascii: "s"): "char16_t",
+    UInt8(ascii: "u"): "char8_t", UInt8(ascii: "a"): "auto", UInt8(ascii: "c"): "decltype(auto)",
+    UInt8(ascii: "n"): "std::nullptr_t",
+]
+
+private let itaniumOperators: [String: String] = [
+    "nw": "operator new", "na": "operator new[]", "dl": "operator delete", "da": "operator delete[]",
+    "aw": "operator co_await", "ps": "operator+", "ng": "operator-", "ad": "operator&", "de": "operator*",
+    "co": "operator~", "pl": "operator+", "mi": "operator-", "ml": "operator*", "dv": "operator/",
+    "rm": "operator%", "an": "operator&", "or": "operator|", "eo": "operator^", "aS": "operator=",
+    "pL": "operator+=", "mI": "operator-=", "mL": "operator*=", "dV": "operator/=", "rM": "operator%=",
+    "aN": "operator&=", "oR": "operator|=", "eO": "operator^=", "ls": "operator<<", "rs": "operator>>",
+    "lS": "operator<<=", "rS": "operator>>=", "eq": "operator==", "ne": "operator!=", "lt": "operator<",
+    "gt": "operator>", "le": "operator<=", "ge": "operator>=", "ss": "operator<=>", "nt": "operator!",
+    "aa": "operator&&", "oo": "operator||", "pp": "operator++", "mm": "operator--", "cm": "operator,",
+    "pm": "operator->*", "pt": "operator->", "cl": "operator()", "ix": "operator[]", "qu": "operator?",
+]
+
+private struct IParser {
+    let s: [UInt8]
+    var i: Int
+    var subs: [INode] = []
+    var templateParams: [INode] = []
+    var depth = 0
+
+    init(_ bytes: [UInt8], start: Int) {
+        s = bytes
+        i = start
+    }
+
+    func peek(_ offset: Int = 0) -> UInt8? { i + offset < s.count ? s[i + offset] : nil }
+
+    func peekIs(_ c: Character, _ offset: Int = 0) -> Bool { peek(offset) == c.asciiValue }
+
+    mutating func eat(_ c: Character) -> Bool {
+        guard peekIs(c) else { return false }
+        i += 1
+        return true
+    }
+
+    mutating func expect(_ c: Character) throws {
+        guard eat(c) else { throw DemangleFailure() }
+    }
+
+    mutating func next() throws -> UInt8 {
+        guard i < s.count else { throw DemangleFailure() }
+        defer { i += 1 }
+        return s[i]
+    }
+
+    mutating func enter() throws {
+        depth += 1
+        guard depth <= DemangleLimits.maxDepth else { throw DemangleFailure() }
+    }
+
+    mutating func leave() { depth -= 1 }
+
+    mutating func addSubstitution(_ node: INode) throws {
+        guard subs.count < 4096 else { throw DemangleFailure() }
+        subs.append(node)
+    }
+
+    static func isDigit(_ c: UInt8?) -> Bool { c.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
+
+    /// A decimal number, optionally negative (`n` prefix); returns its text.
+    mutating func parseNumberText(allowNegative: Bool = true) throws -> String {
+        var text = ""
+        if allowNegative, eat("n") { text = "-" }
+        let start = i
+        while IParser.isDigit(peek()) { i += 1 }
+        guard i > start, i - start <= 40 else { throw DemangleFailure() }
+        return text + String(decoding: s[start..<i], as: UTF8.self)
+    }
+
+    mutating func parseCount() throws -> Int {
+        let start = i
+        while IParser.isDigit(peek()) { i += 1 }
+        guard i > start, i - start <= 6 else { throw DemangleFailure() }
+        return Int(String(decoding: s[start..<i], as: UTF8.self))!
+    }
+
+    /// At the end of an encoding: the input, an enclosing local name's `E`, or a suffix.
+    var atEncodingEnd: Bool {
+        guard let c = peek() else { return true }
+        return c == UInt8(ascii: "E") || c == UInt8(ascii: ".")
+    }
+
+    // MARK: Encodings and names
+
+    mutating func parseEncoding() throws -> INode {
+        try enter()
+        defer { leave() }
+        if peekIs("T") || (peekIs("G") && (peekIs("V", 1) || peekIs("R", 1))) { return try parseSpecialName() }
+        let info = try parseName(tagTemplates: true)
+        if atEncodingEnd { return info.node }
+        var function = IFunctionType(returnType: nil, parameters: [])
+        if info.endsWithTemplateArgs && !info.isCtorDtorOrConversion { function.returnType = try parseType() }
+        function.parameters = try parseBareParameters()
+        function.cv = info.cv
+        function.refQualifier = info.refQualifier
+        return .encoding(name: info.node, function: function)
+    }
+
+    /// Parameter types up to the end of the encoding; a lone `v` means none.
+    mutating func parseBareParameters() throws -> [INode] {
+        if peekIs("v") {
+            let save = i
+            i += 1
+            if atEncodingEnd { return [] }
+            i = save
+        }
+        var parameters: [INode] = []
+        while !atEncodingEnd {
+            guard parameters.count < 256 else { throw DemangleFailure() }
+            parameters.append(try parseType())
+        }
+        guard !parameters.isEmpty else { throw DemangleFailure() }
+        return parameters
+    }
+
+    mutating func parseCallOffset() throws {
+        if eat("h") {
+            _ = try parseNumberText()
+            try expect("_")
+        } else if eat("v") {
+            _ = try parseNumberText()
+            try expect("_")
+            _ = try parseNumberText()
+            try expect("_")
+        } else {
+            throw DemangleFailure()
+        }
+    }
+
+    mutating func parseSpecialName() throws -> INode {
+        if eat("G") {
+            if eat("V") { return .special("guard variable for ", try parseName(tagTemplates: false).node) }
+            try expect("R")
+            let node = try parseName(tagTemplates: false).node
+            // An optional sequence id, then `_`.
+            while let c = peek(), c != UInt8(ascii: "_") {
+                guard IParser.isDigit(c) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z")) else { throw DemangleFailure() }
+                i += 1
+            }
+            try expect("_")
+            return .special("reference temporary for ", node)
+        }
+        try expect("T")
+        let c = try next()
+        switch c {
+        case UInt8(ascii: "V"): return .special("vtable for ", try parseType())
+        case UInt8(ascii: "T"): return .special("VTT for ", try parseType())
+        case UInt8(ascii: "I"): return .special("typeinfo for ", try parseType())
+        case UInt8(ascii: "S"): return .special("typeinfo name for ", try parseType())
+        case UInt8(ascii: "H"): return .special("thread-local initialization routine for ", try parseName(tagTemplates: false).node)
+        case UInt8(ascii: "W"): return .special("thread-local wrapper routine for ", try parseName(tagTemplates: false).node)
+        case UInt8(ascii: "h"):
+            i -= 1
+            try parseCallOffset()
+            return .special("non-virtual thunk to ", try parseEncoding())
+        case UInt8(ascii: "v"):
+            i -= 1
+            try parseCallOffset()
+            return .special("virtual thunk to ", try parseEncoding())
+        case UInt8(ascii: "c"):
+            try parseCallOffset()
+            try parseCallOffset()
+            return .special("covariant return thunk to ", try parseEncoding())
+        case UInt8(ascii: "C"):
+            let derived = try parseType()
+            _ = try parseNumberText()
+            try expect("_")
+            let base = try parseType()
+            return .constructionVtable(base, derived)
+        default:
+            throw DemangleFailure()
+        }
+    }
+
+    mutating func parseName(tagTemplates: Bool) throws -> INameInfo {
+        try enter()
+        defer { leave() }
+        if peekIs("N") { return try parseNestedName(tagTemplates: tagTemplates) }
+        if peekIs("Z") { return try parseLocalName(tagTemplates: tagTemplates) }
+        var node: INode
+        if peekIs("S") && peekIs("t", 1) {
+            i += 2
+            _ = eat("L")
+            node = .nested(.name("std"), try parseUnqualifiedName())
+        } else if peekIs("S") {
+            let sub = try parseSubstitution().node
+            guard peekIs("I") else { throw DemangleFailure() }
+            let args = try parseTemplateArgs(tag: tagTemplates)
+            return INameInfo(node: .template(sub, args), endsWithTemplateArgs: true)
+        } else {
+            _ = eat("L")
+            node = try parseUnqualifiedName()
+        }
+        var info = INameInfo(node: node)
+        if case .conversion = node { info.isCtorDtorOrConversion = true }
+        if peekIs("I") {
+            try addSubstitution(node)
+            let args = try parseTemplateArgs(tag: tagTemplates)
+            info.node = .template(node, args)
+            info.endsWithTemplateArgs = true
+        }
+        return info
+    }
+
+    mutating func parseNestedName(tagTemplates: Bool) throws -> INameInfo {
+        try expect("N")
+        var info = INameInfo(node: .name(""))
+        info.cv = parseCVQualifiers()
+        if eat("R") { info.refQualifier = " &" } else if eat("O") { info.refQualifier = " &&" }
+        var soFar: INode? = nil
+        var expandedAbbreviation: (full: String, base: String)? = nil
+        var count = 0
+        while !eat("E") {
+            count += 1
+            guard count < 256 else { throw DemangleFailure() }
+            info.endsWithTemplateArgs = false
+            _ = eat("L")
+            guard let c = peek() else { throw DemangleFailure() }
+            if c == UInt8(ascii: "S") && soFar == nil {
+                if peekIs("t", 1) {
+                    i += 2
+                    soFar = .name("std")
+                    continue
+                }
+                let (sub, expanded) = try parseSubstitution()
+                soFar = sub
+                expandedAbbreviation = expanded
+                if peekIs("E") { throw DemangleFailure() }
+                continue
+            }
+            let component: INode
+            if c == UInt8(ascii: "T") && soFar == nil {
+                soFar = try parseTemplateParam()
+                if !peekIs("E") { try addSubstitution(soFar!) }
+                continue
+            } else if c == UInt8(ascii: "I") {
+                guard let prefix = soFar else { throw DemangleFailure() }
+                let args = try parseTemplateArgs(tag: tagTemplates)
+                soFar = .template(prefix, args)
+                expandedAbbreviation = nil
+                info.endsWithTemplateArgs = true
+                if !peekIs("E") { try addSubstitution(soFar!) }
+                continue
+            } else if c == UInt8(ascii: "C") || (c == UInt8(ascii: "D") && (peekIs("0", 1) || peekIs("1", 1) || peekIs("2", 1) || peekIs("4", 1) || peekIs("5", 1))) {
+                guard var prefix = soFar else { throw DemangleFailure() }
+                var base: String
+                if let expanded = expandedAbbreviation {
+                    prefix = .name(expanded.full)
+                    soFar = prefix
+                    base = expanded.base
+                } else {
+                    guard let b = itaniumBaseName(prefix) else { throw DemangleFailure() }
+                    base = b
+                }
+                if c == UInt8(ascii: "C") {
+                    i += 1
+                    if eat("I") {
+                        // An inheriting constructor names the base it inherits from.
+                        guard let k = peek(), k >= UInt8(ascii: "1"), k <= UInt8(ascii: "3") else { throw DemangleFailure() }
+                        i += 1
+                        _ = try parseType()
+                    } else {
+                        guard let k = peek(), k >= UInt8(ascii: "1"), k <= UInt8(ascii: "5") else { throw DemangleFailure() }
+                        i += 1
+                    }
+                } else {
+                    i += 2
+                    base = "~" + base
+                }
+                component = try parseAbiTags(.name(base))
+                info.isCtorDtorOrConversion = true
+            } else {
+                component = try parseUnqualifiedName()
+                info.isCtorDtorOrConversion = false
+                if case .conversion = component { info.isCtorDtorOrConversion = true }
+            }
+            expandedAbbreviation = nil
+            soFar = soFar.map { .nested($0, component) } ?? component
+            if !peekIs("E") { try addSubstitution(soFar!) }
+        }
+        guard let node = soFar else { throw DemangleFailure() }
+        info.node = node
+        return info
+    }
+
+    mutating func parseCVQualifiers() -> Int {
+        var cv = 0
+        if eat("r") { cv |= 4 }
+        if eat("V") { cv |= 2 }
+        if eat("K") { cv |= 1 }
+        return cv
+    }
+
+    mutating func parseLocalName(tagTemplates: Bool) throws -> INameInfo {
+        try expect("Z")
+        let function = try parseEncoding()
+        try expect("E")
+        if eat("s") {
+            try parseDiscriminator()
+            return INameInfo(node: .local(function, .name("string literal")))
+        }
+        if peekIs("d") { throw DemangleFailure() }
+        var entity = try parseName(tagTemplates: tagTemplates)
+        try parseDiscriminator()
+        entity.node = .local(function, entity.node)
+        return entity
+    }
+
+    mutating func parseDiscriminator() throws {
+        guard peekIs("_") else { return }
+        if peekIs("_", 1) {
+            i += 2
+            _ = try parseCount()
+            try expect("_")
+        } else {
+            i += 1
+            guard IParser.isDigit(peek()) else { throw DemangleFailure() }
+            i += 1
+        }
+    }
+
+    mutating func parseSourceName() throws -> String {
+        let length = try parseCount()
+        guard length > 0, i + length <= s.count else { throw DemangleFailure() }
+        let bytes = s[i..<(i + length)]
+        i += length
+        guard bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw DemangleFailure() }
+        let text = String(decoding: bytes, as: UTF8.self)
+        if text.hasPrefix("_GLOBAL__N") { return "(anonymous namespace)" }
+        return text
+    }
+
+    mutating func parseAbiTags(_ node: INode) throws -> INode {
+        var result = node
+        while eat("B") { result = .abiTag(result, try parseSourceName()) }
+        return result
+    }
+
+    mutating func parseUnqualifiedName() throws -> INode {
+        guard let c = peek() else { throw DemangleFailure() }
+        var node: INode
+        if IParser.isDigit(c) {
+            node = .name(try parseSourceName())
+        } else if c == UInt8(ascii: "U") {
+            i += 1
+            if eat("t") {
+                let number = IParser.isDigit(peek()) ? try parseNumberText(allowNegative: false) : ""
+                try expect("_")
+                node = .name("'unnamed" + number + "'")
+            } else if eat("l") {
+                var parameters: [INode] = []
+                if peekIs("v") && peekIs("E", 1) { i += 1 }
+                while !eat("E") {
+                    guard parameters.count < 256 else { throw DemangleFailure() }
+                    parameters.append(try parseType())
+                }
+                let number = IParser.isDigit(peek()) ? try parseNumberText(allowNegative: false) : ""
+                try expect("_")
+                node = .lambda(parameters, number: number)
+            } else {
+                throw DemangleFailure()
+            }
+        } else if c == UInt8(ascii: "D") && peekIs("C", 1) {
+            i += 2
+            var names: [String] = []
+            while !eat("E") {
+                guard names.count < 64 else { throw DemangleFailure() }
+                names.append(try parseSourceName())
+            }
+            guard !names.isEmpty else { throw DemangleFailure() }
+            node = .name("[" + names.joined(separator: ", ") + "]")
+        } else if c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z") {
+            node = try parseOperatorName()
+        } else {
+            throw DemangleFailure()
+        }
+        return try parseAbiTags(node)
+    }
+
+    mutating func parseOperatorName() throws -> INode {
+        guard i + 2 <= s.count else { throw DemangleFailure() }
+        let code = String(decoding: s[i..<(i + 2)], as: UTF8.self)
+        if code == "cv" {
+            i += 2
+            return .conversion(try parseType())
+        }
+        if code == "li" {
+            i += 2
+            return .name("operator\"\" " + (try parseSourceName()))
+        }
+        guard let name = itaniumOperators[code] else { throw DemangleFailure() }
+        i += 2
+        return .name(name)
+    }
+
+    /// `S_`, `S<seq-id>_` or a standard abbreviation; the second value is set for the
+    /// abbreviations whose constructors print the full template name.
+    mutating func parseSubstitution() throws -> (node: INode, expanded: (full: String, base: String)?) {
+        try expect("S")
+        guard let c = peek() else { throw DemangleFailure() }
+        let std = INode.name("std")
+        switch c {
+        case UInt8(ascii: "a"): i += 1; return (.nested(std, .name("allocator")), nil)
+        case UInt8(ascii: "b"): i += 1; return (.nested(std, .name("basic_string")), nil)
+        case UInt8(ascii: "s"):
+            i += 1
+            return (.name("std::string"), ("std::basic_string<char, std::char_traits<char>, std::allocator<char> >", "basic_string"))
+        case UInt8(ascii: "i"):
+            i += 1
+            return (.name("std::istream"), ("std::basic_istream<char, std::char_traits<char> >", "basic_istream"))
+        case UInt8(ascii: "o"):
+            i += 1
+            return (.name("std::ostream"), ("std::basic_ostream<char, std::char_traits<char> >", "basic_ostream"))
+        case UInt8(ascii: "d"):
+            i += 1
+            return (.name("std::iostream"), ("std::basic_iostream<char, std::char_traits<char> >", "basic_iostream"))
+        case UInt8(ascii: "_"):
+            i += 1
+            guard !subs.isEmpty else { throw DemangleFailure() }
+            return (subs[0], nil)
+        default:
+            var index = 0
+            var digits = 0
+            while let d = peek(), d != UInt8(ascii: "_") {
+                let value: Int
+                if IParser.isDigit(d) { value = Int(d - 0x30) }
+                else if d >= UInt8(ascii: "A"), d <= UInt8(ascii: "Z") { value = Int(d - UInt8(ascii: "A")) + 10 }
+                else { throw DemangleFailure() }
+                index = index * 36 + value
+                digits += 1
+                guard digits <= 4 else { throw DemangleFailure() }
+                i += 1
+            }
+            guard digits > 0 else { throw DemangleFailure() }
+            try expect("_")
+            guard index + 1 < subs.count else { throw DemangleFailure() }
+            return (subs[index + 1], nil)
+        }
+    }
+
+    mutating func parseTemplateParam() throws -> INode {
+        try expect("T")
+        var index = 0
+        if !eat("_") {
+            index = try parseCount() + 1
+            try expect("_")
+        }
+        guard index < templateParams.count else { throw DemangleFailure() }
+        return templateParams[index]
+    }
+
+    mutating func parseTemplateArgs(tag: Bool) throws -> [INode] {
+        try enter()
+        defer { leave() }
+        try expect("I")
+        if tag { templateParams = [] }
+        var args: [INode] = []
+        while !eat("E") {
+            guard args.count < 256 else { throw DemangleFailure() }
+            let arg = try parseTemplateArg()
+            if tag { templateParams.append(arg) }
+            args.append(arg)
+        }
+        return args
+    }
+
+    mutating func parseTemplateArg() throws -> INode {
+        try enter()
+        defer { leave() }
+        if eat("X") {
+            let node = try parseExpression()
+            try expect("E")
+            return node
+        }
+        if peekIs("L") { return try parseExprPrimary() }
+        if eat("J") {
+            var elements: [INode] = []
+            while !eat("E") {
+                guard elements.count < 256 else { throw DemangleFailure() }
+                elements.append(try parseTemplateArg())
+            }
+            return .pack(elements)
+        }
+        return try parseType()
+    }
+
+    /// The few expressions seen in template arguments of ordinary code.
+    mutating func parseExpression() throws -> INode {
+        try enter()
+        defer { leave() }
+        if peekIs("T") { return try parseTemplateParam() }
+        if peekIs("L") { return try parseExprPrimary() }
+        if peekIs("a") && peekIs("d", 1) {
+            i += 2
+            return .prefixOperator("&", try parseExpression())
+        }
+        throw DemangleFailure()
+    }
+
+    mutating func parseExprPrimary() throws -> INode {
+        try expect("L")
+        if peekIs("_") && peekIs("Z", 1) {
+            i += 2
+            let node = try parseEncoding()
+            try expect("E")
+            return node
+        }
+        if peekIs("D") && peekIs("n", 1) && peekIs("E", 2) {
+            i += 3
+            return .name("nullptr")
+        }
+        let type = try parseType()
+        let value = try parseNumberText()
+        try expect("E")
+        if case let .name(typeName) = type {
+            switch typeName {
+            case "bool":
+                if value == "0" { return .name("false") }
+                if value == "1" { return .name("true") }
+            case "int": return .name(value)
+            case "unsigned int": return .name(value + "u")
+            case "long": return .name(value + "l")
+            case "unsigned long": return .name(value + "ul")
+            case "long long": return .name(value + "ll")
+            case "unsigned long long": return .name(value + "ull")
+            case "float", "double", "long double", "__float128", "half": throw DemangleFailure()
+            default: break
+            }
+        }
+        return .cast(type, value)
+    }
+
+    // MARK: Types
+
+    mutating func parseType() throws -> INode {
+        try enter()
+        defer { leave() }
+        guard let c = peek() else { throw DemangleFailure() }
+        if let builtin = itaniumBuiltins[c] {
+            i += 1
+            return .name(builtin)
+        }
+        let node: INode
+        switch c {
+        case UInt8(ascii: "u"):
+            i += 1
+            node = .name(try parseSourceName())
+        case UInt8(ascii: "D"):
+            guard let d = peek(1) else { throw DemangleFailure() }
+            if let builtin = itaniumDBuiltins[d] {
+                i += 2
+                return .name(builtin)
+            }
+            switch d {
+            case UInt8(ascii: "F"):
+                i += 2
+                let bits = try parseCount()
+                try expect("_")
+                return .name("_Float\(bits)")
+            case UInt8(ascii: "p"):
+                i += 2
+                node = .packExpansion(try parseType())
+            case UInt8(ascii: "o"), UInt8(ascii: "x"):
+                node = .function(try parseFunctionType(cv: 0))
+            case UInt8(ascii: "v"):
+                i += 2
+                let count = try parseNumberText(allowNegative: false)
+                try expect("_")
+                node = .vendorQualified(try parseType(), "vector[" + count + "]")
+            default:
+                throw DemangleFailure()
+            }
+        case UInt8(ascii: "r"), UInt8(ascii: "V"), UInt8(ascii: "K"):
+            let cv = parseCVQualifiers()
+            if peekIs("F") || (peekIs("D") && (peekIs("o", 1) || peekIs("x", 1))) {
+                node = .function(try parseFunctionType(cv: cv))
+            } else {
+                node = .qualified(try parseType(), cv: cv)
+            }
+        case UInt8(ascii: "F"):
+            node = .function(try parseFunctionType(cv: 0))
+        case UInt8(ascii: "U"):
+            i += 1
+            let qualifier = try parseSourceName()
+            guard !peekIs("I") else { throw DemangleFailure() }
+            node = .vendorQualified(try parseType(), qualifier)
+        case UInt8(ascii: "A"):
+            i += 1
+            var dimension: INode? = nil
+            if IParser.isDigit(peek()) {
+                dimension = .name(try parseNumberText(allowNegative: false))
+            } else if !peekIs("_") {
+                dimension = try parseExpression()
+            }
+            try expect("_")
+            node = .array(try parseType(), dimension: dimension)
+        case UInt8(ascii: "M"):
+            i += 1
+            let cls = try parseType()
+            let member = try parseType()
+            node = .memberPointer(cls: cls, member: member)
+        case UInt8(ascii: "P"):
+            i += 1
+            node = .pointer(try parseType())
+        case UInt8(ascii: "R"):
+            i += 1
+            node = .reference(try parseType(), rvalue: false)
+        case UInt8(ascii: "O"):
+            i += 1
+            node = .reference(try parseType(), rvalue: true)
+        case UInt8(ascii: "T"):
+            if peekIs("s", 1) || peekIs("u", 1) || peekIs("e", 1) {
+                i += 2
+                node = try parseName(tagTemplates: false).node
+            } else {
+                let param = try parseTemplateParam()
+                if peekIs("I") {
+                    try addSubstitution(param)
+                    node = .template(param, try parseTemplateArgs(tag: false))
+                } else {
+                    node = param
+                }
+            }
+        case UInt8(ascii: "S"):
+            if peekIs("t", 1) {
+                node = try parseName(tagTemplates: false).node
+            } else {
+                let sub = try parseSubstitution().node
+                guard peekIs("I") else { return sub }
+                node = .template(sub, try parseTemplateArgs(tag: false))
+            }
+        case UInt8(ascii: "N"), UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            node = try parseName(tagTemplates: false).node
+        default:
+            throw DemangleFailure()
+        }
+        try addSubstitution(node)
+        return node
+    }
+
+    mutating func parseFunctionType(cv: Int) throws -> IFunctionType {
+        var function = IFunctionType(returnType: nil, parameters: [])
+        function.cv = cv
+        if peekIs("D") && peekIs("o", 1) {
+            i += 2
+            function.exceptionSpec = " noexcept"
+        }
+        if peekIs("D") && peekIs("x", 1) { i += 2 }
+        try expect("F")
+        _ = eat("Y")
+        function.returnType = try parseType()
+        if peekIs("v") && peekIs("E", 1) { i += 1 }
+        else if peekIs("v") && (peekIs("R", 1) || peekIs("O", 1)) && peekIs("E", 2) { i += 1 }
+        while true {
+            if eat("E") { break }
+            if (peekIs("R") || peekIs("O")) && peekIs("E", 1) {
+                function.refQualifier = peekIs("R") ? " &" : " &&"
+                i += 2
+                break
+            }
+            guard function.parameters.count < 256 else { throw DemangleFailure() }
+            function.parameters.append(try parseType())
+        }
+        return function
+    }
+}
+
+/// The unqualified name a constructor or destructor of this class is printed with.
+private func itaniumBaseName(_ node: INode) -> String? {
+    switch node {
+    case let .name(text):
+        let bytes = Array(text.utf8)
+        var k = bytes.count - 1
+        while k > 0 {
+            if bytes[k] == UInt8(ascii: ":"), bytes[k - 1] == UInt8(ascii: ":") { return String(decoding: bytes[(k + 1)...], as: UTF8.self) }
+            k -= 1
+        }
+        return text
+    case let .nested(_, inner), let .template(inner, _), let .abiTag(inner, _), let .local(_, inner):
+        return itaniumBaseName(inner)
+    default:
+        return nil
+    }
+}
+
+/// Prints a demangled tree the way llvm-cxxfilt lays it out, within an output and work budget.
+private struct IPrinter {
+    var out: [UInt8] = []
+    var steps = 0
+    var depth = 0
+    /// While a pack expansion is printed, which element its packs stand for.
+    var packIndex: Int? = nil
+
+    mutating func emit(_ text: String) throws {
+        out.append(contentsOf: text.utf8)
+        guard out.count <= DemangleLimits.maxOutputLength else { throw DemangleFailure() }
+    }
+
+    mutating func enter() throws {
+        steps += 1
+        depth += 1
+        guard steps <= 100_000, depth <= 512 else { throw DemangleFailure() }
+    }
+
+    func isFunction(_ node: INode) -> Bool {
+        if case .function = node { return true }
+        return false
+    }
+
+    func isArray(_ node: INode) -> Bool {
+        if case .array = node { return true }
+        return false
+    }
+
+    /// Whether a type prints something right of the declarator (a parameter list or bounds).
+    func hasRight(_ node: INode, _ budget: Int = 64) -> Bool {
+        guard budget > 0 else { return false }
+        switch node {
+        case .function, .array: return true
+        case let .pointer(inner), let .qualified(inner, _), let .reference(inner, _): return hasRight(inner, budget - 1)
+        case let .memberPointer(_, member): return hasRight(member, budget - 1)
+        default: return false
+        }
+    }
+
+    mutating func print(_ node: INode) throws {
+        try printLeft(node)
+        try printRight(node)
+    }
+
+    /// Follows reference-to-reference to the collapsed reference (`T&& &` is `T&`).
+    func collapse(_ inner: INode, rvalue: Bool) -> (INode, Bool) {
+        var target = inner
+        var isRvalue = rvalue
+        var guardCount = 0
+        while case let .reference(next, nextRvalue) = target, guardCount < 64 {
+            isRvalue = isRvalue && nextRvalue
+            target = next
+            guardCount += 1
+        }
+        return (target, isRvalue)
+    }
+
+    mutating func printLeft(_ node: INode) throws {
+        try enter()
+        defer { depth -= 1 }
+        switch node {
+        case let .name(text):
+            try emit(text)
+        case let .nested(scope, name):
+            try print(scope)
+            try emit("::")
+            try print(name)
+        case let .template(name, args):
+            try print(name)
+            try emit("<")
+            try printList(args)
+            try emit(out.last == UInt8(ascii: ">") ? " >" : ">")
+        case let .qualified(inner, cv):
+            try printLeft(inner)
+            if cv & 1 != 0 { try emit(" const") }
+            if cv & 2 != 0 { try emit(" volatile") }
+            if cv & 4 != 0 { try emit(" restrict") }
+        case let .pointer(inner):
+            try printLeft(inner)
+            if isArray(inner) { try emit(" ") }
+            if isArray(inner) || isFunction(inner) { try emit("(") }
+            try emit("*")
+        case let .reference(inner, rvalue):
+            let (target, isRvalue) = collapse(inner, rvalue: rvalue)
+            try printLeft(target)
+            if isArray(target) { try emit(" ") }
+            if isArray(target) || isFunction(target) { try emit("(") }
+            try emit(isRvalue ? "&&" : "&")
+        case let .function(function):
+            if let ret = function.returnType { try printLeft(ret) }
+            try emit(" ")
+        case let .array(element, _):
+            try printLeft(element)
+        case let .memberPointer(cls, member):
+            try printLeft(member)
+            try emit(isArray(member) || isFunction(member) ? "(" : " ")
+            try print(cls)
+            try emit("::*")
+        case let .pack(elements):
+            if let index = packIndex {
+                if index < elements.count { try print(elements[index]) }
+            } else {
+                try printList(elements)
+            }
+        case let .packExpansion(pattern):
+            try printExpansion(pattern)
+        case let .abiTag(inner, tag):
+            try print(inner)
+            try emit("[abi:" + tag + "]")
+        case let .vendorQualified(inner, qualifier):
+            try print(inner)
+            try emit(" " + qualifier)
+        case let .conversion(type):
+            try emit("operator ")
+            try print(type)
+        case let .lambda(parameters, number):
+            try emit("'lambda" + number + "'(")
+            try printList(parameters)
+            try emit(")")
+        case let .cast(type, value):
+            try emit("(")
+            try print(type)
+            try emit(")" + (value.hasPrefix("-") ? value : value))
+        case let .prefixOperator(op, operand):
+            try emit(op + "(")
+            try print(operand)
+            try emit(")")
+        case let .encoding(name, function):
+            if let ret = function.returnType {
+                try printLeft(ret)
+                if !hasRight(ret) { try emit(" ") }
+            }
+            try print(name)
+            try emit("(")
+            try printList(function.parameters)
+            try emit(")")
+            try printFunctionQualifiers(function)
+            if let ret = function.returnType { try printRight(ret) }
+        case let .local(function, entity):
+            try print(function)
+            try emit("::")
+            try print(entity)
+        case let .special(text, inner):
+            try emit(text)
+            try print(inner)
+        case let .constructionVtable(base, derived):
+            try emit("construction vtable for ")
+            try print(base)
+            try emit("-in-")
+            try print(derived)
+        }
+    }
+
+    mutating func printRight(_ node: INode) throws {
+        try enter()
+        defer { depth -= 1 }
+        switch node {
+        case let .qualified(inner, _):
+            try printRight(inner)
+        case let .pointer(inner):
+            if isArray(inner) || isFunction(inner) { try emit(")") }
+            try printRight(inner)
+        case let .reference(inner, rvalue):
+            let (target, _) = collapse(inner, rvalue: rvalue)
+            if isArray(target) || isFunction(target) { try emit(")") }
+            try printRight(target)
+        case let .function(function):
+            try emit("(")
+            try printList(function.parameters)
+            try emit(")")
+            try printFunctionQualifiers(function)
+            if let ret = function.returnType { try printRight(ret) }
+        case let .array(element, dimension):
+            if out.last != UInt8(ascii: "]") { try emit(" ") }
+            try emit("[")
+            if let dimension { try print(dimension) }
+            try emit("]")
+            try printRight(element)
+        case let .memberPointer(_, member):
+            if isArray(member) || isFunction(member) { try emit(")") }
+            try printRight(member)
+        default:
+            break
+        }
+    }
+
+    mutating func printFunctionQualifiers(_ function: IFunctionType) throws {
+        if function.cv & 1 != 0 { try emit(" const") }
+        if function.cv & 2 != 0 { try emit(" volatile") }
+        if function.cv & 4 != 0 { try emit(" restrict") }
+        try emit(function.refQualifier)
+        try emit(function.exceptionSpec)
+    }
+
+    /// Comma-separated, skipping elements that print nothing (empty packs).
+    mutating func printList(_ nodes: [INode]) throws {
+        var first = true
+        for node in nodes {
+            let mark = out.count
+            if !first { try emit(", ") }
+            let contentStart = out.count
+            try print(node)
+            if out.count == contentStart {
+                out.removeSubrange(mark...)
+            } else {
+                first = false
+            }
+        }
+    }
+
+    /// The number of elements of the first pack a pack expansion's pattern mentions.
+    func packSize(_ node: INode, _ budget: inout Int) -> Int? {
+        budget -= 1
+        guard budget > 0 else { return nil }
+        switch node {
+        case let .pack(elements): return elements.count
+        case let .pointer(inner), let .qualified(inner, _), let .reference(inner, _), let .array(inner, _),
+             let .vendorQualified(inner, _):
+            return packSize(inner, &budget)
+        case let .memberPointer(cls, member):
+            return packSize(cls, &budget) ?? packSize(member, &budget)
+        case let .template(name, args):
+            if let size = packSize(name, &budget) { return size }
+            for arg in args { if let size = packSize(arg, &budget) { return size } }
+            return nil
+        case let .function(function):
+            if let ret = function.returnType, let size = packSize(ret, &budget) { return size }
+            for parameter in function.parameters { if let size = packSize(parameter, &budget) { return size } }
+            return nil
+        case let .nested(scope, name):
+            return packSize(scope, &budget) ?? packSize(name, &budget)
+        default:
+            return nil
+        }
+    }
+
+    mutating func printExpansion(_ pattern: INode) throws {
+        var budget = 256
+        guard let size = packSize(pattern, &budget) else {
+            try print(pattern)
+            try emit("...")
+            return
+        }
+        let saved = packIndex
+        defer { packIndex = saved }
+        for index in 0..<size {
+            if index > 0 { try emit(", ") }
+            packIndex = index
+            try print(pattern)
+        }
+    }
+}

@@ -153,7 +153,8 @@ final class ObjectFile: @unchecked Sendable {
                 size: Int(header.sizeOfRawData), alignment: header.characteristics.alignment ?? 1,
                 relocationsOffset: relocations.offset, relocationCount: relocations.count)
             let isDirectives = name.equals(".drectve")
-            if header.characteristics.contains(.lnkRemove) || name.hasPrefix(".debug$") || isDirectives
+            // CodeView (.debug$) and DWARF (.debug_*) information is not written to the image.
+            if header.characteristics.contains(.lnkRemove) || name.hasPrefix(".debug$") || name.hasPrefix(".debug_") || isDirectives
                 || name.equals(".llvm_addrsig") || name.equals(".llvm.call-graph-profile") {
                 section.isLive = false
             }

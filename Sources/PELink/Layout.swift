@@ -29,7 +29,26 @@ let outputFlagMask: UInt32 = SectionFlags([.code, .initializedData, .uninitializ
 
 /// Groups chunks into output sections: by name before '$', sorted by full name then input order,
 /// merged by /merge: and the defaults, ordered as lld-link orders them.
+/// The output section a section name belongs to: the part before '$', and before a later '.'
+/// (".text.startup", ".ctors.65535" as GCC names them), as lld-link decides it.
+func outputSectionName(of name: String) -> String {
+    let beforeDollar = name.split(separator: "$", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
+    let bytes = Array(beforeDollar.utf8)
+    if bytes.count > 1, let dot = bytes[1...].firstIndex(of: UInt8(ascii: ".")) {
+        return String(decoding: bytes[..<dot], as: UTF8.self)
+    }
+    return beforeDollar
+}
+
+/// Chunks placed before and after all others of a section (the -1 and 0 sentinels that
+/// bracket MinGW's .ctors and .dtors lists).
+struct SectionBrackets {
+    var head: Chunk
+    var tail: Chunk
+}
+
 func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userMerges: [(from: String, to: String)],
+                         extraMerges: [(String, String)] = [], brackets: [String: SectionBrackets] = [:],
                          importObjectKey: (Chunk) -> String?, diagnostics: inout Diagnostics) -> [OutputSection] {
     var sectionsByName: [String: OutputSection] = [:]
     var firstSeen: [String] = []
@@ -74,10 +93,7 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
         return a.flags < b.flags
     }
     // The output section a partial name belongs to: the part before '$'.
-    let sectionNameOfID = names.map { name -> String in
-        let full = name.string
-        return full.split(separator: "$", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? full
-    }
+    let sectionNameOfID = names.map { outputSectionName(of: $0.string) }
     for (name, flags) in predefinedSections {
         sectionsByName[name] = OutputSection(name: name, flags: flags)
         firstSeen.append(name)
@@ -98,7 +114,13 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
     }
     // Merges: user ones override defaults with the same source; applied in source-name order, chains followed.
     var mergeMap: [String: String] = [:]
-    for (from, to) in defaultMerges { mergeMap[from] = to }
+    for (from, to) in defaultMerges + extraMerges { mergeMap[from] = to }
+    for (name, bracket) in brackets {
+        guard var section = sectionsByName[name], section.chunks.contains(where: { $0.size > 0 }) else { continue }
+        section.chunks.insert(bracket.head, at: 0)
+        section.chunks.append(bracket.tail)
+        sectionsByName[name] = section
+    }
     for (from, to) in userMerges {
         if from == to { continue }
         mergeMap[from] = to

@@ -173,9 +173,12 @@ struct Linker {
 
     /// Symbols the linker provides when something asks for them.
     func defineLinkerSymbols(_ resolver: SymbolResolver) {
-        if let g = resolver.find("__ImageBase"), resolver.symbols[Int(g)].kind == .undefined || resolver.symbols[Int(g)].kind == .lazy {
-            resolver.symbols[Int(g)].kind = .linkerDefined
-            resolver.symbols[Int(g)].value = 0
+        // The image base: __ImageBase (MSVC), __image_base__ (MinGW).
+        for name in ["__ImageBase", "__image_base__"] {
+            if let g = resolver.find(name), resolver.symbols[Int(g)].kind == .undefined || resolver.symbols[Int(g)].kind == .lazy {
+                resolver.symbols[Int(g)].kind = .linkerDefined
+                resolver.symbols[Int(g)].value = 0
+            }
         }
         // Control-flow-guard tables the CRT's load configuration refers to; pelink writes none.
         for name in ["__guard_fids_count", "__guard_fids_table", "__guard_flags", "__guard_iat_count", "__guard_iat_table",
@@ -316,7 +319,19 @@ struct Linker {
         }
         watch.lap("make chunks")
         let objects = resolver.objects
+        // MinGW: constructor and destructor lists live in .rdata, bracketed by -1 and 0 (GNU ld's script does the same).
+        var brackets: [String: SectionBrackets] = [:]
+        if options.isGNUFlavor {
+            for (list, name) in [(UInt8(0), ".ctors"), (UInt8(1), ".dtors")] where mingwListNames[Int(list)].contains(where: { resolver.find($0) != nil }) {
+                let flags: SectionFlags = [.initializedData, .memRead, .memWrite, .align8Bytes]
+                brackets[name] = SectionBrackets(
+                    head: Chunk(content: .listSentinel(list: list, isHead: true), partialName: Name(".ctors"), flags: flags, alignment: 8, size: 8, hasFileData: true),
+                    tail: Chunk(content: .listSentinel(list: list, isHead: false), partialName: Name(".ctors"), flags: flags, alignment: 8, size: 8, hasFileData: true))
+            }
+        }
         var sections = buildOutputSections(chunks: chunks, names: chunkNames, merges: options.merges + resolver.directiveMerges,
+                                           extraMerges: options.isGNUFlavor ? [(".ctors", ".rdata"), (".dtors", ".rdata"), (".CRT", ".rdata")] : [],
+                                           brackets: brackets,
                                            importObjectKey: { chunk in
             guard case let .inputSection(o, _) = chunk.content else { return nil }
             let object = objects[Int(o)]
@@ -379,6 +394,14 @@ struct Linker {
             }
         }
         image.sections = sections
+        // The list symbols point at the heads, whoever else defined them (libgcc has fallbacks).
+        for (list, names) in mingwListNames.enumerated() {
+            guard let head = image.chunkRVA["listSentinel(list: \(list), isHead: true)"] else { continue }
+            for name in names {
+                guard let g = resolver.find(name) else { continue }
+                resolver.symbols[Int(g)] = Symbol(kind: .linkerDefined, value: UInt64(head.rva), isReferenced: true)
+            }
+        }
         watch.lap("record addresses")
         image.addresses = buildSymbolAddresses(resolver, image: image)
         watch.lap("symbol address table")
@@ -586,6 +609,9 @@ struct Linker {
         }
         return text
     }
+
+    /// __CTOR_LIST__ and __DTOR_LIST__ (with the extra underscore of 32-bit names too).
+    let mingwListNames = [["__CTOR_LIST__", "___CTOR_LIST__"], ["__DTOR_LIST__", "___DTOR_LIST__"]]
 
     /// Where the import library goes: /implib:, else beside the output when there are exports.
     func importLibraryPath(_ exports: [ExportEntry]) -> String? {

@@ -52,6 +52,8 @@ struct Relocator: @unchecked Sendable {
         case .exportNames:
             for (i, entry) in image.exports.named.enumerated() { writeCString(entry.name, to: out + image.exports.nameOffsets[i]) }
             for (e, offset) in image.exports.forwarderOffsets { writeCString(image.exportEntries[e].request.forwardTo!, to: out + offset) }
+        case let .listSentinel(_, isHead):
+            out.storeLE(isHead ? UInt64.max : 0, at: 0)
         case .baseRelocations:
             image.baseRelocationTable.withUnsafeBytes { out.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         }
