@@ -32,6 +32,8 @@ struct LinkFailed: Error {}
 /// A best-effort readable form of an MSVC-mangled C++ name: the qualified name, innermost last.
 /// `?get@Counter@app@@QEAAHXZ` → `app::Counter::get`. Full signatures are not reconstructed.
 func demangledSuffix(_ name: String) -> String {
+    if let demangled = demangleMicrosoft(name) ?? demangleItanium(name) { return " (" + demangled + ")" }
+    // Names the demanglers do not fully understand: at least the qualified name of an MSVC name.
     guard name.hasPrefix("?"), !name.hasPrefix("??") || name.hasPrefix("??0") || name.hasPrefix("??1") else { return "" }
     var body = Substring(name.dropFirst())
     var special = ""

@@ -55,6 +55,8 @@ struct MinGWTests {
     static func runUnderWine(_ tools: Tools, _ exe: String, in folder: URL) throws -> ProcessResult {
         var environment = wineEnvironment
         environment["WINEPATH"] = folder.path
+        // Wine has a builtin zlib1.dll; the DLL under test is the native one beside the program.
+        environment["WINEDLLOVERRIDES"] = (wineEnvironment["WINEDLLOVERRIDES"].map { $0 + ";" } ?? "") + "zlib1=n"
         let (result, timedOut) = try runWithTimeout(tools.wine, [exe], environment: environment,
                                                     currentDirectory: folder.path, timeout: 180)
         #expect(!timedOut, "\(exe) timed out under Wine")
@@ -113,5 +115,85 @@ struct MinGWTests {
         let run = try Self.runUnderWine(tools, "autoapp.exe", in: folder)
         #expect(run.exitCode == 0, "autoapp.exe failed: \(run.stdout)\(run.stderr)")
         #expect(run.stdout.split(whereSeparator: \.isNewline).map(String.init) == ["twice=42 hidden=11 name=auto"])
+    }
+
+    static func exportNames(_ path: String) throws -> [String] {
+        try PEImage(view: try MappedFile(path: path).view).exports?.entries.flatMap(\.names).sorted() ?? []
+    }
+
+    /// Links `program` against the import library pelink wrote, with GNU ld (mingw gcc) and with
+    /// lld (clang's MinGW driver, its own ld.lld), and runs both under Wine.
+    static func checkConsumers(_ tools: Tools, in folder: URL, program: String, library: String,
+                               extra: [String] = [], expected: [String]) throws {
+        guard let gcc = requireTool("x86_64-w64-mingw32-gcc") else { return }
+        let source = sources.appendingPathComponent(program).path
+        let gnu = try runProcess(gcc, [source, "-o", "gnu.exe", "-L.", "-l\(library)"] + extra, currentDirectory: folder.path)
+        #expect(gnu.exitCode == 0, "GNU ld could not link against pelink's import library:\n\(gnu.stderr)")
+        let lld = try runProcess(tools.clang, ["--target=x86_64-w64-mingw32", "-fuse-ld=lld", source, "-o", "lld.exe", "-L.", "-l\(library)"] + extra,
+                                 currentDirectory: folder.path)
+        #expect(lld.exitCode == 0, "lld could not link against pelink's import library:\n\(lld.stderr)")
+        guard gnu.exitCode == 0, lld.exitCode == 0 else { return }
+        if let error = prepareWinePrefix(tools: WineTools(clang: tools.clang, gcc: gcc, wine: tools.wine, externalLinker: nil)) {
+            Issue.record(Comment(rawValue: error)); return
+        }
+        for exe in ["gnu.exe", "lld.exe"] {
+            let run = try runUnderWine(tools, exe, in: folder)
+            #expect(run.exitCode == 0, "\(exe) failed: \(run.stdout)\(run.stderr)")
+            #expect(run.stdout.split(whereSeparator: \.isNewline).map(String.init) == expected, "\(exe) printed:\n\(run.stdout)")
+        }
+    }
+
+    @Test("zlib1.dll from Debian's libz.a: the shipped DLL's export names, and it works")
+    func zlib() throws {
+        guard let tools = Self.tools() else { return }
+        let libz = "/usr/x86_64-w64-mingw32/lib/libz.a", shipped = "/usr/x86_64-w64-mingw32/lib/zlib1.dll"
+        guard FileManager.default.fileExists(atPath: libz), FileManager.default.fileExists(atPath: shipped) else {
+            if oraclesRequired { Issue.record("libz-mingw-w64-dev is not installed") }
+            return
+        }
+        let folder = try makeTemporaryDirectory("mingw-zlib")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard let bin = try Self.linkerFolder(folder) else { return }
+        // The exports are the shipped DLL's, written as a .def (zlib's own win32/zlib.def is not shipped).
+        let names = try Self.exportNames(shipped)
+        #expect(names.count > 80)
+        try ("LIBRARY zlib1.dll\nEXPORTS\n" + names.map { "    \($0)\n" }.joined())
+            .write(to: folder.appendingPathComponent("zlib.def"), atomically: true, encoding: .utf8)
+        if let failure = try Self.clangLink(tools, bin: bin, in: folder, [
+            "-shared", "-o", "zlib1.dll", "-Wl,--whole-archive", libz, "-Wl,--no-whole-archive", "zlib.def",
+            "-Wl,--out-implib,libzlib1.dll.a"]) {
+            Issue.record(Comment(rawValue: failure)); return
+        }
+        #expect(try Self.exportNames(folder.appendingPathComponent("zlib1.dll").path) == names)
+        try Self.checkConsumers(tools, in: folder, program: "zlib_check.c", library: "zlib1", expected: [
+            "module=loaded stamp=0",
+            "compress=0 uncompress=0 same=1 smaller=1",
+            "crc32=414fa339 adler32=11e60398",
+        ])
+    }
+
+    @Test("libgcrypt from Debian's static libraries and libgcrypt.def: the shipped DLL's exports, and known answers")
+    func libgcrypt() throws {
+        guard let tools = Self.tools() else { return }
+        let lib = "/usr/x86_64-w64-mingw32/lib"
+        let shipped = "/usr/x86_64-w64-mingw32/bin/libgcrypt-20.dll"
+        guard FileManager.default.fileExists(atPath: lib + "/libgcrypt.a"), FileManager.default.fileExists(atPath: lib + "/libgpg-error.a"),
+              FileManager.default.fileExists(atPath: shipped) else {
+            if oraclesRequired { Issue.record("libgcrypt-mingw-w64-dev / libgpg-error-mingw-w64-dev are not installed") }
+            return
+        }
+        let folder = try makeTemporaryDirectory("mingw-gcrypt")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard let bin = try Self.linkerFolder(folder) else { return }
+        if let failure = try Self.clangLink(tools, bin: bin, in: folder, [
+            "-shared", "-o", "libgcrypt-20.dll", "-Wl,--whole-archive", lib + "/libgcrypt.a", "-Wl,--no-whole-archive",
+            lib + "/libgpg-error.a", lib + "/libgcrypt.def", "-Wl,--out-implib,libgcrypt.dll.a", "-lws2_32"]) {
+            Issue.record(Comment(rawValue: failure)); return
+        }
+        #expect(try Self.exportNames(folder.appendingPathComponent("libgcrypt-20.dll").path) == Self.exportNames(shipped))
+        try Self.checkConsumers(tools, in: folder, program: "gcrypt_kat.c", library: "gcrypt", expected: [
+            "sha256(abc)=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            "aes128=69c4e0d86a7b0430d8cdb78070b4c55a rc=0",
+        ])
     }
 }
