@@ -12,6 +12,8 @@ struct Chunk {
         case baseRelocations
         /// The -1 (head) and 0 (tail) pointers around MinGW's constructor (list 0) and destructor (list 1) lists.
         case listSentinel(list: UInt8, isHead: Bool)
+        /// MinGW's runtime pseudo-relocation table (auto-import).
+        case pseudoRelocations
     }
     var content: Content
     var flags: SectionFlags

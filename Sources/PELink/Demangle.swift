@@ -48,9 +48,14 @@ private indirect enum MSType {
         }
     }
 
-    var isPointer: Bool {
-        if case .pointer = self { return true }
-        return false
+    /// Roughly how long the type prints; bounds the work of back-references that repeat big types.
+    var weight: Int {
+        switch self {
+        case let .simple(name, _, _): return name.utf8.count + 16
+        case let .pointer(_, pointee, _, _, member): return pointee.weight + 16 + (member?.utf8.count ?? 0)
+        case let .function(function): return function.weight
+        case let .array(dims, element): return element.weight + 24 * dims.count
+        }
     }
 }
 
@@ -61,6 +66,7 @@ private struct MSFunction {
     var isVariadic: Bool
     /// Text after the parameter list: ` const`, ` volatile`, ` &`, ...
     var qualifiers: String
+    var weight = 0
 
     var parameterText: String {
         var parts = parameters.map { msPrint($0) }
@@ -142,7 +148,6 @@ private enum MSNameKind {
     case destructor
     case conversion
     case vftableLike
-    case rttiTypeDescriptor
     case rttiTerminated       // RTTI records that end in `8`
     case localStaticGuard
 }
@@ -242,14 +247,20 @@ private struct MSParser {
         if starts(with: "?$") {
             // A template function or variable: `??$name@args@scopes@@encoding`; the name is not memorized.
             i += 2
-            let name = try parseTemplateInstance()
+            let (name, kind) = try parseTemplateInstance(allowSpecial: true)
             let scopes = try parseScopes()
-            return try parseEncoding(kind: .plain, innermost: name, scopes: scopes, qualifiedPrefix: nil)
+            var innermost = name
+            if kind == .constructor || kind == .destructor {
+                // `A::A<int>`: the class's name with the constructor template's arguments.
+                guard let cls = scopes.first else { throw DemangleFailure() }
+                innermost = (kind == .destructor ? "~" : "") + cls + name
+            }
+            return try parseEncoding(kind: kind, innermost: innermost, scopes: scopes)
         }
         if eat("?") { return try parseSpecialSymbol() }
         let name = try parseSimpleOrBackrefName(memorize: true)
         let scopes = try parseScopes()
-        return try parseEncoding(kind: .plain, innermost: name, scopes: scopes, qualifiedPrefix: nil)
+        return try parseEncoding(kind: .plain, innermost: name, scopes: scopes)
     }
 
     /// Symbols whose name is an operator or compiler-generated entity: `??0`, `??_7`, `??__E`, ...
@@ -284,7 +295,7 @@ private struct MSParser {
                 return try finishSpecial(kind: .plain, text: "`" + what + "`" + inner + "''")
             }
             let target = try parseQualifiedName()
-            return try parseEncoding(kind: .plain, innermost: "`" + what + "'" + target + "''", scopes: [], qualifiedPrefix: nil)
+            return try parseEncoding(kind: .plain, innermost: "`" + what + "'" + target + "''", scopes: [])
         default:
             guard let op = msOperatorNames[code] else { throw DemangleFailure() }
             return try finishSpecial(kind: .plain, text: op)
@@ -300,7 +311,7 @@ private struct MSParser {
             innermost = (kind == .destructor ? "~" : "") + cls
         default: break
         }
-        return try parseEncoding(kind: kind, innermost: innermost, scopes: scopes, qualifiedPrefix: nil)
+        return try parseEncoding(kind: kind, innermost: innermost, scopes: scopes)
     }
 
     /// `??_R0` + type + `@8`: the RTTI type descriptor of a type.
@@ -338,7 +349,7 @@ private struct MSParser {
         }
         if c == UInt8(ascii: "?") {
             if eat("?$") {
-                let name = try parseTemplateInstance()
+                let name = try parseTemplateInstance().0
                 memorize(name)
                 return [name]
             }
@@ -384,22 +395,31 @@ private struct MSParser {
         return try parseSimpleName(memorize: shouldMemorize)
     }
 
-    /// `name@args@` after `?$`; arguments get their own back-reference tables.
-    mutating func parseTemplateInstance() throws -> String {
+    /// `name@args@` after `?$`; arguments get their own back-reference tables. For constructor
+    /// and destructor templates the text is the arguments alone, for conversion operators
+    /// `operator<args>` (the target type follows the name).
+    mutating func parseTemplateInstance(allowSpecial: Bool = false) throws -> (String, MSNameKind) {
         try enter()
         defer { leave() }
         let saved = (names, types)
         names = []
         types = []
         defer { (names, types) = saved }
-        let base: String
+        var base: String
+        var kind = MSNameKind.plain
         if eat("?") {
             // An operator template such as `??$?6H@` (operator<< <int>).
             let c = try next()
             var code = String(UnicodeScalar(c))
             if c == UInt8(ascii: "_") { code.append(Character(UnicodeScalar(try next()))) }
-            guard let op = msOperatorNames[code] else { throw DemangleFailure() }
-            base = op
+            switch code {
+            case "0" where allowSpecial: kind = .constructor; base = ""
+            case "1" where allowSpecial: kind = .destructor; base = ""
+            case "B" where allowSpecial: kind = .conversion; base = "operator"
+            default:
+                guard let op = msOperatorNames[code] else { throw DemangleFailure() }
+                base = op
+            }
         } else {
             base = try parseSimpleName(memorize: true)
         }
@@ -408,7 +428,7 @@ private struct MSParser {
             guard args.count < 64 else { throw DemangleFailure() }
             if let arg = try parseTemplateArgument() { args.append(arg) }
         }
-        return try checked(base + "<" + args.joined(separator: ", ") + ">")
+        return (try checked(base + "<" + args.joined(separator: ", ") + ">"), kind)
     }
 
     /// One template argument, or nil for an empty pack.
@@ -421,7 +441,7 @@ private struct MSParser {
         }
         if eat("$$Y") {
             // An alias template named by its qualified name.
-            return try parseQualifiedTypeName()
+            return try parseQualifiedName()
         }
         let start = i
         let type = try parseType()
@@ -433,7 +453,7 @@ private struct MSParser {
     mutating func parseQualifiedName() throws -> String {
         let innermost: String
         if eat("?$") {
-            innermost = try parseTemplateInstance()
+            innermost = try parseTemplateInstance().0
             memorize(innermost)
         } else {
             innermost = try parseSimpleOrBackrefName(memorize: true)
@@ -442,11 +462,9 @@ private struct MSParser {
         return try checked((scopes.reversed() + [innermost]).joined(separator: "::"))
     }
 
-    mutating func parseQualifiedTypeName() throws -> String { try parseQualifiedName() }
-
     // MARK: Encodings
 
-    mutating func parseEncoding(kind: MSNameKind, innermost: String, scopes: [String], qualifiedPrefix: String?) throws -> String {
+    mutating func parseEncoding(kind: MSNameKind, innermost: String, scopes: [String]) throws -> String {
         let qualified = try checked((scopes.reversed() + [innermost]).joined(separator: "::"))
         guard let c = peek() else { throw DemangleFailure() }
         switch kind {
@@ -581,12 +599,13 @@ private struct MSParser {
         function.qualifiers = qualifiers
         var name = qualified
         if kind == .conversion {
+            // `operator int *`, or `operator<int> int *` for a conversion operator template.
             guard let ret = function.returnType else { throw DemangleFailure() }
-            name += "operator " + msPrint(ret)
+            name += (innermost.isEmpty ? "operator " : " ") + msPrint(ret)
         }
         if let adjustor { name += adjustor }
         var text = prefix
-        if let ret = function.returnType, kind != .conversion || true { text += msLeft(ret) + " " }
+        if let ret = function.returnType { text += msLeft(ret) + " " }
         text += function.callingConvention + " " + name + "(" + function.parameterText + ")" + function.qualifiers
         if let ret = function.returnType { text += msRight(ret) }
         return try checked(text)
@@ -644,7 +663,10 @@ private struct MSParser {
             }
         }
         try expect("Z")  // no exception specification
-        return MSFunction(callingConvention: cc, returnType: returnType, parameters: parameters, isVariadic: variadic, qualifiers: "")
+        var function = MSFunction(callingConvention: cc, returnType: returnType, parameters: parameters, isVariadic: variadic, qualifiers: "")
+        function.weight = parameters.reduce(64 + (returnType?.weight ?? 0)) { $0 + $1.weight }
+        guard function.weight <= DemangleLimits.maxOutputLength else { throw DemangleFailure() }
+        return function
     }
 
     // MARK: Types
@@ -686,6 +708,9 @@ private struct MSParser {
         case UInt8(ascii: "A"): return try parsePointer(sigil: "&", cv: 0)
         case UInt8(ascii: "B"): return try parsePointer(sigil: "&", cv: 2)
         case UInt8(ascii: "Y"): return try parseArray()
+        case UInt8(ascii: "?"):
+            // A type only known by name, such as the `<auto>` return type of a lambda.
+            return .simple(try parseQualifiedName(), cv: 0, unaligned: false)
         case UInt8(ascii: "$"):
             if eat("$T") { return .simple("std::nullptr_t", cv: 0, unaligned: false) }
             if eat("$Q") { return try parsePointer(sigil: "&&", cv: 0) }
@@ -1710,11 +1735,16 @@ private struct IPrinter {
     func collapse(_ inner: INode, rvalue: Bool) -> (INode, Bool) {
         var target = inner
         var isRvalue = rvalue
-        var guardCount = 0
-        while case let .reference(next, nextRvalue) = target, guardCount < 64 {
-            isRvalue = isRvalue && nextRvalue
-            target = next
-            guardCount += 1
+        for _ in 0..<64 {
+            if case let .pack(elements) = target, let index = packIndex, index < elements.count {
+                // Inside a pack expansion a pack stands for its current element.
+                target = elements[index]
+            } else if case let .reference(next, nextRvalue) = target {
+                isRvalue = isRvalue && nextRvalue
+                target = next
+            } else {
+                break
+            }
         }
         return (target, isRvalue)
     }
@@ -1784,7 +1814,7 @@ private struct IPrinter {
         case let .cast(type, value):
             try emit("(")
             try print(type)
-            try emit(")" + (value.hasPrefix("-") ? value : value))
+            try emit(")" + value)
         case let .prefixOperator(op, operand):
             try emit(op + "(")
             try print(operand)

@@ -29,8 +29,8 @@ struct Diagnostics {
 /// Thrown at a checkpoint when the pass just finished reported errors.
 struct LinkFailed: Error {}
 
-/// A best-effort readable form of an MSVC-mangled C++ name: the qualified name, innermost last.
-/// `?get@Counter@app@@QEAAHXZ` → `app::Counter::get`. Full signatures are not reconstructed.
+/// The demangled form of a C++ name (MSVC `?` or Itanium `_Z` mangling), for diagnostics.
+/// `?get@Counter@app@@QEAAHXZ` → ` (public: int __cdecl app::Counter::get(void))`; "" when not mangled.
 func demangledSuffix(_ name: String) -> String {
     if let demangled = demangleMicrosoft(name) ?? demangleItanium(name) { return " (" + demangled + ")" }
     // Names the demanglers do not fully understand: at least the qualified name of an MSVC name.

@@ -27,7 +27,7 @@ enum GNUCommandLine {
 
     /// Accepted so that the command lines compilers generate work; they change nothing in pelink's output.
     static let acceptedWithoutEffect: Set<String> = [
-        "--enable-auto-image-base", "--disable-auto-image-base", "--enable-auto-import", "--disable-auto-import",
+        "--enable-auto-image-base", "--disable-auto-image-base",
         "--enable-runtime-pseudo-reloc", "--disable-runtime-pseudo-reloc", "--gc-sections", "--no-gc-sections",
         "--no-seh", "--as-needed", "--no-as-needed", "--enable-stdcall-fixup", "--disable-stdcall-fixup",
         "--allow-multiple-definition", "--no-allow-multiple-definition", "--demangle", "--no-demangle",
@@ -148,6 +148,8 @@ enum GNUCommandLine {
             case "--disable-nxcompat", "--no-nxcompat": options.nxCompat = false
             case "--high-entropy-va": options.highEntropyVA = true
             case "--disable-high-entropy-va", "--no-high-entropy-va": options.highEntropyVA = false
+            case "--enable-auto-import": options.autoImport = true
+            case "--disable-auto-import": options.autoImport = false
             case "--no-insert-timestamp": options.timestamp = 0
             case "--insert-timestamp": options.timestamp = UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970))
             case "-u", "--undefined", "--require-defined": options.includes.append(try value(name, inline: inline))

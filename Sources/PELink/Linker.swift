@@ -156,6 +156,7 @@ struct Linker {
             resolver.addRoots(batch)
         }
         resolver.resolveAliases()
+        if options.isGNUFlavor && options.autoImport { resolver.resolveAutoImports() }
         defineLinkerSymbols(resolver)
         resolver.finishComdats()
         resolver.reportUndefined(entry: entrySymbolName)
@@ -233,6 +234,7 @@ struct Linker {
         /// Chunk locations of the linker's tables, for data directories and for writing them.
         var chunkRVA: [String: (rva: UInt32, size: Int)] = [:]
         var addresses = SymbolAddressTable()
+        var pseudoRelocations: [(slot: UInt32, site: UInt32, bits: UInt32)] = []
         /// Where each input section landed, indexed by `object.firstSection + section`;
         /// output section -1 when it is not in the image.
         var sectionRVA: [UInt32] = []
@@ -305,6 +307,12 @@ struct Linker {
                 add(Name(".idata$6"), Chunk(content: .importHintNames, partialName: Name(".idata$6"), flags: readOnly, alignment: 2, size: t.hintNamesSize, hasFileData: true))
             }
             add(Name(".idata$7"), Chunk(content: .importDLLNames, partialName: Name(".idata$7"), flags: readOnly, alignment: 2, size: t.dllNamesSize, hasFileData: true))
+        }
+        // MinGW auto-import: every reference to an auto-imported symbol becomes a runtime pseudo-relocation.
+        let pseudoRelocationCount = countPseudoRelocations(resolver)
+        if pseudoRelocationCount > 0 {
+            add(Name(".rdata"), Chunk(content: .pseudoRelocations, partialName: Name(".rdata"), flags: readOnly, alignment: 4,
+                                      size: 12 + 12 * pseudoRelocationCount, hasFileData: true))
         }
         if options.isDLL || !exports.isEmpty, !exports.isEmpty || options.isDLL {
             let e = image.exports
@@ -402,8 +410,16 @@ struct Linker {
                 resolver.symbols[Int(g)] = Symbol(kind: .linkerDefined, value: UInt64(head.rva), isReferenced: true)
             }
         }
+        if let table = image.chunkRVA["pseudoRelocations"] {
+            // The C runtime's relocator walks from __RUNTIME_PSEUDO_RELOC_LIST__ to ..._END__.
+            for (name, rva) in [("__RUNTIME_PSEUDO_RELOC_LIST__", table.rva), ("__RUNTIME_PSEUDO_RELOC_LIST_END__", table.rva + UInt32(table.size))] {
+                guard let g = resolver.find(name) else { continue }
+                resolver.symbols[Int(g)] = Symbol(kind: .linkerDefined, value: UInt64(rva), isReferenced: true)
+            }
+        }
         watch.lap("record addresses")
         image.addresses = buildSymbolAddresses(resolver, image: image)
+        if pseudoRelocationCount > 0 { image.pseudoRelocations = collectPseudoRelocations(resolver, image: image) }
         watch.lap("symbol address table")
         // Base relocations: every ADDR64 whose target moves with the image.
         if hasBaseRelocations {
@@ -430,6 +446,45 @@ struct Linker {
             if let rva = symbolRVA(resolver, image: image, symbol: g) { image.entryRVA = rva }
         }
         return image
+    }
+
+    /// How many relocations refer to auto-imported symbols (none in most links: one cheap check).
+    func countPseudoRelocations(_ resolver: SymbolResolver) -> Int {
+        guard resolver.symbols.contains(where: { $0.kind == .autoImported }) else { return 0 }
+        var count = 0
+        for object in resolver.objects {
+            for section in object.sections where section.isLive {
+                for r in 0..<section.relocationCount where isAutoImportTarget(resolver, object, Int(object.relocation(section, r).symbolTableIndex)) {
+                    count += 1
+                }
+            }
+        }
+        return count
+    }
+
+    func isAutoImportTarget(_ resolver: SymbolResolver, _ object: ObjectFile, _ index: Int) -> Bool {
+        guard index < object.targets.count, case .global(let g) = object.targets[index].decoded else { return false }
+        return resolver.symbols[Int(g)].kind == .autoImported
+    }
+
+    /// The runtime pseudo-relocations (version 2, as mingw-w64's pseudo-reloc.c reads them):
+    /// IAT slot RVA, site RVA and width in bits, sorted by site.
+    func collectPseudoRelocations(_ resolver: SymbolResolver, image: Image) -> [(slot: UInt32, site: UInt32, bits: UInt32)] {
+        var entries: [(slot: UInt32, site: UInt32, bits: UInt32)] = []
+        for object in resolver.objects {
+            for (s, section) in object.sections.enumerated() where section.isLive {
+                let global = object.firstSection + s
+                guard image.sectionOutput[global] >= 0 else { continue }
+                for r in 0..<section.relocationCount {
+                    let relocation = object.relocation(section, r)
+                    guard case .global(let g)? = Int(relocation.symbolTableIndex) < object.targets.count ? object.targets[Int(relocation.symbolTableIndex)].decoded : nil,
+                          resolver.symbols[Int(g)].kind == .autoImported else { continue }
+                    let bits: UInt32 = relocation.type == AMD64Relocation.addr64 ? 64 : 32
+                    entries.append((UInt32(image.addresses.value[Int(g)]), image.sectionRVA[global] &+ relocation.virtualAddress, bits))
+                }
+            }
+        }
+        return entries.sorted { $0.site < $1.site }
     }
 
     func containsAbsoluteRelocations(_ resolver: SymbolResolver) -> Bool {
@@ -724,6 +779,7 @@ func symbolRVA(_ resolver: SymbolResolver, image: Linker.Image, symbol g: Int32)
         let entry = resolver.imports[Int(symbol.file)]
         return entry.needsThunk ? entry.thunkRVA : nil
     case .linkerDefined: return UInt32(truncatingIfNeeded: symbol.value)
+    case .autoImported: return symbol.member >= 0 && symbol.member != g ? symbolRVA(resolver, image: image, symbol: symbol.member) : nil
     default: return nil
     }
 }

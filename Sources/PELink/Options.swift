@@ -97,6 +97,8 @@ public struct LinkOptions: Sendable {
     public var excludeAllSymbols = false
     public var excludedSymbols: Set<String> = []
     public var killAt = false
+    /// MinGW auto-import of DLL data referred to without dllimport (GNU ld's default).
+    public var autoImport = true
     /// --output-def: a .def file listing what was exported.
     public var outputDefinitionPath: String?
     /// Archives whose every member is loaded (--whole-archive).

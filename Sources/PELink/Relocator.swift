@@ -52,6 +52,16 @@ struct Relocator: @unchecked Sendable {
         case .exportNames:
             for (i, entry) in image.exports.named.enumerated() { writeCString(entry.name, to: out + image.exports.nameOffsets[i]) }
             for (e, offset) in image.exports.forwarderOffsets { writeCString(image.exportEntries[e].request.forwardTo!, to: out + offset) }
+        case .pseudoRelocations:
+            // Version 2 header: two zero words, then version 1.
+            out.storeLE(UInt32(0), at: 0)
+            out.storeLE(UInt32(0), at: 4)
+            out.storeLE(UInt32(1), at: 8)
+            for (i, entry) in image.pseudoRelocations.enumerated() {
+                out.storeLE(entry.slot, at: 12 + 12 * i)
+                out.storeLE(entry.site, at: 16 + 12 * i)
+                out.storeLE(entry.bits, at: 20 + 12 * i)
+            }
         case let .listSentinel(_, isHead):
             out.storeLE(isHead ? UInt64.max : 0, at: 0)
         case .baseRelocations:

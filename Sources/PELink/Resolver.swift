@@ -426,7 +426,7 @@ final class SymbolResolver: @unchecked Sendable {
     private func defineRegular(_ index: Int32, kind: SymbolKind, objectIndex: Int32, section: Int32, value: UInt64, object: ObjectFile) {
         let existing = symbols[Int(index)]
         switch existing.kind {
-        case .undefined, .lazy, .common:
+        case .undefined, .lazy, .common, .autoImported:
             var symbol = existing
             symbol.kind = kind
             symbol.file = objectIndex
@@ -494,7 +494,7 @@ final class SymbolResolver: @unchecked Sendable {
         }
         let existing = symbols[Int(index)]
         switch existing.kind {
-        case .undefined, .lazy, .common, .importThunk, .importAddress:
+        case .undefined, .lazy, .common, .importThunk, .importAddress, .autoImported:
             take()
             return
         case .absolute, .linkerDefined:
@@ -662,6 +662,27 @@ final class SymbolResolver: @unchecked Sendable {
                 symbols[i].value = alias.value
                 symbols[i].isFunction = alias.isFunction
             }
+        }
+    }
+
+    /// MinGW auto-import: a symbol still undefined whose `__imp_` twin an import library offers
+    /// is reached through the import address table (see `SymbolKind.autoImported`).
+    func resolveAutoImports() {
+        var candidates: [(symbol: Int32, slot: Int32)] = []
+        for g in symbols.indices where symbols[g].kind == .undefined && symbols[g].isReferenced && symbols[g].weakAlias < 0 {
+            let name = names[g]
+            guard let slot = find("__imp_" + name.string) else { continue }
+            candidates.append((Int32(g), slot))
+            reference(slot)
+        }
+        if candidates.isEmpty { return }
+        drainQueues()
+        for (g, slot) in candidates where symbols[Int(g)].kind == .undefined {
+            let kind = symbols[Int(slot)].kind
+            guard kind == .importAddress || kind == .defined else { continue }
+            symbols[Int(g)].kind = .autoImported
+            symbols[Int(g)].member = slot
+            if options.verbose { diagnostics.note("Automatically importing \(names[Int(g)].string) from \(names[Int(slot)].string)") }
         }
     }
 

@@ -260,6 +260,10 @@ enum SymbolKind: UInt8 {
     case importThunk
     /// Made by the linker (`__ImageBase`): `value` is an RVA.
     case linkerDefined
+    /// MinGW auto-import: data of a DLL referred to without `__declspec(dllimport)`. References
+    /// resolve to the IAT slot of `__imp_<name>` (symbol number in `member`) and are listed as
+    /// runtime pseudo-relocations, which the C runtime fixes at load.
+    case autoImported
 }
 
 struct Symbol {

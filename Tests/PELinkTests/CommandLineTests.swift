@@ -64,7 +64,7 @@ import PEFormat
     }
 
     @Test func demanglingNamesTheQualifiedFunction() {
-        #expect(demangledSuffix("?get@Counter@app@@QEAAHXZ") == " (app::Counter::get)")
+        #expect(demangledSuffix("?get@Counter@app@@QEAAHXZ") == " (public: int __cdecl app::Counter::get(void))")
         #expect(demangledSuffix("plain_c_name") == "")
     }
 }

@@ -52,11 +52,11 @@ struct MinGWTests {
         return run.exitCode == 0 ? nil : "clang " + arguments.joined(separator: " ") + " failed:\n" + run.stderr + run.stdout
     }
 
-    static func runUnderWine(_ tools: Tools, _ exe: String, in folder: URL) throws -> ProcessResult {
+    /// `nativeDLL`: a DLL Wine also has as a builtin (zlib1); the one beside the program must win.
+    static func runUnderWine(_ tools: Tools, _ exe: String, in folder: URL, nativeDLL: String? = nil) throws -> ProcessResult {
         var environment = wineEnvironment
         environment["WINEPATH"] = folder.path
-        // Wine has a builtin zlib1.dll; the DLL under test is the native one beside the program.
-        environment["WINEDLLOVERRIDES"] = (wineEnvironment["WINEDLLOVERRIDES"].map { $0 + ";" } ?? "") + "zlib1=n"
+        if let nativeDLL { environment["WINEDLLOVERRIDES"] = "\(nativeDLL)=n" }
         let (result, timedOut) = try runWithTimeout(tools.wine, [exe], environment: environment,
                                                     currentDirectory: folder.path, timeout: 180)
         #expect(!timedOut, "\(exe) timed out under Wine")
@@ -91,7 +91,7 @@ struct MinGWTests {
         #expect(run.stdout.split(whereSeparator: \.isNewline).map(String.init) == ["counter=42 format=value=7 calls=2 tls=6"])
     }
 
-    @Test("--export-all-symbols exports every global, --output-def lists them, and the DLL works")
+    @Test("--export-all-symbols exports every global, --output-def lists them, the DLL works, also through auto-import")
     func exportAllSymbols() throws {
         guard let tools = Self.tools() else { return }
         let folder = try makeTemporaryDirectory("mingw-auto")
@@ -115,6 +115,14 @@ struct MinGWTests {
         let run = try Self.runUnderWine(tools, "autoapp.exe", in: folder)
         #expect(run.exitCode == 0, "autoapp.exe failed: \(run.stdout)\(run.stderr)")
         #expect(run.stdout.split(whereSeparator: \.isNewline).map(String.init) == ["twice=42 hidden=11 name=auto"])
+        // Auto-import: the same data without dllimport, through runtime pseudo-relocations.
+        if let failure = try Self.clangLink(tools, bin: bin, in: folder, [
+            "-O1", Self.sources.appendingPathComponent("autoimport_app.c").path, "-o", "autoimport.exe", "-L.", "-lauto"]) {
+            Issue.record(Comment(rawValue: failure)); return
+        }
+        let auto = try Self.runUnderWine(tools, "autoimport.exe", in: folder)
+        #expect(auto.exitCode == 0, "autoimport.exe failed: \(auto.stdout)\(auto.stderr)")
+        #expect(auto.stdout.split(whereSeparator: \.isNewline).map(String.init) == ["twice=42 value=10 name=auto"])
     }
 
     static func exportNames(_ path: String) throws -> [String] {
@@ -124,7 +132,7 @@ struct MinGWTests {
     /// Links `program` against the import library pelink wrote, with GNU ld (mingw gcc) and with
     /// lld (clang's MinGW driver, its own ld.lld), and runs both under Wine.
     static func checkConsumers(_ tools: Tools, in folder: URL, program: String, library: String,
-                               extra: [String] = [], expected: [String]) throws {
+                               extra: [String] = [], nativeDLL: String? = nil, expected: [String]) throws {
         guard let gcc = requireTool("x86_64-w64-mingw32-gcc") else { return }
         let source = sources.appendingPathComponent(program).path
         let gnu = try runProcess(gcc, [source, "-o", "gnu.exe", "-L.", "-l\(library)"] + extra, currentDirectory: folder.path)
@@ -137,7 +145,7 @@ struct MinGWTests {
             Issue.record(Comment(rawValue: error)); return
         }
         for exe in ["gnu.exe", "lld.exe"] {
-            let run = try runUnderWine(tools, exe, in: folder)
+            let run = try runUnderWine(tools, exe, in: folder, nativeDLL: nativeDLL)
             #expect(run.exitCode == 0, "\(exe) failed: \(run.stdout)\(run.stderr)")
             #expect(run.stdout.split(whereSeparator: \.isNewline).map(String.init) == expected, "\(exe) printed:\n\(run.stdout)")
         }
@@ -165,7 +173,7 @@ struct MinGWTests {
             Issue.record(Comment(rawValue: failure)); return
         }
         #expect(try Self.exportNames(folder.appendingPathComponent("zlib1.dll").path) == names)
-        try Self.checkConsumers(tools, in: folder, program: "zlib_check.c", library: "zlib1", expected: [
+        try Self.checkConsumers(tools, in: folder, program: "zlib_check.c", library: "zlib1", nativeDLL: "zlib1", expected: [
             "module=loaded stamp=0",
             "compress=0 uncompress=0 same=1 smaller=1",
             "crc32=414fa339 adler32=11e60398",

@@ -679,8 +679,15 @@ private final class OutputBuffer: @unchecked Sendable {
 
 /// Like `runProcess`, but gives up after `timeout` seconds (killing the process) and keeps
 /// whatever was printed until then.
+/// Wine runs one program at a time: several test suites running wine side by side on one prefix
+/// make wineserver crawl (seen: timeouts), so every wine run takes this lock.
+let wineRunLock = NSLock()
+
 func runWithTimeout(_ executable: String, _ arguments: [String], environment: [String: String],
                     currentDirectory: String, timeout: Double) throws -> (result: ProcessResult, timedOut: Bool) {
+    let isWine = ["wine", "wine64", "wineboot"].contains((executable as NSString).lastPathComponent)
+    if isWine { wineRunLock.lock() }
+    defer { if isWine { wineRunLock.unlock() } }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
