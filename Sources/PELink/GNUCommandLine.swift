@@ -161,6 +161,9 @@ enum GNUCommandLine {
                 notes.append("pelink (GNU ld compatible front end for PE/COFF)")
                 options.versionOnly = arguments.count == 1 || (arguments.count == 2 && arguments.contains("-m") == false)
             case "--verbose": options.verbose = true
+            case "--help", "-help":
+                notes.append(helpText)
+                options.versionOnly = true
             case "--time-trace", "--Map", "-Map": throw UsageError("\(name) is not supported yet")
             default:
                 if name.hasPrefix("-plugin") || name.hasPrefix("--plugin") {
@@ -189,6 +192,28 @@ enum GNUCommandLine {
             options.entry = "DllMainCRTStartup"
         }
         return options
+    }
+
+    static var helpText: String {
+        var text = """
+        pelink, GNU ld flavor (invoked as ld.lld or ld, or with -m i386pep)
+
+        Options:
+          -o FILE, --shared, -e SYMBOL (empty: no entry), -L DIR, -l NAME (libNAME.dll.a, NAME.dll.a,
+          libNAME.a, NAME.lib; -l:FILE exactly), -Bstatic, -Bdynamic, --whole-archive, --no-whole-archive,
+          -m i386pep, --out-implib FILE, --output-def FILE, --export-all-symbols, --exclude-symbols A,B,
+          --exclude-all-symbols, --kill-at, --image-base N, --subsystem NAME[:X.Y],
+          --major/minor-image-version, --major/minor-subsystem-version, --major/minor-os-version,
+          --stack R[,C], --heap R[,C], --dynamicbase, --nxcompat, --high-entropy-va (and --disable-*),
+          --no-insert-timestamp, --insert-timestamp, --enable-auto-import, --disable-auto-import,
+          -u SYMBOL, --file-alignment N, --section-alignment N, --verbose, -v/--version, --help.
+          A .def file among the inputs is the module definition.
+        Ignored with a note: -plugin FILE, -plugin-opt=... (LTO plugins do not apply to COFF objects).
+        Accepted without effect:
+
+        """
+        for option in acceptedWithoutEffect.sorted() { text += "  \(option)\n" }
+        return text
     }
 
     /// GNU ld's search: `-l:file` exactly; else lib<name>.dll.a, <name>.dll.a, lib<name>.a, <name>.lib
