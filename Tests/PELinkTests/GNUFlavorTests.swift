@@ -37,6 +37,14 @@ struct GNUFlavorTests {
         #expect(notes.contains { $0.contains("ignoring -plugin") })
     }
 
+    @Test func helpListsOptionsAndNoOps() {
+        let result = Driver.run(arguments: ["-m", "i386pep", "--help"], environment: [:])
+        #expect(result.exitCode == 0)
+        for option in ["--whole-archive", "--output-def", "--export-all-symbols", "--gc-sections", "--enable-auto-image-base", "-plugin"] {
+            #expect(result.output.contains(option), "--help does not mention \(option)")
+        }
+    }
+
     @Test func unknownOptionsAreErrors() {
         let result = Driver.run(arguments: ["-m", "i386pep", "--frobnicate", "a.o"], environment: [:])
         #expect(result.exitCode == 1 && result.diagnostics.contains("unknown option: --frobnicate"))
