@@ -182,7 +182,8 @@ let wineScenarios: [WineScenario] = [
     // Imports through a GNU import library (objects whose .idata$N sections form the tables).
     WineScenario(
         name: "gnuimport",
-        sources: ["k32_dllimport.c", "k32_thunk.c"],
+        // The kernel32 scenario's sources, linked against the GNU import library instead.
+        sources: ["../kernel32/k32_dllimport.c", "../kernel32/k32_thunk.c"],
         dlls: [WineDLL(name: "wn_gnuimport", arguments: [
             "/noentry", "/usr/x86_64-w64-mingw32/lib/libkernel32.a", "{obj}/k32_dllimport.obj", "{obj}/k32_thunk.obj",
         ] + ["pid", "tick", "length", "tick_address"].flatMap { what in
@@ -557,7 +558,7 @@ private func buildScenario(_ scenario: WineScenario, tools: WineTools, work: URL
     }
 
     for source in scenario.sources {
-        let stem = (source as NSString).deletingPathExtension
+        let stem = ((source as NSString).lastPathComponent as NSString).deletingPathExtension
         var arguments = ["--target=x86_64-pc-windows-msvc", "-c", "-O1", "-fno-stack-protector", "-mno-stack-arg-probe"]
         if source.hasSuffix(".cpp") { arguments += ["-fno-exceptions", "-fno-rtti"] }
         arguments += [cases.appendingPathComponent(source).path, "-o", obj.appendingPathComponent(stem + ".obj").path]
