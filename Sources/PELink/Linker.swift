@@ -501,7 +501,8 @@ struct Linker {
     func collectBaseRelocationSites(_ resolver: SymbolResolver, image: Image) -> [UInt32] {
         var perObject = [[UInt32]](repeating: [], count: resolver.objects.count)
         perObject.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer.baseAddress!
+            guard let bufferBase = buffer.baseAddress else { return }
+            nonisolated(unsafe) let out = bufferBase
             let objects = resolver.objects
             let addressState = image.addresses.state
             let sectionRVA = image.sectionRVA, sectionOutput = image.sectionOutput

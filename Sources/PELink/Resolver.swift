@@ -144,7 +144,9 @@ final class SymbolResolver: @unchecked Sendable {
         var parsed = [Result<ObjectFile, Error>?](repeating: nil, count: directObjects.count)
         let toParse = directObjects
         parsed.withUnsafeMutableBufferPointer { slots in
-            nonisolated(unsafe) let out = slots.baseAddress!
+            // No command-line objects (only libraries): nothing to parse.
+            guard let slotsBase = slots.baseAddress else { return }
+            nonisolated(unsafe) let out = slotsBase
             parallelFor(toParse.count, threads: options.threads) { i in
                 let entry = toParse[i]
                 out[i] = Result { try ObjectFile.parse(displayName: entry.path, view: entry.view) }
@@ -220,8 +222,9 @@ final class SymbolResolver: @unchecked Sendable {
         let archivesNow = archives
         parsed.withUnsafeMutableBufferPointer { slots in
             importMembers.withUnsafeMutableBufferPointer { importSlots in
-                nonisolated(unsafe) let out = slots.baseAddress!
-                nonisolated(unsafe) let importOut = importSlots.baseAddress!
+                guard let slotsBase = slots.baseAddress, let importBase = importSlots.baseAddress else { return }
+                nonisolated(unsafe) let out = slotsBase
+                nonisolated(unsafe) let importOut = importBase
                 parallelFor(batch.count, threads: options.threads) { i in
                     let (a, m) = batch[i]
                     let member = archivesNow[a].archive.members[m]

@@ -91,6 +91,17 @@ import PEFormat
         #expect(left == ["out.dll", "out.lib"])
     }
 
+    /// A link whose only inputs are libraries: members come in through /include: alone.
+    @Test func linkWithOnlyALibrary() throws {
+        let dir = try makeTemporaryDirectory("onlylib")
+        let dll = dir.appendingPathComponent("only.dll").path
+        let library = repositoryRoot.appendingPathComponent("Inputs/static-lib-lazy/libhelpers.lib").path
+        let result = Driver.run(arguments: ["/dll", "/noentry", library, "/include:need_a", "/export:need_a", "/out:\(dll)"], environment: [:])
+        #expect(result.exitCode == 0, "\(result.diagnostics)")
+        let image = try PEImage(view: try MappedFile(path: dll).view)
+        #expect(image.exports?.entries.flatMap(\.names) == ["need_a"])
+    }
+
     /// The librarian writes a static library that the linker loads lazily.
     @Test func staticLibraryRoundTrip() throws {
         let dir = try makeTemporaryDirectory("staticlib")

@@ -239,21 +239,12 @@ struct ConsumerOutcome: Sendable {
     var mingwProgram = ConsumerProgram(fileName: "app_mingw.exe")
 }
 
-actor ConsumerSuite {
-    static let shared = ConsumerSuite()
-    private var running: Task<ConsumerOutcome, Never>?
+enum ConsumerSuite {
+    static let shared = RunOnce<ConsumerOutcome>()
+}
 
-    func outcome(tools: ConsumerTools) async -> ConsumerOutcome {
-        if let running { return await running.value }
-        // Blocks on child processes: keep it off the cooperative thread pool.
-        let task = Task<ConsumerOutcome, Never> {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: buildAndRunConsumers(tools: tools)) }
-            }
-        }
-        running = task
-        return await task.value
-    }
+extension RunOnce where Value == ConsumerOutcome {
+    func outcome(tools: ConsumerTools) async -> ConsumerOutcome { await value { buildAndRunConsumers(tools: tools) } }
 }
 
 private let consumerCases = repositoryRoot.appendingPathComponent("Tests/WineCases/consumers")

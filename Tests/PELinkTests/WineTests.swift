@@ -444,21 +444,12 @@ struct WineSuiteOutcome: Sendable {
 }
 
 /// Builds and runs the suite once, however many tests ask for it (they run in parallel).
-actor WineSuite {
-    static let shared = WineSuite()
-    private var running: Task<WineSuiteOutcome, Never>?
+enum WineSuite {
+    static let shared = RunOnce<WineSuiteOutcome>()
+}
 
-    func outcome(tools: WineTools) async -> WineSuiteOutcome {
-        if let running { return await running.value }
-        // The work blocks on child processes: keep it off the cooperative thread pool.
-        let task = Task<WineSuiteOutcome, Never> {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: buildAndRunWineSuite(tools: tools)) }
-            }
-        }
-        running = task
-        return await task.value
-    }
+extension RunOnce where Value == WineSuiteOutcome {
+    func outcome(tools: WineTools) async -> WineSuiteOutcome { await value { buildAndRunWineSuite(tools: tools) } }
 }
 
 private let wineCasesRoot = repositoryRoot.appendingPathComponent("Tests/WineCases")

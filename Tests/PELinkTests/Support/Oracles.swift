@@ -84,3 +84,20 @@ func makeTemporaryDirectory(_ label: String) throws -> URL {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+/// Runs an expensive, blocking piece of test work once, however many tests ask for its result
+/// (they run in parallel); the work runs off the cooperative thread pool.
+actor RunOnce<Value: Sendable> {
+    private var running: Task<Value, Never>?
+
+    func value(_ work: @escaping @Sendable () -> Value) async -> Value {
+        if let running { return await running.value }
+        let task = Task<Value, Never> {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(returning: work()) }
+            }
+        }
+        running = task
+        return await task.value
+    }
+}
