@@ -15,7 +15,7 @@ let package = Package(
         .target(name: "PEFormat"),
         // The linker: command line, symbol resolution, exports, layout, relocation, image writing.
         .target(name: "PELink", dependencies: ["PEFormat"]),
-        .executableTarget(name: "pelink", dependencies: ["PELink"]),
+        .executableTarget(name: "pelink", dependencies: ["PELink", "PEFormat"]),
         .testTarget(name: "PEFormatTests", dependencies: ["PEFormat"]),
         .testTarget(name: "PELinkTests", dependencies: ["PELink", "PEFormat", "pelink"]),
     ],

@@ -11,12 +11,21 @@ public struct FormatError: Error, CustomStringConvertible, Sendable, Equatable {
     public var offset: Int?
     public var line: Int?
     public var column: Int?
+    /// The archive member at fault when `file` is a library; `offset` stays relative to the library.
+    public var member: String?
     public var message: String
 
     public init(file: String, offset: Int? = nil, _ message: String) {
         self.file = file
         self.offset = offset
         self.message = message
+    }
+
+    /// The same error, said of `member` of the library `file`.
+    public func inMember(_ member: String) -> FormatError {
+        var copy = self
+        copy.member = member
+        return copy
     }
 
     public init(file: String, line: Int, column: Int, _ message: String) {
@@ -29,6 +38,10 @@ public struct FormatError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String {
         if let line {
             return "\(file):\(line):\(column ?? 1): \(message)"
+        }
+        if let member {
+            let place = offset.map { ": at offset 0x\(String($0, radix: 16)) of the library" } ?? ""
+            return "\(file)(\(member))\(place): \(message)"
         }
         if let offset {
             return "\(file): at offset 0x\(String(offset, radix: 16)): \(message)"
@@ -215,49 +228,3 @@ extension UnsafeMutableRawPointer {
     @inline(__always) public func loadLE64(at offset: Int) -> UInt64 { UInt64(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
     @inline(__always) public func loadLE16(at offset: Int) -> UInt16 { UInt16(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt16.self)) }
 }
-
-/// Writes `contents` to `path` atomically: a temporary file in the same folder, then rename.
-/// A failure leaves whatever was at `path` untouched and no temporary file behind.
-public func writeFileAtomically(path: String, size: Int, fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
-    let directory: String
-    if let slash = path.lastIndex(of: "/") {
-        directory = slash == path.startIndex ? "/" : String(path[..<slash])
-    } else {
-        directory = "."
-    }
-    var template = Array("\(directory)/.pelink-XXXXXX.tmp".utf8CString)
-    let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 4) }
-    if fd < 0 {
-        throw FormatError(file: path, "cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))")
-    }
-    let temporaryPath = String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    var renamed = false
-    defer {
-        if !renamed { unlink(temporaryPath) }
-    }
-    do {
-        defer { close(fd) }
-        if size > 0 {
-            if ftruncate(fd, off_t(size)) != 0 {
-                throw FormatError(file: path, "cannot size the output to \(size) bytes: \(String(cString: strerror(errno)))")
-            }
-            guard let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), address != MAP_FAILED else {
-                throw FormatError(file: path, "cannot map the output: \(String(cString: strerror(errno)))")
-            }
-            defer { munmap(address, size) }
-            try fill(UnsafeMutableRawBufferPointer(start: address, count: size))
-        }
-        fchmod(fd, 0o644)
-    }
-    if rename(temporaryPath, path) != 0 {
-        throw FormatError(file: path, "cannot rename the temporary output into place: \(String(cString: strerror(errno)))")
-    }
-    renamed = true
-}
-
-public func writeFileAtomically(path: String, bytes: [UInt8]) throws {
-    try writeFileAtomically(path: path, size: bytes.count) { out in
-        bytes.withUnsafeBytes { out.copyMemory(from: $0) }
-    }
-}
-

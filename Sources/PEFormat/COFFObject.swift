@@ -82,16 +82,8 @@ public struct COFFObject: Sendable {
     static let bigObjClassID: [UInt8] = [0xC7, 0xA1, 0xBA, 0xD1, 0xEE, 0xBA, 0xA9, 0x4B,
                                          0xAF, 0x20, 0xFA, 0xF6, 0x6A, 0xA4, 0xDC, 0xB8]
 
-    /// True when the bytes start like a COFF object of a machine pelink knows (regular or bigobj).
-    public static func looksLikeObject(_ view: ByteView) -> Bool {
-        guard view.count >= 20 else { return false }
-        if isBigObjHeader(view) { return true }
-        let machine = view.u16(0)
-        return Machine(rawValue: machine) != nil && machine != 0 || (machine == 0 && view.u16(2) != 0xFFFF && view.u16(2) > 0)
-    }
-
     static func isBigObjHeader(_ view: ByteView) -> Bool {
-        guard view.count >= 56, view.u16(0) == 0, view.u16(2) == 0xFFFF, view.u16(4) >= 2 else { return false }
+        guard view.count >= 28, view.u16(0) == 0, view.u16(2) == 0xFFFF, view.u16(4) >= 2 else { return false }
         for i in 0..<16 where view.u8(12 + i) != bigObjClassID[i] { return false }
         return true
     }
@@ -104,6 +96,7 @@ public struct COFFObject: Sendable {
             // SizeOfData, Flags, MetaDataSize, MetaDataOffset, NumberOfSections, PointerToSymbolTable, NumberOfSymbols.
             isBigObj = true
             headerSize = 56
+            try view.check(0, 56, "/bigobj file header")
             rawMachine = view.u16(6)
             timeDateStamp = view.u32(8)
             sectionCount = Int(view.u32(44))

@@ -19,7 +19,11 @@ public enum PEDump {
     /// Dumps an image, a library, a COFF object or a short import object, whichever `path` holds.
     public static func dumpFile(path: String) throws -> String {
         let file = try MappedFile(path: path)
-        let view = file.view
+        return try dumpFile(file.view)
+    }
+
+    /// Dumps an image, a library, a COFF object or a short import object, whichever `view` holds.
+    public static func dumpFile(_ view: ByteView) throws -> String {
         if Archive.isArchive(view) { return try dumpLibrary(try Archive(view: view)) }
         if PEImage.isImage(view) { return dumpImage(try PEImage(view: view)) }
         var out = TextOut()
@@ -294,9 +298,10 @@ public enum PEDump {
     }
 
     private static func dumpMember(_ view: ByteView, into out: inout TextOut) throws {
-        if ImportObject.isImportObject(view) {
+        let kind = FileKind.identify(view)
+        if kind == .importObject {
             out.line("  " + importObjectLine(try ImportObject(view: view)))
-        } else if COFFObject.looksLikeObject(view) {
+        } else if kind == .coffObject || kind == .bigObject {
             try dumpObject(try COFFObject(view: view), into: &out)
         } else {
             out.line("  unrecognized member, \(view.count) bytes, FNV-1a 64 \(hex16(fnv1a64(view.rawBuffer)))")

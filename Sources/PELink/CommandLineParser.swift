@@ -9,15 +9,23 @@ public struct UsageError: Error, CustomStringConvertible, Sendable {
 }
 
 enum ResponseFiles {
+    /// A `"` that opens a quoted stretch no later `"` closes; `offset` is its byte offset in the text.
+    struct UnclosedQuote: Error {
+        var offset: Int
+    }
+
     /// Splits a response file's text as the Windows command line does: white space separates,
-    /// double quotes group, `\"` is a literal quote.
-    static func tokenize(_ text: String) -> [String] {
+    /// double quotes group, `\"` is a literal quote. A quote left open is an error rather than a
+    /// quoted stretch running to the end: it almost always means a lost quote, and silently
+    /// swallowing the rest of the file into one argument hides that.
+    static func tokenize(_ text: String) throws(UnclosedQuote) -> [String] {
         var result: [String] = []
         var current: [UInt8] = []
-        var inQuotes = false
+        var openQuote: Int?
         var hasToken = false
         var bytes = Array(text.utf8)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        var skipped = 0
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3); skipped = 3 }
         let backslash = UInt8(ascii: "\\"), quote = UInt8(ascii: "\"")
         var i = 0
         while i < bytes.count {
@@ -35,9 +43,9 @@ enum ResponseFiles {
                 continue
             }
             if c == quote {
-                inQuotes.toggle()
+                openQuote = openQuote == nil ? i + skipped : nil
                 hasToken = true
-            } else if !inQuotes && (c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D) {
+            } else if openQuote == nil && (c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D) {
                 if hasToken {
                     result.append(String(decoding: current, as: UTF8.self))
                     current.removeAll(keepingCapacity: true)
@@ -49,8 +57,18 @@ enum ResponseFiles {
             }
             i += 1
         }
+        if let openQuote { throw UnclosedQuote(offset: openQuote) }
         if hasToken { result.append(String(decoding: current, as: UTF8.self)) }
         return result
+    }
+
+    /// 1-based line and column of a byte offset in `text`.
+    static func lineAndColumn(of offset: Int, in text: String) -> (line: Int, column: Int) {
+        var line = 1, column = 1
+        for byte in text.utf8.prefix(offset) {
+            if byte == 0x0A { line += 1; column = 1 } else { column += 1 }
+        }
+        return (line, column)
     }
 
     /// Replaces every `@file` argument by the arguments the file holds, recursively.
@@ -62,24 +80,70 @@ enum ResponseFiles {
             if depth > 20 {
                 throw UsageError("response file \(path): response files nest more than 20 deep (a cycle?)")
             }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw UsageError("cannot open response file \(path)")
+            let file: MappedFile
+            do {
+                file = try MappedFile(path: path)
+            } catch let error as FormatError {
+                throw UsageError("response file \(error)")
             }
+            let bytes = file.bytes
             let text: String
-            if data.count >= 2 && data[0] == 0xFF && data[1] == 0xFE {
-                text = String(decoding: data.dropFirst(2), as: UTF8.self) // UTF-16LE: decoded below
-                    .isEmpty ? "" : (String(data: data.dropFirst(2), encoding: .utf16LittleEndian) ?? "")
+            if bytes.count >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE {
+                let units = stride(from: 2, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8 }
+                text = String(decoding: units, as: UTF16.self)
             } else {
-                text = String(decoding: data, as: UTF8.self)
+                text = String(decoding: bytes, as: UTF8.self)
             }
-            result += try expand(tokenize(text), depth: depth + 1)
+            do {
+                result += try expand(tokenize(text), depth: depth + 1)
+            } catch let error as UnclosedQuote {
+                let (line, column) = lineAndColumn(of: error.offset, in: text)
+                throw UsageError("\(path):\(line):\(column): this quote is never closed; add the closing \" (or write \\\" for a literal quote)")
+            }
         }
         return result
     }
 }
 
-/// The options pelink accepts, with the ones accepted without effect; /help prints this.
 enum OptionTable {
+    /// Every option name /help lists, lowercased, without the slash and the value part.
+    static let knownNames: [String] = (supported.map(\.0) + acceptedWithoutEffect).map { spelling in
+        String(spelling.dropFirst().prefix { $0 != ":" && $0 != "[" && $0 != " " }).lowercased()
+    }
+
+    /// The known option a mistyped `name` most likely meant: the nearest by edit distance, when
+    /// it is near enough that the guess is useful (one edit for short names, two for longer ones).
+    static func closestOption(to name: String) -> String? {
+        let typed = Array(name.lowercased().utf8)
+        let limit = typed.count <= 4 ? 1 : 2
+        var best: (name: String, distance: Int)?
+        for candidate in knownNames {
+            let distance = editDistance(typed, Array(candidate.utf8))
+            if distance <= limit && distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
+        }
+        return best?.name
+    }
+
+    /// Levenshtein distance, with a swap of two neighbours counted as one edit.
+    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var previousRow = [Int](0...b.count), row = [Int](repeating: 0, count: b.count + 1)
+        var rowBeforePrevious = previousRow
+        for i in 1...a.count {
+            row[0] = i
+            for j in 1...b.count {
+                var cost = min(previousRow[j] + 1, row[j - 1] + 1, previousRow[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    cost = min(cost, rowBeforePrevious[j - 2] + 1)
+                }
+                row[j] = cost
+            }
+            rowBeforePrevious = previousRow
+            previousRow = row
+        }
+        return previousRow[b.count]
+    }
+
     static let supported: [(String, String)] = [
         ("/dll", "build a DLL"),
         ("/out:file", "output file"),
@@ -352,6 +416,9 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
         case "lib":
             throw UsageError("/lib must be the first argument (pelink /lib ... is the librarian)")
         default:
+            if let known = OptionTable.closestOption(to: name) {
+                throw UsageError("unknown option: \(argument); did you mean /\(known)? (see /help)")
+            }
             throw UsageError("unknown option: \(argument) (see /help)")
         }
     }

@@ -125,11 +125,13 @@ enum LibrarianCommand {
 
     /// The symbols a member offers to the linker: external definitions and common symbols.
     static func publicSymbols(of view: ByteView, name: String) throws -> [String] {
-        if ImportObject.isImportObject(view) {
+        switch FileKind.identify(view) {
+        case .importObject:
             return ArchiveWriter.symbolsForImportObject(try ImportObject(view: view))
-        }
-        guard COFFObject.looksLikeObject(view) else {
-            throw FormatError(file: name, "not a COFF object or import object; cannot add it to a library")
+        case .coffObject, .bigObject:
+            break
+        case let kind:
+            throw FormatError(file: name, (kind.rejection ?? "is not an object") + "; only objects and import objects go into a library")
         }
         let coff = try COFFObject(view: view)
         var result: [String] = []

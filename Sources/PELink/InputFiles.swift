@@ -139,6 +139,7 @@ final class ObjectFile: @unchecked Sendable {
         let coff = try COFFObject(view: view)
         let object = ObjectFile(displayName: displayName, coff: coff)
         object.sections.reserveCapacity(coff.sectionCount)
+        var hasGNULTOSections = false
         for i in 0..<coff.sectionCount {
             let header = try coff.sectionHeader(i)
             let data = try coff.sectionDataRange(header)
@@ -153,16 +154,23 @@ final class ObjectFile: @unchecked Sendable {
                 size: Int(header.sizeOfRawData), alignment: header.characteristics.alignment ?? 1,
                 relocationsOffset: relocations.offset, relocationCount: relocations.count)
             let isDirectives = name.equals(".drectve")
+            if name.hasPrefix(".gnu.lto_") { hasGNULTOSections = true }
             // CodeView (.debug$) and DWARF (.debug_*) information is not written to the image.
             if header.characteristics.contains(.lnkRemove) || name.hasPrefix(".debug$") || name.hasPrefix(".debug_") || isDirectives
+                || name.hasPrefix(".gnu.lto_")
                 || name.equals(".llvm_addrsig") || name.equals(".llvm.call-graph-profile") {
                 section.isLive = false
             }
             if header.characteristics.contains(.lnkComdat) { section.isComdat = true }
             if isDirectives && data.count > 0 {
                 var bytes = Array(object.data(section))
-                if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-                object.directiveArguments += ResponseFiles.tokenize(String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self))
+                let byteOrderMarkLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+                bytes.removeFirst(byteOrderMarkLength)
+                do {
+                    object.directiveArguments += try ResponseFiles.tokenize(String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self))
+                } catch {
+                    throw view.error(at: data.offset + byteOrderMarkLength + error.offset, "section .drectve: the quote at this offset is never closed, so the linker directives cannot be read")
+                }
             }
             object.sections.append(section)
         }
@@ -209,6 +217,34 @@ final class ObjectFile: @unchecked Sendable {
                 object.targets[i] = .absolute(record.value)
             }
             i += 1 + record.auxiliaryCount
+        }
+        // GCC marks an object that holds only its LTO bytecode (no machine code: -flto without
+        // -ffat-lto-objects) with this symbol. Linking it would silently drop all its code. A fat
+        // LTO object links as a normal one, its .gnu.lto_ sections left out.
+        if hasGNULTOSections {
+            for index in 0..<coff.symbolCount where (try? coff.symbolName(index)) == "__gnu_lto_slim" {
+                throw view.error(at: nil, "is a GCC LTO object (compiled with -flto): it holds GIMPLE bytecode in .gnu.lto_* sections and no machine code, and pelink does not do link-time optimization; rebuild it without -flto, or with -ffat-lto-objects")
+            }
+        }
+        // An associative section is kept or dropped with the section it names; a chain of them
+        // that comes back to itself has no leader to decide, which only a broken producer writes.
+        // Walked once per section (0 unvisited, 1 on the current path, 2 done): linear in the
+        // section count, which a /bigobj file can make very large.
+        var visit = [UInt8](repeating: 0, count: object.sections.count)
+        for first in object.sections.indices where visit[first] == 0 {
+            var path: [Int] = []
+            var next = first
+            while next >= 0 && visit[next] == 0 {
+                visit[next] = 1
+                path.append(next)
+                next = Int(object.sections[next].associatedWith)
+            }
+            if next >= 0 && visit[next] == 1 {
+                let cycle = path[path.firstIndex(of: next)!...] + [next]
+                let described = cycle.map { "\(object.name(of: object.sections[$0]).string) (#\($0 + 1))" }.joined(separator: " -> ")
+                throw view.error(at: nil, "associative COMDAT sections form a cycle, so no leader decides whether they are kept: \(described)")
+            }
+            for s in path { visit[s] = 2 }
         }
         // Selections are known only once every section definition record has been read.
         for (s, section) in object.sections.enumerated()

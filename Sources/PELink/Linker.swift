@@ -55,16 +55,30 @@ struct Linker {
         let importLibrary = ImportLibraryJob(path: importLibraryPath(exports), dllName: dllName,
                                              machine: resolver.options.machine, exports: exports)
         if options.isDLL && importLibrary.path != nil { importLibrary.start() }
-        try clock.timed("Write image") { try writeImage(&image, resolver: resolver, to: outputPath) }
+        // Every output is staged in a temporary file and renamed into place only when all were
+        // written: a failure in any leaves every previous output as it was.
+        var staged: [StagedOutput] = []
+        if let output = clock.timed("Write image", { writeImage(&image, resolver: resolver, to: outputPath) }) {
+            staged.append(output)
+        }
         try checkpoint()
         if let path = options.outputDefinitionPath {
-            do { try writeFileAtomically(path: path, bytes: Array(moduleDefinitionText(exports).utf8)) } catch { diagnostics.error("\(error)") }
+            do { staged.append(try StagedOutput(path: path, bytes: Array(moduleDefinitionText(exports).utf8))) } catch { diagnostics.error("\(error)") }
         }
         if options.isDLL && importLibrary.path != nil {
             clock.timed("Write import library (after waiting for it)") {
-                if let message = importLibrary.finishAndWrite() { diagnostics.error(message) }
+                switch importLibrary.finishAndStage() {
+                case .success(let output?): staged.append(output)
+                case .success(nil): break
+                case .failure(let error): diagnostics.error("\(error)")
+                }
             }
         }
+        try checkpoint()
+        for output in staged {
+            do { try output.commit() } catch { diagnostics.error("\(error)") }
+        }
+        try checkpoint()
         if options.printTimes {
             let sum = Double(DispatchTime.now().uptimeNanoseconds - total) / 1e9
             for (name, seconds) in clock.timings {
@@ -572,7 +586,8 @@ struct Linker {
 
     // MARK: Writing
 
-    mutating func writeImage(_ image: inout Image, resolver: SymbolResolver, to path: String) throws {
+    /// Writes the image to a staged output; nil (with the errors in `diagnostics`) on failure.
+    mutating func writeImage(_ image: inout Image, resolver: SymbolResolver, to path: String) -> StagedOutput? {
         let relocator = Relocator(resolver: resolver, image: image)
         let imageCopy = image
         let headers = ImageHeaders.build(image: imageCopy, options: options, resolver: resolver, symbolRVA: { symbolRVA(resolver, image: imageCopy, symbol: $0) })
@@ -581,7 +596,7 @@ struct Linker {
         resolver.symbols = []
         var errors: [String] = []
         do {
-            try writeFileAtomically(path: path, size: image.fileSize) { out in
+            return try StagedOutput(path: path, size: image.fileSize) { out in
                 headers.withUnsafeBytes { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: headers.count) }
                 // Each chunk writes only its own bytes, so chunks are written in parallel.
                 // Work in blocks of consecutive chunks of one section, so a worker touches the section
@@ -634,6 +649,7 @@ struct Linker {
         } catch {
             diagnostics.error("\(error)")
         }
+        return nil
     }
 
     /// The loader aligns each thread's copy of the TLS template as the TLS directory's
@@ -743,16 +759,11 @@ final class ImportLibraryJob: @unchecked Sendable {
         return try ImportLibraryWriter.write(dllName: dllName, machine: machine, entries: entries)
     }
 
-    /// Waits for the bytes and writes the file; returns an error message on failure.
-    func finishAndWrite() -> String? {
-        guard let path, started else { return nil }
+    /// Waits for the bytes and stages the file (nil when there is no import library to write).
+    func finishAndStage() -> Result<StagedOutput?, Error> {
+        guard let path, started else { return .success(nil) }
         done.wait()
-        do {
-            try writeFileAtomically(path: path, bytes: try result!.get())
-            return nil
-        } catch {
-            return "\(error)"
-        }
+        return Result { try StagedOutput(path: path, bytes: try result!.get()) }
     }
 }
 

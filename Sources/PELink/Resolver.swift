@@ -20,6 +20,8 @@ final class SymbolResolver: @unchecked Sendable {
     private var pendingMembers: [(Int, Int)] = []
     private var pendingLibraries: [String] = []
     private var seenLibraries: Set<String> = []
+    /// The object that declared each weak external's default, for diagnostics.
+    private var weakOwner: [Int32: String] = [:]
     /// Export requests from .drectve, in load order.
     var directiveExports: [ExportRequest] = []
     var directiveMerges: [(from: String, to: String)] = []
@@ -124,19 +126,20 @@ final class SymbolResolver: @unchecked Sendable {
                 continue
             }
             let view = file.view
-            if Archive.isArchive(view) || Archive.isThinArchive(view) {
+            switch FileKind.identify(view) {
+            case .archive:
                 do {
                     archives.append(ArchiveFile(path: path, archive: try Archive(view: view)))
                     order.append((1, archives.count - 1))
                 } catch { inputError(error) }
-            } else if ImportObject.isImportObject(view) {
+            case .importObject:
                 importObjectFiles.append((path, view))
                 order.append((2, importObjectFiles.count - 1))
-            } else if COFFObject.looksLikeObject(view) {
+            case .coffObject, .bigObject:
                 directObjects.append((directObjects.count, path, view))
                 order.append((0, directObjects.count - 1))
-            } else {
-                diagnostics.error("\(path): not a COFF object, archive or import object (unrecognised first bytes)")
+            case let kind:
+                inputError(FormatError(file: path, kind.rejection ?? "cannot be linked"))
             }
         }
         statistics.readArchives += lap()
@@ -229,13 +232,20 @@ final class SymbolResolver: @unchecked Sendable {
                     let (a, m) = batch[i]
                     let member = archivesNow[a].archive.members[m]
                     let name = "\(archivesNow[a].path)(\(member.name))"
-                    if ImportObject.isImportObject(member.data) {
-                        do {
+                    do {
+                        switch FileKind.identify(member.data) {
+                        case .importObject:
                             importOut[i] = try ImportObject(view: member.data)
                             out[i] = .success(nil)
-                        } catch { out[i] = .failure(error) }
-                    } else {
-                        out[i] = Result { try ObjectFile.parse(displayName: name, view: member.data) }
+                        case .coffObject, .bigObject:
+                            out[i] = .success(try ObjectFile.parse(displayName: name, view: member.data))
+                        case let kind:
+                            throw FormatError(file: archivesNow[a].path, offset: member.data.offset, kind.rejection ?? "cannot be linked")
+                        }
+                    } catch let error as FormatError where error.file == archivesNow[a].path {
+                        out[i] = .failure(error.inMember(member.name))
+                    } catch {
+                        out[i] = .failure(error)
                     }
                 }
             }
@@ -309,13 +319,13 @@ final class SymbolResolver: @unchecked Sendable {
     private func addLibrary(path: String) {
         do {
             let file = try MappedFile(path: path)
-            guard Archive.isArchive(file.view) else {
-                if COFFObject.looksLikeObject(file.view) {
-                    addObject(try ObjectFile.parse(displayName: path, view: file.view))
-                    return
-                }
-                diagnostics.error("\(path): default library is not an archive")
+            switch FileKind.identify(file.view) {
+            case .archive: break
+            case .coffObject, .bigObject:
+                addObject(try ObjectFile.parse(displayName: path, view: file.view))
                 return
+            case let kind:
+                throw FormatError(file: path, (kind.rejection ?? "is not a library") + " (it was given as a library)")
             }
             archives.append(ArchiveFile(path: path, archive: try Archive(view: file.view)))
             addArchiveSymbols(archives.count - 1)
@@ -551,7 +561,11 @@ final class SymbolResolver: @unchecked Sendable {
         }
         let weak = object.coff.weakExternal(auxiliaryOf: recordIndex)
         guard weak.tagIndex < object.coff.symbolCount else {
-            diagnostics.error("\(object.displayName): weak external \(names[Int(index)].string) names symbol \(weak.tagIndex), past the symbol table")
+            diagnostics.error("\(object.coff.view.error(at: object.coff.symbolOffset(recordIndex + 1), "weak external \(names[Int(index)].string) names symbol \(weak.tagIndex) as its default, past the symbol table's \(object.coff.symbolCount) records"))")
+            return
+        }
+        guard weak.tagIndex != recordIndex else {
+            diagnostics.error("\(object.coff.view.error(at: object.coff.symbolOffset(recordIndex + 1), "weak external \(names[Int(index)].string) names itself (symbol \(recordIndex)) as its default; the default must be another symbol"))")
             return
         }
         guard let search = WeakSearch(rawValue: weak.characteristics) else {
@@ -574,7 +588,10 @@ final class SymbolResolver: @unchecked Sendable {
                 symbols[Int(aliasIndex)].value = UInt64(tag.value)
             }
         }
-        if symbols[Int(index)].weakAlias < 0 { symbols[Int(index)].weakAlias = aliasIndex }
+        if symbols[Int(index)].weakAlias < 0 {
+            symbols[Int(index)].weakAlias = aliasIndex
+            weakOwner[index] = object.displayName
+        }
         // Only SEARCH_LIBRARY asks for archives to be searched (pe-format.md, "Auxiliary Format 3").
         // ALIAS, what clang writes for __attribute__((weak)), and NOLIBRARY do not: the default is used.
         if search == .library { reference(index) }
@@ -650,12 +667,17 @@ final class SymbolResolver: @unchecked Sendable {
             drainQueues()
         }
         // Follow alias chains (bounded, so a cycle cannot hang the link).
+        var reportedCycles = Set<[Int32]>()
         for i in symbols.indices where symbols[i].kind == .undefined || (symbols[i].kind == .lazy && symbols[i].weakAlias >= 0) {
             var target = symbols[i].weakAlias
             var steps = 0
             while target >= 0 && symbols[Int(target)].kind == .undefined && symbols[Int(target)].weakAlias >= 0 && steps < 64 {
                 target = symbols[Int(target)].weakAlias
                 steps += 1
+            }
+            if steps == 64 && symbols[Int(target)].kind == .undefined && symbols[i].isReferenced {
+                reportWeakCycle(through: target, reported: &reportedCycles)
+                continue
             }
             if target >= 0 && symbols[Int(target)].kind != .undefined && symbols[Int(target)].kind != .lazy {
                 let alias = symbols[Int(target)]
@@ -666,6 +688,20 @@ final class SymbolResolver: @unchecked Sendable {
                 symbols[i].isFunction = alias.isFunction
             }
         }
+    }
+
+    /// Weak externals whose defaults lead back to themselves: no definition can ever be found.
+    private func reportWeakCycle(through start: Int32, reported: inout Set<[Int32]>) {
+        var cycle: [Int32] = [start]
+        var next = symbols[Int(start)].weakAlias
+        while next >= 0 && next != start && cycle.count < 64 {
+            cycle.append(next)
+            next = symbols[Int(next)].weakAlias
+        }
+        guard reported.insert(cycle.sorted()).inserted else { return }
+        let chain = (cycle + [start]).map { names[Int($0)].string }.joined(separator: " -> ")
+        let files = Set(cycle.compactMap { weakOwner[$0] }).sorted().joined(separator: ", ")
+        diagnostics.error("weak externals form a cycle, so none of them can be resolved: \(chain)\(files.isEmpty ? "" : " (declared in \(files))")")
     }
 
     /// MinGW auto-import: a symbol still undefined whose `__imp_` twin an import library offers

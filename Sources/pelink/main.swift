@@ -1,6 +1,8 @@
 import Foundation
+import PEFormat
 import PELink
 
+TemporaryOutputs.installSignalHandlers()
 let result = Driver.run(arguments: Array(CommandLine.arguments.dropFirst()),
                         programName: (CommandLine.arguments.first ?? "pelink"))
 if !result.output.isEmpty { FileHandle.standardOutput.write(Data(result.output.utf8)) }

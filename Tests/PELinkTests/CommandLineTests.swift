@@ -4,9 +4,29 @@ import Testing
 import PEFormat
 
 @Suite struct CommandLineTests {
-    @Test func responseFileQuotingFollowsTheWindowsRules() {
-        let tokens = ResponseFiles.tokenize("/dll \"/out:my dir/x.dll\"\n  a.obj\t\"b \\\"q\\\".obj\" c\\\\d.obj \"\"")
+    @Test func responseFileQuotingFollowsTheWindowsRules() throws {
+        let tokens = try ResponseFiles.tokenize("/dll \"/out:my dir/x.dll\"\n  a.obj\t\"b \\\"q\\\".obj\" c\\\\d.obj \"\"")
         #expect(tokens == ["/dll", "/out:my dir/x.dll", "a.obj", "b \"q\".obj", "c\\\\d.obj", ""])
+    }
+
+    @Test func unclosedQuoteInAResponseFileIsAnErrorWithLineAndColumn() throws {
+        #expect(throws: ResponseFiles.UnclosedQuote.self) { try ResponseFiles.tokenize("/dll \"/out:x.dll") }
+        let dir = try makeTemporaryDirectory("rsp-quote")
+        let file = dir.appendingPathComponent("args.rsp").path
+        try "/dll\n/noentry \"/out:my dir/x.dll\na.obj\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = Driver.run(arguments: ["@" + file], environment: [:])
+        #expect(result.exitCode == 1)
+        #expect(result.diagnostics == "pelink: error: \(file):2:10: this quote is never closed; add the closing \" (or write \\\" for a literal quote)\n")
+    }
+
+    @Test func mistypedOptionsGetASuggestion() {
+        for (typed, meant) in [("/dl", "/dll"), ("/exprot:f", "/export"), ("-defautlib:x", "/defaultlib"), ("/NOENTR", "/noentry")] {
+            let result = Driver.run(arguments: [typed, "a.obj"], environment: [:])
+            #expect(result.exitCode == 1)
+            #expect(result.diagnostics.contains("did you mean \(meant)?"), "\(typed): \(result.diagnostics)")
+        }
+        let far = Driver.run(arguments: ["/frobnicate", "a.obj"], environment: [:])
+        #expect(!far.diagnostics.contains("did you mean"))
     }
 
     @Test func responseFilesNestAndOptionsAreCaseInsensitive() throws {

@@ -1,0 +1,179 @@
+// Writing outputs so that nothing is ever half-written: each output is built in a temporary file
+// beside its destination and renamed over it only when complete. A failed, interrupted or killed
+// link (SIGINT, SIGTERM, SIGHUP) therefore leaves the previous DLL, import library or map file
+// byte-identical, and the signal handler removes the temporary files of the writes in progress.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An output written completely to a temporary file beside its destination, waiting for
+/// `commit()` to rename it into place. A link stages all its outputs and commits them only when
+/// every one was written, so a failure in any leaves all the previous files as they were.
+/// Dropping an uncommitted output removes its temporary file.
+public final class StagedOutput {
+    public let path: String
+    private let temporaryPath: String
+    private let slot: Int?
+    private var committed = false
+
+    /// Writes `size` bytes produced by `fill`. The space is reserved before anything is written,
+    /// so a full disk is an error here rather than a SIGBUS while filling the mapping.
+    public init(path: String, size: Int, fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+        let directory: String
+        if let slash = path.lastIndex(of: "/") {
+            directory = slash == path.startIndex ? "/" : String(path[..<slash])
+        } else {
+            directory = "."
+        }
+        var info = stat()
+        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            throw FormatError(file: path, "cannot write the output: it is a directory; give a file name, e.g. \(path)/name.dll")
+        }
+        let (fd, temporaryPath, slot) = try TemporaryOutputs.create(in: directory, for: path)
+        self.path = path
+        self.temporaryPath = temporaryPath
+        self.slot = slot
+        defer { close(fd) }
+        if size > 0 {
+            let reserved = posix_fallocate(fd, 0, off_t(size))
+            if reserved != 0 {
+                throw FormatError(file: path, "cannot write the output (\(size) bytes): \(String(cString: strerror(reserved)))")
+            }
+            guard let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), address != MAP_FAILED else {
+                throw FormatError(file: path, "cannot map the output: \(String(cString: strerror(errno)))")
+            }
+            defer { munmap(address, size) }
+            try fill(UnsafeMutableRawBufferPointer(start: address, count: size))
+        }
+        fchmod(fd, 0o644)
+    }
+
+    public convenience init(path: String, bytes: [UInt8]) throws {
+        try self.init(path: path, size: bytes.count) { out in
+            bytes.withUnsafeBytes { out.copyMemory(from: $0) }
+        }
+    }
+
+    /// Renames the finished file over `path`.
+    public func commit() throws {
+        guard !committed else { return }
+        if rename(temporaryPath, path) != 0 {
+            throw FormatError(file: path, "cannot rename the temporary output into place: \(String(cString: strerror(errno)))")
+        }
+        committed = true
+        TemporaryOutputs.release(slot)
+    }
+
+    deinit {
+        if !committed {
+            unlink(temporaryPath)
+            TemporaryOutputs.release(slot)
+        }
+    }
+}
+
+/// Writes one output atomically (see `StagedOutput`).
+public func writeFileAtomically(path: String, size: Int, fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+    try StagedOutput(path: path, size: size, fill: fill).commit()
+}
+
+public func writeFileAtomically(path: String, bytes: [UInt8]) throws {
+    try writeFileAtomically(path: path, size: bytes.count) { out in
+        bytes.withUnsafeBytes { out.copyMemory(from: $0) }
+    }
+}
+
+/// The temporary files of the writes in progress, kept where a signal handler can reach them
+/// without allocating or locking: a fixed set of slots, each a path buffer and an in-use flag.
+/// A link writes at most a few outputs at once (image, import library, .def), so a small fixed
+/// number of slots is enough; a write that finds none free still works, it is only not cleaned
+/// up on a signal.
+public enum TemporaryOutputs {
+    private static let slotCount = 8
+    private static let pathCapacity = Int(PATH_MAX) + 1
+    nonisolated(unsafe) private static let paths = UnsafeMutablePointer<CChar>.allocate(capacity: slotCount * pathCapacity)
+    nonisolated(unsafe) private static let inUse: UnsafeMutablePointer<sig_atomic_t> = {
+        let flags = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: slotCount)
+        flags.initialize(repeating: 0, count: slotCount)
+        return flags
+    }()
+    nonisolated(unsafe) private static var lock = pthread_mutex_t()
+    private static let lockReady: Bool = { pthread_mutex_init(&lock, nil); return true }()
+
+    /// Creates a fresh temporary file in `directory` and records it for the signal handler.
+    static func create(in directory: String, for output: String) throws -> (fd: Int32, path: String, slot: Int?) {
+        var template = Array("\(directory)/.pelink-XXXXXX.tmp".utf8CString)
+        let slot = template.count <= pathCapacity ? claimSlot() : nil
+        // Signals are blocked between creating the file and publishing its name, so a handler
+        // never misses a file that exists.
+        var all = sigset_t(), previous = sigset_t()
+        sigfillset(&all)
+        pthread_sigmask(SIG_BLOCK, &all, &previous)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 4) }
+        let failure = errno
+        if fd >= 0, let slot {
+            template.withUnsafeBufferPointer { source in
+                (paths + slot * pathCapacity).update(from: source.baseAddress!, count: source.count)
+            }
+            inUse[slot] = 1
+        }
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        if fd < 0 {
+            release(slot)
+            var hint = ""
+            if failure == ENOENT { hint = "; the folder does not exist (create it first)" }
+            if failure == EACCES || failure == EROFS { hint = "; the folder is not writable" }
+            throw FormatError(file: output, "cannot create the output in \(directory): \(String(cString: strerror(failure)))\(hint)")
+        }
+        return (fd, String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self), slot)
+    }
+
+    static func release(_ slot: Int?) {
+        guard let slot else { return }
+        inUse[slot] = 0
+    }
+
+    private static func claimSlot() -> Int? {
+        _ = lockReady
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        for slot in 0..<slotCount where inUse[slot] == 0 {
+            inUse[slot] = 2 // claimed; the handler removes only slots marked 1 (file exists)
+            return slot
+        }
+        return nil
+    }
+
+    /// Installs handlers for SIGINT, SIGTERM and SIGHUP that remove the temporary outputs and
+    /// then die of the same signal, and ignores SIGXFSZ so that exceeding a file-size limit is a
+    /// write error (reported, cleaned up) rather than a silent kill. For the pelink executable;
+    /// a library user keeps their own signal handling.
+    public static func installSignalHandlers() {
+        _ = lockReady
+        _ = paths
+        _ = inUse
+        signal(SIGXFSZ, SIG_IGN)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            var action = sigaction()
+            #if canImport(Glibc)
+            action.__sigaction_handler.sa_handler = removeTemporaryOutputsAndDie
+            #else
+            action.__sigaction_u.__sa_handler = removeTemporaryOutputsAndDie
+            #endif
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND)
+            sigaction(signalNumber, &action, nil)
+        }
+    }
+
+    /// Async-signal-safe: reads the fixed slots, unlinks, re-raises with the default action.
+    private static let removeTemporaryOutputsAndDie: @convention(c) (Int32) -> Void = { signalNumber in
+        for slot in 0..<TemporaryOutputs.slotCount where TemporaryOutputs.inUse[slot] == 1 {
+            unlink(TemporaryOutputs.paths + slot * TemporaryOutputs.pathCapacity)
+        }
+        raise(signalNumber)
+    }
+}
