@@ -170,6 +170,8 @@ enum OptionTable {
         ("/merge:from=to", "merge sections"),
         ("/section:name,[R][W][E][S][D][K][P]", "section attributes"),
         ("/timestamp:N", "file header time stamp (default 0: reproducible)"),
+        ("/map[:file]", "write a map file (link.exe format; default name: the output's with .map)"),
+        ("/mapinfo:exports", "list the exports in the map file"),
         ("/stub:file", "MS-DOS stub program placed before the PE headers"),
         ("/brepro", "reproducible output (the default)"),
         ("/threads:N", "worker threads"),
@@ -283,7 +285,7 @@ private let knownOptionNames: Set<String> = [
     "pdbaltpath", "opt", "errorreport", "tlbid", "guard", "cetcompat", "release", "natvis", "ignore", "functionpadmin",
     "force", "fastfail", "ltcg", "profile", "osversion", "emittoolversioninfo", "dependentloadflag", "allowbind",
     "allowisolation", "tsaware", "fixed", "nocoffgrpinfo", "map", "wholearchive", "filealign", "align", "lib", "name",
-    "mllvm", "lldmingw", "lldignoreenv", "stub",
+    "mllvm", "lldmingw", "lldignoreenv", "stub", "mapinfo",
 ]
 
 /// Applies one parsed option to `options`. Shared by the command line; `.drectve` has its own subset.
@@ -385,7 +387,9 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             let v = try requireValue()
             guard let t = parseNumber(v), t <= UInt64(UInt32.max) else { throw UsageError("/timestamp:\(v): expected a number from 0 to 4294967295") }
             options.timestamp = UInt32(t)
-        case "brepro": options.timestamp = 0
+        case "brepro":
+            options.timestamp = 0
+            options.reproducibleMode = true
         case "threads":
             let v = try requireValue()
             guard let n = Int(v), n >= 1 else { throw UsageError("/threads:\(v): expected a positive number") }
@@ -407,7 +411,11 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
         case "wholearchive":
             throw UsageError("/wholearchive is not supported yet")
         case "map":
-            notes.append("warning: /map is not supported yet; no map file is written")
+            if let value, !value.isEmpty { options.mapPath = value } else { options.mapNextToOutput = true }
+        case "mapinfo":
+            let v = try requireValue()
+            guard v.lowercased() == "exports" else { throw UsageError("/mapinfo:\(v): expected /mapinfo:exports") }
+            options.mapListsExports = true
         case "incremental", "manifest", "manifestuac", "manifestfile", "manifestinput", "debug", "pdb", "pdbaltpath",
              "opt", "errorreport", "tlbid", "guard", "cetcompat", "release", "natvis", "ignore", "functionpadmin",
              "force", "fastfail", "ltcg", "profile", "osversion", "emittoolversioninfo", "dependentloadflag",

@@ -270,6 +270,8 @@ struct ImportEntry {
     var iatRVA: UInt32 = 0
     var thunkRVA: UInt32 = 0
     var needsThunk = false
+    /// The library (or import object file) it came from, for the map file.
+    var sourcePath = ""
 }
 
 /// A static library (or GNU import library) on the command line, with its members loaded on demand.

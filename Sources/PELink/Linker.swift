@@ -58,10 +58,16 @@ struct Linker {
         // Every output is staged in a temporary file and renamed into place only when all were
         // written: a failure in any leaves every previous output as it was.
         var staged: [StagedOutput] = []
+        // The map reads the symbols, which writing the image releases: make its text first.
+        let mapPath = options.mapPath ?? (options.mapNextToOutput ? (outputPath as NSString).deletingPathExtension + ".map" : nil)
+        let mapText = mapPath.map { _ in clock.timed("Make map file") { MapFile.text(resolver, image: image, outputPath: outputPath, options: options) } }
         if let output = clock.timed("Write image", { writeImage(&image, resolver: resolver, to: outputPath) }) {
             staged.append(output)
         }
         try checkpoint()
+        if let mapPath, let mapText {
+            do { staged.append(try StagedOutput(path: mapPath, bytes: Array(mapText.utf8))) } catch { diagnostics.error("\(error)") }
+        }
         if let path = options.outputDefinitionPath {
             do { staged.append(try StagedOutput(path: path, bytes: Array(moduleDefinitionText(exports).utf8))) } catch { diagnostics.error("\(error)") }
         }

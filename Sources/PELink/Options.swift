@@ -86,6 +86,14 @@ public struct LinkOptions: Sendable {
     public var merges: [(from: String, to: String)] = []
     public var sectionAttributes: [(name: String, attributes: String)] = []
     public var timestamp: UInt32 = 0
+    /// /map[:file]: where to write the link.exe-style map file (nil: none).
+    public var mapPath: String?
+    /// /map with no file name: the output's name with .map.
+    public var mapNextToOutput = false
+    /// /mapinfo:exports: list the exports in the map file.
+    public var mapListsExports = false
+    /// /brepro was given: the map says "Repro mode" instead of a date, as link.exe's does.
+    public var reproducibleMode = false
     public var verbose = false
     public var warningsAreErrors = false
     public var printTimes = false

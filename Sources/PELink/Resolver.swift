@@ -347,7 +347,8 @@ final class SymbolResolver: @unchecked Sendable {
             importName: object.nameType == .ordinal ? nil : object.importName,
             ordinal: object.nameType == .ordinal ? object.ordinalOrHint : 0,
             hint: object.nameType == .ordinal ? 0 : object.ordinalOrHint,
-            isCode: object.type == .code)
+            isCode: object.type == .code,
+            sourcePath: path.firstIndex(of: "(").map { String(path[..<$0]) } ?? path)
         let importIndex = Int32(imports.count)
         let addressName = arena.intern("__imp_" + object.symbolName)
         let address = symbolIndex(addressName)

@@ -460,6 +460,56 @@ struct OracleTests {
         #expect(agree, "import library hints of \(badHints.count) by-name member(s) are not the name table index:\n  \(badHints.joined(separator: "\n  "))")
     }
 
+    /// Cases whose /map differs from lld-link's for a documented reason; for these only the
+    /// header, the section list's first column and the exports are compared.
+    static let mapDifferences: [String: String] = [
+        "import-kernel32": "(a): lld-link lists import thunks that pelink does not make",
+        "import-ordinal-data": "(a): lld-link lists import thunks that pelink does not make",
+        "weak-search-kinds": "(c): pelink loads the archive member a SEARCH_LIBRARY weak external asks for",
+        "common-symbols": "lld-link lists COMMON symbols at 0000:00000000 as <common> and counts their space in the .bss line of the object before them; pelink lists each at its address in .bss with the object that declared it",
+        "comdat-largest": "lld-link keeps the replaced smaller SELECT_LARGEST section (see the case's NOTES)",
+        "gnu-import-library": "lld-link also lists the section-named static symbols of dlltool's objects (.text, .idata$4, ...)",
+    ]
+
+    /// /map /mapinfo:exports: the link.exe-style map file, compared line by line with lld-link's
+    /// (all but the first line, which is the output file's name).
+    @Test("map files match lld-link's", arguments: GoldenCase.okNames)
+    func mapFilesMatch(_ name: String) throws {
+        guard let lldLink = requireTool("lld-link") else { return }
+        let testCase = try GoldenCase(name: name)
+        let temporary = try makeTemporaryDirectory("oracle-map-\(name)")
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        // The same output file names, so that the DLL names inside the images (and so the layout) agree.
+        let lldFolder = temporary.appendingPathComponent("lld")
+        try FileManager.default.createDirectory(at: lldFolder, withIntermediateDirectories: true)
+        let ourMap = temporary.appendingPathComponent("pelink.map"), theirMap = temporary.appendingPathComponent("lld.map")
+        let ours = goldenLinkWithPELink(testCase, into: temporary, extraArguments: ["/map:" + ourMap.path, "/mapinfo:exports"])
+        #expect(ours.result.exitCode == 0, "pelink failed:\n\(ours.result.diagnostics)")
+        let lldRun = try runProcess(lldLink, ["/timestamp:0"] + testCase.arguments + [
+            "/out:" + lldFolder.appendingPathComponent(name + ".dll").path, "/implib:" + lldFolder.appendingPathComponent(name + ".lib").path,
+            "/opt:noref,noicf", "/map:" + theirMap.path, "/mapinfo:exports",
+        ], environment: ["LIB": "", "LINK": "", "_LINK_": ""], currentDirectory: testCase.folder)
+        #expect(lldRun.exitCode == 0, "lld-link failed:\n\(lldRun.stderr)")
+        guard ours.result.exitCode == 0, lldRun.exitCode == 0 else { return }
+        let ourLines = try String(contentsOf: ourMap, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
+        let theirLines = try String(contentsOf: theirMap, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
+        #expect(ourLines.count > 8, "the map has no body")
+        if Self.mapDifferences[name] != nil {
+            // The header (time stamp, load address, column titles) and the exports still agree.
+            #expect(Array(ourLines.prefix(6)) == Array(theirLines.prefix(6)))
+            let extra = Self.pelinkOnlyExports[name] ?? []
+            let exportsOf = { (lines: ArraySlice<Substring>) in
+                Array(lines.drop { $0 != " Exports" }).filter { line in !extra.contains { line.hasSuffix("    " + $0) } }
+            }
+            #expect(exportsOf(ourLines) == exportsOf(theirLines))
+            return
+        }
+        let differing = zip(ourLines, theirLines).enumerated().filter { $0.element.0 != $0.element.1 }
+            .map { "line \($0.offset + 2):\n  pelink:   \($0.element.0)\n  lld-link: \($0.element.1)" }
+        #expect(differing.isEmpty && ourLines.count == theirLines.count,
+                "the map differs from lld-link's (\(ourLines.count) vs \(theirLines.count) lines):\n\(differing.prefix(6).joined(separator: "\n"))")
+    }
+
     @Test("lld-link rejects the error cases too", arguments: GoldenCase.errorNames)
     func lldLinkRejects(_ name: String) throws {
         guard let lldLink = requireTool("lld-link") else { return }
