@@ -249,6 +249,9 @@ public struct COFFObject: Sendable {
 
     /// The bytes of a symbol's name, as a window on the file (inline name or string table entry).
     public func symbolNameBytes(_ index: Int) throws -> UnsafeRawBufferPointer {
+        guard index >= 0, index < symbolCount else {
+            throw view.error(at: nil, "symbol \(index) does not exist: the symbol table has \(symbolCount) records")
+        }
         let at = symbolOffset(index)
         if view.u32(at) == 0 {
             let offset = Int(view.u32(at + 4))

@@ -16,7 +16,7 @@ public enum FileKind: Sendable, Equatable {
     /// An anonymous object whose class ID is MSVC's link-time code generation (cl /GL) format.
     case msvcLTCGObject
     /// Any other anonymous object (Sig1 = 0, Sig2 = 0xFFFF, version >= 1) pelink does not know.
-    case anonymousObject(classID: [UInt8])
+    case anonymousObject(version: UInt16, classID: [UInt8])
     case elf
     case machO
     /// A Mach-O universal binary (0xCAFEBABE, which Java class files share).
@@ -28,6 +28,8 @@ public enum FileKind: Sendable, Equatable {
     case pdb
     /// Printable text, e.g. a source or .def file given where an object was expected.
     case text(firstLine: String)
+    /// The first bytes of "!<arch>\n" and nothing more.
+    case truncatedArchiveSignature(length: Int)
     case empty
     case unknown(firstBytes: [UInt8])
 
@@ -56,16 +58,19 @@ public enum FileKind: Sendable, Equatable {
             // Anonymous and import objects share Sig1/Sig2; the version tells them apart, and for
             // anonymous objects the class ID says which format follows.
             if view.u16(4) == 0 { return .importObject }
-            guard view.count >= 28 else { return .anonymousObject(classID: []) }
+            guard view.count >= 28 else { return .anonymousObject(version: view.u16(4), classID: []) }
             let classID = (0..<16).map { view.u8(12 + $0) }
             if classID == COFFObject.bigObjClassID { return .bigObject }
             if classID == ltcgClassID { return .msvcLTCGObject }
-            return .anonymousObject(classID: classID)
+            return .anonymousObject(version: view.u16(4), classID: classID)
         }
         if view.count >= 2, let machine = Machine(rawValue: view.u16(0)), machine != .unknown { return .coffObject }
         // An object with no machine (IMAGE_FILE_MACHINE_UNKNOWN) holds only data; it must still
         // have a section count, or it is something else.
         if view.count >= 20 && view.u16(0) == 0 && view.u16(2) > 0 && view.u16(16) == 0 { return .coffObject }
+        if view.count >= 2 && view.count < Archive.signature.count && startsWith(Array(Archive.signature.prefix(view.count))) {
+            return .truncatedArchiveSignature(length: view.count)
+        }
         if let line = printableFirstLine(view) { return .text(firstLine: line) }
         return .unknown(firstBytes: (0..<min(view.count, 8)).map { view.u8($0) })
     }
@@ -100,9 +105,11 @@ public enum FileKind: Sendable, Equatable {
             return "is LLVM bitcode (compiled with -flto), not a COFF object; pelink does not do link-time optimization: rebuild it without -flto"
         case .msvcLTCGObject:
             return "is an MSVC link-time code generation object (compiled with cl /GL), whose contents only link.exe can read; rebuild it without /GL"
-        case .anonymousObject(let classID):
+        case .anonymousObject(let version, let classID):
             let id = classID.isEmpty ? "a truncated header" : "class ID " + classID.map { hexByte($0) }.joined()
-            return "is an anonymous COFF object with \(id), a format pelink does not know (it reads regular and /bigobj objects)"
+            return "starts with the signature of short import objects and anonymous objects (0x0000 0xFFFF) but has version \(version): it is neither an import object (version 0) nor a /bigobj or /GL object, but an anonymous object with \(id), a format pelink does not know"
+        case .truncatedArchiveSignature(let length):
+            return "is a truncated library: its \(length) bytes are only the start of the 8-byte archive signature \"!<arch>\\n\""
         case .elf:
             return "is an ELF file (built for Linux or another Unix), not a COFF object; compile it for Windows, e.g. clang --target=x86_64-pc-windows-msvc"
         case .machO:

@@ -349,9 +349,15 @@ private struct ModuleDefinitionParser {
         while current.isName {
             let name = advance()
             var attributes: [String] = []
+            var lastLine = name.line
             while true {
                 if current.kind == .word, ModuleDefinition.sectionAttributes.contains(current.text) {
+                    lastLine = current.line
                     attributes.append(advance().text)
+                } else if current.kind == .word, current.line == lastLine, current.text != "CLASS" {
+                    // Entries are one per line: a word after the attributes on the same line is a
+                    // misspelt attribute, not the next section's name.
+                    throw error(current, "unknown section attribute '\(current.text)' for section '\(name.text)' (expected READ, WRITE, EXECUTE or SHARED)")
                 } else if current.kind == .word, current.text == "CLASS" {
                     advance()
                     let className = advance()

@@ -156,7 +156,22 @@ public enum TemporaryOutputs {
         _ = paths
         _ = inUse
         signal(SIGXFSZ, SIG_IGN)
+        // A parent may start pelink with these blocked (threads of a build tool often block
+        // them); an interrupt must still stop the link and clean up.
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&handled, signalNumber) }
+        pthread_sigmask(SIG_UNBLOCK, &handled, nil)
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            // An ignored signal stays ignored (nohup, or a shell running pelink in the background).
+            var current = sigaction()
+            sigaction(signalNumber, nil, &current)
+            #if canImport(Glibc)
+            let ignored = unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+            #else
+            let ignored = unsafeBitCast(current.__sigaction_u.__sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+            #endif
+            if ignored { continue }
             var action = sigaction()
             #if canImport(Glibc)
             action.__sigaction_handler.sa_handler = removeTemporaryOutputsAndDie

@@ -71,20 +71,41 @@ enum ResponseFiles {
         return (line, column)
     }
 
-    /// Replaces every `@file` argument by the arguments the file holds, recursively.
-    static func expand(_ arguments: [String], depth: Int = 0) throws -> [String] {
+    /// At most this many arguments in all: response files that include each other several times
+    /// over would otherwise multiply without bound.
+    static let argumentLimit = 1 << 22
+
+    /// Replaces every `@file` argument by the arguments the file holds, recursively. A nested
+    /// `@file` is looked up in the current folder, then beside the response file naming it.
+    static func expand(_ arguments: [String]) throws -> [String] {
         var result: [String] = []
+        try expand(arguments, depth: 0, including: nil, into: &result)
+        return result
+    }
+
+    private static func expand(_ arguments: [String], depth: Int, including: String?, into result: inout [String]) throws {
         for argument in arguments {
-            guard argument.hasPrefix("@"), argument.count > 1 else { result.append(argument); continue }
-            let path = String(argument.dropFirst())
-            if depth > 20 {
-                throw UsageError("response file \(path): response files nest more than 20 deep (a cycle?)")
+            guard argument.hasPrefix("@"), argument.count > 1 else {
+                result.append(argument)
+                if result.count > argumentLimit {
+                    throw UsageError("response file \(including ?? argument): the response files expand to more than \(argumentLimit) arguments (do they include each other repeatedly?)")
+                }
+                continue
+            }
+            var path = String(argument.dropFirst())
+            if let including, !path.hasPrefix("/"), !FileManager.default.fileExists(atPath: path),
+               let slash = including.lastIndex(of: "/") {
+                let besideIncluding = String(including[...slash]) + path
+                if FileManager.default.fileExists(atPath: besideIncluding) { path = besideIncluding }
+            }
+            if depth >= 20 {
+                throw UsageError("response file \(including ?? path): response files nest more than 20 deep; does \(path) include itself?")
             }
             let file: MappedFile
             do {
                 file = try MappedFile(path: path)
             } catch let error as FormatError {
-                throw UsageError("response file \(error)")
+                throw UsageError("response file \(error)\(including.map { " (named in \($0))" } ?? "")")
             }
             let bytes = file.bytes
             let text: String
@@ -94,14 +115,15 @@ enum ResponseFiles {
             } else {
                 text = String(decoding: bytes, as: UTF8.self)
             }
+            let tokens: [String]
             do {
-                result += try expand(tokenize(text), depth: depth + 1)
-            } catch let error as UnclosedQuote {
+                tokens = try tokenize(text)
+            } catch let error {
                 let (line, column) = lineAndColumn(of: error.offset, in: text)
                 throw UsageError("\(path):\(line):\(column): this quote is never closed; add the closing \" (or write \\\" for a literal quote)")
             }
+            try expand(tokens, depth: depth + 1, including: path, into: &result)
         }
-        return result
     }
 }
 
@@ -272,9 +294,10 @@ func splitOption(_ argument: String) -> (name: String, value: String?)? {
 
 /// Does `argument` name an existing file rather than an option? Unix paths start with '/', so a
 /// '/'-argument that is an existing file (and not a known option) is an input, as lld-link does.
+/// An argument that names an existing file or folder is an input, not an option (Unix paths
+/// start with '/'); a folder is then reported as one, rather than as an unknown option.
 private func isExistingFile(_ path: String) -> Bool {
-    var isDirectory: ObjCBool = false
-    return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    FileManager.default.fileExists(atPath: path)
 }
 
 private let knownOptionNames: Set<String> = [
@@ -357,7 +380,7 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
         case "libpath": options.libraryPaths.append(try requireValue())
         case "subsystem":
             let v = try requireValue()
-            let parts = v.split(separator: ",", maxSplits: 1).map(String.init)
+            let parts = v.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard let subsystem = Subsystem.fromOption(parts[0]) else { throw UsageError("/subsystem:\(v): unknown subsystem '\(parts[0])'") }
             options.subsystem = subsystem
             if parts.count == 2 {
@@ -406,7 +429,7 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             options.fileAlignment = Int(n)
         case "align":
             let v = try requireValue()
-            guard let n = parseNumber(v), n >= 1, n <= 0x1_0000_0000, n & (n - 1) == 0 else { throw UsageError("/align:\(v): expected a power of two") }
+            guard let n = parseNumber(v), n >= 1, n <= 0x1000_0000, n & (n - 1) == 0 else { throw UsageError("/align:\(v): expected a power of two up to 0x10000000") }
             options.sectionAlignment = Int(n)
         case "wholearchive":
             throw UsageError("/wholearchive is not supported yet")

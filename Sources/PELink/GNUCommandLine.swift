@@ -121,11 +121,11 @@ enum GNUCommandLine {
             case "--image-base": options.imageBase = try number(name, try value(name, inline: inline))
             case "--subsystem":
                 let text = try value(name, inline: inline)
-                let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+                let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 guard let subsystem = Subsystem.fromOption(parts[0]) else { throw UsageError("--subsystem \(text): unknown subsystem '\(parts[0])'") }
                 options.subsystem = subsystem
                 if parts.count == 2 {
-                    let version = parts[1].split(separator: ".", maxSplits: 1).map(String.init)
+                    let version = parts[1].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                     options.subsystemMajor = try version16(name, version[0])
                     options.subsystemMinor = version.count == 2 ? try version16(name, version[1]) : 0
                 }
@@ -136,12 +136,18 @@ enum GNUCommandLine {
             case "--major-os-version", "--minor-os-version": _ = try version16(name, try value(name, inline: inline))
             case "--stack", "--heap":
                 let text = try value(name, inline: inline)
-                let parts = text.split(separator: ",", maxSplits: 1).map(String.init)
+                let parts = text.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 let reserve = try number(name, parts[0])
                 let commit = parts.count == 2 ? try number(name, parts[1]) : nil
                 if name == "--stack" { options.stackReserve = reserve; options.stackCommit = commit } else { options.heapReserve = reserve; options.heapCommit = commit }
-            case "--file-alignment": options.fileAlignment = Int(try number(name, try value(name, inline: inline)))
-            case "--section-alignment": options.sectionAlignment = Int(try number(name, try value(name, inline: inline)))
+            case "--file-alignment":
+                let n = try number(name, try value(name, inline: inline))
+                guard n >= 512, n <= 65536, n & (n - 1) == 0 else { throw UsageError("\(name) \(n): expected a power of two from 512 to 65536") }
+                options.fileAlignment = Int(n)
+            case "--section-alignment":
+                let n = try number(name, try value(name, inline: inline))
+                guard n >= 1, n <= 0x1000_0000, n & (n - 1) == 0 else { throw UsageError("\(name) \(n): expected a power of two up to 0x10000000") }
+                options.sectionAlignment = Int(n)
             case "--dynamicbase": options.dynamicBase = true
             case "--disable-dynamicbase", "--no-dynamicbase": options.dynamicBase = false
             case "--nxcompat": options.nxCompat = true

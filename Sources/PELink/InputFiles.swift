@@ -140,11 +140,18 @@ final class ObjectFile: @unchecked Sendable {
         let object = ObjectFile(displayName: displayName, coff: coff)
         object.sections.reserveCapacity(coff.sectionCount)
         var hasGNULTOSections = false
+        // Each section's raw data and relocations are checked against the file, but sections
+        // may point at the same bytes; a few megabytes could then stand for billions of
+        // relocations. Real objects never share them, so their totals are bounded by the file.
+        var totalDataBytes = 0, totalRelocationBytes = 0
         for i in 0..<coff.sectionCount {
             let header = try coff.sectionHeader(i)
             let data = try coff.sectionDataRange(header)
             let relocations = try coff.relocationRange(header)
             let name = Name(header.nameBytes)
+            if (header.characteristics.rawValue >> 20) & 0xF == 0xF {
+                throw view.error(at: header.headerOffset + 36, "section #\(i + 1) (\(name.string)) has alignment code 0xF in its characteristics 0x\(String(header.characteristics.rawValue, radix: 16)); valid codes are 0x1 (1 byte) to 0xE (8192 bytes), or 0 for the default")
+            }
             if name.count > Int(UInt16.max) {
                 throw view.error(at: header.headerOffset, "section #\(i + 1) has a name of \(name.count) bytes; pelink accepts at most 65535")
             }
@@ -153,6 +160,11 @@ final class ObjectFile: @unchecked Sendable {
                 flags: header.characteristics, dataOffset: data.offset, dataCount: data.count,
                 size: Int(header.sizeOfRawData), alignment: header.characteristics.alignment ?? 1,
                 relocationsOffset: relocations.offset, relocationCount: relocations.count)
+            totalDataBytes += data.count
+            totalRelocationBytes += relocations.count * 10
+            if totalDataBytes > view.count || totalRelocationBytes > view.count {
+                throw view.error(at: header.headerOffset, "section #\(i + 1) (\(name.string)): the sections' raw data and relocation tables add up to more than the file's \(view.count) bytes, so some overlap; a valid object gives each section its own")
+            }
             let isDirectives = name.equals(".drectve")
             if name.hasPrefix(".gnu.lto_") { hasGNULTOSections = true }
             // CodeView (.debug$) and DWARF (.debug_*) information is not written to the image.
@@ -192,11 +204,17 @@ final class ObjectFile: @unchecked Sendable {
                 let definition = coff.sectionDefinition(auxiliaryOf: i)
                 let index = Int(record.sectionNumber) - 1
                 if object.sections[index].isComdat {
+                    guard definition.selection >= 1 && definition.selection <= 7 else {
+                        throw view.error(at: coff.symbolOffset(i + 1) + 14, "section definition record: COMDAT section \(object.name(of: object.sections[index]).string) (#\(index + 1)) has selection \(definition.selection); valid are 1 (NODUPLICATES), 2 (ANY), 3 (SAME_SIZE), 4 (EXACT_MATCH), 5 (ASSOCIATIVE) and 6 (LARGEST)")
+                    }
                     object.sections[index].selection = definition.selection
                     object.sections[index].checksum = definition.checksum
                     if definition.selection == ComdatSelection.associative.rawValue {
                         let parent = Int(definition.associatedSection) - 1
-                        guard parent >= 0, parent < coff.sectionCount, parent != index else {
+                        guard parent != index else {
+                            throw view.error(at: coff.symbolOffset(i + 1) + 12, "section definition record: section \(object.name(of: object.sections[index]).string) (#\(index + 1)) is associative to itself; an associative COMDAT section must name the section that decides whether it is kept")
+                        }
+                        guard parent >= 0, parent < coff.sectionCount else {
                             throw view.error(at: coff.symbolOffset(i + 1), "section definition record: section \(object.name(of: object.sections[index]).string) (#\(index + 1)) is associative to section #\(definition.associatedSection), which does not exist")
                         }
                         object.sections[index].associatedWith = Int32(parent)

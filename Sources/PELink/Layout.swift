@@ -194,18 +194,26 @@ func applySectionAttributes(_ sections: inout [OutputSection], _ attributes: [(n
 }
 
 /// Gives every chunk an RVA and every section its place in the file.
+/// The largest image the PE format allows (SizeOfImage and RVAs are 32-bit, and the loader
+/// refuses images of 2 GiB or more).
+let maximumImageSize = 0x8000_0000
+
+/// Nil when the image would reach `maximumImageSize`: input sizes (a huge .bss, COMMON symbols,
+/// /align) can ask for that, and nothing past it is representable.
 func assignAddresses(_ sections: inout [OutputSection], firstRVA: Int, firstFileOffset: Int,
-                     sectionAlignment: Int, fileAlignment: Int) -> (endRVA: Int, endFileOffset: Int) {
+                     sectionAlignment: Int, fileAlignment: Int) -> (endRVA: Int, endFileOffset: Int)? {
     var rva = firstRVA
     var fileOffset = firstFileOffset
     for s in sections.indices {
         rva = alignUp(rva, sectionAlignment)
+        if rva >= maximumImageSize { return nil }
         sections[s].rva = UInt32(rva)
         var cursor = 0
         var initialized = 0
         for c in sections[s].chunks.indices {
             let chunk = sections[s].chunks[c]
             cursor = alignUp(cursor, max(chunk.alignment, 1))
+            if rva + cursor + chunk.size >= maximumImageSize { return nil }
             sections[s].chunks[c].rva = UInt32(rva + cursor)
             cursor += chunk.size
             if chunk.hasFileData && chunk.size > 0 { initialized = cursor }

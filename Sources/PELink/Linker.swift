@@ -382,9 +382,16 @@ struct Linker {
         let headerCount = sections.count + (hasBaseRelocations ? 1 : 0)
         let dosSize = ImageHeaders.dosPart(stub: options.dosStub).count
         image.sizeOfHeaders = alignUp(dosSize + 4 + 20 + 240 + 40 * headerCount, options.fileAlignment)
-        var (endRVA, endFile) = assignAddresses(&sections, firstRVA: alignUp(image.sizeOfHeaders, options.sectionAlignment),
-                                                firstFileOffset: image.sizeOfHeaders,
-                                                sectionAlignment: options.sectionAlignment, fileAlignment: options.fileAlignment)
+        if headerCount > 0xFFFE {
+            diagnostics.error("the image would have \(headerCount) sections; a PE image has at most 65534 (NumberOfSections is 16-bit)")
+            return image
+        }
+        guard var (endRVA, endFile) = assignAddresses(&sections, firstRVA: alignUp(image.sizeOfHeaders, options.sectionAlignment),
+                                                      firstFileOffset: image.sizeOfHeaders,
+                                                      sectionAlignment: options.sectionAlignment, fileAlignment: options.fileAlignment) else {
+            diagnostics.error(imageTooLargeMessage(sections))
+            return image
+        }
         watch.lap("assign addresses")
         // Record where every section and linker table landed.
         image.firstSectionOf = resolver.objects.map(\.firstSection)
@@ -449,8 +456,12 @@ struct Linker {
             reloc.chunks = [Chunk(content: .baseRelocations, partialName: Name(".reloc"), flags: reloc.flags, alignment: 4,
                                   size: image.baseRelocationTable.count, hasFileData: true)]
             var tail = [reloc]
-            (endRVA, endFile) = assignAddresses(&tail, firstRVA: endRVA, firstFileOffset: endFile,
-                                                sectionAlignment: options.sectionAlignment, fileAlignment: options.fileAlignment)
+            guard let end = assignAddresses(&tail, firstRVA: endRVA, firstFileOffset: endFile,
+                                            sectionAlignment: options.sectionAlignment, fileAlignment: options.fileAlignment) else {
+                diagnostics.error(imageTooLargeMessage(image.sections + tail))
+                return image
+            }
+            (endRVA, endFile) = end
             if tail[0].virtualSize > 0 {
                 image.chunkRVA["baseRelocations"] = (tail[0].rva, tail[0].virtualSize)
                 image.sections.append(tail[0])
@@ -459,13 +470,21 @@ struct Linker {
         watch.lap("base relocations")
         image.sizeOfImage = alignUp(endRVA, options.sectionAlignment)
         image.fileSize = endFile
-        if image.sizeOfImage > 0x8000_0000 {
-            diagnostics.error("the image would be \(image.sizeOfImage) bytes; a PE image is limited to 2 GiB")
+        if image.sizeOfImage >= maximumImageSize {
+            diagnostics.error(imageTooLargeMessage(image.sections))
         }
         if let entry = entrySymbolName, let g = resolver.find(entry) {
             if let rva = symbolRVA(resolver, image: image, symbol: g) { image.entryRVA = rva }
         }
         return image
+    }
+
+    /// Names the largest sections, since one oversized input (a huge .bss or COMMON symbol) is
+    /// the usual cause.
+    func imageTooLargeMessage(_ sections: [OutputSection]) -> String {
+        let sizes = sections.map { section in (section.name, section.chunks.reduce(0) { $0 + $1.size }) }
+            .sorted { $0.1 > $1.1 }.prefix(3).map { "\($0.0) \($0.1) bytes" }
+        return "the image would be 2 GiB or larger, the most a PE image can be (largest sections: \(sizes.joined(separator: ", "))); /align: or a huge uninitialized section or COMMON symbol usually causes this"
     }
 
     /// How many relocations refer to auto-imported symbols (none in most links: one cheap check).
@@ -651,7 +670,9 @@ struct Linker {
                 }
             }
         } catch is LinkFailed {
-            for e in errors { diagnostics.error(e) }
+            // Enough to act on; the rest would only bury the first ones.
+            for e in errors.prefix(20) { diagnostics.error(e) }
+            if errors.count > 20 { diagnostics.error("\(errors.count - 20) more relocation errors not shown") }
         } catch {
             diagnostics.error("\(error)")
         }

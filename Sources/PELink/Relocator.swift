@@ -12,6 +12,10 @@ struct Relocator: @unchecked Sendable {
     private let addressSection: [Int32]
     private let sectionRVA: [UInt32]
     private let sectionOutput: [Int32]
+    /// Naming the function around a failing relocation scans the object's symbols; only the
+    /// first few failures get that detail, so a file full of bad relocations cannot make the
+    /// error report quadratic.
+    private let detailedFailures = FailureBudget(limit: 20)
 
     init(resolver: SymbolResolver, image: Linker.Image) {
         self.resolver = resolver
@@ -257,12 +261,16 @@ struct Relocator: @unchecked Sendable {
                 return "\(object.displayName): section \(object.name(of: section).string): relocation \(AMD64Relocation.name(type)) at offset 0x\(String(offset, radix: 16)) needs \(width) bytes, past the end of the section's \(section.dataCount) bytes"
             }
             let symbolIndex = Int(relocation.symbolTableIndex)
+            guard symbolIndex < object.coff.symbolCount else {
+                let record = section.relocationsOffset + r * 10
+                return "\(object.coff.view.error(at: record, "relocation \(r + 1) of section \(object.name(of: section).string) (at offset 0x\(String(offset, radix: 16)) in the section) refers to symbol \(symbolIndex), but the symbol table has \(object.coff.symbolCount) records"))"
+            }
             guard let target = resolveTarget(targets, firstSection: firstSection, symbolIndex) else {
                 return "\(object.displayName): section \(object.name(of: section).string): relocation at offset 0x\(String(offset, radix: 16)) refers to \(symbolDescription(object, symbolIndex)), which is not in the image (undefined, discarded, or not a symbol)"
             }
             let site = sectionStart &+ UInt32(offset)
             func fail(_ what: String) -> String {
-                let place = containingSymbol(object, sectionIndex: sectionIndex, offset: offset).map { " (in \($0))" } ?? ""
+                let place = detailedFailures.take() ? containingSymbol(object, sectionIndex: sectionIndex, offset: offset).map { " (in \($0))" } ?? "" : ""
                 let from = "0x" + String(imageBase &+ UInt64(site), radix: 16)
                 let to: String
                 switch target {
@@ -334,5 +342,20 @@ struct Relocator: @unchecked Sendable {
             }
         }
         return nil
+    }
+}
+
+
+/// A count shared by parallel workers: `take()` is true for the first `limit` calls.
+final class FailureBudget: @unchecked Sendable {
+    private let lock = NSLockish()
+    private var remaining: Int
+    init(limit: Int) { remaining = limit }
+    func take() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard remaining > 0 else { return false }
+        remaining -= 1
+        return true
     }
 }

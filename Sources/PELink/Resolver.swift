@@ -339,7 +339,7 @@ final class SymbolResolver: @unchecked Sendable {
     func addImportObject(_ object: ImportObject, from path: String) {
         if options.machine == .unknown { options.machine = object.machine }
         if object.machine != options.machine {
-            diagnostics.error("\(path): import object for machine \(object.machine.optionName) conflicts with target machine \(options.machine.optionName)")
+            inputError(FormatError(file: path, "import object for machine \(object.machine.optionName) conflicts with target machine \(options.machine.optionName)"))
             return
         }
         let entry = ImportEntry(
@@ -381,7 +381,7 @@ final class SymbolResolver: @unchecked Sendable {
         if coff.machine != .unknown {
             if options.machine == .unknown { options.machine = coff.machine }
             if coff.machine != options.machine {
-                diagnostics.error("\(object.displayName): object is for machine \(coff.machine.optionName), but the link targets \(options.machine.optionName)")
+                inputError(FormatError(file: object.displayName, "object is for machine \(coff.machine.optionName), but the link targets \(options.machine.optionName)"))
                 return
             }
         }
@@ -576,6 +576,11 @@ final class SymbolResolver: @unchecked Sendable {
         // The default is another symbol record of this object; make sure it has a global number.
         var aliasIndex: Int32 = -1
         let tag = object.coff.symbol(weak.tagIndex)
+        guard weak.tagIndex < recordIndex || weak.tagIndex > recordIndex + record.auxiliaryCount,
+              tag.sectionNumber >= SectionNumber.debug, Int(tag.sectionNumber) <= object.sections.count else {
+            diagnostics.error("\(object.coff.view.error(at: object.coff.symbolOffset(recordIndex + 1), "weak external \(names[Int(index)].string) names record \(weak.tagIndex) as its default, which is not a valid symbol (an auxiliary record, or a section number out of range)"))")
+            return
+        }
         if tag.isExternal, let tagName = try? object.coff.symbolNameBytes(weak.tagIndex) {
             aliasIndex = symbolIndex(Name(tagName))
         } else if tag.sectionNumber > 0 {

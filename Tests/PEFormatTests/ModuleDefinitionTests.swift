@@ -294,7 +294,8 @@ private func export(_ text: String, sourceLocation: SourceLocation = #_sourceLoc
 
     @Test func sectionErrors() {
         expectError("SECTIONS\n .data\n", 3, 1, "expected section attributes (READ, WRITE, EXECUTE or SHARED) after section name '.data', found end of file")
-        expectError("SECTIONS .data read", 1, 16, "expected section attributes (READ, WRITE, EXECUTE or SHARED) after section name '.data', found 'read'")
+        expectError("SECTIONS .data read", 1, 16, "unknown section attribute 'read' for section '.data' (expected READ, WRITE, EXECUTE or SHARED)")
+        expectError("SECTIONS\n  .data READ WRITE FLY\n", 2, 20, "unknown section attribute 'FLY' for section '.data' (expected READ, WRITE, EXECUTE or SHARED)")
         expectError("SECTIONS .data CLASS", 1, 21, "expected a class name after CLASS, found end of file")
     }
 

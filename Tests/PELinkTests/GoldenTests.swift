@@ -148,7 +148,9 @@ let goldenLinkEnvironment: [String: String] = {
 func goldenLinkWithPELink(_ testCase: GoldenCase, into folder: URL, extraArguments: [String] = []) -> GoldenLink {
     let dll = folder.appendingPathComponent(testCase.name + ".dll")
     let lib = folder.appendingPathComponent(testCase.name + ".lib")
-    let arguments = testCase.absoluteArguments + extraArguments + ["/out:" + dll.path, "/implib:" + lib.path]
+    // A case about its own output path (an error case) keeps its /out:.
+    let ownOutput = testCase.arguments.contains { $0.lowercased().hasPrefix("/out:") || $0.lowercased().hasPrefix("-out:") }
+    let arguments = testCase.absoluteArguments + extraArguments + (ownOutput ? [] : ["/out:" + dll.path]) + ["/implib:" + lib.path]
     let result = Driver.run(arguments: arguments, environment: goldenLinkEnvironment)
     return GoldenLink(result: result, folder: folder, dll: dll, lib: lib)
 }

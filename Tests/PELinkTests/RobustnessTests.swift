@@ -39,8 +39,12 @@ final class ChildProcess: @unchecked Sendable {
     private var outData = Data(), errData = Data()
     private let start = DispatchTime.now()
 
+    /// `blockedSignals`: which of SIGINT, SIGTERM and SIGHUP the child starts with blocked. The
+    /// child inherits the signal mask of the thread that spawns it, and Foundation's Process
+    /// does not reset it; the test's worker threads block nearly every signal. By default these
+    /// three are unblocked around the spawn, as a shell, make or ninja would start pelink.
     init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-         currentDirectory: String? = nil) throws {
+         currentDirectory: String? = nil, blockedSignals: Set<Int32> = []) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
@@ -51,6 +55,13 @@ final class ChildProcess: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         let finished = self.finished
         process.terminationHandler = { _ in finished.signal() }
+        var mask = sigset_t(), previous = sigset_t()
+        pthread_sigmask(SIG_SETMASK, nil, &mask)
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
+            if blockedSignals.contains(signal) { sigaddset(&mask, signal) } else { sigdelset(&mask, signal) }
+        }
+        pthread_sigmask(SIG_SETMASK, &mask, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         try process.run()
         DispatchQueue.global().async(group: group) { self.outData = outPipe.fileHandleForReading.readDataToEndOfFile() }
         DispatchQueue.global().async(group: group) { self.errData = errPipe.fileHandleForReading.readDataToEndOfFile() }
@@ -188,16 +199,16 @@ struct RobustnessTests {
         }
     }
 
-    static func interrupt(with signal: Int32, _ trigger: Trigger) throws {
+    static func interrupt(with signal: Int32, _ trigger: Trigger, blockedSignals: Set<Int32> = []) throws {
         guard let pelink = pelink(), let workload = try interruptWorkload() else { return }
         let out = try makeTemporaryDirectory("interrupt")
         defer { try? FileManager.default.removeItem(at: out) }
         let planted = try plantOldOutputs(in: out, names: ["bench.dll", "bench.lib"])
-        let context = "\(signalName(signal)) \(trigger) (workload \(workload.lastPathComponent))"
+        let context = "\(signalName(signal)) \(trigger)\(blockedSignals.isEmpty ? "" : ", signals blocked at start") (workload \(workload.lastPathComponent))"
         let child = try ChildProcess(pelink, ["@" + workload.appendingPathComponent("link.rsp").path,
                                               "/out:" + out.appendingPathComponent("bench.dll").path,
                                               "/implib:" + out.appendingPathComponent("bench.lib").path],
-                                     environment: environment)
+                                     environment: environment, blockedSignals: blockedSignals)
         switch trigger {
         case .temporaryFileAppears:
             var seen: [String] = []
@@ -218,7 +229,8 @@ struct RobustnessTests {
             child.send(signal)
             print("note: \(context): signalled at \(String(format: "%.3f", child.elapsed)) s, temporary files then: \(early)")
         }
-        let outcome = child.wait()
+        // The handler acts at once; a pelink that ignores the signal is killed after a while.
+        let outcome = child.wait(timeout: blockedSignals.isEmpty ? 300 : 20)
         #expect(outcome.diedOf(signal), "\(context): pelink must die of \(signalName(signal)); got \(outcome)")
         expectUntouched(out, planted, context)
     }
@@ -236,6 +248,14 @@ struct RobustnessTests {
     @Test("SIGINT 100 ms after the start, before writing: old outputs intact, death by SIGINT")
     func interruptEarly() throws {
         try Self.interrupt(with: SIGINT, .after(milliseconds: 100))
+    }
+
+    /// A parent may start pelink with these signals blocked (Foundation's Process does, from a
+    /// Swift concurrency thread; so do JVM-based tools); pelink handles them, so it must unblock
+    /// them, or an interrupted build keeps linking and replaces the outputs.
+    @Test("SIGTERM 100 ms after the start, pelink started with SIGINT, SIGTERM and SIGHUP blocked: death by SIGTERM")
+    func terminateWithInheritedBlockedSignals() throws {
+        try Self.interrupt(with: SIGTERM, .after(milliseconds: 100), blockedSignals: [SIGINT, SIGTERM, SIGHUP])
     }
 
     // MARK: 2. Write failures: file-size limit, full disk
