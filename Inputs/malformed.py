@@ -507,6 +507,58 @@ def d_weak_tag_out_of_range(obj):
     weak_external(obj, 500)
 
 
+def d_weak_tag_aux(obj):
+    # weak_alias's tag index is 1: the auxiliary (section definition) record of the .text
+    # section symbol, not a symbol.
+    weak_external(obj, 1)
+
+
+def d_huge_bss(obj):
+    # A .bss of 0xFFFFFFF0 bytes (uninitialized data has no file bytes, so nothing else limits it):
+    # the image would pass the 2 GiB a PE image can be.
+    obj.sections.append(Section('.bss', 0xC0300080, b''))
+    obj.symbols.append(Symbol('huge_buffer', 0, len(obj.sections), CLASS_EXTERNAL))
+    return obj
+
+
+def d_huge_bss_bytes():
+    obj = obj_base()
+    d_huge_bss(obj)
+    add_section_symbols_for_new(obj)
+    blob, layout = write_obj(obj)
+    # SizeOfRawData (header offset 16) of the new .bss.
+    return patch(blob, layout.section_headers[-1] + 16, '<I', 0xFFFFFFF0)
+
+
+def add_section_symbols_for_new(obj):
+    """Gives sections added after obj_base their section symbols too."""
+    named = {sym.name for sym in obj.symbols if sym.sclass == CLASS_STATIC and sym.aux}
+    for i, s in enumerate(obj.sections):
+        if s.name not in named:
+            obj.symbols.insert(0, Symbol(s.name, 0, i + 1, CLASS_STATIC, aux=[section_aux(s, i + 1)]))
+
+
+def d_common_huge(obj):
+    # A COMMON symbol (external, section 0, value = size) of 0xFFFFFFF0 bytes.
+    obj.symbols.append(Symbol('huge_common', 0xFFFFFFF0, 0, CLASS_EXTERNAL))
+
+
+def d_sections_share_relocations():
+    obj = obj_base()
+    data = obj.sections[1]
+    # .data gets 120 relocations; four more sections then point at the same table, so the
+    # object claims 600 relocations in a file of about 2 KB.
+    data.relocs = data.relocs + [(8, 'exported_function', REL_AMD64_ADDR64)] * 119
+    for n in range(4):
+        obj.sections.append(Section('.rdata$%d' % n, RDATA_FLAGS, b'\0' * 8))
+    add_section_symbols_for_new(obj)
+    blob, layout = write_obj(obj)
+    for header in layout.section_headers[-4:]:
+        blob = patch(blob, header + 24, '<I', layout.relocations[1])
+        blob = patch(blob, header + 32, '<H', 120)
+    return blob
+
+
 def d_reloc_unknown_type():
     blob, layout = base_bytes()
     # The first .text relocation has type 0x77 (the last AMD64 type is 0x11, IMAGE_REL_AMD64_SSPAN32).
@@ -634,6 +686,14 @@ DEFECTS = {
                                       "a weak external's tag index is its own index"),
     'obj-weak-tag-out-of-range':     ('obj', d_weak_tag_out_of_range,
                                       "a weak external's tag index (500) is past the symbol table"),
+    'obj-weak-tag-aux':              ('obj', d_weak_tag_aux,
+                                      "weak_alias's default (tag index 1) is the .text section symbol's auxiliary record, not a symbol"),
+    'obj-huge-bss':                  ('raw', d_huge_bss_bytes,
+                                      'a .bss section of 0xFFFFFFF0 bytes: the image would pass 2 GiB'),
+    'obj-common-huge':               ('obj', d_common_huge,
+                                      'a COMMON symbol of 0xFFFFFFF0 bytes: the image would pass 2 GiB'),
+    'obj-sections-share-relocations': ('raw', d_sections_share_relocations,
+                                      'five sections share one table of 120 relocations: 6000 bytes of relocations claimed in a file of about 2 KB'),
     'obj-reloc-unknown-type':        ('raw', d_reloc_unknown_type,
                                       'a .text relocation has type 0x77, which AMD64 does not define'),
     'obj-reloc-straddles-end':       ('obj', d_reloc_straddles_section_end,

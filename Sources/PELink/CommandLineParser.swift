@@ -74,16 +74,19 @@ enum ResponseFiles {
     /// At most this many arguments in all: response files that include each other several times
     /// over would otherwise multiply without bound.
     static let argumentLimit = 1 << 22
+    /// At most this many response files read (counting repeats), for the same reason.
+    static let readLimit = 4096
 
     /// Replaces every `@file` argument by the arguments the file holds, recursively. A nested
     /// `@file` is looked up in the current folder, then beside the response file naming it.
     static func expand(_ arguments: [String]) throws -> [String] {
         var result: [String] = []
-        try expand(arguments, depth: 0, including: nil, into: &result)
+        var reads = 0
+        try expand(arguments, depth: 0, including: nil, into: &result, reads: &reads)
         return result
     }
 
-    private static func expand(_ arguments: [String], depth: Int, including: String?, into result: inout [String]) throws {
+    private static func expand(_ arguments: [String], depth: Int, including: String?, into result: inout [String], reads: inout Int) throws {
         for argument in arguments {
             guard argument.hasPrefix("@"), argument.count > 1 else {
                 result.append(argument)
@@ -100,6 +103,10 @@ enum ResponseFiles {
             }
             if depth >= 20 {
                 throw UsageError("response file \(including ?? path): response files nest more than 20 deep; does \(path) include itself?")
+            }
+            reads += 1
+            if reads > readLimit {
+                throw UsageError("response file \(including ?? path): more than \(readLimit) response files read in all (do they include each other repeatedly?)")
             }
             let file: MappedFile
             do {
@@ -122,7 +129,7 @@ enum ResponseFiles {
                 let (line, column) = lineAndColumn(of: error.offset, in: text)
                 throw UsageError("\(path):\(line):\(column): this quote is never closed; add the closing \" (or write \\\" for a literal quote)")
             }
-            try expand(tokens, depth: depth + 1, including: path, into: &result)
+            try expand(tokens, depth: depth + 1, including: path, into: &result, reads: &reads)
         }
     }
 }

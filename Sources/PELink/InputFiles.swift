@@ -108,6 +108,18 @@ final class ObjectFile: @unchecked Sendable {
     /// (a static leader means the section is never deduplicated).
     var comdatLeaderExternals: [Int] = []
 
+    /// Which symbol table indexes hold symbols rather than auxiliary records; made on first use,
+    /// since only a weak external's default index needs it.
+    lazy var isSymbolRecord: [Bool] = {
+        var marks = [Bool](repeating: false, count: coff.symbolCount)
+        var i = 0
+        while i < coff.symbolCount {
+            marks[i] = true
+            i += 1 + coff.symbol(i).auxiliaryCount
+        }
+        return marks
+    }()
+
     init(displayName: String, coff: COFFObject) {
         self.displayName = displayName
         self.coff = coff

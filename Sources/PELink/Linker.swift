@@ -389,7 +389,7 @@ struct Linker {
         guard var (endRVA, endFile) = assignAddresses(&sections, firstRVA: alignUp(image.sizeOfHeaders, options.sectionAlignment),
                                                       firstFileOffset: image.sizeOfHeaders,
                                                       sectionAlignment: options.sectionAlignment, fileAlignment: options.fileAlignment) else {
-            diagnostics.error(imageTooLargeMessage(sections))
+            diagnostics.error(imageTooLargeMessage(sections, resolver))
             return image
         }
         watch.lap("assign addresses")
@@ -458,7 +458,7 @@ struct Linker {
             var tail = [reloc]
             guard let end = assignAddresses(&tail, firstRVA: endRVA, firstFileOffset: endFile,
                                             sectionAlignment: options.sectionAlignment, fileAlignment: options.fileAlignment) else {
-                diagnostics.error(imageTooLargeMessage(image.sections + tail))
+                diagnostics.error(imageTooLargeMessage(image.sections + tail, resolver))
                 return image
             }
             (endRVA, endFile) = end
@@ -471,7 +471,7 @@ struct Linker {
         image.sizeOfImage = alignUp(endRVA, options.sectionAlignment)
         image.fileSize = endFile
         if image.sizeOfImage >= maximumImageSize {
-            diagnostics.error(imageTooLargeMessage(image.sections))
+            diagnostics.error(imageTooLargeMessage(image.sections, resolver))
         }
         if let entry = entrySymbolName, let g = resolver.find(entry) {
             if let rva = symbolRVA(resolver, image: image, symbol: g) { image.entryRVA = rva }
@@ -481,10 +481,24 @@ struct Linker {
 
     /// Names the largest sections, since one oversized input (a huge .bss or COMMON symbol) is
     /// the usual cause.
-    func imageTooLargeMessage(_ sections: [OutputSection]) -> String {
-        let sizes = sections.map { section in (section.name, section.chunks.reduce(0) { $0 + $1.size }) }
-            .sorted { $0.1 > $1.1 }.prefix(3).map { "\($0.0) \($0.1) bytes" }
-        return "the image would be 2 GiB or larger, the most a PE image can be (largest sections: \(sizes.joined(separator: ", "))); /align: or a huge uninitialized section or COMMON symbol usually causes this"
+    func imageTooLargeMessage(_ sections: [OutputSection], _ resolver: SymbolResolver) -> String {
+        var largest: Chunk?
+        for section in sections {
+            for chunk in section.chunks where chunk.size > (largest?.size ?? -1) { largest = chunk }
+        }
+        var culprit = ""
+        if let largest {
+            switch largest.content {
+            case .inputSection(let o, let s):
+                let object = resolver.objects[Int(o)]
+                culprit = "; the largest part is section \(object.name(of: object.sections[Int(s)]).string) of \(object.displayName), \(largest.size) bytes"
+            case .common(let g):
+                culprit = "; the largest part is the COMMON symbol \(resolver.displayName(of: g)), \(largest.size) bytes"
+            default:
+                culprit = "; the largest part is a table the linker makes, \(largest.size) bytes"
+            }
+        }
+        return "the image would be 2 GiB or larger, the most a PE image can be\(culprit)"
     }
 
     /// How many relocations refer to auto-imported symbols (none in most links: one cheap check).

@@ -576,9 +576,12 @@ final class SymbolResolver: @unchecked Sendable {
         // The default is another symbol record of this object; make sure it has a global number.
         var aliasIndex: Int32 = -1
         let tag = object.coff.symbol(weak.tagIndex)
-        guard weak.tagIndex < recordIndex || weak.tagIndex > recordIndex + record.auxiliaryCount,
-              tag.sectionNumber >= SectionNumber.debug, Int(tag.sectionNumber) <= object.sections.count else {
-            diagnostics.error("\(object.coff.view.error(at: object.coff.symbolOffset(recordIndex + 1), "weak external \(names[Int(index)].string) names record \(weak.tagIndex) as its default, which is not a valid symbol (an auxiliary record, or a section number out of range)"))")
+        guard object.isSymbolRecord[weak.tagIndex] else {
+            diagnostics.error("\(object.coff.view.error(at: object.coff.symbolOffset(recordIndex + 1), "weak external \(names[Int(index)].string) names record \(weak.tagIndex) as its default, which is an auxiliary record, not a symbol"))")
+            return
+        }
+        guard tag.sectionNumber >= SectionNumber.debug, Int(tag.sectionNumber) <= object.sections.count else {
+            diagnostics.error("\(object.coff.view.error(at: object.coff.symbolOffset(recordIndex + 1), "weak external \(names[Int(index)].string) names symbol \(weak.tagIndex) as its default, whose section number \(tag.sectionNumber) is out of range"))")
             return
         }
         if tag.isExternal, let tagName = try? object.coff.symbolNameBytes(weak.tagIndex) {

@@ -19,6 +19,37 @@ import PEFormat
         #expect(result.diagnostics == "pelink: error: \(file):2:10: this quote is never closed; add the closing \" (or write \\\" for a literal quote)\n")
     }
 
+    /// Values that once reached a trap (an empty split, an alignment past 32 bits) are errors.
+    @Test func malformedOptionValuesAreErrors() {
+        for arguments in [["/subsystem:,"], ["/subsystem:"], ["/align:0x100000000"], ["/align:3"]] {
+            let result = Driver.run(arguments: ["/dll"] + arguments + ["a.obj"], environment: [:])
+            #expect(result.exitCode == 1, "\(arguments)")
+            let optionName = String(arguments[0].prefix { $0 != ":" })
+            #expect(result.diagnostics.hasPrefix("pelink: error: ") && result.diagnostics.contains(optionName), "\(arguments): \(result.diagnostics)")
+        }
+        for arguments in [["--stack="], ["--stack", ","], ["--heap=,4096"], ["--subsystem="], ["--subsystem=windows:."],
+                          ["--file-alignment=3"], ["--section-alignment=0x100000000"], ["--file-alignment=0xffffffffffffffff"]] {
+            let result = Driver.run(arguments: ["-m", "i386pep", "--shared"] + arguments + ["a.o"], environment: [:], programName: "ld.lld")
+            #expect(result.exitCode == 1, "\(arguments)")
+            #expect(result.diagnostics.contains("error:"), "\(arguments): \(result.diagnostics)")
+        }
+    }
+
+    /// Response files that include each other many times over expand exponentially; the expansion
+    /// stops at a budget with an error instead of running for ever.
+    @Test func responseFileExpansionIsBounded() throws {
+        let dir = try makeTemporaryDirectory("rsp-bomb")
+        for level in 0..<20 {
+            let next = level == 19 ? "a.obj" : String(repeating: "@\(dir.path)/r\(level + 1).rsp ", count: 10)
+            try next.write(toFile: dir.appendingPathComponent("r\(level).rsp").path, atomically: true, encoding: .utf8)
+        }
+        let started = Date()
+        let result = Driver.run(arguments: ["@" + dir.appendingPathComponent("r0.rsp").path], environment: [:])
+        #expect(result.exitCode == 1)
+        #expect(result.diagnostics.contains("response files read in all"), "\(result.diagnostics)")
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+
     @Test func mistypedOptionsGetASuggestion() {
         for (typed, meant) in [("/dl", "/dll"), ("/exprot:f", "/export"), ("-defautlib:x", "/defaultlib"), ("/NOENTR", "/noentry")] {
             let result = Driver.run(arguments: [typed, "a.obj"], environment: [:])
