@@ -334,9 +334,15 @@ public enum PEDump {
         out.line("  COFF object\(object.isBigObj ? " (bigobj)" : ""), machine \(machineText(object.rawMachine)), "
             + "timestamp \(hex8(object.timeDateStamp)), characteristics \(hex(object.characteristics))")
         out.line("  sections (\(object.sectionCount)), with FNV-1a 64 of their raw data")
+        // Sections may point at the same relocations; the dump stays linear in the file size.
+        var relocationBytes = 0
         for index in 0..<object.sectionCount {
             let section = try object.sectionHeader(index)
             let data = try object.sectionData(section)
+            relocationBytes += Int(section.numberOfRelocations) * 10
+            if relocationBytes > object.view.count {
+                throw object.view.error(at: section.headerOffset, "the sections' relocation tables add up to more than the file's \(object.view.count) bytes, so some overlap")
+            }
             let digest = data.count > 0 ? hex16(fnv1a64(data.rawBuffer)) : pad("(no data)", 16)
             out.line("    \(pad("\(index + 1)", 3)) \(pad(section.name, 16)) size \(pad(hex(section.sizeOfRawData), 8)) "
                 + "relocs \(pad("\(section.numberOfRelocations)", 4)) \(digest)  \(sectionFlagsText(section.characteristics))")

@@ -234,6 +234,13 @@ public struct PEImage: Sendable {
     public let fileHeader: PEFileHeader
     public let optionalHeader: PEOptionalHeader
     public let sections: [PESection]
+    /// Section indexes by start address, for lookups in logarithmic time: an image may declare
+    /// tens of thousands of sections, and every export name and import thunk is looked up.
+    private let sectionOrder: [Int]
+    /// The headers are mapped at RVA 0 as they are in the file, up to the first section.
+    private let mappedHeaderSize: Int
+    /// Only a malformed image has overlapping sections; lookups then fall back to a scan.
+    private let sectionsOverlap: Bool
 
     public private(set) var exports: ExportTable?
     public private(set) var imports: [ImportedDLL] = []
@@ -330,6 +337,12 @@ public struct PEImage: Sendable {
             sections.append(section)
         }
         self.sections = sections
+        sectionOrder = sections.indices.sorted { (sections[$0].virtualAddress, $0) < (sections[$1].virtualAddress, $1) }
+        let firstSection = sections.map { Int($0.virtualAddress) }.min() ?? Int.max
+        mappedHeaderSize = min(Int(optionalHeader.sizeOfHeaders), firstSection, view.count)
+        sectionsOverlap = zip(sectionOrder, sectionOrder.dropFirst()).contains { a, b in
+            UInt64(sections[a].virtualAddress) + UInt64(sections[a].loadedSize) > UInt64(sections[b].virtualAddress)
+        }
 
         // Export names and import tables may share bytes, so a crafted image could point every entry
         // at one long table or string; the budget keeps the total work linear in the file size.
@@ -422,15 +435,19 @@ public struct PEImage: Sendable {
     }
 
     /// The section whose loaded range contains `rva`.
+    /// In a well-formed image sections do not overlap; in one that has them overlap, this is the
+    /// one starting last at or below `rva` that contains it, else the first in table order.
     public func section(containing rva: UInt32) -> PESection? {
-        sections.first { $0.contains(rva: rva) }
+        var low = 0, high = sectionOrder.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sections[sectionOrder[middle]].virtualAddress <= rva { low = middle + 1 } else { high = middle }
+        }
+        if low > 0, sections[sectionOrder[low - 1]].contains(rva: rva) { return sections[sectionOrder[low - 1]] }
+        // Overlapping sections: a longer one starting earlier may still cover `rva`.
+        return sectionsOverlap ? sections.first { $0.contains(rva: rva) } : nil
     }
 
-    /// The headers are mapped at RVA 0 as they are in the file, up to the first section.
-    private var mappedHeaderSize: Int {
-        let firstSection = sections.map { Int($0.virtualAddress) }.min() ?? Int.max
-        return min(Int(optionalHeader.sizeOfHeaders), firstSection, view.count)
-    }
 
     /// File offset (relative to `view`) of the byte at `rva`, or nil when no file byte backs it
     /// (outside every section, or in a section's zero-filled tail).

@@ -53,7 +53,7 @@ struct GNUFlavorTests {
     @Test func libraryLookupFollowsGNULd() throws {
         let dir = try makeTemporaryDirectory("gnu-l")
         for file in ["libdyn.dll.a", "libdyn.a", "libstat.a", "plain.lib", "other.dll.a"] {
-            FileManager.default.createFile(atPath: dir.appendingPathComponent(file).path, contents: Data("x".utf8))
+            _ = FileManager.default.createFile(atPath: dir.appendingPathComponent(file).path, contents: Data("x".utf8))
         }
         let folders = ["/nonexistent", dir.path]
         #expect(GNUCommandLine.findGNULibrary("dyn", in: folders, isStatic: false) == dir.path + "/libdyn.dll.a")
