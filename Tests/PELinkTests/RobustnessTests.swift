@@ -203,11 +203,12 @@ struct RobustnessTests {
         guard let pelink = pelink(), let workload = try interruptWorkload() else { return }
         let out = try makeTemporaryDirectory("interrupt")
         defer { try? FileManager.default.removeItem(at: out) }
-        let planted = try plantOldOutputs(in: out, names: ["bench.dll", "bench.lib"])
+        let planted = try plantOldOutputs(in: out, names: ["bench.dll", "bench.lib", "bench.map"])
         let context = "\(signalName(signal)) \(trigger)\(blockedSignals.isEmpty ? "" : ", signals blocked at start") (workload \(workload.lastPathComponent))"
         let child = try ChildProcess(pelink, ["@" + workload.appendingPathComponent("link.rsp").path,
                                               "/out:" + out.appendingPathComponent("bench.dll").path,
-                                              "/implib:" + out.appendingPathComponent("bench.lib").path],
+                                              "/implib:" + out.appendingPathComponent("bench.lib").path,
+                                              "/map:" + out.appendingPathComponent("bench.map").path],
                                      environment: environment, blockedSignals: blockedSignals)
         switch trigger {
         case .temporaryFileAppears:
@@ -263,10 +264,10 @@ struct RobustnessTests {
     /// Runs the small workload's link under `sh -c 'ulimit -f BLOCKS; exec pelink ...'` into `out`
     /// (holding planted previous outputs) and checks the failure.
     static func failedWrite(pelink: String, workload: URL, out: URL, blockLimit: Int?, expectedMessage: String, context: String) throws {
-        let planted = try plantOldOutputs(in: out, names: ["bench.dll", "bench.lib"])
+        let planted = try plantOldOutputs(in: out, names: ["bench.dll", "bench.lib", "bench.map"])
         let dll = out.appendingPathComponent("bench.dll").path
         let arguments = ["@" + workload.appendingPathComponent("link.rsp").path, "/out:" + dll,
-                         "/implib:" + out.appendingPathComponent("bench.lib").path]
+                         "/implib:" + out.appendingPathComponent("bench.lib").path, "/map:" + out.appendingPathComponent("bench.map").path]
         let child: ChildProcess
         if let blockLimit {
             // The arguments reach pelink as the shell's positional parameters, unquoted and intact.
