@@ -146,7 +146,9 @@ enum OptionTable {
         let typed = Array(name.lowercased().utf8)
         let limit = typed.count <= 4 ? 1 : 2
         var best: (name: String, distance: Int)?
-        for candidate in knownNames {
+        for candidate in knownNames where abs(candidate.utf8.count - typed.count) <= limit {
+            // Names whose lengths differ by more than the limit cannot be near enough: skip the
+            // quadratic comparison (an argument can be long).
             let distance = editDistance(typed, Array(candidate.utf8))
             if distance <= limit && distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
         }
