@@ -258,11 +258,26 @@ final class ObjectFile: @unchecked Sendable {
         }
         // An associative section is kept or dropped with the section it names; a chain of them
         // that comes back to itself has no leader to decide, which only a broken producer writes.
-        // Walked once per section (0 unvisited, 1 on the current path, 2 done): linear in the
-        // section count, which a /bigobj file can make very large.
+        if object.sections.contains(where: { $0.associatedWith >= 0 }) {
+            try checkAssociations(object, view)
+        }
+        // Selections are known only once every section definition record has been read.
+        for (s, section) in object.sections.enumerated()
+        where section.isComdat && section.selection != ComdatSelection.associative.rawValue && leaderExternal[s] >= 0 {
+            object.comdatLeaderExternals.append(leaderExternal[s])
+        }
+        object.comdatLeaderExternals.sort()
+        return object
+    }
+    /// Associative sections follow the section they name; a chain that comes back to itself has
+    /// no leader to decide, which only a broken producer writes. Walked once per section (0
+    /// unvisited, 1 on the current path, 2 done): linear in the section count, which a /bigobj
+    /// file can make very large.
+    private static func checkAssociations(_ object: ObjectFile, _ view: ByteView) throws {
         var visit = [UInt8](repeating: 0, count: object.sections.count)
+        var path: [Int] = []
         for first in object.sections.indices where visit[first] == 0 {
-            var path: [Int] = []
+            path.removeAll(keepingCapacity: true)
             var next = first
             while next >= 0 && visit[next] == 0 {
                 visit[next] = 1
@@ -276,13 +291,6 @@ final class ObjectFile: @unchecked Sendable {
             }
             for s in path { visit[s] = 2 }
         }
-        // Selections are known only once every section definition record has been read.
-        for (s, section) in object.sections.enumerated()
-        where section.isComdat && section.selection != ComdatSelection.associative.rawValue && leaderExternal[s] >= 0 {
-            object.comdatLeaderExternals.append(leaderExternal[s])
-        }
-        object.comdatLeaderExternals.sort()
-        return object
     }
 }
 
