@@ -68,17 +68,11 @@ public struct Archive: Sendable {
     public var path: String { view.path }
 
     public static func isArchive(_ view: ByteView) -> Bool {
-        hasPrefix(view, signature)
+        view.hasPrefix(signature)
     }
 
     public static func isThinArchive(_ view: ByteView) -> Bool {
-        hasPrefix(view, thinSignature)
-    }
-
-    private static func hasPrefix(_ view: ByteView, _ prefix: [UInt8]) -> Bool {
-        guard view.count >= prefix.count else { return false }
-        for (i, byte) in prefix.enumerated() where view.u8(i) != byte { return false }
-        return true
+        view.hasPrefix(thinSignature)
     }
 
     public init(view: ByteView) throws {

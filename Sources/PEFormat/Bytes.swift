@@ -124,6 +124,13 @@ public struct ByteView: @unchecked Sendable {
     }
     public var path: String { file.path }
 
+    /// True when the window starts with `prefix`.
+    public func hasPrefix(_ prefix: [UInt8]) -> Bool {
+        guard count >= prefix.count else { return false }
+        for (i, byte) in prefix.enumerated() where u8(i) != byte { return false }
+        return true
+    }
+
     public func error(at relativeOffset: Int?, _ message: String) -> FormatError {
         FormatError(file: file.path, offset: relativeOffset.map { $0 + offset }, message)
     }
@@ -214,6 +221,12 @@ public struct ByteWriter: Sendable {
     }
     public mutating func patchU16(at: Int, _ v: UInt16) { bytes[at] = UInt8(v & 0xff); bytes[at + 1] = UInt8(v >> 8) }
     public mutating func patchU32(at: Int, _ v: UInt32) { for i in 0..<4 { bytes[at + i] = UInt8((v >> (8 * UInt32(i))) & 0xff) } }
+}
+
+/// `value` in lowercase hexadecimal, zero-padded to `width` digits (no "0x").
+public func hexDigits<T: BinaryInteger>(_ value: T, width: Int) -> String {
+    let digits = String(value, radix: 16)
+    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
 }
 
 @inline(__always) public func alignUp(_ value: Int, _ alignment: Int) -> Int {

@@ -513,15 +513,9 @@ public enum PEDump {
 
     private static func hex<T: BinaryInteger>(_ value: T) -> String { "0x" + String(value, radix: 16) }
 
-    private static func hex8(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16)
-        return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
-    }
+    private static func hex8(_ value: UInt32) -> String { "0x" + hexDigits(value, width: 8) }
 
-    private static func hex16(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
+    private static func hex16(_ value: UInt64) -> String { hexDigits(value, width: 16) }
 
     /// "1 DLL", "2 DLLs".
     private static func counted(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {

@@ -37,11 +37,7 @@ public enum FileKind: Sendable, Equatable {
                                        0xAC, 0x9B, 0xD6, 0xB6, 0x22, 0x26, 0x53, 0xC2]
 
     public static func identify(_ view: ByteView) -> FileKind {
-        func startsWith(_ prefix: [UInt8]) -> Bool {
-            guard view.count >= prefix.count else { return false }
-            for (i, byte) in prefix.enumerated() where view.u8(i) != byte { return false }
-            return true
-        }
+        let startsWith = view.hasPrefix
         if view.count == 0 { return .empty }
         if startsWith(Archive.signature) { return .archive }
         if startsWith(Archive.thinSignature) { return .thinArchive }
@@ -106,7 +102,7 @@ public enum FileKind: Sendable, Equatable {
         case .msvcLTCGObject:
             return "is an MSVC link-time code generation object (compiled with cl /GL), whose contents only link.exe can read; rebuild it without /GL"
         case .anonymousObject(let version, let classID):
-            let id = classID.isEmpty ? "a truncated header" : "class ID " + classID.map { hexByte($0) }.joined()
+            let id = classID.isEmpty ? "a truncated header" : "class ID " + classID.map { hexDigits($0, width: 2) }.joined()
             return "starts with the signature of short import objects and anonymous objects (0x0000 0xFFFF) but has version \(version): it is neither an import object (version 0) nor a /bigobj or /GL object, but an anonymous object with \(id), a format pelink does not know"
         case .truncatedArchiveSignature(let length):
             return "is a truncated library: its \(length) bytes are only the start of the 8-byte archive signature \"!<arch>\\n\""
@@ -127,11 +123,7 @@ public enum FileKind: Sendable, Equatable {
         case .empty:
             return "is empty (0 bytes); an object file or library was expected here"
         case .unknown(let firstBytes):
-            return "is not a COFF object, a library or an import object: its first bytes (\(firstBytes.map { hexByte($0) }.joined(separator: " "))) are none of theirs"
+            return "is not a COFF object, a library or an import object: its first bytes (\(firstBytes.map { hexDigits($0, width: 2) }.joined(separator: " "))) are none of theirs"
         }
     }
-}
-
-private func hexByte(_ byte: UInt8) -> String {
-    byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
 }

@@ -11,14 +11,14 @@ enum MapFile {
         var out = ""
         let base = ((outputPath as NSString).lastPathComponent as NSString).deletingPathExtension
         out += " \(base)\n\n"
-        out += " Timestamp is \(hex(UInt64(options.timestamp), 8)) (\(options.reproducibleMode ? "Repro mode" : utcDateText(options.timestamp)))\n\n"
-        out += " Preferred load address is \(hex(image.imageBase, 16))\n\n"
+        out += " Timestamp is \(hexDigits(UInt64(options.timestamp), width: 8)) (\(options.reproducibleMode ? "Repro mode" : utcDateText(options.timestamp)))\n\n"
+        out += " Preferred load address is \(hexDigits(image.imageBase, width: 16))\n\n"
         out += " Start         Length     Name                   Class\n"
         for line in contributionLines(resolver, image: image) { out += line }
         out += "\n  Address         Publics by Value              Rva+Base               Lib:Object\n\n"
         for line in symbolLines(publicSymbols(resolver, image: image), image: image) { out += line }
         let entry = image.entryRVA == 0 ? (section: 0, offset: UInt32(0)) : sectionAndOffset(image.entryRVA, image: image)
-        out += "\n entry point at         \(hex(UInt64(entry.section), 4)):\(hex(UInt64(entry.offset), 8))\n\n"
+        out += "\n entry point at         \(hexDigits(UInt64(entry.section), width: 4)):\(hexDigits(UInt64(entry.offset), width: 8))\n\n"
         out += " Static symbols\n\n"
         for line in symbolLines(staticSymbols(resolver, image: image), image: image) { out += line }
         if options.mapListsExports && !image.exportEntries.isEmpty {
@@ -46,7 +46,7 @@ enum MapFile {
             var run: (name: String, start: UInt32, end: UInt32)?
             func flush() {
                 guard let current = run else { return }
-                lines.append(" \(hex(UInt64(index + 1), 4)):\(hex(UInt64(current.start), 8)) \(hex(UInt64(current.end - current.start), 8))H \(padded(current.name, 23)) \(className)\n")
+                lines.append(" \(hexDigits(UInt64(index + 1), width: 4)):\(hexDigits(UInt64(current.start), width: 8)) \(hexDigits(UInt64(current.end - current.start), width: 8))H \(padded(current.name, 23)) \(className)\n")
                 run = nil
             }
             for chunk in section.chunks {
@@ -140,10 +140,10 @@ enum MapFile {
     private static func symbolLines(_ entries: [Entry], image: Linker.Image) -> [String] {
         entries.map { entry in
             if let value = entry.absoluteValue {
-                return " 0000:00000000       \(padded(entry.name, 26)) \(hex(value, 16))     \(entry.source)\n"
+                return " 0000:00000000       \(padded(entry.name, 26)) \(hexDigits(value, width: 16))     \(entry.source)\n"
             }
             let place = sectionAndOffset(entry.rva, image: image)
-            return " \(hex(UInt64(place.section), 4)):\(hex(UInt64(place.offset), 8))       \(padded(entry.name, 26)) \(hex(image.imageBase &+ UInt64(entry.rva), 16))     \(entry.source)\n"
+            return " \(hexDigits(UInt64(place.section), width: 4)):\(hexDigits(UInt64(place.offset), width: 8))       \(padded(entry.name, 26)) \(hexDigits(image.imageBase &+ UInt64(entry.rva), width: 16))     \(entry.source)\n"
         }
     }
 
@@ -169,11 +169,6 @@ enum MapFile {
     }
 
     // MARK: Text
-
-    private static func hex(_ value: UInt64, _ width: Int) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
 
     private static func padded(_ text: String, _ width: Int) -> String {
         let count = text.utf8.count

@@ -259,6 +259,25 @@ struct RobustnessTests {
         try Self.interrupt(with: SIGTERM, .after(milliseconds: 100), blockedSignals: [SIGINT, SIGTERM, SIGHUP])
     }
 
+    /// A signal the parent ignores (nohup, `trap '' HUP`) stays ignored: pelink does not install
+    /// its clean-up handler over it, so the link carries on and completes.
+    @Test("SIGHUP ignored by the parent stays ignored: the link completes")
+    func ignoredHangupIsKeptIgnored() throws {
+        guard let pelink = Self.pelink(), let workload = try BenchmarkSmokeTests.workload() else { return }
+        let out = try makeTemporaryDirectory("hup-ignored")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let dll = out.appendingPathComponent("bench.dll").path
+        let child = try ChildProcess("/bin/sh", ["-c", "trap '' HUP; exec \"$@\"", "sh", pelink,
+                                                 "@" + workload.appendingPathComponent("link.rsp").path, "/out:" + dll, "/threads:1"],
+                                     environment: Self.environment)
+        usleep(50_000)
+        #expect(child.isRunning, "pelink finished before the signal could be sent")
+        child.send(SIGHUP)
+        let outcome = child.wait()
+        #expect(outcome.exitedNormally && outcome.status == 0, "pelink must ignore SIGHUP and finish; got \(outcome)")
+        #expect(FileManager.default.fileExists(atPath: dll))
+    }
+
     // MARK: 2. Write failures: file-size limit, full disk
 
     /// Runs the small workload's link under `sh -c 'ulimit -f BLOCKS; exec pelink ...'` into `out`
