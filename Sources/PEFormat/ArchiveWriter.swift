@@ -19,15 +19,15 @@ public enum ArchiveWriter {
 
     /// Writes an archive of `members` in the given order. `symbols` are the public symbols each
     /// member defines; a symbol defined by more than one member is listed once, for the first.
-    /// Throws when the archive cannot be represented: offsets beyond 4 GiB, more than 65535
-    /// members (the second linker member indexes them with 16 bits), or a NUL inside a name.
+    /// Throws when the archive cannot be represented: offsets beyond 4 GiB, or a NUL inside a name.
+    /// The second linker member indexes members with 16 bits; an archive of more members (the
+    /// import library of a DLL with 65535 exports has 65538) is written with the first linker
+    /// member alone, which addresses members by 32-bit offset, as LLVM's archive writer does.
     /// `alwaysWriteLongNames`: write the "//" member even when empty, as MSVC's lib.exe does for
     /// static libraries (the format makes it optional; lld-link writes it only when needed).
     public static func write(members: [(name: String, data: [UInt8], symbols: [String])],
                              alwaysWriteLongNames: Bool = false) throws -> [UInt8] {
-        if members.count > Int(UInt16.max) {
-            throw FormatError(file: "<archive>", "an archive can hold at most 65535 members (the second linker member uses 16-bit indices); got \(members.count)")
-        }
+        let hasSecondLinkerMember = members.count <= Int(UInt16.max)
         for member in members {
             if member.name.isEmpty || member.name.utf8.contains(0) {
                 throw FormatError(file: "<archive>", "archive member name \"\(member.name)\" is empty or contains a NUL byte")
@@ -52,7 +52,7 @@ public enum ArchiveWriter {
         }
         let namesSize = nameBytes.count
         let firstLinkerSize = alignUp(4 + 4 * directory.count + namesSize, 2)
-        let secondLinkerSize = alignUp(4 + 4 * members.count + 4 + 2 * directory.count + namesSize, 2)
+        let secondLinkerSize = hasSecondLinkerMember ? alignUp(4 + 4 * members.count + 4 + 2 * directory.count + namesSize, 2) : 0
 
         // Longnames: each long name NUL-terminated, the whole padded with '\n' to an even size.
         var longNames = ByteWriter()
@@ -69,7 +69,7 @@ public enum ArchiveWriter {
         longNames.align(2, fill: 0x0A)
 
         // Member header offsets, now that every size before them is known.
-        var offset = Archive.signature.count + 2 * Archive.headerSize + firstLinkerSize + secondLinkerSize
+        var offset = Archive.signature.count + (hasSecondLinkerMember ? 2 : 1) * Archive.headerSize + firstLinkerSize + secondLinkerSize
         if hasLongNames { offset += Archive.headerSize + longNames.count }
         var memberOffsets: [Int] = []
         for member in members {
@@ -91,22 +91,9 @@ public enum ArchiveWriter {
         out.append(nameBytes)
         out.align(2)
 
-        // Second linker member: little-endian, names sorted bytewise, 1-based member indices.
-        let sorted = nameBytes.withUnsafeBufferPointer { names in
-            directory.sorted { x, y in
-                let c = memcmp(names.baseAddress! + x.nameOffset, names.baseAddress! + y.nameOffset, min(x.nameLength, y.nameLength))
-                if c != 0 { return c < 0 }
-                if x.nameLength != y.nameLength { return x.nameLength < y.nameLength }
-                return x.nameOffset < y.nameOffset
-            }
+        if hasSecondLinkerMember {
+            writeSecondLinkerMember(&out, size: secondLinkerSize, memberOffsets: memberOffsets, directory: directory, nameBytes: nameBytes)
         }
-        writeHeader(&out, name: "/", mode: "0", size: secondLinkerSize)
-        out.u32(UInt32(members.count))
-        for memberOffset in memberOffsets { out.u32(UInt32(memberOffset)) }
-        out.u32(UInt32(sorted.count))
-        for entry in sorted { out.u16(UInt16(entry.memberIndex + 1)) }
-        for entry in sorted { out.append(nameBytes[entry.nameOffset...(entry.nameOffset + entry.nameLength)]) }
-        out.align(2)
 
         if hasLongNames {
             // llvm-lib leaves date, owner, group and mode blank on the longnames member.
@@ -122,6 +109,26 @@ public enum ArchiveWriter {
             out.align(2, fill: 0x0A)
         }
         return out.bytes
+    }
+
+    /// The second linker member: little-endian, names sorted bytewise, 1-based member indices.
+    private static func writeSecondLinkerMember(_ out: inout ByteWriter, size secondLinkerSize: Int, memberOffsets: [Int],
+                                                directory: [(nameOffset: Int, nameLength: Int, memberIndex: Int)], nameBytes: [UInt8]) {
+        let sorted = nameBytes.withUnsafeBufferPointer { names in
+            directory.sorted { x, y in
+                let c = memcmp(names.baseAddress! + x.nameOffset, names.baseAddress! + y.nameOffset, min(x.nameLength, y.nameLength))
+                if c != 0 { return c < 0 }
+                if x.nameLength != y.nameLength { return x.nameLength < y.nameLength }
+                return x.nameOffset < y.nameOffset
+            }
+        }
+        writeHeader(&out, name: "/", mode: "0", size: secondLinkerSize)
+        out.u32(UInt32(memberOffsets.count))
+        for memberOffset in memberOffsets { out.u32(UInt32(memberOffset)) }
+        out.u32(UInt32(sorted.count))
+        for entry in sorted { out.u16(UInt16(entry.memberIndex + 1)) }
+        for entry in sorted { out.append(nameBytes[entry.nameOffset...(entry.nameOffset + entry.nameLength)]) }
+        out.align(2)
     }
 
     private static func writeHeader(_ out: inout ByteWriter, name: String, mode: String, size: Int) {

@@ -3,7 +3,8 @@ import PEFormat
 /// A run of bytes that occupies space in the output: an input section, a common symbol's
 /// storage, or one of the tables the linker makes. Layout gives it an RVA.
 struct Chunk {
-    enum Content {
+    /// Also the key of `Linker.Image.chunkRVA`, where the linker's tables are found by kind.
+    enum Content: Hashable {
         case inputSection(object: Int32, section: Int32)
         case common(symbol: Int32)
         case importDirectory, importLookupTable, importAddressTable, importHintNames, importDLLNames
@@ -14,6 +15,8 @@ struct Chunk {
         case listSentinel(list: UInt8, isHead: Bool)
         /// MinGW's runtime pseudo-relocation table (auto-import).
         case pseudoRelocations
+        /// Pointer slots for `__imp_X` of symbols defined in the link (`SymbolKind.localImport`).
+        case localImportSlots
     }
     var content: Content
     var flags: SectionFlags
@@ -39,7 +42,9 @@ struct Chunk {
         self.alignment32 = UInt32(truncatingIfNeeded: alignment)
         self.size32 = UInt32(truncatingIfNeeded: size)
         self.hasFileData = hasFileData
-        if partialName.equals(".pdata") || partialName.hasPrefix(".pdata$") {
+        // Every chunk that lands in .pdata (see `outputSectionName`): GCC writes .pdata.unlikely and
+        // .pdata.startup (for main at -O2), and an entry left out of the directory has no unwind info.
+        if partialName.equals(".pdata") || partialName.hasPrefix(".pdata$") || partialName.hasPrefix(".pdata.") {
             role = .exceptionTable
         } else if partialName.equals(".idata$2") {
             role = .importDirectory

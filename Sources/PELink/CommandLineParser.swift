@@ -448,8 +448,13 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             let v = try requireValue()
             guard v.lowercased() == "exports" else { throw UsageError("/mapinfo:\(v): expected /mapinfo:exports") }
             options.mapListsExports = true
+        case "ignore":
+            for part in try requireValue().split(separator: ",") {
+                guard let number = Int(part) else { throw UsageError("/ignore:\(part): expected a warning number such as 4217") }
+                options.ignoredWarnings.insert(number)
+            }
         case "incremental", "manifest", "manifestuac", "manifestfile", "manifestinput", "debug", "pdb", "pdbaltpath",
-             "opt", "errorreport", "tlbid", "guard", "cetcompat", "release", "natvis", "ignore", "functionpadmin",
+             "opt", "errorreport", "tlbid", "guard", "cetcompat", "release", "natvis", "functionpadmin",
              "force", "fastfail", "ltcg", "profile", "osversion", "emittoolversioninfo", "dependentloadflag",
              "allowbind", "allowisolation", "tsaware", "fixed", "nocoffgrpinfo", "mllvm", "lldignoreenv":
             break

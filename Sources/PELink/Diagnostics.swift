@@ -1,9 +1,12 @@
 import PEFormat
 
 /// Errors and warnings of a link, collected per pass; a checkpoint between passes stops the link
-/// after every error of the pass has been reported.
+/// after every error of the pass has been reported. `lines` go to standard error (errors,
+/// warnings and /verbose notes, as link.exe and lld-link print them); `output` to standard
+/// output (the /time report).
 struct Diagnostics {
     private(set) var lines: [String] = []
+    private(set) var output: [String] = []
     private(set) var errorCount = 0
     var warningsAreErrors = false
 
@@ -21,7 +24,11 @@ struct Diagnostics {
         }
     }
 
+    /// A /verbose note.
     mutating func note(_ message: String) { lines.append(message) }
+
+    /// A line of the /time report.
+    mutating func report(_ message: String) { output.append(message) }
 
     var hasErrors: Bool { errorCount > 0 }
 }

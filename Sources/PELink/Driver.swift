@@ -6,7 +6,7 @@ public struct DriverResult: Sendable {
     public var exitCode: Int32
     /// Errors and warnings, as printed on standard error.
     public var diagnostics: String
-    /// Normal output (/help, /verbose, /time), as printed on standard output.
+    /// Normal output (/help, /time), as printed on standard output.
     public var output: String
 }
 
@@ -35,27 +35,16 @@ public enum Driver {
             } else {
                 options = try parseCommandLine(arguments, environment: environment, notes: &notes)
             }
-            if options.inputFiles.isEmpty {
+            if options.inputFiles.isEmpty && options.moduleDefinitionPath == nil {
                 throw UsageError("no input files (see /help)")
             }
             let messages = try link(options)
-            let (stderrLines, stdoutLines) = split(notes + messages)
-            return DriverResult(exitCode: 0, diagnostics: format(stderrLines), output: stdoutLines.map { $0 + "\n" }.joined())
+            return DriverResult(exitCode: 0, diagnostics: format(notes + messages.diagnostics), output: messages.output.map { $0 + "\n" }.joined())
         } catch let error as LinkError {
-            let (stderrLines, stdoutLines) = split(notes + error.diagnostics)
-            return DriverResult(exitCode: 1, diagnostics: format(stderrLines), output: stdoutLines.map { $0 + "\n" }.joined())
+            return DriverResult(exitCode: 1, diagnostics: format(notes + error.diagnostics), output: error.output.map { $0 + "\n" }.joined())
         } catch {
             return DriverResult(exitCode: 1, diagnostics: format(notes + ["error: \(error)"]), output: "")
         }
-    }
-
-    /// Errors and warnings go to standard error; timing and verbose notes to standard output.
-    private static func split(_ lines: [String]) -> ([String], [String]) {
-        var errors: [String] = [], notes: [String] = []
-        for line in lines {
-            if line.hasPrefix("error:") || line.hasPrefix("warning:") { errors.append(line) } else { notes.append(line) }
-        }
-        return (errors, notes)
     }
 
     private static func format(_ lines: [String]) -> String {

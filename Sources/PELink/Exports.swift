@@ -32,6 +32,15 @@ enum ExportBuilder {
         return merged
     }
 
+    /// GNU ld's --kill-at: the name without its stdcall `@N` suffix (`f@8` → `f`, `@g@4` → `@g`);
+    /// other names unchanged.
+    static func killAt(_ name: String) -> String {
+        guard let at = name.dropFirst().lastIndex(of: "@") else { return name }
+        let suffix = name[name.index(after: at)...]
+        guard !suffix.isEmpty, suffix.allSatisfy(\.isASCII), suffix.allSatisfy(\.isNumber) else { return name }
+        return String(name[..<at])
+    }
+
     private static func sameMeaning(_ a: ExportRequest, _ b: ExportRequest) -> Bool {
         a.symbolName == b.symbolName && a.forwardTo == b.forwardTo && a.ordinal == b.ordinal && a.noName == b.noName
             && a.isPrivate == b.isPrivate && a.isData == b.isData && a.exportAs == b.exportAs && a.importName == b.importName

@@ -34,6 +34,9 @@ enum GNUCommandLine {
         "--color-diagnostics", "--no-color-diagnostics", "-static", "-dynamic", "--large-address-aware",
         "--tsaware", "--no-tsaware", "--Bsymbolic", "-Bsymbolic", "--disable-reloc-section", "--enable-reloc-section",
         "-s", "--strip-all", "-S", "--strip-debug", "--no-undefined", "--fatal-warnings", "--no-fatal-warnings",
+        // Archives are searched again whenever a new undefined symbol appears (as lld-link does),
+        // so a group adds nothing; clang's MinGW driver passes one with -static.
+        "--start-group", "--end-group", "-(", "-)",
     ]
 
     static func parse(_ rawArguments: [String], environment: [String: String], notes: inout [String]) throws -> LinkOptions {

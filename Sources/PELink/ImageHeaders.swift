@@ -53,7 +53,9 @@ enum ImageHeaders {
         w.u16(Machine.amd64.rawValue)
         w.u16(UInt16(image.sections.count))
         w.u32(options.timestamp)
-        w.u32(0)                        // PointerToSymbolTable
+        // No symbols, but the string table that long section names live in goes where the
+        // symbol table would end (pe-format.md, "Section Table": "/offset" names).
+        w.u32(image.longSectionNames.table.isEmpty ? 0 : UInt32(image.longSectionNames.fileOffset)) // PointerToSymbolTable
         w.u32(0)                        // NumberOfSymbols
         w.u16(240)                      // SizeOfOptionalHeader (PE32+)
         w.u16(characteristics)
@@ -104,8 +106,8 @@ enum ImageHeaders {
         w.u32(16)                       // NumberOfRvaAndSizes
 
         var directories = [(UInt32, UInt32)](repeating: (0, 0), count: 16)
-        if let dir = image.chunkRVA["exportDirectory"] {
-            let end = image.chunkRVA["exportNames"].map { Int($0.rva) + $0.size } ?? Int(dir.rva) + dir.size
+        if let dir = image.chunkRVA[.exportDirectory] {
+            let end = image.chunkRVA[.exportNames].map { Int($0.rva) + $0.size } ?? Int(dir.rva) + dir.size
             directories[DataDirectory.export.rawValue] = (dir.rva, UInt32(end - Int(dir.rva)))
         }
         // Tables that several chunks form (the linker's own and GNU import libraries' .idata$N):
@@ -122,7 +124,12 @@ enum ImageHeaders {
         }
         if let dir = span(.importDirectory) { directories[DataDirectory.import.rawValue] = dir }
         if let iat = span(.importAddressTable) { directories[DataDirectory.iat.rawValue] = iat }
-        if let reloc = image.chunkRVA["baseRelocations"] { directories[DataDirectory.baseRelocation.rawValue] = (reloc.rva, UInt32(reloc.size)) }
+        if let reloc = image.chunkRVA[.baseRelocations] { directories[DataDirectory.baseRelocation.rawValue] = (reloc.rva, UInt32(reloc.size)) }
+        // Resources compiled into objects (cvtres, windres: .rsrc$01 and .rsrc$02) form .rsrc;
+        // the loader finds them only through this directory.
+        if let resources = image.sections.first(where: { $0.name == ".rsrc" }), resources.virtualSize > 0 {
+            directories[DataDirectory.resource.rawValue] = (resources.rva, UInt32(resources.virtualSize))
+        }
         if let pdata = span(.exceptionTable) { directories[DataDirectory.exception.rawValue] = pdata }
         if let g = resolver.find("_tls_used"), let rva = symbolRVA(g) {
             directories[DataDirectory.tls.rawValue] = (rva, 40)
@@ -143,7 +150,7 @@ enum ImageHeaders {
         for (rva, size) in directories { w.u32(rva); w.u32(size) }
 
         for s in image.sections {
-            var name = Array(s.name.utf8.prefix(8))
+            var name = image.longSectionNames.offsets[s.name].map { Array("/\($0)".utf8) } ?? Array(s.name.utf8.prefix(8))
             name += Array(repeating: 0, count: 8 - name.count)
             w.append(name)
             w.u32(UInt32(s.virtualSize))
@@ -155,5 +162,31 @@ enum ImageHeaders {
         }
         w.zeros(image.sizeOfHeaders - w.count)
         return w.bytes
+    }
+}
+
+/// Names of more than 8 bytes live in a COFF string table at the end of the file, for
+/// discardable sections only: the loader reads just the 8-byte field, and a mapped section
+/// with a cut name (".eh_fram") is still found by runtimes that look for it, as lld-link decides.
+struct LongSectionNames {
+    /// The string table: its 4-byte size, then NUL-terminated names; empty when no name needs it.
+    var table: [UInt8] = []
+    var fileOffset = 0
+    /// Section name → offset in `table`.
+    var offsets: [String: Int] = [:]
+
+    init() {}
+
+    init(sections: [OutputSection], at fileOffset: Int) {
+        var strings: [UInt8] = []
+        for section in sections where section.name.utf8.count > 8 && section.flags.contains(.memDiscardable) {
+            guard offsets[section.name] == nil else { continue }
+            offsets[section.name] = 4 + strings.count
+            strings += Array(section.name.utf8) + [0]
+        }
+        guard !strings.isEmpty else { return }
+        let size = UInt32(4 + strings.count)
+        table = [UInt8(size & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size >> 16 & 0xFF), UInt8(size >> 24)] + strings
+        self.fileOffset = fileOffset
     }
 }

@@ -1,5 +1,9 @@
 import PEFormat
 
+/// A section whose characteristics carry no IMAGE_SCN_ALIGN_* value is aligned to 16 bytes
+/// (pe-format.md, "Section Flags": the default for object files).
+let defaultSectionAlignment = 16
+
 /// One section of an input object, as the linker sees it. Plain values only (the name and the
 /// bytes are located inside the mapped object), so copies cost no reference counting.
 struct InputSection {
@@ -170,7 +174,7 @@ final class ObjectFile: @unchecked Sendable {
             var section = InputSection(
                 nameOffset: name.base.flatMap { p in coff.view.base.map { p - $0 } } ?? 0, nameLength: name.count,
                 flags: header.characteristics, dataOffset: data.offset, dataCount: data.count,
-                size: Int(header.sizeOfRawData), alignment: header.characteristics.alignment ?? 1,
+                size: Int(header.sizeOfRawData), alignment: header.characteristics.alignment ?? defaultSectionAlignment,
                 relocationsOffset: relocations.offset, relocationCount: relocations.count)
             totalDataBytes += data.count
             totalRelocationBytes += relocations.count * 10
@@ -191,7 +195,10 @@ final class ObjectFile: @unchecked Sendable {
                 let byteOrderMarkLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
                 bytes.removeFirst(byteOrderMarkLength)
                 do {
-                    object.directiveArguments += try ResponseFiles.tokenize(String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self))
+                    // Producers pad directive strings with NULs or put one between directives:
+                    // a NUL separates arguments like a space does.
+                    for i in bytes.indices where bytes[i] == 0 { bytes[i] = 0x20 }
+                    object.directiveArguments += try ResponseFiles.tokenize(String(decoding: bytes, as: UTF8.self))
                 } catch {
                     throw view.error(at: data.offset + byteOrderMarkLength + error.offset, "section .drectve: the quote at this offset is never closed, so the linker directives cannot be read")
                 }
@@ -260,6 +267,15 @@ final class ObjectFile: @unchecked Sendable {
         // that comes back to itself has no leader to decide, which only a broken producer writes.
         if object.sections.contains(where: { $0.associatedWith >= 0 }) {
             try checkAssociations(object, view)
+            // A COMDAT section is kept or dropped through its leader symbol; one with no symbol at
+            // all is never decided, so neither is a section associated with it (lld-link rejects it too).
+            for (s, section) in object.sections.enumerated() where section.associatedWith >= 0 {
+                let p = Int(section.associatedWith)
+                let parent = object.sections[p]
+                if parent.isComdat && parent.selection != ComdatSelection.associative.rawValue && comdatLeader[p] < 0 {
+                    throw view.error(at: nil, "associative COMDAT section \(object.name(of: section).string) (#\(s + 1)) is associated with section \(object.name(of: parent).string) (#\(p + 1)), a COMDAT section that defines no symbol, so nothing decides whether either is kept")
+                }
+            }
         }
         // Selections are known only once every section definition record has been read.
         for (s, section) in object.sections.enumerated()

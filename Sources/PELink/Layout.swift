@@ -50,8 +50,6 @@ struct SectionBrackets {
 func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userMerges: [(from: String, to: String)],
                          extraMerges: [(String, String)] = [], brackets: [String: SectionBrackets] = [:],
                          importObjectKey: (Chunk) -> String?, diagnostics: inout Diagnostics) -> [OutputSection] {
-    var sectionsByName: [String: OutputSection] = [:]
-    var firstSeen: [String] = []
     // Chunks are ordered by (partial name, memory flags), then input order, so "$" groups end up
     // in suffix order. The distinct keys are few: chunks are dealt into one bucket per key in input
     // order (stable), and only the buckets are sorted.
@@ -94,33 +92,43 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
     }
     // The output section a partial name belongs to: the part before '$'.
     let sectionNameOfID = names.map { outputSectionName(of: $0.string) }
-    for (name, flags) in predefinedSections {
-        sectionsByName[name] = OutputSection(name: name, flags: flags)
-        firstSeen.append(name)
+    // An output section is a name and its characteristics, as in lld-link: contributions of one
+    // name with other memory flags form another section of the same name (link.exe warns, LNK4078),
+    // so no contribution gets permissions it did not ask for.
+    struct Key: Hashable { var name: String; var flags: UInt32 }
+    var sections: [OutputSection] = []
+    var sortName: [String] = []
+    var indexOfKey: [Key: Int] = [:]
+    func add(_ section: OutputSection) -> Int {
+        indexOfKey[Key(name: section.name, flags: section.flags.rawValue)] = sections.count
+        sections.append(section)
+        sortName.append(section.name)
+        return sections.count - 1
     }
-    var predefined = Set(predefinedSections.map(\.0))
+    for (name, flags) in predefinedSections { _ = add(OutputSection(name: name, flags: flags)) }
+    let predefinedCount = sections.count
     for bucket in buckets {
         let name = sectionNameOfID[bucket.nameID]
-        let bucketFlags = SectionFlags(rawValue: bucket.flags)
-        var section = sectionsByName.removeValue(forKey: name) ?? {
-            firstSeen.append(name)
-            return OutputSection(name: name, flags: bucketFlags)
-        }()
-        // Memory permissions of every contribution are kept; the content type comes from the section.
-        section.flags.insert(SectionFlags(rawValue: bucket.flags & SectionFlags([.memRead, .memWrite, .memExecute, .memShared]).rawValue))
-        section.chunks.reserveCapacity(section.chunks.count + bucket.chunks.count)
-        for index in bucket.chunks { section.chunks.append(chunks[Int(index)]) }
-        sectionsByName[name] = section
+        var flags = SectionFlags(rawValue: bucket.flags)
+        // The CRT's initializer tables are only read: .CRT is read-only whatever its
+        // contributions say, as link.exe and lld-link make it.
+        if name == ".CRT" { flags = [.initializedData, .memRead] }
+        let index = indexOfKey[Key(name: name, flags: flags.rawValue)] ?? add(OutputSection(name: name, flags: flags))
+        sections[index].chunks.reserveCapacity(sections[index].chunks.count + bucket.chunks.count)
+        for chunk in bucket.chunks { sections[index].chunks.append(chunks[Int(chunk)]) }
+    }
+    /// The first section of a name (the one /merge: and the list brackets act on, as in lld-link).
+    func firstSection(named name: String) -> Int? {
+        sections.firstIndex { $0.name == name && !$0.chunks.isEmpty } ?? sections.firstIndex { $0.name == name }
+    }
+    for (name, bracket) in brackets {
+        guard let index = firstSection(named: name), sections[index].chunks.contains(where: { $0.size > 0 }) else { continue }
+        sections[index].chunks.insert(bracket.head, at: 0)
+        sections[index].chunks.append(bracket.tail)
     }
     // Merges: user ones override defaults with the same source; applied in source-name order, chains followed.
     var mergeMap: [String: String] = [:]
     for (from, to) in defaultMerges + extraMerges { mergeMap[from] = to }
-    for (name, bracket) in brackets {
-        guard var section = sectionsByName[name], section.chunks.contains(where: { $0.size > 0 }) else { continue }
-        section.chunks.insert(bracket.head, at: 0)
-        section.chunks.append(bracket.tail)
-        sectionsByName[name] = section
-    }
     for (from, to) in userMerges {
         if from == to { continue }
         mergeMap[from] = to
@@ -133,29 +141,33 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
         return current
     }
     for from in mergeMap.keys.sorted() {
-        guard let source = sectionsByName[from], !source.chunks.isEmpty else { continue }
+        guard let source = firstSection(named: from), !sections[source].chunks.isEmpty else { continue }
         let to = finalTarget(from)
         if to == from { continue }
-        if sectionsByName[to] == nil {
-            var renamed = source
-            renamed.name = to
-            sectionsByName[to] = renamed
-            firstSeen.append(to)
-        } else {
-            sectionsByName[to]!.chunks += source.chunks
-            let extra = source.flags.rawValue & SectionFlags([.memWrite, .memExecute]).rawValue
-            sectionsByName[to]!.flags.insert(SectionFlags(rawValue: extra))
+        guard let target = firstSection(named: to) else {
+            sections[source].name = to
+            sortName[source] = to
+            continue
         }
-        sectionsByName[from]!.chunks = []
+        sections[target].chunks += sections[source].chunks
+        sections[source].chunks = []
+        // Code merged into a data section makes it a code section (link.exe does the same); the
+        // target's memory permissions stay as they are.
+        if sections[source].flags.contains(.code) {
+            sections[target].flags.insert(.code)
+            sections[target].flags.remove([.initializedData, .uninitializedData])
+        }
     }
-    predefined.remove("")
-    // Order: predefined first, the rest by name; discardable sections last (the loader wants no holes).
-    let others = firstSeen.filter { !predefined.contains($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    // Order: predefined first, the rest by name (then as created); discardable sections last
+    // (the loader wants no holes).
+    let others = (predefinedCount..<sections.count).sorted { a, b in
+        sortName[a] != sortName[b] ? sortName[a].utf8.lexicographicallyPrecedes(sortName[b].utf8) : a < b
+    }
     var result: [OutputSection] = []
-    for name in predefinedSections.map(\.0) + others {
+    for index in Array(0..<predefinedCount) + others {
         // A section whose contributions are all empty is not written.
-        guard let section = sectionsByName[name], section.chunks.contains(where: { $0.size > 0 }) else { continue }
-        result.append(section)
+        guard sections[index].chunks.contains(where: { $0.size > 0 }) else { continue }
+        result.append(sections[index])
     }
     let kept = result.filter { !$0.flags.contains(.memDiscardable) }
     let discardable = result.filter { $0.flags.contains(.memDiscardable) }
@@ -166,31 +178,36 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
 func applySectionAttributes(_ sections: inout [OutputSection], _ attributes: [(name: String, attributes: String)],
                             diagnostics: inout Diagnostics) {
     for (name, letters) in attributes {
-        guard let index = sections.firstIndex(where: { $0.name == name }) else {
+        let matching = sections.indices.filter { sections[$0].name == name }
+        if matching.isEmpty {
             diagnostics.warning("/section:\(name),\(letters): no section named \(name) in the output")
-            continue
         }
-        var flags = sections[index].flags
-        flags.remove([.memRead, .memWrite, .memExecute, .memShared, .memDiscardable, .memNotCached, .memNotPaged])
-        var negate = false
-        for c in letters.lowercased() {
-            var bit: SectionFlags = []
-            switch c {
-            case "!": negate = true; continue
-            case "r": bit = .memRead
-            case "w": bit = .memWrite
-            case "e": bit = .memExecute
-            case "s": bit = .memShared
-            case "d": bit = .memDiscardable
-            case "k": bit = .memNotCached
-            case "p": bit = .memNotPaged
-            default: continue
-            }
-            if negate { flags.remove(bit) } else { flags.insert(bit) }
-            negate = false
-        }
-        sections[index].flags = flags
+        // Every section of the name: one name can stand for sections of different characteristics.
+        for index in matching { applySectionAttributes(&sections[index], letters) }
     }
+}
+
+private func applySectionAttributes(_ section: inout OutputSection, _ letters: String) {
+    var flags = section.flags
+    flags.remove([.memRead, .memWrite, .memExecute, .memShared, .memDiscardable, .memNotCached, .memNotPaged])
+    var negate = false
+    for c in letters.lowercased() {
+        var bit: SectionFlags = []
+        switch c {
+        case "!": negate = true; continue
+        case "r": bit = .memRead
+        case "w": bit = .memWrite
+        case "e": bit = .memExecute
+        case "s": bit = .memShared
+        case "d": bit = .memDiscardable
+        case "k": bit = .memNotCached
+        case "p": bit = .memNotPaged
+        default: continue
+        }
+        if negate { flags.remove(bit) } else { flags.insert(bit) }
+        negate = false
+    }
+    section.flags = flags
 }
 
 /// Gives every chunk an RVA and every section its place in the file.

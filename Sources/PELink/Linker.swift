@@ -3,14 +3,24 @@ import PEFormat
 
 /// A failed link: every error of the pass that stopped it, as printed.
 public struct LinkError: Error, CustomStringConvertible {
+    /// Printed on standard error.
     public var diagnostics: [String]
+    /// Printed on standard output (the /time report of the passes that ran).
+    public var output: [String] = []
     public var description: String { diagnostics.joined(separator: "\n") }
+}
+
+/// What a successful link printed: warnings and /verbose notes (standard error), and the /time
+/// report (standard output).
+public struct LinkMessages: Sendable {
+    public var diagnostics: [String]
+    public var output: [String]
 }
 
 /// Links a DLL (or EXE) as the options say. Returns the warnings and notes; throws `LinkError`
 /// with all errors of the failing pass. Outputs are written atomically: a failed link leaves
 /// existing files untouched.
-public func link(_ options: LinkOptions) throws -> [String] {
+public func link(_ options: LinkOptions) throws -> LinkMessages {
     var linker = Linker(options: options)
     return try linker.run()
 }
@@ -28,16 +38,17 @@ struct Linker {
     }
 
     mutating func checkpoint() throws {
-        if diagnostics.hasErrors { throw LinkError(diagnostics: diagnostics.lines) }
+        if diagnostics.hasErrors { throw LinkError(diagnostics: diagnostics.lines, output: diagnostics.output) }
     }
 
 
     // The passes, in order.
-    mutating func run() throws -> [String] {
+    mutating func run() throws -> LinkMessages {
         let total = DispatchTime.now().uptimeNanoseconds
         var clock = PassClock()
         try clock.timed("Read .def") { try readModuleDefinition() }
         try checkpoint()
+        if options.inputFiles.isEmpty { return try writeImportLibraryOnly() }
         let resolver = clock.timed("Read inputs and resolve symbols") { resolveSymbols() }
         try checkpoint()
         let stats = resolver.statistics
@@ -54,7 +65,7 @@ struct Linker {
         // and put it on disk only once the image is, so a failed link replaces neither file.
         let importLibrary = ImportLibraryJob(path: importLibraryPath(exports), dllName: dllName,
                                              machine: resolver.options.machine, exports: exports)
-        if options.isDLL && importLibrary.path != nil { importLibrary.start() }
+        if importLibrary.path != nil { importLibrary.start() }
         // Every output is staged in a temporary file and renamed into place only when all were
         // written: a failure in any leaves every previous output as it was.
         var staged: [StagedOutput] = []
@@ -71,7 +82,7 @@ struct Linker {
         if let path = options.outputDefinitionPath {
             do { staged.append(try StagedOutput(path: path, bytes: Array(moduleDefinitionText(exports).utf8))) } catch { diagnostics.error("\(error)") }
         }
-        if options.isDLL && importLibrary.path != nil {
+        if importLibrary.path != nil {
             clock.timed("Write import library (after waiting for it)") {
                 switch importLibrary.finishAndStage() {
                 case .success(let output?): staged.append(output)
@@ -89,14 +100,41 @@ struct Linker {
             let sum = Double(DispatchTime.now().uptimeNanoseconds - total) / 1e9
             for (name, seconds) in clock.timings {
                 if seconds < 0 {
-                    diagnostics.note("      " + name)
+                    diagnostics.report("      " + name)
                 } else {
-                    diagnostics.note(String(format: "  %-62@ %8.3f s", name as NSString, seconds))
+                    diagnostics.report(String(format: "  %-62@ %8.3f s", name as NSString, seconds))
                 }
             }
-            diagnostics.note(String(format: "  %-62@ %8.3f s", "Total" as NSString, sum))
+            diagnostics.report(String(format: "  %-62@ %8.3f s", "Total" as NSString, sum))
         }
-        return diagnostics.lines
+        return LinkMessages(diagnostics: diagnostics.lines, output: diagnostics.output)
+    }
+
+    /// `/def:` without objects: only the import library, the way build systems call
+    /// `lld-link /def:x.def /machine:x64 /out:x.lib` (no image is linked).
+    mutating func writeImportLibraryOnly() throws -> LinkMessages {
+        guard options.machine != .unknown else {
+            throw LinkError(diagnostics: ["error: /def: without object files writes only an import library, and needs /machine: (x64, x86 or arm64)"])
+        }
+        let defExports = moduleDefinition?.exports.map { ExportRequest($0, path: options.moduleDefinitionPath ?? "") } ?? []
+        let merged = ExportBuilder.mergeRequests(commandLine: options.exports, moduleDefinition: defExports,
+                                                 directives: [], diagnostics: &diagnostics)
+        let exports = ExportBuilder.assignOrdinals(merged, symbolOf: { _ in -1 }, diagnostics: &diagnostics)
+        try checkpoint()
+        if moduleDefinition?.outputName.map({ $0.isEmpty }) ?? true {
+            dllName = ((outputPath as NSString).lastPathComponent as NSString).deletingPathExtension + ".dll"
+        }
+        let path = options.importLibraryPath ?? (outputPath as NSString).deletingPathExtension + ".lib"
+        let job = ImportLibraryJob(path: path, dllName: dllName, machine: options.machine, exports: exports)
+        job.start()
+        switch job.finishAndStage() {
+        case .success(let output?):
+            do { try output.commit() } catch { diagnostics.error("\(error)") }
+        case .success(nil): break
+        case .failure(let error): diagnostics.error("\(error)")
+        }
+        try checkpoint()
+        return LinkMessages(diagnostics: diagnostics.lines, output: diagnostics.output)
     }
 
     var outputPath: String {
@@ -105,7 +143,11 @@ struct Linker {
         if let name = moduleDefinition?.outputName {
             return (name as NSString).pathExtension.isEmpty ? name + ext : name
         }
-        let first = options.inputFiles.first { $0.lowercased().hasSuffix(".obj") || $0.lowercased().hasSuffix(".o") } ?? "a.obj"
+        // The first input that is not a library or resource names the output, whatever its
+        // extension (or none), in the current folder: link.exe's and lld-link's rule.
+        let notObjects = ["lib", "a", "res", "def"]
+        let first = options.inputFiles.first { !notObjects.contains(($0 as NSString).pathExtension.lowercased()) }
+            ?? options.inputFiles.first ?? "a"
         return ((first as NSString).lastPathComponent as NSString).deletingPathExtension + ext
     }
 
@@ -176,6 +218,7 @@ struct Linker {
             resolver.addRoots(batch)
         }
         resolver.resolveAliases()
+        resolver.resolveLocalImports()
         if options.isGNUFlavor && options.autoImport { resolver.resolveAutoImports() }
         defineLinkerSymbols(resolver)
         resolver.finishComdats()
@@ -218,11 +261,18 @@ struct Linker {
         var directiveExports = resolver.directiveExports
         if options.isGNUFlavor && options.isDLL && !options.excludeAllSymbols
             && (options.exportAllSymbols || (defExports.isEmpty && options.exports.isEmpty && directiveExports.isEmpty)) {
-            directiveExports += AutoExport.requests(resolver, excluded: options.excludedSymbols)
+            directiveExports += AutoExport.requests(resolver, excluded: options.excludedSymbols.union(resolver.directiveExcludedSymbols))
         }
-        let merged = ExportBuilder.mergeRequests(commandLine: options.exports, moduleDefinition: defExports,
+        var merged = ExportBuilder.mergeRequests(commandLine: options.exports, moduleDefinition: defExports,
                                                  directives: directiveExports, diagnostics: &diagnostics)
         if !options.isDLL && merged.isEmpty { return [] }
+        if options.killAt {
+            // GNU ld --kill-at: stdcall symbols (f@8) are exported without their @N suffix; the
+            // export still points at the decorated symbol.
+            for i in merged.indices where merged[i].forwardTo == nil {
+                merged[i].name = ExportBuilder.killAt(merged[i].name)
+            }
+        }
         let entries = ExportBuilder.assignOrdinals(merged, symbolOf: { request in
             resolver.find(request.symbolName) ?? -1
         }, diagnostics: &diagnostics)
@@ -252,7 +302,7 @@ struct Linker {
         var fileSize = 0
         var baseRelocationTable: [UInt8] = []
         /// Chunk locations of the linker's tables, for data directories and for writing them.
-        var chunkRVA: [String: (rva: UInt32, size: Int)] = [:]
+        var chunkRVA: [Chunk.Content: (rva: UInt32, size: Int)] = [:]
         var addresses = SymbolAddressTable()
         var pseudoRelocations: [(slot: UInt32, site: UInt32, bits: UInt32)] = []
         /// Where each input section landed, indexed by `object.firstSection + section`;
@@ -263,6 +313,7 @@ struct Linker {
         var firstSectionOf: [Int] = []
         var commonRVA: [Int32: UInt32] = [:]
         var entryRVA: UInt32 = 0
+        var longSectionNames = LongSectionNames()
     }
 
     mutating func layOut(_ resolver: SymbolResolver, exports: [ExportEntry]) -> Image {
@@ -327,6 +378,10 @@ struct Linker {
                 add(Name(".idata$6"), Chunk(content: .importHintNames, partialName: Name(".idata$6"), flags: readOnly, alignment: 2, size: t.hintNamesSize, hasFileData: true))
             }
             add(Name(".idata$7"), Chunk(content: .importDLLNames, partialName: Name(".idata$7"), flags: readOnly, alignment: 2, size: t.dllNamesSize, hasFileData: true))
+        }
+        if !resolver.localImportTargets.isEmpty {
+            add(Name(".rdata"), Chunk(content: .localImportSlots, partialName: Name(".rdata"), flags: readOnly, alignment: 8,
+                                      size: 8 * resolver.localImportTargets.count, hasFileData: true))
         }
         // MinGW auto-import: every reference to an auto-imported symbol becomes a runtime pseudo-relocation.
         let pseudoRelocationCount = countPseudoRelocations(resolver)
@@ -408,12 +463,11 @@ struct Linker {
                 case let .common(symbol):
                     image.commonRVA[symbol] = chunk.rva
                 default:
-                    let key = "\(chunk.content)"
-                    if image.chunkRVA[key] == nil { image.chunkRVA[key] = (chunk.rva, chunk.size) }
+                    if image.chunkRVA[chunk.content] == nil { image.chunkRVA[chunk.content] = (chunk.rva, chunk.size) }
                 }
             }
         }
-        if let iat = image.chunkRVA["importAddressTable"] {
+        if let iat = image.chunkRVA[.importAddressTable] {
             var slot = Int(iat.rva)
             for dll in image.imports.dlls {
                 for i in dll.entries {
@@ -423,7 +477,7 @@ struct Linker {
                 slot += 8
             }
         }
-        if let thunks = image.chunkRVA["importThunks"] {
+        if let thunks = image.chunkRVA[.importThunks] {
             for i in resolver.imports.indices where image.imports.thunkOffsets[i] >= 0 {
                 resolver.imports[i].thunkRVA = thunks.rva + UInt32(image.imports.thunkOffsets[i])
             }
@@ -431,13 +485,13 @@ struct Linker {
         image.sections = sections
         // The list symbols point at the heads, whoever else defined them (libgcc has fallbacks).
         for (list, names) in mingwListNames.enumerated() {
-            guard let head = image.chunkRVA["listSentinel(list: \(list), isHead: true)"] else { continue }
+            guard let head = image.chunkRVA[.listSentinel(list: UInt8(list), isHead: true)] else { continue }
             for name in names {
                 guard let g = resolver.find(name) else { continue }
                 resolver.symbols[Int(g)] = Symbol(kind: .linkerDefined, value: UInt64(head.rva), isReferenced: true)
             }
         }
-        if let table = image.chunkRVA["pseudoRelocations"] {
+        if let table = image.chunkRVA[.pseudoRelocations] {
             // The C runtime's relocator walks from __RUNTIME_PSEUDO_RELOC_LIST__ to ..._END__.
             for (name, rva) in [("__RUNTIME_PSEUDO_RELOC_LIST__", table.rva), ("__RUNTIME_PSEUDO_RELOC_LIST_END__", table.rva + UInt32(table.size))] {
                 guard let g = resolver.find(name) else { continue }
@@ -463,13 +517,15 @@ struct Linker {
             }
             (endRVA, endFile) = end
             if tail[0].virtualSize > 0 {
-                image.chunkRVA["baseRelocations"] = (tail[0].rva, tail[0].virtualSize)
+                image.chunkRVA[.baseRelocations] = (tail[0].rva, tail[0].virtualSize)
                 image.sections.append(tail[0])
             }
         }
         watch.lap("base relocations")
         image.sizeOfImage = alignUp(endRVA, options.sectionAlignment)
         image.fileSize = endFile
+        image.longSectionNames = LongSectionNames(sections: image.sections, at: endFile)
+        image.fileSize += image.longSectionNames.table.count
         if image.sizeOfImage >= maximumImageSize {
             diagnostics.error(imageTooLargeMessage(image.sections, resolver))
         }
@@ -541,6 +597,7 @@ struct Linker {
     }
 
     func containsAbsoluteRelocations(_ resolver: SymbolResolver) -> Bool {
+        if !resolver.localImportTargets.isEmpty { return true }
         for object in resolver.objects {
             for section in object.sections where section.isLive && section.relocationCount > 0 {
                 for r in 0..<section.relocationCount where object.relocation(section, r).type == AMD64Relocation.addr64 {
@@ -576,7 +633,14 @@ struct Linker {
                 out[o] = sites
             }
         }
-        return perObject.flatMap { $0 }.sorted()
+        var sites = perObject.flatMap { $0 }
+        // Each local import slot holds an address that moves with the image.
+        if let slots = image.chunkRVA[.localImportSlots] {
+            for (k, x) in resolver.localImportTargets.enumerated() where image.addresses.state[Int(x)] == SymbolAddressTable.rva {
+                sites.append(slots.rva + 8 * UInt32(k))
+            }
+        }
+        return sites.sorted()
     }
 
     func buildSymbolAddresses(_ resolver: SymbolResolver, image: Image) -> SymbolAddressTable {
@@ -677,6 +741,11 @@ struct Linker {
                 }
                 errors = chunkErrors.all
                 if !errors.isEmpty { throw LinkFailed() }
+                sortExceptionTable(sections, base: base)
+                let names = imageCopy.longSectionNames
+                if !names.table.isEmpty {
+                    names.table.withUnsafeBytes { (base + names.fileOffset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                }
                 if let tls = tlsPatch {
                     let p = base + tls.fileOffset
                     let characteristics = (p.loadLE32(at: 36) & ~SectionFlags.alignMask.rawValue) | tls.alignmentBits
@@ -691,6 +760,32 @@ struct Linker {
             diagnostics.error("\(error)")
         }
         return nil
+    }
+
+    /// The loader binary-searches the exception table (RtlLookupFunctionEntry), so its
+    /// RUNTIME_FUNCTION entries (BeginAddress, EndAddress, UnwindInfo: 12 bytes) must be sorted
+    /// by BeginAddress. Input order is not: MSVC puts funclets in .text$x after every .text$mn
+    /// while their .pdata stays beside the parent's. Sorted in the written image, after
+    /// relocation, as lld-link does; .pdata holds no base relocations, so nothing else moves.
+    func sortExceptionTable(_ sections: [OutputSection], base: UnsafeMutableRawPointer) {
+        for section in sections where section.chunks.contains(where: \.isExceptionTable) {
+            // Entry places chunk by chunk: alignment gaps and other chunks between them stay as they are.
+            var places: [Int] = []
+            for chunk in section.chunks where chunk.isExceptionTable && chunk.hasFileData {
+                let start = section.fileOffset + Int(chunk.rva - section.rva)
+                for i in 0..<(chunk.size / 12) { places.append(start + i * 12) }
+            }
+            guard places.count > 1 else { continue }
+            var entries = places.map { (begin: base.loadLE32(at: $0), end: base.loadLE32(at: $0 + 4), unwind: base.loadLE32(at: $0 + 8)) }
+            if zip(entries, entries.dropFirst()).allSatisfy({ $0.begin <= $1.begin }) { continue }
+            // Stable: equal starts keep their input order, so the output does not depend on the sort.
+            entries = entries.enumerated().sorted { $0.element.begin != $1.element.begin ? $0.element.begin < $1.element.begin : $0.offset < $1.offset }.map(\.element)
+            for (place, entry) in zip(places, entries) {
+                base.storeLE(entry.begin, at: place)
+                base.storeLE(entry.end, at: place + 4)
+                base.storeLE(entry.unwind, at: place + 8)
+            }
+        }
     }
 
     /// The loader aligns each thread's copy of the TLS template as the TLS directory's
@@ -727,8 +822,12 @@ struct Linker {
     let mingwListNames = [["__CTOR_LIST__", "___CTOR_LIST__"], ["__DTOR_LIST__", "___DTOR_LIST__"]]
 
     /// Where the import library goes: /implib:, else beside the output when there are exports.
+    /// A DLL always gets one; an EXE only when it exports something (as link.exe and lld-link do).
     func importLibraryPath(_ exports: [ExportEntry]) -> String? {
+        if !options.isDLL && exports.isEmpty { return nil }
         if let path = options.importLibraryPath { return path }
+        // GNU ld writes one only when --out-implib asks.
+        if options.isGNUFlavor { return nil }
         return exports.isEmpty ? nil : (outputPath as NSString).deletingPathExtension + ".lib"
     }
 }
@@ -832,6 +931,7 @@ func symbolRVA(_ resolver: SymbolResolver, image: Linker.Image, symbol g: Int32)
         let entry = resolver.imports[Int(symbol.file)]
         return entry.needsThunk ? entry.thunkRVA : nil
     case .linkerDefined: return UInt32(truncatingIfNeeded: symbol.value)
+    case .localImport: return image.chunkRVA[.localImportSlots].map { $0.rva + 8 * UInt32(symbol.value) }
     case .autoImported: return symbol.member >= 0 && symbol.member != g ? symbolRVA(resolver, image: image, symbol: symbol.member) : nil
     default: return nil
     }

@@ -96,6 +96,8 @@ public struct LinkOptions: Sendable {
     public var reproducibleMode = false
     public var verbose = false
     public var warningsAreErrors = false
+    /// /ignore:N: link.exe warning numbers not to report (4217, 4286: locally defined symbol imported).
+    public var ignoredWarnings: Set<Int> = []
     public var printTimes = false
     public var threads: Int?
     // MinGW (GNU ld) flavor.

@@ -39,17 +39,26 @@ struct Relocator: @unchecked Sendable {
             return relocate(object: object, sectionIndex: Int(s), section: section, at: out)
         case .common:
             return nil
-        case .importDirectory: writeImportDirectory(out)
-        case .importLookupTable, .importAddressTable: writeImportSlots(out)
+        case .importDirectory:
+            // With only GNU import libraries' tables, the linker writes just the null terminator.
+            if image.imports.dlls.isEmpty { return nil }
+            guard let ilt = rva(of: .importLookupTable), let iat = rva(of: .importAddressTable),
+                  let names = rva(of: .importDLLNames) else { return missingTable(chunk) }
+            writeImportDirectory(out, lookupTable: ilt, addressTable: iat, dllNames: names)
+        case .importLookupTable, .importAddressTable:
+            // Import by ordinal only: no hint/name table.
+            writeImportSlots(out, hintNames: rva(of: .importHintNames) ?? 0)
         case .importHintNames: writeHintNames(out)
         case .importDLLNames:
             for (d, dll) in image.imports.dlls.enumerated() { writeCString(dll.name, to: out + image.imports.dllNameOffsets[d]) }
         case .importThunks: writeThunks(out, chunkRVA: chunk.rva)
-        case .exportDirectory: writeExportDirectory(out)
+        case .exportDirectory:
+            guard let tables = ExportDirectoryTables(relocator: self) else { return missingTable(chunk) }
+            writeExportDirectory(out, tables)
         case .exportDLLName: writeCString(image.exports.dllName, to: out)
         case .exportAddressTable: writeExportAddresses(out)
         case .exportNamePointers:
-            let names = rva(of: "exportNames")
+            guard let names = rva(of: .exportNames) else { return missingTable(chunk) }
             for (i, offset) in image.exports.nameOffsets.enumerated() { out.storeLE(names + UInt32(offset), at: i * 4) }
         case .exportOrdinals:
             for (i, entry) in image.exports.named.enumerated() { out.storeLE(UInt16(entry.ordinalIndex), at: i * 2) }
@@ -68,13 +77,27 @@ struct Relocator: @unchecked Sendable {
             }
         case let .listSentinel(_, isHead):
             out.storeLE(isHead ? UInt64.max : 0, at: 0)
+        case .localImportSlots:
+            for (k, x) in resolver.localImportTargets.enumerated() {
+                let state = addressState[Int(x)]
+                let value = state == SymbolAddressTable.rva ? image.imageBase &+ addressValue[Int(x)]
+                    : (state == SymbolAddressTable.absolute ? addressValue[Int(x)] : 0)
+                out.storeLE(value, at: 8 * k)
+            }
         case .baseRelocations:
             image.baseRelocationTable.withUnsafeBytes { out.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         }
         return nil
     }
 
-    private func rva(of table: String) -> UInt32 { image.chunkRVA[table]?.rva ?? 0 }
+    /// Where layout put one of the linker's tables; nil when layout made none.
+    fileprivate func rva(of table: Chunk.Content) -> UInt32? { image.chunkRVA[table]?.rva }
+
+    /// A table that refers to another one that layout did not place: a pelink defect, reported
+    /// instead of writing address 0.
+    private func missingTable(_ chunk: Chunk) -> String {
+        "internal error: the linker table \(chunk.content) refers to a table that layout did not place; please report this"
+    }
 
     private func writeCString(_ s: String, to out: UnsafeMutableRawPointer) {
         var s = s
@@ -86,8 +109,7 @@ struct Relocator: @unchecked Sendable {
 
     // MARK: Imports
 
-    private func writeImportDirectory(_ out: UnsafeMutableRawPointer) {
-        let ilt = rva(of: "importLookupTable"), iat = rva(of: "importAddressTable"), names = rva(of: "importDLLNames")
+    private func writeImportDirectory(_ out: UnsafeMutableRawPointer, lookupTable ilt: UInt32, addressTable iat: UInt32, dllNames names: UInt32) {
         var slot: UInt32 = 0
         for (d, dll) in image.imports.dlls.enumerated() {
             let at = d * 20
@@ -100,8 +122,7 @@ struct Relocator: @unchecked Sendable {
         }
     }
 
-    private func writeImportSlots(_ out: UnsafeMutableRawPointer) {
-        let hints = rva(of: "importHintNames")
+    private func writeImportSlots(_ out: UnsafeMutableRawPointer, hintNames hints: UInt32) {
         var slot = 0
         for dll in image.imports.dlls {
             for i in dll.entries {
@@ -140,22 +161,23 @@ struct Relocator: @unchecked Sendable {
 
     // MARK: Exports
 
-    private func writeExportDirectory(_ out: UnsafeMutableRawPointer) {
+    private func writeExportDirectory(_ out: UnsafeMutableRawPointer, _ tables: ExportDirectoryTables) {
         let e = image.exports
         out.storeLE(UInt32(0), at: 0)                                   // Characteristics
         out.storeLE(UInt32(0), at: 4)                                   // TimeDateStamp: reproducible
         out.storeLE(UInt32(0), at: 8)                                   // Major/Minor version
-        out.storeLE(rva(of: "exportDLLName"), at: 12)
+        out.storeLE(tables.dllName, at: 12)
         out.storeLE(UInt32(e.ordinalBase), at: 16)
         out.storeLE(UInt32(e.addressCount), at: 20)
         out.storeLE(UInt32(e.named.count), at: 24)
-        out.storeLE(rva(of: "exportAddressTable"), at: 28)
-        out.storeLE(rva(of: "exportNamePointers"), at: 32)
-        out.storeLE(rva(of: "exportOrdinals"), at: 36)
+        out.storeLE(tables.addresses, at: 28)
+        out.storeLE(tables.namePointers, at: 32)
+        out.storeLE(tables.ordinals, at: 36)
     }
 
     private func writeExportAddresses(_ out: UnsafeMutableRawPointer) {
-        let names = rva(of: "exportNames")
+        // Forwarder strings live with the names; without forwarders the table may be absent.
+        let names = rva(of: .exportNames) ?? 0
         for (i, entry) in image.exportEntries.enumerated() {
             let index = Int(entry.ordinal) - Int(image.exports.ordinalBase)
             let address: UInt32
@@ -357,5 +379,19 @@ final class FailureBudget: @unchecked Sendable {
         guard remaining > 0 else { return false }
         remaining -= 1
         return true
+    }
+}
+
+/// The tables the export directory points at, all placed by layout with the directory.
+private struct ExportDirectoryTables {
+    var dllName: UInt32, addresses: UInt32, namePointers: UInt32, ordinals: UInt32
+
+    init?(relocator: Relocator) {
+        guard let dllName = relocator.rva(of: .exportDLLName), let addresses = relocator.rva(of: .exportAddressTable),
+              let namePointers = relocator.rva(of: .exportNamePointers), let ordinals = relocator.rva(of: .exportOrdinals) else { return nil }
+        self.dllName = dllName
+        self.addresses = addresses
+        self.namePointers = namePointers
+        self.ordinals = ordinals
     }
 }

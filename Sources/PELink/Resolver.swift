@@ -26,6 +26,10 @@ final class SymbolResolver: @unchecked Sendable {
     var directiveExports: [ExportRequest] = []
     var directiveMerges: [(from: String, to: String)] = []
     var directiveSectionAttributes: [(name: String, attributes: String)] = []
+    /// The symbols local import slots point at, in slot order (see `resolveLocalImports`).
+    var localImportTargets: [Int32] = []
+    /// Symbols that .drectve `-exclude-symbols:` keeps out of automatic export.
+    var directiveExcludedSymbols: Set<String> = []
 
     init(options: LinkOptions, diagnostics: Diagnostics) {
         self.options = options
@@ -117,9 +121,15 @@ final class SymbolResolver: @unchecked Sendable {
             defer { clock = now }
             return Double(now - clock) / 1e9
         }
+        // The same file named twice (under any spelling) is one input, as link.exe and lld-link take it.
+        var seenFiles = Set<FileIdentity>()
         for given in inputs {
             // A file not found as given is looked up in /libpath: and LIB folders, as link.exe does.
             let path = FileManager.default.fileExists(atPath: given) ? given : (findLibrary(given) ?? given)
+            if let identity = FileIdentity(path: path), !seenFiles.insert(identity).inserted {
+                if options.verbose { diagnostics.note("\(path): named again on the command line; linked once") }
+                continue
+            }
             let file: MappedFile
             do { file = try MappedFile(path: path) } catch {
                 inputError(error)
@@ -644,6 +654,10 @@ final class SymbolResolver: @unchecked Sendable {
                     let attributes = String(value[value.index(after: comma)...])
                     try validateSectionAttributes(attributes, context: "/SECTION:\(value)")
                     directiveSectionAttributes.append((String(value[..<comma]), attributes))
+                case "exclude-symbols":
+                    // clang writes it for symbols that automatic export (MinGW) must leave out.
+                    guard let value else { throw UsageError("-exclude-symbols needs a value") }
+                    for symbol in value.split(separator: ",") { directiveExcludedSymbols.insert(String(symbol)) }
                 case "failifmismatch", "manifestdependency", "guardsym", "disallowlib", "editandcontinue",
                      "throwingnew", "stack", "heap", "subsystem", "entry", "release", "nocoffgrpinfo", "guard":
                     if options.verbose { diagnostics.note("\(object.displayName): .drectve \(argument): accepted, no effect") }
@@ -713,6 +727,50 @@ final class SymbolResolver: @unchecked Sendable {
         diagnostics.error("weak externals form a cycle, so none of them can be resolved: \(chain)\(files.isEmpty ? "" : " (declared in \(files))")")
     }
 
+    /// Local imports: `__imp_X` still undefined while X is defined in the link (code compiled
+    /// with dllimport, then linked statically). link.exe and lld-link make a pointer slot that
+    /// holds X's address and warn (LNK4217), naming each object that imports it.
+    func resolveLocalImports() {
+        var candidates: [(slot: Int32, target: Int32)] = []
+        for g in symbols.indices where symbols[g].kind == .undefined && symbols[g].isReferenced && symbols[g].weakAlias < 0 {
+            let name = names[g]
+            guard name.hasPrefix("__imp_"), name.count > 6 else { continue }
+            let target = Name(UnsafeRawBufferPointer(rebasing: name.bytes[6...]))
+            guard let x = table.find(target) else { continue }
+            // A definition an archive offers is loaded, as for any reference.
+            reference(x)
+            candidates.append((Int32(g), x))
+        }
+        if candidates.isEmpty { return }
+        drainQueues()
+        var localImports: [(slot: Int32, target: Int32)] = []
+        for (slot, x) in candidates where symbols[Int(slot)].kind == .undefined {
+            switch symbols[Int(x)].kind {
+            case .defined, .absolute, .common, .linkerDefined:
+                localImports.append((slot, x))
+            default:
+                continue
+            }
+        }
+        if localImports.isEmpty { return }
+        for (k, (slot, x)) in localImports.enumerated() {
+            symbols[Int(slot)].kind = .localImport
+            symbols[Int(slot)].member = x
+            symbols[Int(slot)].value = UInt64(k)
+        }
+        localImportTargets = localImports.map(\.target)
+        guard !options.ignoredWarnings.contains(4217) else { return }
+        let slots = Set(localImports.map(\.slot))
+        for object in objects {
+            var warned = Set<Int32>()
+            for recordIndex in object.targets.indices {
+                guard case .global(let g) = object.targets[recordIndex].decoded, slots.contains(g), warned.insert(g).inserted else { continue }
+                let x = symbols[Int(g)].member
+                diagnostics.warning("\(object.displayName): locally defined symbol imported: \(displayName(of: x)) (defined in \(definerName(symbols[Int(x)]))) [LNK4217]")
+            }
+        }
+    }
+
     /// MinGW auto-import: a symbol still undefined whose `__imp_` twin an import library offers
     /// is reached through the import address table (see `SymbolKind.autoImported`).
     func resolveAutoImports() {
@@ -734,25 +792,29 @@ final class SymbolResolver: @unchecked Sendable {
         }
     }
 
-    /// Propagates COMDAT discards to associative sections.
+    /// Propagates COMDAT discards to associative sections: each section follows the root of its
+    /// chain (parsing rejected cycles), whatever the order of the sections in the object.
     func finishComdats() {
-        for object in objects {
-            var changed = true
-            var rounds = 0
-            while changed && rounds < 32 {
-                changed = false
-                rounds += 1
-                for s in object.sections.indices where object.sections[s].associatedWith >= 0 && object.sections[s].isLive {
-                    if !object.sections[Int(object.sections[s].associatedWith)].isLive || !isSectionWanted(object, Int(object.sections[s].associatedWith)) {
-                        object.sections[s].isLive = false
-                        changed = true
-                    }
+        for object in objects where object.sections.contains(where: { $0.associatedWith >= 0 }) {
+            // 0 unknown, 1 live, 2 discarded: each section's verdict is found once.
+            var verdict = [UInt8](repeating: 0, count: object.sections.count)
+            var chain: [Int] = []
+            for first in object.sections.indices where object.sections[first].associatedWith >= 0 && verdict[first] == 0 {
+                chain.removeAll(keepingCapacity: true)
+                var s = first
+                while object.sections[s].associatedWith >= 0 && verdict[s] == 0 && object.sections[s].isLive {
+                    chain.append(s)
+                    s = Int(object.sections[s].associatedWith)
+                }
+                let live: Bool
+                if verdict[s] != 0 { live = verdict[s] == 1 } else { live = object.sections[s].isLive }
+                for c in chain {
+                    verdict[c] = live ? 1 : 2
+                    if !live { object.sections[c].isLive = false }
                 }
             }
         }
     }
-
-    private func isSectionWanted(_ object: ObjectFile, _ s: Int) -> Bool { object.sections[s].isLive }
 
     /// After resolution the name index and the archives' symbol directories are not needed:
     /// free them before the output is written, when memory use peaks.
@@ -799,5 +861,18 @@ final class SymbolResolver: @unchecked Sendable {
             if referrers.count > 10 { message += "\n>>> referenced \(referrers.count - 10) more times" }
             diagnostics.error(message)
         }
+    }
+}
+
+/// A file's device and inode: two paths to one file compare equal.
+struct FileIdentity: Hashable {
+    let device: UInt64
+    let inode: UInt64
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
     }
 }

@@ -264,6 +264,10 @@ enum SymbolKind: UInt8 {
     /// resolve to the IAT slot of `__imp_<name>` (symbol number in `member`) and are listed as
     /// runtime pseudo-relocations, which the C runtime fixes at load.
     case autoImported
+    /// `__imp_X` where X is defined in the link itself (dllimport code linked statically):
+    /// a pointer slot the linker makes holding X's address. `member` is X's symbol number,
+    /// `value` the slot's index among the local import slots (link.exe LNK4217/LNK4286).
+    case localImport
 }
 
 struct Symbol {
