@@ -450,7 +450,7 @@ final class SymbolResolver: @unchecked Sendable {
     private func defineRegular(_ index: Int32, kind: SymbolKind, objectIndex: Int32, section: Int32, value: UInt64, object: ObjectFile) {
         let existing = symbols[Int(index)]
         switch existing.kind {
-        case .undefined, .lazy, .common, .autoImported:
+        case .undefined, .lazy, .common, .autoImported, .localImport:
             var symbol = existing
             symbol.kind = kind
             symbol.file = objectIndex
@@ -518,7 +518,7 @@ final class SymbolResolver: @unchecked Sendable {
         }
         let existing = symbols[Int(index)]
         switch existing.kind {
-        case .undefined, .lazy, .common, .importThunk, .importAddress, .autoImported:
+        case .undefined, .lazy, .common, .importThunk, .importAddress, .autoImported, .localImport:
             take()
             return
         case .absolute, .linkerDefined:
