@@ -209,6 +209,9 @@ enum OptionTable {
         ("/time", "print the time of each pass"),
         ("/verbose", "print what the link does"),
         ("/wx", "treat warnings as errors"),
+        ("/ignore:4217[,4286]", "do not warn about locally defined symbols imported through __imp_"),
+        ("/release", "write the image checksum"),
+        ("/safeseh:no", "accepted (x64 images have no SafeSEH table)"),
         ("/nologo", "accepted"),
         ("/help", "this list"),
         ("/lib", "as the first argument: the librarian (pelink /lib /def:x.def /out:x.lib, or /out:x.lib a.obj ...)"),
@@ -217,10 +220,10 @@ enum OptionTable {
     static let acceptedWithoutEffect: [String] = [
         "/incremental[:no]", "/manifest[:no]", "/manifestuac:...", "/manifestfile:...", "/debug[:...]" ,
         "/pdb:...", "/pdbaltpath:...", "/opt:{ref|noref|icf|noicf|lbr|nolbr}", "/errorreport:...", "/tlbid:...",
-        "/guard:no", "/cetcompat[:no]", "/release", "/natvis:...", "/ignore:N", "/functionpadmin[:N]",
+        "/guard:no", "/cetcompat[:no]", "/natvis:...", "/functionpadmin[:N]",
         "/force[:...]", "/fastfail", "/ltcg[:...]", "/profile", "/osversion:...", "/emittoolversioninfo:no",
         "/dependentloadflag:...", "/allowbind[:no]", "/allowisolation[:no]", "/tsaware[:no]", "/fixed:no",
-        "/nocoffgrpinfo", "/wholearchive (not yet: error)", "/map[:file] (not yet: ignored with a warning)",
+        "/nocoffgrpinfo", "/wholearchive (not yet: error)",
     ]
 
     static var helpText: String {
@@ -317,7 +320,7 @@ private let knownOptionNames: Set<String> = [
     "pdbaltpath", "opt", "errorreport", "tlbid", "guard", "cetcompat", "release", "natvis", "ignore", "functionpadmin",
     "force", "fastfail", "ltcg", "profile", "osversion", "emittoolversioninfo", "dependentloadflag", "allowbind",
     "allowisolation", "tsaware", "fixed", "nocoffgrpinfo", "map", "wholearchive", "filealign", "align", "lib", "name",
-    "mllvm", "lldmingw", "lldignoreenv", "stub", "mapinfo",
+    "mllvm", "lldmingw", "lldignoreenv", "stub", "mapinfo", "safeseh",
 ]
 
 /// Applies one parsed option to `options`. Shared by the command line; `.drectve` has its own subset.
@@ -448,13 +451,17 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             let v = try requireValue()
             guard v.lowercased() == "exports" else { throw UsageError("/mapinfo:\(v): expected /mapinfo:exports") }
             options.mapListsExports = true
+        case "release": options.setChecksum = true
+        case "safeseh":
+            // x64 images have no SafeSEH table: the option asks for nothing there.
+            _ = try yesNo()
         case "ignore":
             for part in try requireValue().split(separator: ",") {
                 guard let number = Int(part) else { throw UsageError("/ignore:\(part): expected a warning number such as 4217") }
                 options.ignoredWarnings.insert(number)
             }
         case "incremental", "manifest", "manifestuac", "manifestfile", "manifestinput", "debug", "pdb", "pdbaltpath",
-             "opt", "errorreport", "tlbid", "guard", "cetcompat", "release", "natvis", "functionpadmin",
+             "opt", "errorreport", "tlbid", "guard", "cetcompat", "natvis", "functionpadmin",
              "force", "fastfail", "ltcg", "profile", "osversion", "emittoolversioninfo", "dependentloadflag",
              "allowbind", "allowisolation", "tsaware", "fixed", "nocoffgrpinfo", "mllvm", "lldignoreenv":
             break

@@ -41,6 +41,10 @@ enum ImageHeaders {
         return bytes
     }
 
+    /// Where the optional header's CheckSum field is: after the MS-DOS part, the PE signature, the
+    /// 20-byte file header and 64 bytes of the optional header.
+    static func checksumOffset(stub: [UInt8]?) -> Int { dosPart(stub: stub).count + 4 + 20 + 64 }
+
     static func build(image: Linker.Image, options: LinkOptions, resolver: SymbolResolver,
                       symbolRVA: (Int32) -> UInt32?) -> [UInt8] {
         var w = ByteWriter(capacity: image.sizeOfHeaders)
@@ -189,4 +193,22 @@ struct LongSectionNames {
         table = [UInt8(size & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size >> 16 & 0xFF), UInt8(size >> 24)] + strings
         self.fileOffset = fileOffset
     }
+}
+
+/// The image checksum (/release): the file's 16-bit little-endian words added with end-around
+/// carry, the CheckSum field itself counted as zero, folded to 16 bits, plus the file size (the
+/// algorithm of imagehlp's CheckSumMappedFile).
+func peChecksum(_ file: UnsafeRawBufferPointer, skipping checksumOffset: Int) -> UInt32 {
+    var sum: UInt64 = 0
+    var i = 0
+    while i + 1 < file.count {
+        if i != checksumOffset && i != checksumOffset + 2 {
+            sum += UInt64(file[i]) | UInt64(file[i + 1]) << 8
+            sum = (sum & 0xFFFF) + (sum >> 16)
+        }
+        i += 2
+    }
+    if i < file.count { sum += UInt64(file[i]); sum = (sum & 0xFFFF) + (sum >> 16) }
+    sum = (sum & 0xFFFF) + (sum >> 16)
+    return UInt32(truncatingIfNeeded: sum) &+ UInt32(truncatingIfNeeded: file.count)
 }

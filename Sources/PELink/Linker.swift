@@ -206,6 +206,7 @@ struct Linker {
             roots.append(request.symbolName)
         }
         resolver.loadAll(inputs: options.inputFiles, roots: roots)
+        adoptDirectiveOptions(resolver)
         if resolver.options.machine == .unknown { resolver.options.machine = .amd64 }
         if resolver.options.machine != .amd64 {
             resolver.diagnostics.error("linking for machine \(resolver.options.machine.optionName) is not supported yet (x64 only; /lib /def: supports x86 and arm64)")
@@ -218,6 +219,9 @@ struct Linker {
             resolver.addRoots(batch)
         }
         resolver.resolveAliases()
+        // The entry point and the exports the user named (not .drectve ones) may name C++ functions plainly.
+        resolver.resolveMangledNames((entrySymbolName.map { [$0] } ?? []) + options.exports.map(\.symbolName)
+            + (moduleDefinition?.exports.map { ExportRequest($0, path: "").symbolName } ?? []))
         resolver.resolveLocalImports()
         if options.isGNUFlavor && options.autoImport { resolver.resolveAutoImports() }
         defineLinkerSymbols(resolver)
@@ -226,6 +230,26 @@ struct Linker {
         diagnostics = resolver.diagnostics
         options.machine = resolver.options.machine
         return resolver
+    }
+
+    /// Header options and the entry point that objects ask for in .drectve, where the command
+    /// line (and the .def) did not set them.
+    mutating func adoptDirectiveOptions(_ resolver: SymbolResolver) {
+        let asked = resolver.directiveOptions
+        if options.subsystem == nil, let subsystem = asked.subsystem {
+            options.subsystem = subsystem
+            options.subsystemMajor = options.subsystemMajor ?? asked.subsystemMajor
+            options.subsystemMinor = options.subsystemMinor ?? asked.subsystemMinor
+        }
+        if options.stackReserve == nil, let reserve = asked.stackReserve { (options.stackReserve, options.stackCommit) = (reserve, asked.stackCommit) }
+        if options.heapReserve == nil, let reserve = asked.heapReserve { (options.heapReserve, options.heapCommit) = (reserve, asked.heapCommit) }
+        if asked.setChecksum { options.setChecksum = true }
+        if options.entry == nil && !options.noEntry, let entry = asked.entry {
+            options.entry = entry
+            resolver.addRoots([entry])
+        }
+        resolver.options.subsystem = options.subsystem
+        resolver.options.entry = options.entry
     }
 
     var entrySymbolName: String? {
@@ -750,6 +774,11 @@ struct Linker {
                     let p = base + tls.fileOffset
                     let characteristics = (p.loadLE32(at: 36) & ~SectionFlags.alignMask.rawValue) | tls.alignmentBits
                     p.storeLE(characteristics, at: 36)
+                }
+                if options.setChecksum {
+                    // Last: the checksum covers every byte of the file.
+                    let offset = ImageHeaders.checksumOffset(stub: options.dosStub)
+                    base.storeLE(peChecksum(UnsafeRawBufferPointer(start: base, count: imageCopy.fileSize), skipping: offset), at: offset)
                 }
             }
         } catch is LinkFailed {

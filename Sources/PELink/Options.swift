@@ -95,6 +95,8 @@ public struct LinkOptions: Sendable {
     /// /brepro was given: the map says "Repro mode" instead of a date, as link.exe's does.
     public var reproducibleMode = false
     public var verbose = false
+    /// /release: write the image checksum the loader verifies for drivers and boot images.
+    public var setChecksum = false
     public var warningsAreErrors = false
     /// /ignore:N: link.exe warning numbers not to report (4217, 4286: locally defined symbol imported).
     public var ignoredWarnings: Set<Int> = []

@@ -28,6 +28,8 @@ final class SymbolResolver: @unchecked Sendable {
     var directiveSectionAttributes: [(name: String, attributes: String)] = []
     /// The symbols local import slots point at, in slot order (see `resolveLocalImports`).
     var localImportTargets: [Int32] = []
+    /// /subsystem, /stack, /heap, /entry and /release from .drectve (the first object's value of each).
+    var directiveOptions = LinkOptions()
     /// Symbols that .drectve `-exclude-symbols:` keeps out of automatic export.
     var directiveExcludedSymbols: Set<String> = []
 
@@ -281,7 +283,13 @@ final class SymbolResolver: @unchecked Sendable {
         for entry in archive.archive.symbolTable {
             let memberIndex = entry.memberIndex
             guard memberIndex >= 0, memberIndex < archive.archive.members.count else { continue }
-            let index = symbolIndex(Name(archive.archive.symbolNameBytes(entry)))
+            let name = Name(archive.archive.symbolNameBytes(entry))
+            // A DLL's import library may list its DllMain (exported by mistake); importing a DLL's
+            // entry point is never what a link wants, so the definition in a static library searched
+            // later is used instead (as lld-link does).
+            if name.equals("DllMain") || name.equals("_DllMain@12"),
+               FileKind.identify(archive.archive.members[memberIndex].data) == .importObject { continue }
+            let index = symbolIndex(name)
             let symbol = symbols[Int(index)]
             switch symbol.kind {
             case .undefined:
@@ -362,24 +370,27 @@ final class SymbolResolver: @unchecked Sendable {
         let importIndex = Int32(imports.count)
         let addressName = arena.intern("__imp_" + object.symbolName)
         let address = symbolIndex(addressName)
-        if defineImport(address, kind: .importAddress, importIndex: importIndex) {
+        if defineImport(address, kind: .importAddress, importIndex: importIndex, from: path) {
             imports.append(entry)
             imports[Int(importIndex)].addressSymbol = address
             if object.type == .code {
                 let thunk = symbolIndex(object.symbolName)
-                _ = defineImport(thunk, kind: .importThunk, importIndex: importIndex)
+                _ = defineImport(thunk, kind: .importThunk, importIndex: importIndex, from: path)
             }
         }
     }
 
-    private func defineImport(_ index: Int32, kind: SymbolKind, importIndex: Int32) -> Bool {
-        switch symbols[Int(index)].kind {
+    private func defineImport(_ index: Int32, kind: SymbolKind, importIndex: Int32, from path: String) -> Bool {
+        let existing = symbols[Int(index)]
+        switch existing.kind {
         case .undefined, .lazy:
             symbols[Int(index)].kind = kind
             symbols[Int(index)].file = importIndex
             return true
         default:
-            return false // an object or an earlier import library defines it: the first definition wins
+            // An object or another import defines the name already (link.exe and lld-link report it too).
+            diagnostics.error("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(path)")
+            return false
         }
     }
 
@@ -459,13 +470,10 @@ final class SymbolResolver: @unchecked Sendable {
             symbol.member = -1
             symbols[Int(index)] = symbol
         case .importThunk, .importAddress:
-            // An object's own definition replaces an import of the same name (lld-link does the same).
-            var symbol = existing
-            symbol.kind = kind
-            symbol.file = objectIndex
-            symbol.section = section
-            symbol.value = value
-            symbols[Int(index)] = symbol
+            // An import already resolved references to this name; a later definition would leave
+            // them split between the DLL and this object (lld-link: "was replaced").
+            let entry = imports[Int(existing.file)]
+            diagnostics.error("\(displayName(of: index)) was replaced: \(object.displayName) defines it, but it was already imported from \(entry.dllName) by \(entry.sourcePath); remove one of them, or link the library that defines it before the import library")
         case .defined, .absolute, .linkerDefined:
             if kind == .absolute && existing.kind == .absolute && existing.value == value { return }
             diagnostics.error("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(object.displayName)")
@@ -658,8 +666,26 @@ final class SymbolResolver: @unchecked Sendable {
                     // clang writes it for symbols that automatic export (MinGW) must leave out.
                     guard let value else { throw UsageError("-exclude-symbols needs a value") }
                     for symbol in value.split(separator: ",") { directiveExcludedSymbols.insert(String(symbol)) }
+                case "subsystem", "stack", "heap", "entry", "release":
+                    // Read with the command line's own option table; the first object that asks wins,
+                    // and the command line wins over every object (link.exe's precedence).
+                    var ignoredNotes: [String] = []
+                    let parsed = try parseCommandLine([argument], environment: [:], notes: &ignoredNotes)
+                    if name == "subsystem" && directiveOptions.subsystem == nil {
+                        directiveOptions.subsystem = parsed.subsystem
+                        directiveOptions.subsystemMajor = parsed.subsystemMajor
+                        directiveOptions.subsystemMinor = parsed.subsystemMinor
+                    }
+                    if name == "stack" && directiveOptions.stackReserve == nil {
+                        (directiveOptions.stackReserve, directiveOptions.stackCommit) = (parsed.stackReserve, parsed.stackCommit)
+                    }
+                    if name == "heap" && directiveOptions.heapReserve == nil {
+                        (directiveOptions.heapReserve, directiveOptions.heapCommit) = (parsed.heapReserve, parsed.heapCommit)
+                    }
+                    if name == "entry" && directiveOptions.entry == nil { directiveOptions.entry = parsed.entry }
+                    if parsed.setChecksum { directiveOptions.setChecksum = true }
                 case "failifmismatch", "manifestdependency", "guardsym", "disallowlib", "editandcontinue",
-                     "throwingnew", "stack", "heap", "subsystem", "entry", "release", "nocoffgrpinfo", "guard":
+                     "throwingnew", "nocoffgrpinfo", "guard":
                     if options.verbose { diagnostics.note("\(object.displayName): .drectve \(argument): accepted, no effect") }
                 default:
                     throw UsageError("unknown directive \(argument)")
@@ -727,6 +753,37 @@ final class SymbolResolver: @unchecked Sendable {
         diagnostics.error("weak externals form a cycle, so none of them can be resolved: \(chain)\(files.isEmpty ? "" : " (declared in \(files))")")
     }
 
+    /// `/entry:main` or `/export:f` naming a C++ function by its plain name: when the name stays
+    /// undefined and a defined global function `?name@@Y...` exists (MSVC mangling), the name
+    /// becomes an alias of it, as link.exe and lld-link resolve it. The smallest such name wins,
+    /// so the choice does not depend on input order.
+    func resolveMangledNames(_ plainNames: [String]) {
+        var pending: [(symbol: Int32, prefix: String)] = []
+        for name in plainNames where !name.hasPrefix("?") {
+            guard let g = find(name), symbols[Int(g)].kind == .undefined else { continue }
+            pending.append((g, "?" + name + "@@Y"))
+        }
+        if pending.isEmpty { return }
+        for (g, prefix) in pending {
+            let prefixName = arena.intern(prefix)
+            var best: Int32?
+            for candidate in symbols.indices where symbols[candidate].kind == .defined {
+                let name = names[candidate]
+                guard name.count > prefixName.count, memcmp(name.base!, prefixName.base!, prefixName.count) == 0 else { continue }
+                if let b = best, !(name < names[Int(b)]) { continue }
+                best = Int32(candidate)
+            }
+            guard let m = best else { continue }
+            let target = symbols[Int(m)]
+            symbols[Int(g)].kind = target.kind
+            symbols[Int(g)].file = target.file
+            symbols[Int(g)].section = target.section
+            symbols[Int(g)].value = target.value
+            symbols[Int(g)].isFunction = target.isFunction
+            if options.verbose { diagnostics.note("\(names[Int(g)].string) aliased to \(displayName(of: m))") }
+        }
+    }
+
     /// Local imports: `__imp_X` still undefined while X is defined in the link (code compiled
     /// with dllimport, then linked statically). link.exe and lld-link make a pointer slot that
     /// holds X's address and warn (LNK4217), naming each object that imports it.
@@ -759,14 +816,19 @@ final class SymbolResolver: @unchecked Sendable {
             symbols[Int(slot)].value = UInt64(k)
         }
         localImportTargets = localImports.map(\.target)
-        guard !options.ignoredWarnings.contains(4217) else { return }
+        if options.ignoredWarnings.isSuperset(of: [4217, 4286]) { return }
         let slots = Set(localImports.map(\.slot))
         for object in objects {
             var warned = Set<Int32>()
             for recordIndex in object.targets.indices {
                 guard case .global(let g) = object.targets[recordIndex].decoded, slots.contains(g), warned.insert(g).inserted else { continue }
-                let x = symbols[Int(g)].member
-                diagnostics.warning("\(object.displayName): locally defined symbol imported: \(displayName(of: x)) (defined in \(definerName(symbols[Int(x)]))) [LNK4217]")
+                let x = symbols[Int(g)]
+                // link.exe's numbers: 4286 when the definition came from a library, else 4217.
+                let definer = symbols[Int(x.member)]
+                let fromLibrary = definer.kind == .defined && objects[Int(definer.file)].archivePath != nil
+                let code = fromLibrary ? 4286 : 4217
+                if options.ignoredWarnings.contains(code) { continue }
+                diagnostics.warning("\(object.displayName): locally defined symbol imported: \(displayName(of: x.member)) (defined in \(definerName(definer))) [LNK\(code)]")
             }
         }
     }
