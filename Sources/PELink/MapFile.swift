@@ -88,6 +88,8 @@ enum MapFile {
             case .importThunk, .importAddress:
                 let entry = resolver.imports[Int(symbol.file)]
                 source = libraryLabel(entry.sourcePath) + ":" + entry.dllName
+            case .localImport:
+                source = "" // the slot is the linker's own, as link.exe lists it
             case .absolute:
                 let name = names[g]
                 if name.count > 0 && name.bytes.first == 1 { continue }

@@ -20,18 +20,31 @@ import PEFormat
     }
 
     /// Values that once reached a trap (an empty split, an alignment past 32 bits) are errors.
-    @Test func malformedOptionValuesAreErrors() {
+    /// A real object that links on its own, so that only the option under test can make a link fail.
+    static let linkableObject = GoldenCase.inputsFolder.appendingPathComponent("def-ordinals/impl.obj").path
+
+    @Test func malformedOptionValuesAreErrors() throws {
+        let dir = try makeTemporaryDirectory("bad-values")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = "/out:" + dir.appendingPathComponent("ok.dll").path
+        let control = Driver.run(arguments: ["/dll", "/noentry", Self.linkableObject, out], environment: [:])
+        #expect(control.exitCode == 0, "the control link must succeed: \(control.diagnostics)")
         for arguments in [["/subsystem:,"], ["/subsystem:"], ["/align:0x100000000"], ["/align:3"]] {
-            let result = Driver.run(arguments: ["/dll"] + arguments + ["a.obj"], environment: [:])
+            let result = Driver.run(arguments: ["/dll", "/noentry"] + arguments + [Self.linkableObject, out], environment: [:])
             #expect(result.exitCode == 1, "\(arguments)")
             let optionName = String(arguments[0].prefix { $0 != ":" })
             #expect(result.diagnostics.hasPrefix("pelink: error: ") && result.diagnostics.contains(optionName), "\(arguments): \(result.diagnostics)")
         }
+        let gnuOut = ["-o", dir.appendingPathComponent("gnu.dll").path]
+        let gnuControl = Driver.run(arguments: ["-m", "i386pep", "--shared", "--entry=", Self.linkableObject] + gnuOut, environment: [:], programName: "ld.lld")
+        #expect(gnuControl.exitCode == 0, "the GNU control link must succeed: \(gnuControl.diagnostics)")
         for arguments in [["--stack="], ["--stack", ","], ["--heap=,4096"], ["--subsystem="], ["--subsystem=windows:."],
                           ["--file-alignment=3"], ["--section-alignment=0x100000000"], ["--file-alignment=0xffffffffffffffff"]] {
-            let result = Driver.run(arguments: ["-m", "i386pep", "--shared"] + arguments + ["a.o"], environment: [:], programName: "ld.lld")
+            let result = Driver.run(arguments: ["-m", "i386pep", "--shared", "--entry="] + arguments + [Self.linkableObject] + gnuOut,
+                                    environment: [:], programName: "ld.lld")
             #expect(result.exitCode == 1, "\(arguments)")
-            #expect(result.diagnostics.contains("error:"), "\(arguments): \(result.diagnostics)")
+            let optionName = String(arguments[0].prefix { $0 != "=" })
+            #expect(result.diagnostics.contains("error:") && result.diagnostics.contains(optionName), "\(arguments): \(result.diagnostics)")
         }
     }
 
@@ -100,11 +113,18 @@ import PEFormat
         }
     }
 
-    @Test func badNumbersAreRejected() {
+    @Test func badNumbersAreRejected() throws {
+        let dir = try makeTemporaryDirectory("bad-numbers")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = "/out:" + dir.appendingPathComponent("ok.dll").path
+        let control = Driver.run(arguments: ["/dll", "/noentry", "/base:0x10000000", "/stack:1,1", "/version:1.2", "/timestamp:7",
+                                             "/machine:x64", "/subsystem:windows", Self.linkableObject, out], environment: [:])
+        #expect(control.exitCode == 0, "well-formed values must link: \(control.diagnostics)")
         for argument in ["/base:zz", "/stack:1,x", "/version:1.2.3", "/timestamp:99999999999", "/machine:vax", "/subsystem:bogus"] {
-            let result = Driver.run(arguments: ["/dll", argument, "a.obj"], environment: [:])
+            let result = Driver.run(arguments: ["/dll", "/noentry", argument, Self.linkableObject, out], environment: [:])
             #expect(result.exitCode == 1, "\(argument) was accepted")
-            #expect(result.diagnostics.contains("error:"), "\(argument): \(result.diagnostics)")
+            let optionName = String(argument.prefix { $0 != ":" })
+            #expect(result.diagnostics.contains("error:") && result.diagnostics.contains(optionName), "\(argument): \(result.diagnostics)")
         }
     }
 

@@ -32,9 +32,39 @@ struct GNUFlavorTests {
         #expect(options.majorImageVersion == 3 && options.minorImageVersion == 4)
         #expect(options.dynamicBase && !options.nxCompat && options.timestamp == 0)
         #expect(options.excludedSymbols == ["a", "b"] && options.exportAllSymbols && options.killAt)
+        // What --kill-at does to export names: killAtStripsStdcallSuffixesFromExportNames.
         #expect(options.inputFiles == ["a.o"] && options.moduleDefinitionPath == "exports.def")
         #expect(options.machine == .amd64)
         #expect(notes.contains { $0.contains("ignoring -plugin") })
+    }
+
+    /// --kill-at exports stdcall-decorated symbols without their @N suffix (the export still
+    /// points at the decorated symbol); without it the decorated name is exported.
+    @Test func killAtStripsStdcallSuffixesFromExportNames() throws {
+        guard let clang = requireTool("clang") else { return }
+        let dir = try makeTemporaryDirectory("kill-at")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = dir.appendingPathComponent("k.c")
+        try """
+        int decorated(int a, int b) __asm__("decorated@8");
+        int decorated(int a, int b) { return a + b; }
+        int plain(void) { return 7; }
+        """.write(to: source, atomically: true, encoding: .utf8)
+        let object = dir.appendingPathComponent("k.o").path
+        let compile = try runProcess(clang, ["--target=x86_64-w64-mingw32", "-O1", "-c", source.path, "-o", object])
+        #expect(compile.exitCode == 0, "\(compile.stderr)")
+        guard compile.exitCode == 0 else { return }
+        func exportNames(_ extra: [String], _ name: String) throws -> [String] {
+            let dll = dir.appendingPathComponent(name).path
+            let result = Driver.run(arguments: ["-m", "i386pep", "--shared", "--entry=", object, "-o", dll] + extra,
+                                    environment: [:], programName: "ld.lld")
+            #expect(result.exitCode == 0, "\(result.diagnostics)")
+            let file = try MappedFile(path: dll)
+            return try PEImage(view: file.view).exports?.entries.flatMap(\.names).sorted() ?? []
+        }
+        #expect(try exportNames([], "plain.dll") == ["decorated@8", "plain"])
+        let killed = try exportNames(["--kill-at"], "killed.dll")
+        #expect(killed == ["decorated", "plain"])
     }
 
     @Test func helpListsOptionsAndNoOps() {
