@@ -110,9 +110,9 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
     for bucket in buckets {
         let name = sectionNameOfID[bucket.nameID]
         var flags = SectionFlags(rawValue: bucket.flags)
-        // The CRT's initializer tables are only read: .CRT is read-only whatever its
-        // contributions say, as link.exe and lld-link make it.
-        if name == ".CRT" { flags = [.initializedData, .memRead] }
+        // The CRT's initializer tables and resources are only read: .CRT and .rsrc are read-only
+        // whatever their contributions say (windres marks .rsrc writable), as lld-link makes them.
+        if name == ".CRT" || name == ".rsrc" { flags = [.initializedData, .memRead] }
         let index = indexOfKey[Key(name: name, flags: flags.rawValue)] ?? add(OutputSection(name: name, flags: flags))
         sections[index].chunks.reserveCapacity(sections[index].chunks.count + bucket.chunks.count)
         for chunk in bucket.chunks { sections[index].chunks.append(chunks[Int(chunk)]) }

@@ -42,7 +42,9 @@ enum MapFile {
     private static func contributionLines(_ resolver: SymbolResolver, image: Linker.Image) -> [String] {
         var lines: [String] = []
         for (index, section) in image.sections.enumerated() {
-            let className = section.flags.contains(.code) ? "CODE" : "DATA"
+            // link.exe's class follows the execute permission (code merged into a writable data
+            // section is still listed as DATA).
+            let className = section.flags.contains(.memExecute) ? "CODE" : "DATA"
             var run: (name: String, start: UInt32, end: UInt32)?
             func flush() {
                 guard let current = run else { return }
