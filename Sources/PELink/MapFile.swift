@@ -147,7 +147,9 @@ enum MapFile {
                 return " 0000:00000000       \(padded(entry.name, 26)) \(hexDigits(value, width: 16))     \(entry.source)\n"
             }
             let place = sectionAndOffset(entry.rva, image: image)
-            return " \(hexDigits(UInt64(place.section), width: 4)):\(hexDigits(UInt64(place.offset), width: 8))       \(padded(entry.name, 26)) \(hexDigits(image.imageBase &+ UInt64(entry.rva), width: 16))     \(entry.source)\n"
+            // A symbol of the linker's own (a local import slot) has no Lib:Object column at all.
+            let source = entry.source.isEmpty ? "" : "     " + entry.source
+            return " \(hexDigits(UInt64(place.section), width: 4)):\(hexDigits(UInt64(place.offset), width: 8))       \(padded(entry.name, 26)) \(hexDigits(image.imageBase &+ UInt64(entry.rva), width: 16))\(source)\n"
         }
     }
 
