@@ -114,7 +114,9 @@ struct Linker {
     /// `lld-link /def:x.def /machine:x64 /out:x.lib` (no image is linked).
     mutating func writeImportLibraryOnly() throws -> LinkMessages {
         guard options.machine != .unknown else {
-            throw LinkError(diagnostics: ["error: /def: without object files writes only an import library, and needs /machine: (x64, x86 or arm64)"])
+            diagnostics.error("/def: without object files writes only an import library, and needs /machine: (x64, x86 or arm64)")
+            try checkpoint()
+            return LinkMessages(diagnostics: diagnostics.lines, output: diagnostics.output)
         }
         let defExports = moduleDefinition?.exports.map { ExportRequest($0, path: options.moduleDefinitionPath ?? "") } ?? []
         let merged = ExportBuilder.mergeRequests(commandLine: options.exports, moduleDefinition: defExports,
@@ -219,6 +221,8 @@ struct Linker {
             resolver.addRoots(batch)
         }
         resolver.resolveAliases()
+        // Members loaded since may have brought .drectve options of their own.
+        adoptDirectiveOptions(resolver)
         // The entry point and the exports the user named (not .drectve ones) may name C++ functions plainly.
         resolver.resolveMangledNames((entrySymbolName.map { [$0] } ?? []) + options.exports.map(\.symbolName)
             + (moduleDefinition?.exports.map { ExportRequest($0, path: "").symbolName } ?? []))

@@ -470,14 +470,18 @@ final class SymbolResolver: @unchecked Sendable {
             symbol.member = -1
             symbols[Int(index)] = symbol
         case .importThunk, .importAddress:
-            // An import already resolved references to this name; a later definition would leave
-            // them split between the DLL and this object (lld-link: "was replaced").
-            let entry = imports[Int(existing.file)]
-            diagnostics.error("\(displayName(of: index)) was replaced: \(object.displayName) defines it, but it was already imported from \(entry.dllName) by \(entry.sourcePath); remove one of them, or link the library that defines it before the import library")
+            reportReplacedImport(index, existing, by: object)
         case .defined, .absolute, .linkerDefined:
             if kind == .absolute && existing.kind == .absolute && existing.value == value { return }
             diagnostics.error("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(object.displayName)")
         }
+    }
+
+    /// An import already resolved references to this name; a later definition (plain or COMDAT)
+    /// would leave them split between the DLL and this object (lld-link: "was replaced").
+    private func reportReplacedImport(_ index: Int32, _ existing: Symbol, by object: ObjectFile) {
+        let entry = imports[Int(existing.file)]
+        diagnostics.error("\(displayName(of: index)) was replaced: \(object.displayName) defines it, but it was already imported from \(entry.dllName) by \(entry.sourcePath); remove one of them, or link the library that defines it before the import library")
     }
 
     private func addCommon(_ index: Int32, size: UInt64, objectIndex: Int32) {
@@ -526,8 +530,12 @@ final class SymbolResolver: @unchecked Sendable {
         }
         let existing = symbols[Int(index)]
         switch existing.kind {
-        case .undefined, .lazy, .common, .importThunk, .importAddress, .autoImported, .localImport:
+        case .undefined, .lazy, .common, .autoImported, .localImport:
             take()
+            return
+        case .importThunk, .importAddress:
+            reportReplacedImport(index, existing, by: object)
+            discardNew()
             return
         case .absolute, .linkerDefined:
             diagnostics.error("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(object.displayName)")
@@ -729,14 +737,20 @@ final class SymbolResolver: @unchecked Sendable {
                 continue
             }
             if target >= 0 && symbols[Int(target)].kind != .undefined && symbols[Int(target)].kind != .lazy {
-                let alias = symbols[Int(target)]
-                symbols[i].kind = alias.kind
-                symbols[i].file = alias.file
-                symbols[i].section = alias.section
-                symbols[i].value = alias.value
-                symbols[i].isFunction = alias.isFunction
+                adoptDefinition(of: target, into: Int32(i))
             }
         }
+    }
+
+    /// Makes `alias` stand for what `target` is (weak defaults, /alternatename, plain names of
+    /// C++ functions); references to either then reach the same place.
+    private func adoptDefinition(of target: Int32, into alias: Int32) {
+        let definition = symbols[Int(target)]
+        symbols[Int(alias)].kind = definition.kind
+        symbols[Int(alias)].file = definition.file
+        symbols[Int(alias)].section = definition.section
+        symbols[Int(alias)].value = definition.value
+        symbols[Int(alias)].isFunction = definition.isFunction
     }
 
     /// Weak externals whose defaults lead back to themselves: no definition can ever be found.
@@ -774,12 +788,7 @@ final class SymbolResolver: @unchecked Sendable {
                 best = Int32(candidate)
             }
             guard let m = best else { continue }
-            let target = symbols[Int(m)]
-            symbols[Int(g)].kind = target.kind
-            symbols[Int(g)].file = target.file
-            symbols[Int(g)].section = target.section
-            symbols[Int(g)].value = target.value
-            symbols[Int(g)].isFunction = target.isFunction
+            adoptDefinition(of: m, into: g)
             if options.verbose { diagnostics.note("\(names[Int(g)].string) aliased to \(displayName(of: m))") }
         }
     }

@@ -114,6 +114,33 @@ struct LinkerBehaviourTests {
         #expect(tooMany.exitCode == 1 && tooMany.diagnostics.contains("too many exports"), "\(tooMany.diagnostics)")
     }
 
+    /// /release: pelink's checksum algorithm gives, on lld-link's /release image, the checksum
+    /// lld-link stored there; and pelink stores it only when asked.
+    @Test func releaseChecksumMatchesLLDLink() throws {
+        guard let lldLink = requireTool("lld-link") else { return }
+        let dir = try makeTemporaryDirectory("release")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let object = GoldenCase.inputsFolder.appendingPathComponent("def-ordinals/impl.obj").path
+        let theirs = dir.appendingPathComponent("lld.dll").path
+        let run = try runProcess(lldLink, ["/dll", "/noentry", "/release", "/export:first", object, "/out:" + theirs])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        func storedAndComputed(_ path: String) throws -> (UInt32, UInt32) {
+            let file = try MappedFile(path: path)
+            let header = try PEImage(view: file.view).optionalHeader
+            let computed = file.view.toArray().withUnsafeBytes { peChecksum($0, skipping: header.checkSumOffset) }
+            return (header.checkSum, computed)
+        }
+        let (lldStored, lldComputed) = try storedAndComputed(theirs)
+        #expect(lldStored != 0 && lldStored == lldComputed)
+        let ours = dir.appendingPathComponent("ours.dll").path
+        for (arguments, expectsChecksum) in [(["/release"], true), ([], false)] {
+            let result = Driver.run(arguments: ["/dll", "/noentry", "/export:first", object, "/out:" + ours] + arguments, environment: [:])
+            #expect(result.exitCode == 0, "\(result.diagnostics)")
+            let (stored, computed) = try storedAndComputed(ours)
+            #expect(expectsChecksum ? stored == computed : stored == 0, "\(arguments): stored 0x\(String(stored, radix: 16)), computed 0x\(String(computed, radix: 16))")
+        }
+    }
+
     /// The entry point and exports the user names plainly find a C++ function's mangled symbol.
     @Test func plainNamesFindMangledFunctions() throws {
         let dir = try makeTemporaryDirectory("mangled")
@@ -239,7 +266,12 @@ struct LinkerBehaviourTests {
         #expect(headers.contains("Subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI"), "\(headers)")
         #expect(headers.contains("SizeOfStackReserve: 2097152") && headers.contains("SizeOfStackCommit: 8192"), "\(headers)")
         #expect(headers.contains("SizeOfHeapReserve: 3145728"), "\(headers)")
-        #expect(!headers.contains("CheckSum: 0x0\n"), "/release in .drectve writes the checksum")
+        // /release in .drectve writes the checksum: the stored value is the checksum of the file.
+        let file = try MappedFile(path: exe)
+        let header = try PEImage(view: file.view).optionalHeader
+        let bytes = file.view.toArray()
+        #expect(header.checkSum != 0)
+        #expect(bytes.withUnsafeBytes { peChecksum($0, skipping: header.checkSumOffset) } == header.checkSum)
         // The command line wins.
         let overridden = Driver.run(arguments: [object, "/subsystem:console", "/stack:0x100000", "/out:" + exe], environment: [:])
         #expect(overridden.exitCode == 0, "\(overridden.diagnostics)")
