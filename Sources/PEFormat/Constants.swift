@@ -129,6 +129,56 @@ public enum AMD64Relocation {
     }
 }
 
+/// IMAGE_REL_I386_* (pe-format.md, "Intel 386 Processors").
+public enum I386Relocation {
+    public static let absolute: UInt16 = 0x0
+    public static let dir16: UInt16 = 0x1
+    public static let rel16: UInt16 = 0x2
+    public static let dir32: UInt16 = 0x6
+    public static let dir32NB: UInt16 = 0x7
+    public static let seg12: UInt16 = 0x9
+    public static let section: UInt16 = 0xA
+    public static let secrel: UInt16 = 0xB
+    public static let token: UInt16 = 0xC
+    public static let secrel7: UInt16 = 0xD
+    public static let rel32: UInt16 = 0x14
+
+    public static func name(_ type: UInt16) -> String {
+        let names: [UInt16: String] = [0: "ABSOLUTE", 1: "DIR16", 2: "REL16", 6: "DIR32", 7: "DIR32NB", 9: "SEG12",
+                                       0xA: "SECTION", 0xB: "SECREL", 0xC: "TOKEN", 0xD: "SECREL7", 0x14: "REL32"]
+        return names[type].map { "IMAGE_REL_I386_" + $0 } ?? "type 0x\(String(type, radix: 16))"
+    }
+}
+
+/// IMAGE_REL_ARM64_* (pe-format.md, "ARM64 Processors").
+public enum ARM64Relocation {
+    public static let absolute: UInt16 = 0x0
+    public static let addr32: UInt16 = 0x1
+    public static let addr32NB: UInt16 = 0x2
+    public static let branch26: UInt16 = 0x3
+    public static let pageBaseRel21: UInt16 = 0x4
+    public static let rel21: UInt16 = 0x5
+    public static let pageOffset12A: UInt16 = 0x6
+    public static let pageOffset12L: UInt16 = 0x7
+    public static let secrel: UInt16 = 0x8
+    public static let secrelLow12A: UInt16 = 0x9
+    public static let secrelHigh12A: UInt16 = 0xA
+    public static let secrelLow12L: UInt16 = 0xB
+    public static let token: UInt16 = 0xC
+    public static let section: UInt16 = 0xD
+    public static let addr64: UInt16 = 0xE
+    public static let branch19: UInt16 = 0xF
+    public static let branch14: UInt16 = 0x10
+    public static let rel32: UInt16 = 0x11
+
+    public static func name(_ type: UInt16) -> String {
+        let names = ["ABSOLUTE", "ADDR32", "ADDR32NB", "BRANCH26", "PAGEBASE_REL21", "REL21", "PAGEOFFSET_12A",
+                     "PAGEOFFSET_12L", "SECREL", "SECREL_LOW12A", "SECREL_HIGH12A", "SECREL_LOW12L", "TOKEN",
+                     "SECTION", "ADDR64", "BRANCH19", "BRANCH14", "REL32"]
+        return Int(type) < names.count ? "IMAGE_REL_ARM64_\(names[Int(type)])" : "type 0x\(String(type, radix: 16))"
+    }
+}
+
 /// IMAGE_DIRECTORY_ENTRY_*.
 public enum DataDirectory: Int, CaseIterable, Sendable {
     case export = 0, `import`, resource, exception, security, baseRelocation, debug, architecture,

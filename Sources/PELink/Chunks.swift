@@ -17,6 +17,10 @@ struct Chunk {
         case pseudoRelocations
         /// Pointer slots for `__imp_X` of symbols defined in the link (`SymbolKind.localImport`).
         case localImportSlots
+        /// ARM64: a jump to `Linker.Image.rangeThunkTargets[index]` for branches that cannot reach it.
+        case rangeExtensionThunk(index: Int32)
+        /// x86 /SAFESEH: the sorted RVAs of the registered exception handlers.
+        case safeSEHTable
     }
     var content: Content
     var flags: SectionFlags
@@ -99,11 +103,9 @@ struct ImportTables {
 
     var isEmpty: Bool { dlls.isEmpty }
 
-    static let thunkSize = 6 // jmp *[rip+disp32]
-
     init() {}
 
-    init(imports: inout [ImportEntry]) {
+    init(imports: inout [ImportEntry], thunkStride: Int) {
         // DLLs sorted by name ignoring case; entries by name.
         var groups: [String: [Int]] = [:]
         var displayName: [String: String] = [:]
@@ -130,7 +132,7 @@ struct ImportTables {
                     hintNamesSize += alignUp(name.utf8.count + 3, 2)
                 }
                 if imports[i].needsThunk {
-                    thunkOffsets[i] = thunkCount * 16
+                    thunkOffsets[i] = thunkCount * thunkStride
                     thunkCount += 1
                 }
             }

@@ -43,7 +43,7 @@ enum ImageHeaders {
 
     /// Where the optional header's CheckSum field is: after the MS-DOS part, the PE signature, the
     /// 20-byte file header and 64 bytes of the optional header.
-    static func checksumOffset(stub: [UInt8]?) -> Int { dosPart(stub: stub).count + 4 + 20 + 64 }
+    static func checksumOffset(stub: [UInt8]?) -> Int { dosPart(stub: stub).count + 4 + 20 + 64 }  // the same in PE32 and PE32+
 
     static func build(image: Linker.Image, options: LinkOptions, resolver: SymbolResolver,
                       symbolRVA: (Int32) -> UInt32?) -> [UInt8] {
@@ -51,39 +51,47 @@ enum ImageHeaders {
         w.append(dosPart(stub: options.dosStub))
 
         w.append([0x50, 0x45, 0, 0])    // "PE\0\0"
+        let target = image.target
         var characteristics = FileCharacteristics.executableImage
-        if options.largeAddressAware ?? true { characteristics |= FileCharacteristics.largeAddressAware }
+        if options.largeAddressAware ?? target.largeAddressAwareByDefault { characteristics |= FileCharacteristics.largeAddressAware }
+        if !target.is64Bit { characteristics |= FileCharacteristics.machine32Bit }
         if options.isDLL { characteristics |= FileCharacteristics.dll }
-        w.u16(Machine.amd64.rawValue)
+        w.u16(target.machine.rawValue)
         w.u16(UInt16(image.sections.count))
         w.u32(options.timestamp)
         // No symbols, but the string table that long section names live in goes where the
         // symbol table would end (pe-format.md, "Section Table": "/offset" names).
         w.u32(image.longSectionNames.table.isEmpty ? 0 : UInt32(image.longSectionNames.fileOffset)) // PointerToSymbolTable
         w.u32(0)                        // NumberOfSymbols
-        w.u16(240)                      // SizeOfOptionalHeader (PE32+)
+        w.u16(UInt16(target.optionalHeaderSize))
         w.u16(characteristics)
 
         var sizeOfCode = 0, sizeOfInitialized = 0, sizeOfUninitialized = 0
-        var baseOfCode: UInt32 = 0
+        var baseOfCode: UInt32 = 0, baseOfData: UInt32 = 0
         for s in image.sections {
             if s.flags.contains(.code) {
                 sizeOfCode += s.rawSize
                 if baseOfCode == 0 { baseOfCode = s.rva }
             } else if s.flags.contains(.initializedData) {
                 sizeOfInitialized += s.rawSize
+                if baseOfData == 0 { baseOfData = s.rva }
             } else if s.flags.contains(.uninitializedData) {
                 sizeOfUninitialized += alignUp(s.virtualSize, options.fileAlignment)
             }
         }
-        w.u16(0x20B)                    // PE32+
+        w.u16(target.is64Bit ? 0x20B : 0x10B) // PE32+ or PE32
         w.u8(14); w.u8(0)               // linker version, as lld-link and link.exe 14 write
         w.u32(UInt32(sizeOfCode))
         w.u32(UInt32(sizeOfInitialized))
         w.u32(UInt32(sizeOfUninitialized))
         w.u32(image.entryRVA)
         w.u32(baseOfCode)
-        w.u64(image.imageBase)
+        if target.is64Bit {
+            w.u64(image.imageBase)
+        } else {
+            w.u32(baseOfData)
+            w.u32(UInt32(truncatingIfNeeded: image.imageBase))
+        }
         w.u32(UInt32(options.sectionAlignment))
         w.u32(UInt32(options.fileAlignment))
         w.u16(6); w.u16(0)              // operating system version
@@ -98,14 +106,13 @@ enum ImageHeaders {
         var dllCharacteristics: UInt16 = 0
         if options.dynamicBase {
             dllCharacteristics |= DLLCharacteristics.dynamicBase
-            if options.highEntropyVA { dllCharacteristics |= DLLCharacteristics.highEntropyVA }
+            if options.highEntropyVA && target.is64Bit { dllCharacteristics |= DLLCharacteristics.highEntropyVA }
         }
         if options.nxCompat { dllCharacteristics |= DLLCharacteristics.nxCompat }
         w.u16(dllCharacteristics)
-        w.u64(options.stackReserve ?? 0x100000)
-        w.u64(options.stackCommit ?? 0x1000)
-        w.u64(options.heapReserve ?? 0x100000)
-        w.u64(options.heapCommit ?? 0x1000)
+        for value in [options.stackReserve ?? 0x100000, options.stackCommit ?? 0x1000, options.heapReserve ?? 0x100000, options.heapCommit ?? 0x1000] {
+            if target.is64Bit { w.u64(value) } else { w.u32(UInt32(truncatingIfNeeded: value)) }
+        }
         w.u32(0)                        // LoaderFlags
         w.u32(16)                       // NumberOfRvaAndSizes
 
@@ -135,12 +142,12 @@ enum ImageHeaders {
             directories[DataDirectory.resource.rawValue] = (resources.rva, UInt32(resources.virtualSize))
         }
         if let pdata = span(.exceptionTable) { directories[DataDirectory.exception.rawValue] = pdata }
-        if let g = resolver.find("_tls_used"), let rva = symbolRVA(g) {
-            directories[DataDirectory.tls.rawValue] = (rva, 40)
+        if let g = resolver.find(target.mangle("_tls_used")), let rva = symbolRVA(g) {
+            directories[DataDirectory.tls.rawValue] = (rva, target.tlsDirectorySize)
         }
-        if let g = resolver.find("_load_config_used"), let rva = symbolRVA(g) {
+        if let g = resolver.find(target.mangle("_load_config_used")), let rva = symbolRVA(g) {
             // The structure says its own size in its first field.
-            var size: UInt32 = 0x140
+            var size: UInt32 = target.is64Bit ? 0x140 : 0xC0
             let symbol = resolver.symbols[Int(g)]
             if symbol.kind == .defined {
                 let section = resolver.objects[Int(symbol.file)].sections[Int(symbol.section)]

@@ -248,7 +248,7 @@ func assignAddresses(_ sections: inout [OutputSection], firstRVA: Int, firstFile
 }
 
 /// The .reloc table: one block per 4 KiB page, entries sorted, each block padded to 4 bytes.
-func buildBaseRelocationTable(_ sites: [UInt32]) -> [UInt8] {
+func buildBaseRelocationTable(_ sites: [UInt32], type: UInt16) -> [UInt8] {
     var writer = ByteWriter(capacity: sites.count * 2 + 64)
     var i = 0
     while i < sites.count {
@@ -259,7 +259,7 @@ func buildBaseRelocationTable(_ sites: [UInt32]) -> [UInt8] {
         let padded = count % 2 == 1 ? count + 1 : count
         writer.u32(page)
         writer.u32(UInt32(8 + padded * 2))
-        for k in i..<j { writer.u16((BaseRelocationType.dir64 << 12) | UInt16(sites[k] & 0xFFF)) }
+        for k in i..<j { writer.u16((type << 12) | UInt16(sites[k] & 0xFFF)) }
         if padded != count { writer.u16(0) }
         i = j
     }

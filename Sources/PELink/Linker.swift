@@ -64,7 +64,8 @@ struct Linker {
         // The import library depends only on the exports: build its bytes while the image is written,
         // and put it on disk only once the image is, so a failed link replaces neither file.
         let importLibrary = ImportLibraryJob(path: importLibraryPath(exports), dllName: dllName,
-                                             machine: resolver.options.machine, exports: exports)
+                                             machine: resolver.options.machine, exports: exports,
+                                             importerSymbols: importerSymbols(exports, resolver))
         if importLibrary.path != nil { importLibrary.start() }
         // Every output is staged in a temporary file and renamed into place only when all were
         // written: a failure in any leaves every previous output as it was.
@@ -199,20 +200,28 @@ struct Linker {
     // MARK: Resolution
 
     mutating func resolveSymbols() -> SymbolResolver {
+        // Names the user gives (/export:, .def, /include:, /entry:) are C names that x86 decorates,
+        // so the machine must be known before they become symbols: from /machine: or the inputs.
+        if options.machine == .unknown, let machine = machineOfInputs(options.inputFiles) { options.machine = machine }
+        options.includes = options.includes.map { target.mangle($0) }
         let resolver = SymbolResolver(options: options, diagnostics: diagnostics)
         var roots: [String] = []
         if let entry = entrySymbolName { roots.append(entry) }
         roots += options.includes
-        for request in options.exports + (moduleDefinition?.exports.map { ExportRequest($0, path: options.moduleDefinitionPath ?? "") } ?? [])
-        where request.forwardTo == nil {
+        let (commandLineExports, definitionExports) = userExportRequests()
+        for request in commandLineExports + definitionExports where request.forwardTo == nil {
             roots.append(request.symbolName)
         }
         resolver.loadAll(inputs: options.inputFiles, roots: roots)
         adoptDirectiveOptions(resolver)
         if resolver.options.machine == .unknown { resolver.options.machine = .amd64 }
-        if resolver.options.machine != .amd64 {
-            resolver.diagnostics.error("linking for machine \(resolver.options.machine.optionName) is not supported yet (x64 only; /lib /def: supports x86 and arm64)")
+        if ![Machine.amd64, .i386, .arm64].contains(resolver.options.machine) {
+            resolver.diagnostics.error("linking for machine \(resolver.options.machine.optionName) is not supported (pelink links x64, x86 and arm64)")
+        } else if resolver.options.machine != options.machine && options.machine != .unknown {
+            // The first input named another machine than the one the names were decorated for.
+            options.machine = resolver.options.machine
         }
+        options.machine = resolver.options.machine
         // Exports asked by .drectve pull in what they name; loading may add more directives.
         var handled = 0
         while handled < resolver.directiveExports.count {
@@ -224,8 +233,8 @@ struct Linker {
         // Members loaded since may have brought .drectve options of their own.
         adoptDirectiveOptions(resolver)
         // The entry point and the exports the user named (not .drectve ones) may name C++ functions plainly.
-        resolver.resolveMangledNames((entrySymbolName.map { [$0] } ?? []) + options.exports.map(\.symbolName)
-            + (moduleDefinition?.exports.map { ExportRequest($0, path: "").symbolName } ?? []))
+        resolver.resolveMangledNames((entrySymbolName.map { [$0] } ?? []) + (commandLineExports + definitionExports).map(\.symbolName),
+                                     target: target)
         resolver.resolveLocalImports()
         if options.isGNUFlavor && options.autoImport { resolver.resolveAutoImports() }
         defineLinkerSymbols(resolver)
@@ -250,23 +259,70 @@ struct Linker {
         if asked.setChecksum { options.setChecksum = true }
         if options.entry == nil && !options.noEntry, let entry = asked.entry {
             options.entry = entry
-            resolver.addRoots([entry])
+            resolver.addRoots([target.mangle(entry)])
         }
         resolver.options.subsystem = options.subsystem
         resolver.options.entry = options.entry
     }
 
+    /// The entry point's symbol: /entry: names a C function, which x86 decorates (`DllMain` is
+    /// `_DllMain`, found as `_DllMain@12` like any plain name).
     var entrySymbolName: String? {
         if options.noEntry { return nil }
-        if let entry = options.entry { return entry }
-        if options.isDLL { return "_DllMainCRTStartup" }
-        return options.subsystem == .windowsGUI ? "WinMainCRTStartup" : "mainCRTStartup"
+        if let entry = options.entry { return target.mangle(entry) }
+        return target.defaultEntry(isDLL: options.isDLL, subsystem: options.subsystem)
+    }
+
+    /// The machine of the first input that says one: an object, an import object, or the first
+    /// such member of an archive. Nil when no input does (the resolver then reports it).
+    func machineOfInputs(_ inputs: [String]) -> Machine? {
+        for path in inputs {
+            guard let file = try? MappedFile(path: path) else { continue }
+            if let machine = machineOf(file.view) { return machine }
+            if FileKind.identify(file.view) == .archive, let archive = try? Archive(view: file.view) {
+                for member in archive.members.prefix(64) {
+                    if let machine = machineOf(member.data) { return machine }
+                }
+            }
+        }
+        return nil
+    }
+
+    private func machineOf(_ view: ByteView) -> Machine? {
+        let machine: Machine?
+        switch FileKind.identify(view) {
+        case .coffObject: machine = view.count >= 2 ? Machine(rawValue: view.u16(0)) : nil
+        case .bigObject, .importObject: machine = view.count >= 8 ? Machine(rawValue: view.u16(6)) : nil
+        default: machine = nil
+        }
+        return machine == .unknown ? nil : machine
+    }
+
+    /// The exports asked on the command line and in the .def, with x86 decoration applied: the
+    /// symbol is the decorated C name, and the export name loses the underscore again (link.exe's
+    /// rules, in `Target`).
+    func userExportRequests() -> (commandLine: [ExportRequest], moduleDefinition: [ExportRequest]) {
+        let definition = moduleDefinition?.exports.map { ExportRequest($0, path: options.moduleDefinitionPath ?? "") } ?? []
+        return (options.exports.map { decorated($0, userGiven: true) }, definition.map { decorated($0, userGiven: true) })
+    }
+
+    /// An export request as x86 needs it. Names the user wrote are C names; .drectve exports name
+    /// symbols already, except GNU ones (`-export:f`, which compilers write undecorated).
+    func decorated(_ request: ExportRequest, userGiven: Bool) -> ExportRequest {
+        guard target.machine == .i386 else { return request }
+        var r = request
+        let gnu = options.isGNUFlavor
+        let decorate = userGiven || gnu
+        if r.forwardTo == nil && decorate { r.symbolName = target.symbolName(ofUserName: r.symbolName, gnu: gnu) }
+        let external = decorate ? target.symbolName(ofUserName: r.name, gnu: gnu) : r.name
+        r.name = target.exportName(ofSymbol: external, gnu: gnu)
+        return r
     }
 
     /// Symbols the linker provides when something asks for them.
     func defineLinkerSymbols(_ resolver: SymbolResolver) {
         // The image base: __ImageBase (MSVC), __image_base__ (MinGW).
-        for name in ["__ImageBase", "__image_base__"] {
+        for name in ["__ImageBase", "__image_base__"].map(target.mangle) {
             if let g = resolver.find(name), resolver.symbols[Int(g)].kind == .undefined || resolver.symbols[Int(g)].kind == .lazy {
                 resolver.symbols[Int(g)].kind = .linkerDefined
                 resolver.symbols[Int(g)].value = 0
@@ -274,7 +330,7 @@ struct Linker {
         }
         // Control-flow-guard tables the CRT's load configuration refers to; pelink writes none.
         for name in ["__guard_fids_count", "__guard_fids_table", "__guard_flags", "__guard_iat_count", "__guard_iat_table",
-                     "__guard_longjmp_count", "__guard_longjmp_table", "__guard_eh_cont_count", "__guard_eh_cont_table"] {
+                     "__guard_longjmp_count", "__guard_longjmp_table", "__guard_eh_cont_count", "__guard_eh_cont_table"].map(target.mangle) {
             if let g = resolver.find(name), resolver.symbols[Int(g)].kind == .undefined {
                 resolver.symbols[Int(g)].kind = .absolute
                 resolver.symbols[Int(g)].value = 0
@@ -285,13 +341,17 @@ struct Linker {
     // MARK: Exports
 
     mutating func collectExports(_ resolver: SymbolResolver) -> [ExportEntry] {
-        let defExports = moduleDefinition?.exports.map { ExportRequest($0, path: options.moduleDefinitionPath ?? "") } ?? []
-        var directiveExports = resolver.directiveExports
+        let (commandLineExports, defExports) = userExportRequests()
+        var directiveExports = resolver.directiveExports.map { decorated($0, userGiven: false) }
         if options.isGNUFlavor && options.isDLL && !options.excludeAllSymbols
-            && (options.exportAllSymbols || (defExports.isEmpty && options.exports.isEmpty && directiveExports.isEmpty)) {
-            directiveExports += AutoExport.requests(resolver, excluded: options.excludedSymbols.union(resolver.directiveExcludedSymbols))
+            && (options.exportAllSymbols || (defExports.isEmpty && commandLineExports.isEmpty && directiveExports.isEmpty)) {
+            directiveExports += AutoExport.requests(resolver, excluded: options.excludedSymbols.union(resolver.directiveExcludedSymbols)).map {
+                var r = $0
+                r.name = target.exportName(ofSymbol: r.name, gnu: true)
+                return r
+            }
         }
-        var merged = ExportBuilder.mergeRequests(commandLine: options.exports, moduleDefinition: defExports,
+        var merged = ExportBuilder.mergeRequests(commandLine: commandLineExports, moduleDefinition: defExports,
                                                  directives: directiveExports, diagnostics: &diagnostics)
         if !options.isDLL && merged.isEmpty { return [] }
         if options.killAt {
@@ -342,13 +402,24 @@ struct Linker {
         var commonRVA: [Int32: UInt32] = [:]
         var entryRVA: UInt32 = 0
         var longSectionNames = LongSectionNames()
+        var target: Target
+        /// ARM64 branches that reach their target through a range-extension thunk: the thunk's RVA.
+        var rangeThunks: [RangeThunkKey: UInt32] = [:]
+        /// What each range-extension thunk jumps to (`Chunk.Content.rangeExtensionThunk`).
+        var rangeThunkTargets: [RangeThunkTarget] = []
+        /// x86 /SAFESEH: the registered handlers' RVAs, sorted, without repeats.
+        var safeSEHHandlers: [UInt32] = []
     }
 
+    /// The machine's description; fixed once the inputs are read.
+    var target: Target { Target(options.machine) }
+
     mutating func layOut(_ resolver: SymbolResolver, exports: [ExportEntry]) -> Image {
-        let imageBase = options.imageBase ?? (options.isDLL ? 0x1_8000_0000 : 0x1_4000_0000)
+        let target = self.target
+        let imageBase = options.imageBase ?? target.defaultImageBase(isDLL: options.isDLL)
         var watch = Stopwatch()
         defer { layoutDetails = watch.summary }
-        var image = Image(exports: ExportTables(dllName: dllName, entries: exports), exportEntries: exports, imageBase: imageBase)
+        var image = Image(exports: ExportTables(dllName: dllName, entries: exports), exportEntries: exports, imageBase: imageBase, target: target)
         if imageBase % 0x10000 != 0 {
             diagnostics.error("/base:0x\(String(imageBase, radix: 16)) is not a multiple of 64 KiB")
         }
@@ -356,7 +427,7 @@ struct Linker {
         for i in resolver.symbols.indices where resolver.symbols[i].kind == .importThunk && resolver.symbols[i].isReferenced {
             resolver.imports[Int(resolver.symbols[i].file)].needsThunk = true
         }
-        image.imports = ImportTables(imports: &resolver.imports)
+        image.imports = ImportTables(imports: &resolver.imports, thunkStride: target.importThunkStride)
 
         var chunks: [Chunk] = []
         var chunkNames: [Name] = []
@@ -398,18 +469,18 @@ struct Linker {
         }
         if !image.imports.isEmpty {
             let t = image.imports
-            let slotBytes = t.entryCount * 8
+            let slotBytes = t.entryCount * target.pointerSize
             add(Name(".idata$2"), Chunk(content: .importDirectory, partialName: Name(".idata$2"), flags: readOnly, alignment: 4, size: (t.dlls.count + 1) * 20, hasFileData: true))
-            add(Name(".idata$4"), Chunk(content: .importLookupTable, partialName: Name(".idata$4"), flags: readOnly, alignment: 8, size: slotBytes, hasFileData: true))
-            add(Name(".idata$5"), Chunk(content: .importAddressTable, partialName: Name(".idata$5"), flags: readOnly, alignment: 8, size: slotBytes, hasFileData: true))
+            add(Name(".idata$4"), Chunk(content: .importLookupTable, partialName: Name(".idata$4"), flags: readOnly, alignment: target.pointerSize, size: slotBytes, hasFileData: true))
+            add(Name(".idata$5"), Chunk(content: .importAddressTable, partialName: Name(".idata$5"), flags: readOnly, alignment: target.pointerSize, size: slotBytes, hasFileData: true))
             if t.hintNamesSize > 0 {
                 add(Name(".idata$6"), Chunk(content: .importHintNames, partialName: Name(".idata$6"), flags: readOnly, alignment: 2, size: t.hintNamesSize, hasFileData: true))
             }
             add(Name(".idata$7"), Chunk(content: .importDLLNames, partialName: Name(".idata$7"), flags: readOnly, alignment: 2, size: t.dllNamesSize, hasFileData: true))
         }
         if !resolver.localImportTargets.isEmpty {
-            add(Name(".rdata"), Chunk(content: .localImportSlots, partialName: Name(".rdata"), flags: readOnly, alignment: 8,
-                                      size: 8 * resolver.localImportTargets.count, hasFileData: true))
+            add(Name(".rdata"), Chunk(content: .localImportSlots, partialName: Name(".rdata"), flags: readOnly, alignment: target.pointerSize,
+                                      size: target.pointerSize * resolver.localImportTargets.count, hasFileData: true))
         }
         // MinGW auto-import: every reference to an auto-imported symbol becomes a runtime pseudo-relocation.
         let pseudoRelocationCount = countPseudoRelocations(resolver)
@@ -435,9 +506,10 @@ struct Linker {
         if options.isGNUFlavor {
             for (list, name) in [(UInt8(0), ".ctors"), (UInt8(1), ".dtors")] where mingwListNames[Int(list)].contains(where: { resolver.find($0) != nil }) {
                 let flags: SectionFlags = [.initializedData, .memRead, .memWrite, .align8Bytes]
+                let size = target.pointerSize
                 brackets[name] = SectionBrackets(
-                    head: Chunk(content: .listSentinel(list: list, isHead: true), partialName: Name(".ctors"), flags: flags, alignment: 8, size: 8, hasFileData: true),
-                    tail: Chunk(content: .listSentinel(list: list, isHead: false), partialName: Name(".ctors"), flags: flags, alignment: 8, size: 8, hasFileData: true))
+                    head: Chunk(content: .listSentinel(list: list, isHead: true), partialName: Name(".ctors"), flags: flags, alignment: size, size: size, hasFileData: true),
+                    tail: Chunk(content: .listSentinel(list: list, isHead: false), partialName: Name(".ctors"), flags: flags, alignment: size, size: size, hasFileData: true))
             }
         }
         var sections = buildOutputSections(chunks: chunks, names: chunkNames, merges: options.merges + resolver.directiveMerges,
@@ -450,8 +522,8 @@ struct Linker {
         }, diagnostics: &diagnostics)
         // Thunks go after all code, as lld-link places them.
         if image.imports.thunkCount > 0 {
-            let thunk = Chunk(content: .importThunks, partialName: Name(".text"), flags: [.code, .memRead, .memExecute], alignment: 16,
-                              size: (image.imports.thunkCount - 1) * 16 + ImportTables.thunkSize, hasFileData: true)
+            let thunk = Chunk(content: .importThunks, partialName: Name(".text"), flags: [.code, .memRead, .memExecute], alignment: target.importThunkAlignment,
+                              size: (image.imports.thunkCount - 1) * target.importThunkStride + target.importThunkSize, hasFileData: true)
             if let t = sections.firstIndex(where: { $0.name == ".text" }) {
                 sections[t].chunks.append(thunk)
             } else {
@@ -464,7 +536,7 @@ struct Linker {
         let hasBaseRelocations = containsAbsoluteRelocations(resolver)
         let headerCount = sections.count + (hasBaseRelocations ? 1 : 0)
         let dosSize = ImageHeaders.dosPart(stub: options.dosStub).count
-        image.sizeOfHeaders = alignUp(dosSize + 4 + 20 + 240 + 40 * headerCount, options.fileAlignment)
+        image.sizeOfHeaders = alignUp(dosSize + 4 + 20 + target.optionalHeaderSize + 40 * headerCount, options.fileAlignment)
         if headerCount > 0xFFFE {
             diagnostics.error("the image would have \(headerCount) sections; a PE image has at most 65534 (NumberOfSections is 16-bit)")
             return image
@@ -500,9 +572,9 @@ struct Linker {
             for dll in image.imports.dlls {
                 for i in dll.entries {
                     resolver.imports[i].iatRVA = UInt32(slot)
-                    slot += 8
+                    slot += target.pointerSize
                 }
-                slot += 8
+                slot += target.pointerSize
             }
         }
         if let thunks = image.chunkRVA[.importThunks] {
@@ -533,7 +605,7 @@ struct Linker {
         // Base relocations: every ADDR64 whose target moves with the image.
         if hasBaseRelocations {
             let sites = collectBaseRelocationSites(resolver, image: image)
-            image.baseRelocationTable = buildBaseRelocationTable(sites)
+            image.baseRelocationTable = buildBaseRelocationTable(sites, type: target.baseRelocationType)
             var reloc = OutputSection(name: ".reloc", flags: [.initializedData, .memRead, .memDiscardable])
             reloc.chunks = [Chunk(content: .baseRelocations, partialName: Name(".reloc"), flags: reloc.flags, alignment: 4,
                                   size: image.baseRelocationTable.count, hasFileData: true)]
@@ -616,7 +688,7 @@ struct Linker {
                     let relocation = object.relocation(section, r)
                     guard case .global(let g)? = Int(relocation.symbolTableIndex) < object.targets.count ? object.targets[Int(relocation.symbolTableIndex)].decoded : nil,
                           resolver.symbols[Int(g)].kind == .autoImported else { continue }
-                    let bits: UInt32 = relocation.type == AMD64Relocation.addr64 ? 64 : 32
+                    let bits: UInt32 = relocation.type == target.pointerRelocation && target.is64Bit ? 64 : 32
                     entries.append((UInt32(image.addresses.value[Int(g)]), image.sectionRVA[global] &+ relocation.virtualAddress, bits))
                 }
             }
@@ -626,9 +698,11 @@ struct Linker {
 
     func containsAbsoluteRelocations(_ resolver: SymbolResolver) -> Bool {
         if !resolver.localImportTargets.isEmpty { return true }
+        let pointerRelocation = target.pointerRelocation
+        if target.importThunkAbsoluteField != nil && resolver.imports.contains(where: \.needsThunk) { return true }
         for object in resolver.objects {
             for section in object.sections where section.isLive && section.relocationCount > 0 {
-                for r in 0..<section.relocationCount where object.relocation(section, r).type == AMD64Relocation.addr64 {
+                for r in 0..<section.relocationCount where object.relocation(section, r).type == pointerRelocation {
                     return true
                 }
             }
@@ -644,6 +718,7 @@ struct Linker {
             let objects = resolver.objects
             let addressState = image.addresses.state
             let sectionRVA = image.sectionRVA, sectionOutput = image.sectionOutput
+            let pointerRelocation = target.pointerRelocation
             parallelFor(objects.count, threads: options.threads) { o in
                 var sites: [UInt32] = []
                 let object = objects[o]
@@ -653,7 +728,7 @@ struct Linker {
                     guard sectionOutput[global] >= 0 else { continue }
                     for r in 0..<section.relocationCount {
                         let relocation = object.relocation(section, r)
-                        guard relocation.type == AMD64Relocation.addr64 else { continue }
+                        guard relocation.type == pointerRelocation else { continue }
                         if isAbsoluteTarget(addressState, targets: targets, symbolIndex: Int(relocation.symbolTableIndex)) { continue }
                         sites.append(sectionRVA[global] &+ relocation.virtualAddress)
                     }
@@ -665,8 +740,12 @@ struct Linker {
         // Each local import slot holds an address that moves with the image.
         if let slots = image.chunkRVA[.localImportSlots] {
             for (k, x) in resolver.localImportTargets.enumerated() where image.addresses.state[Int(x)] == SymbolAddressTable.rva {
-                sites.append(slots.rva + 8 * UInt32(k))
+                sites.append(slots.rva + UInt32(target.pointerSize * k))
             }
+        }
+        // x86 import thunks jump through the IAT slot's absolute address.
+        if let field = target.importThunkAbsoluteField, let thunks = image.chunkRVA[.importThunks] {
+            for offset in image.imports.thunkOffsets where offset >= 0 { sites.append(thunks.rva + UInt32(offset + field)) }
         }
         return sites.sorted()
     }
@@ -731,12 +810,13 @@ struct Linker {
                 headers.withUnsafeBytes { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: headers.count) }
                 // Each chunk writes only its own bytes, so chunks are written in parallel.
                 // Work in blocks of consecutive chunks of one section, so a worker touches the section
-                // once per block. Code gaps are int3 (0xCC), written by the chunk before each gap.
+                // once per block. Code gaps get the machine's fill, written by the chunk before each gap.
+                let fill = imageCopy.target.codeFill
                 var blocks: [(section: Int, range: Range<Int>)] = []
                 for (s, section) in imageCopy.sections.enumerated() {
                     if section.rawSize > 0 && section.flags.contains(.code) {
                         let firstChunk = section.chunks.first.map { Int($0.rva - section.rva) } ?? section.rawSize
-                        memset(out.baseAddress! + section.fileOffset, 0xCC, min(firstChunk, section.rawSize))
+                        memset(out.baseAddress! + section.fileOffset, fill, min(firstChunk, section.rawSize))
                     }
                     var c = 0
                     while c < section.chunks.count {
@@ -763,7 +843,7 @@ struct Linker {
                         if isCode {
                             let end = min(start + (chunk.hasFileData ? chunk.size : 0), section.rawSize)
                             let next = min(c + 1 < chunks.count ? Int(chunks[c + 1].rva - section.rva) : section.rawSize, section.rawSize)
-                            if next > end { memset(base + section.fileOffset + end, 0xCC, next - end) }
+                            if next > end { memset(base + section.fileOffset + end, fill, next - end) }
                         }
                     }
                 }
@@ -776,8 +856,8 @@ struct Linker {
                 }
                 if let tls = tlsPatch {
                     let p = base + tls.fileOffset
-                    let characteristics = (p.loadLE32(at: 36) & ~SectionFlags.alignMask.rawValue) | tls.alignmentBits
-                    p.storeLE(characteristics, at: 36)
+                    let characteristics = (p.loadLE32(at: 0) & ~SectionFlags.alignMask.rawValue) | tls.alignmentBits
+                    p.storeLE(characteristics, at: 0)
                 }
                 if options.setChecksum {
                     // Last: the checksum covers every byte of the file.
@@ -801,22 +881,25 @@ struct Linker {
     /// while their .pdata stays beside the parent's. Sorted in the written image, after
     /// relocation, as lld-link does; .pdata holds no base relocations, so nothing else moves.
     func sortExceptionTable(_ sections: [OutputSection], base: UnsafeMutableRawPointer) {
+        guard let entrySize = target.exceptionEntrySize else { return }
         for section in sections where section.chunks.contains(where: \.isExceptionTable) {
             // Entry places chunk by chunk: alignment gaps and other chunks between them stay as they are.
             var places: [Int] = []
             for chunk in section.chunks where chunk.isExceptionTable && chunk.hasFileData {
                 let start = section.fileOffset + Int(chunk.rva - section.rva)
-                for i in 0..<(chunk.size / 12) { places.append(start + i * 12) }
+                for i in 0..<(chunk.size / entrySize) { places.append(start + i * entrySize) }
             }
             guard places.count > 1 else { continue }
-            var entries = places.map { (begin: base.loadLE32(at: $0), end: base.loadLE32(at: $0 + 4), unwind: base.loadLE32(at: $0 + 8)) }
+            // ARM64 entries have no EndAddress: their second word is the unwind data.
+            let wide = entrySize == 12
+            var entries = places.map { (begin: base.loadLE32(at: $0), end: base.loadLE32(at: $0 + 4), unwind: wide ? base.loadLE32(at: $0 + 8) : 0) }
             if zip(entries, entries.dropFirst()).allSatisfy({ $0.begin <= $1.begin }) { continue }
             // Stable: equal starts keep their input order, so the output does not depend on the sort.
             entries = entries.enumerated().sorted { $0.element.begin != $1.element.begin ? $0.element.begin < $1.element.begin : $0.offset < $1.offset }.map(\.element)
             for (place, entry) in zip(places, entries) {
                 base.storeLE(entry.begin, at: place)
                 base.storeLE(entry.end, at: place + 4)
-                base.storeLE(entry.unwind, at: place + 8)
+                if wide { base.storeLE(entry.unwind, at: place + 8) }
             }
         }
     }
@@ -824,15 +907,17 @@ struct Linker {
     /// The loader aligns each thread's copy of the TLS template as the TLS directory's
     /// Characteristics say; the compiler cannot know the final alignment, so the linker records
     /// the largest alignment of the .tls contributions there (as lld-link does).
+    /// The file offset is that of the Characteristics field.
     func tlsDirectoryPatch(_ resolver: SymbolResolver, image: Image) -> (fileOffset: Int, alignmentBits: UInt32)? {
-        guard let g = resolver.find("_tls_used"), image.addresses.state[Int(g)] == SymbolAddressTable.rva,
+        guard let g = resolver.find(target.mangle("_tls_used")), image.addresses.state[Int(g)] == SymbolAddressTable.rva,
               let tls = image.sections.first(where: { $0.name == ".tls" }) else { return nil }
         let rva = UInt32(image.addresses.value[Int(g)])
-        guard let section = image.sections.first(where: { rva >= $0.rva && Int(rva) + 40 <= Int($0.rva) + $0.initializedSize }) else { return nil }
+        let size = Int(target.tlsDirectorySize)
+        guard let section = image.sections.first(where: { rva >= $0.rva && Int(rva) + size <= Int($0.rva) + $0.initializedSize }) else { return nil }
         let alignment = tls.chunks.map(\.alignment).max() ?? 1
         var log2 = 0
         while (1 << log2) < alignment { log2 += 1 }
-        return (section.fileOffset + Int(rva - section.rva), UInt32(log2 + 1) << 20)
+        return (section.fileOffset + Int(rva - section.rva) + target.tlsCharacteristicsOffset, UInt32(log2 + 1) << 20)
     }
 
     /// The --output-def file: what the DLL exports, in the .def language (by name order).
@@ -853,6 +938,23 @@ struct Linker {
 
     /// __CTOR_LIST__ and __DTOR_LIST__ (with the extra underscore of 32-bit names too).
     let mingwListNames = [["__CTOR_LIST__", "___CTOR_LIST__"], ["__DTOR_LIST__", "___DTOR_LIST__"]]
+
+    /// x86: the symbol importers of each export link against. An undecorated export of a
+    /// decorated function (`EXPORTS f` for `_f@8`) gives importers the decorated name, which
+    /// their compiler writes, and the import name type strips it back to `f`; otherwise the
+    /// export name decorated as a C name. Nil elsewhere (the export name itself).
+    func importerSymbols(_ exports: [ExportEntry], _ resolver: SymbolResolver) -> [String?] {
+        guard target.machine == .i386 else { return [] }
+        let gnu = options.isGNUFlavor
+        return exports.map { entry in
+            let r = entry.request
+            if r.forwardTo == nil, let decorated = resolver.decoratedNames[r.symbolName],
+               target.exportName(ofSymbol: r.symbolName, gnu: gnu) == r.name {
+                return decorated
+            }
+            return target.symbolName(ofUserName: r.name, gnu: gnu)
+        }
+    }
 
     /// Where the import library goes: /implib:, else beside the output when there are exports.
     /// A DLL always gets one; an EXE only when it exports something (as link.exe and lld-link do).
@@ -898,12 +1000,14 @@ final class ImportLibraryJob: @unchecked Sendable {
     private let dllName: String
     private let machine: Machine
     private let exports: [ExportEntry]
+    private let importerSymbols: [String?]
     private var result: Result<[UInt8], Error>?
     private let done = DispatchSemaphore(value: 0)
     private var started = false
 
-    init(path: String?, dllName: String, machine: Machine, exports: [ExportEntry]) {
+    init(path: String?, dllName: String, machine: Machine, exports: [ExportEntry], importerSymbols: [String?] = []) {
         self.path = path
+        self.importerSymbols = importerSymbols
         self.dllName = dllName
         self.machine = machine
         self.exports = exports
@@ -923,8 +1027,9 @@ final class ImportLibraryJob: @unchecked Sendable {
         var hints: [String: UInt16] = [:]
         let named = exports.filter { !$0.request.noName }.map(\.request.name)
         for (index, name) in named.enumerated() { hints[name] = UInt16(truncatingIfNeeded: index) }
-        let entries = exports.filter { !$0.request.isPrivate }.map { e in
-            ImportLibraryEntry(name: e.request.name, symbolName: nil,
+        let entries = exports.indices.filter { !exports[$0].request.isPrivate }.map { i in
+            let e = exports[i]
+            return ImportLibraryEntry(name: e.request.name, symbolName: i < importerSymbols.count ? importerSymbols[i] : nil,
                                ordinal: e.request.noName ? e.ordinal : hints[e.request.name], noName: e.request.noName,
                                isData: e.request.isData, isConstant: e.request.isConstant, exportAs: e.request.exportAs,
                                importName: e.request.importName)
@@ -964,7 +1069,7 @@ func symbolRVA(_ resolver: SymbolResolver, image: Linker.Image, symbol g: Int32)
         let entry = resolver.imports[Int(symbol.file)]
         return entry.needsThunk ? entry.thunkRVA : nil
     case .linkerDefined: return UInt32(truncatingIfNeeded: symbol.value)
-    case .localImport: return image.chunkRVA[.localImportSlots].map { $0.rva + 8 * UInt32(symbol.value) }
+    case .localImport: return image.chunkRVA[.localImportSlots].map { $0.rva + UInt32(image.target.pointerSize) * UInt32(symbol.value) }
     case .autoImported: return symbol.member >= 0 && symbol.member != g ? symbolRVA(resolver, image: image, symbol: symbol.member) : nil
     default: return nil
     }

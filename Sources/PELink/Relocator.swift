@@ -76,18 +76,30 @@ struct Relocator: @unchecked Sendable {
                 out.storeLE(entry.bits, at: 20 + 12 * i)
             }
         case let .listSentinel(_, isHead):
-            out.storeLE(isHead ? UInt64.max : 0, at: 0)
+            storePointer(isHead ? UInt64.max : 0, to: out, at: 0)
+        case .rangeExtensionThunk(let t):
+            let thunk = image.rangeThunkTargets[Int(t)]
+            guard let targetRVA = rva(ofThunkTarget: thunk) else { return "internal error: a range-extension thunk's target has no address; please report this" }
+            Target.writeRangeExtensionThunk(out, thunkRVA: chunk.rva, targetRVA: targetRVA)
+        case .safeSEHTable:
+            for (i, rva) in image.safeSEHHandlers.enumerated() { out.storeLE(rva, at: 4 * i) }
         case .localImportSlots:
             for (k, x) in resolver.localImportTargets.enumerated() {
                 let state = addressState[Int(x)]
                 let value = state == SymbolAddressTable.rva ? image.imageBase &+ addressValue[Int(x)]
                     : (state == SymbolAddressTable.absolute ? addressValue[Int(x)] : 0)
-                out.storeLE(value, at: 8 * k)
+                storePointer(value, to: out, at: image.target.pointerSize * k)
             }
         case .baseRelocations:
             image.baseRelocationTable.withUnsafeBytes { out.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         }
         return nil
+    }
+
+    /// An address-sized slot: 8 bytes, or 4 in a 32-bit image.
+    @inline(__always)
+    private func storePointer(_ value: UInt64, to out: UnsafeMutableRawPointer, at offset: Int) {
+        if image.target.is64Bit { out.storeLE(value, at: offset) } else { out.storeLE(UInt32(truncatingIfNeeded: value), at: offset) }
     }
 
     /// Where layout put one of the linker's tables; nil when layout made none.
@@ -111,26 +123,28 @@ struct Relocator: @unchecked Sendable {
 
     private func writeImportDirectory(_ out: UnsafeMutableRawPointer, lookupTable ilt: UInt32, addressTable iat: UInt32, dllNames names: UInt32) {
         var slot: UInt32 = 0
+        let slotSize = UInt32(image.target.pointerSize)
         for (d, dll) in image.imports.dlls.enumerated() {
             let at = d * 20
-            out.storeLE(ilt + slot * 8, at: at)            // OriginalFirstThunk
+            out.storeLE(ilt + slot * slotSize, at: at)     // OriginalFirstThunk
             out.storeLE(UInt32(0), at: at + 4)             // TimeDateStamp
             out.storeLE(UInt32(0), at: at + 8)             // ForwarderChain
             out.storeLE(names + UInt32(image.imports.dllNameOffsets[d]), at: at + 12)
-            out.storeLE(iat + slot * 8, at: at + 16)       // FirstThunk
+            out.storeLE(iat + slot * slotSize, at: at + 16) // FirstThunk
             slot += UInt32(dll.entries.count + 1)
         }
     }
 
     private func writeImportSlots(_ out: UnsafeMutableRawPointer, hintNames hints: UInt32) {
         var slot = 0
+        let target = image.target
         for dll in image.imports.dlls {
             for i in dll.entries {
                 let entry = resolver.imports[i]
                 let value: UInt64 = entry.importName == nil
-                    ? (1 << 63) | UInt64(entry.ordinal)
+                    ? target.importByOrdinalFlag | UInt64(entry.ordinal)
                     : UInt64(hints + UInt32(image.imports.hintNameOffsets[i]))
-                out.storeLE(value, at: slot * 8)
+                storePointer(value, to: out, at: slot * target.pointerSize)
                 slot += 1
             }
             slot += 1
@@ -147,15 +161,11 @@ struct Relocator: @unchecked Sendable {
     }
 
     private func writeThunks(_ out: UnsafeMutableRawPointer, chunkRVA: UInt32) {
-        // Gaps between 16-byte thunk slots are code padding.
-        memset(out, 0xCC, (image.imports.thunkCount - 1) * 16 + ImportTables.thunkSize)
+        // Gaps between thunk slots are code padding.
+        memset(out, image.target.codeFill, (image.imports.thunkCount - 1) * image.target.importThunkStride + image.target.importThunkSize)
         for (i, entry) in resolver.imports.enumerated() where image.imports.thunkOffsets[i] >= 0 {
             let offset = image.imports.thunkOffsets[i]
-            let p = out + offset
-            p.storeBytes(of: 0xFF, toByteOffset: 0, as: UInt8.self)   // jmp qword ptr [rip+disp32]
-            p.storeBytes(of: 0x25, toByteOffset: 1, as: UInt8.self)
-            let next = Int64(chunkRVA) + Int64(offset) + 6
-            p.storeLE(UInt32(truncatingIfNeeded: Int64(entry.iatRVA) - next), at: 2)
+            image.target.writeImportThunk(out + offset, thunkRVA: chunkRVA + UInt32(offset), slotRVA: entry.iatRVA, imageBase: image.imageBase)
         }
     }
 
@@ -200,16 +210,16 @@ struct Relocator: @unchecked Sendable {
         }
     }
 
-    // MARK: Relocations (x64)
+    // MARK: Relocations
 
     /// Where a relocation's symbol lands: an RVA, or an absolute value that does not move.
-    private enum Target {
+    fileprivate enum RelocationTarget {
         case rva(UInt32, outputSection: Int32)
         case absolute(UInt64)
     }
 
     @inline(__always)
-    private func resolveTarget(_ targets: [SymbolTarget], firstSection: Int, _ index: Int) -> Target? {
+    private func resolveTarget(_ targets: [SymbolTarget], firstSection: Int, _ index: Int) -> RelocationTarget? {
         guard index < targets.count else { return nil }
         switch targets[index].decoded {
         case .none: return nil
@@ -228,6 +238,13 @@ struct Relocator: @unchecked Sendable {
                 return nil
             }
         }
+    }
+
+    /// Where a range-extension thunk jumps: its symbol, as the branches that use it see it.
+    func rva(ofThunkTarget thunk: RangeThunkTarget) -> UInt32? {
+        let object = resolver.objects[Int(thunk.object)]
+        guard let target = resolveTarget(object.targets, firstSection: object.firstSection, Int(thunk.symbol)) else { return nil }
+        return UInt32(truncatingIfNeeded: destinationRVA(target))
     }
 
     private func symbolDescription(_ object: ObjectFile, _ index: Int) -> String {
@@ -261,26 +278,22 @@ struct Relocator: @unchecked Sendable {
         let targets = object.targets
         let firstSection = object.firstSection
         let sectionStart = sectionRVA[firstSection + sectionIndex]
+        let machine = image.target.machine
         for r in 0..<section.relocationCount {
             let relocation = object.relocation(section, r)
             let offset = Int(relocation.virtualAddress)
             let type = relocation.type
-            if type == AMD64Relocation.absolute { continue }
+            if type == 0 { continue } // ABSOLUTE on every machine: no operation
             let width: Int
-            switch type {
-            case AMD64Relocation.addr64: width = 8
-            case AMD64Relocation.section: width = 2
-            case AMD64Relocation.secrel7: width = 1
-            case AMD64Relocation.token, AMD64Relocation.pair, AMD64Relocation.srel32, AMD64Relocation.sspan32:
-                return "\(object.displayName): section \(object.name(of: section).string): relocation \(AMD64Relocation.name(type)) at offset 0x\(String(offset, radix: 16)) is not supported (it is not used by native x64 code)"
-            default:
-                if type > AMD64Relocation.sspan32 {
-                    return "\(object.displayName): section \(object.name(of: section).string): unknown relocation type 0x\(String(type, radix: 16)) at offset 0x\(String(offset, radix: 16))"
-                }
-                width = 4
+            switch RelocationWidth.of(type, machine: machine) {
+            case .bytes(let n): width = n
+            case .unsupported(let why):
+                return "\(object.displayName): section \(object.name(of: section).string): relocation \(image.target.relocationName(type)) at offset 0x\(String(offset, radix: 16)) is not supported (\(why))"
+            case .unknown:
+                return "\(object.displayName): section \(object.name(of: section).string): unknown relocation type 0x\(String(type, radix: 16)) at offset 0x\(String(offset, radix: 16))"
             }
             guard offset >= 0, offset + width <= section.dataCount else {
-                return "\(object.displayName): section \(object.name(of: section).string): relocation \(AMD64Relocation.name(type)) at offset 0x\(String(offset, radix: 16)) needs \(width) bytes, past the end of the section's \(section.dataCount) bytes"
+                return "\(object.displayName): section \(object.name(of: section).string): relocation \(image.target.relocationName(type)) at offset 0x\(String(offset, radix: 16)) needs \(width) bytes, past the end of the section's \(section.dataCount) bytes"
             }
             let symbolIndex = Int(relocation.symbolTableIndex)
             guard symbolIndex < object.coff.symbolCount else {
@@ -291,80 +304,280 @@ struct Relocator: @unchecked Sendable {
                 return "\(object.displayName): section \(object.name(of: section).string): relocation at offset 0x\(String(offset, radix: 16)) refers to \(symbolDescription(object, symbolIndex)), which is not in the image (undefined, discarded, or not a symbol)"
             }
             let site = sectionStart &+ UInt32(offset)
-            func fail(_ what: String) -> String {
-                let place = detailedFailures.take() ? containingSymbol(object, sectionIndex: sectionIndex, offset: offset).map { " (in \($0))" } ?? "" : ""
+            let place = RelocationSite(out: out, offset: offset, site: site, type: type, target: target)
+            let problem: String?
+            switch machine {
+            case .i386: problem = applyI386(place)
+            case .arm64: problem = applyARM64(place, rangeThunk: { image.rangeThunks[RangeThunkKey(section: firstSection + sectionIndex, relocation: r)] })
+            default: problem = applyAMD64(place)
+            }
+            if let problem {
+                let where_ = detailedFailures.take() ? containingSymbol(object, sectionIndex: sectionIndex, offset: offset).map { " (in \($0))" } ?? "" : ""
                 let from = "0x" + String(imageBase &+ UInt64(site), radix: 16)
                 let to: String
                 switch target {
                 case .rva(let rva, _): to = "0x" + String(imageBase &+ UInt64(rva), radix: 16)
                 case .absolute(let v): to = "0x" + String(v, radix: 16) + " (absolute)"
                 }
-                return "\(object.displayName): section \(object.name(of: section).string)+0x\(String(offset, radix: 16))\(place): \(AMD64Relocation.name(type)) from \(from) to \(symbolDescription(object, symbolIndex)) at \(to) \(what)"
-            }
-            switch type {
-            case AMD64Relocation.addr64:
-                let addend = out.loadLE64(at: offset)
-                let value: UInt64
-                switch target {
-                case .rva(let rva, _): value = imageBase &+ UInt64(rva) &+ addend
-                case .absolute(let v): value = v &+ addend
-                }
-                out.storeLE(value, at: offset)
-            case AMD64Relocation.addr32:
-                let addend = UInt64(out.loadLE32(at: offset))
-                let value: UInt64
-                switch target {
-                case .rva(let rva, _): value = imageBase &+ UInt64(rva) &+ addend
-                case .absolute(let v): value = v &+ addend
-                }
-                guard value <= UInt64(UInt32.max) else { return fail("needs 0x\(String(value, radix: 16)), which does not fit in 32 bits (image base 0x\(String(imageBase, radix: 16)))") }
-                out.storeLE(UInt32(value), at: offset)
-            case AMD64Relocation.addr32NB:
-                let addend = Int64(Int32(bitPattern: out.loadLE32(at: offset)))
-                let value: Int64
-                switch target {
-                case .rva(let rva, _): value = Int64(rva) + addend
-                case .absolute(let v): value = Int64(bitPattern: v &- imageBase) + addend
-                }
-                guard value >= 0 && value <= Int64(UInt32.max) else { return fail("gives RVA \(value), which does not fit in 32 bits") }
-                out.storeLE(UInt32(value), at: offset)
-            case AMD64Relocation.rel32...AMD64Relocation.rel32_5:
-                let addend = Int64(Int32(bitPattern: out.loadLE32(at: offset)))
-                let extra = Int64(type - AMD64Relocation.rel32)
-                let destination: Int64
-                switch target {
-                case .rva(let rva, _): destination = Int64(rva)
-                case .absolute(let v): destination = Int64(bitPattern: v &- imageBase)
-                }
-                let value = destination + addend - (Int64(site) + 4 + extra)
-                guard value >= Int64(Int32.min) && value <= Int64(Int32.max) else {
-                    return fail("needs displacement \(value), out of the ±2 GiB range of a 32-bit PC-relative field")
-                }
-                out.storeLE(UInt32(bitPattern: Int32(value)), at: offset)
-            case AMD64Relocation.section:
-                let index: Int
-                switch target {
-                case .rva(_, let s): index = Int(s) + 1
-                case .absolute: index = image.sections.count + 1 // lld-link's choice for absolute symbols
-                }
-                out.storeLE(UInt16(truncatingIfNeeded: index), at: offset)
-            case AMD64Relocation.secrel, AMD64Relocation.secrel7:
-                guard case let .rva(rva, s) = target, s >= 0 else { return fail("has no section to be relative to") }
-                let addend = Int64(type == AMD64Relocation.secrel ? Int64(Int32(bitPattern: out.loadLE32(at: offset))) : Int64(out.load(fromByteOffset: offset, as: UInt8.self)))
-                let value = Int64(rva) - Int64(image.sections[Int(s)].rva) + addend
-                if type == AMD64Relocation.secrel {
-                    guard value >= 0 && value <= Int64(UInt32.max) else { return fail("gives section offset \(value), out of range") }
-                    out.storeLE(UInt32(value), at: offset)
-                } else {
-                    guard value >= 0 && value < 128 else { return fail("gives section offset \(value), which does not fit in 7 bits") }
-                    out.storeBytes(of: UInt8(value), toByteOffset: offset, as: UInt8.self)
-                }
-            default:
-                break
+                return "\(object.displayName): section \(object.name(of: section).string)+0x\(String(offset, radix: 16))\(where_): \(image.target.relocationName(type)) from \(from) to \(symbolDescription(object, symbolIndex)) at \(to) \(problem)"
             }
         }
         return nil
     }
+
+    /// One relocation being applied: where it is in the output buffer and in the image, and what
+    /// it refers to.
+    fileprivate struct RelocationSite {
+        var out: UnsafeMutableRawPointer
+        var offset: Int
+        var site: UInt32
+        var type: UInt16
+        var target: RelocationTarget
+    }
+
+    /// The target's address as an RVA (absolute symbols measured from the image base).
+    @inline(__always)
+    private func destinationRVA(_ target: RelocationTarget) -> Int64 {
+        switch target {
+        case .rva(let rva, _): return Int64(rva)
+        case .absolute(let v): return Int64(bitPattern: v &- image.imageBase)
+        }
+    }
+
+    @inline(__always)
+    private func virtualAddress(_ target: RelocationTarget) -> UInt64 {
+        switch target {
+        case .rva(let rva, _): return image.imageBase &+ UInt64(rva)
+        case .absolute(let v): return v
+        }
+    }
+
+    /// The 1-based output section index a SECTION relocation stores.
+    private func sectionIndex(_ target: RelocationTarget) -> UInt16 {
+        switch target {
+        case .rva(_, let s): return UInt16(truncatingIfNeeded: Int(s) + 1)
+        case .absolute: return UInt16(truncatingIfNeeded: image.sections.count + 1) // lld-link's choice for absolute symbols
+        }
+    }
+
+    /// Offset of the target from the start of its output section (SECREL and its ARM64 parts).
+    private func sectionOffset(_ target: RelocationTarget) -> Int64? {
+        guard case let .rva(rva, s) = target, s >= 0 else { return nil }
+        return Int64(rva) - Int64(image.sections[Int(s)].rva)
+    }
+
+    /// TOKEN: a CLR metadata token, which the compiler gives as an absolute symbol; the field
+    /// gets the token. An address has no token to store.
+    private func applyToken(_ p: RelocationSite) -> String? {
+        guard case .absolute(let v) = p.target else { return "needs a CLR metadata token (an absolute symbol), but the target is an address in the image" }
+        p.out.storeLE(p.out.loadLE32(at: p.offset) &+ UInt32(truncatingIfNeeded: v), at: p.offset)
+        return nil
+    }
+
+    private func applySecrel32(_ p: RelocationSite) -> String? {
+        guard let offset = sectionOffset(p.target) else { return "has no section to be relative to" }
+        let value = offset + Int64(Int32(bitPattern: p.out.loadLE32(at: p.offset)))
+        guard value >= 0 && value <= Int64(UInt32.max) else { return "gives section offset \(value), out of range" }
+        p.out.storeLE(UInt32(value), at: p.offset)
+        return nil
+    }
+
+    private func applySecrel7(_ p: RelocationSite) -> String? {
+        guard let offset = sectionOffset(p.target) else { return "has no section to be relative to" }
+        let value = offset + Int64(p.out.load(fromByteOffset: p.offset, as: UInt8.self))
+        guard value >= 0 && value < 128 else { return "gives section offset \(value), which does not fit in 7 bits" }
+        p.out.storeBytes(of: UInt8(value), toByteOffset: p.offset, as: UInt8.self)
+        return nil
+    }
+
+    private func applyAddr32NB(_ p: RelocationSite) -> String? {
+        let value = destinationRVA(p.target) + Int64(Int32(bitPattern: p.out.loadLE32(at: p.offset)))
+        guard value >= 0 && value <= Int64(UInt32.max) else { return "gives RVA \(value), which does not fit in 32 bits" }
+        p.out.storeLE(UInt32(value), at: p.offset)
+        return nil
+    }
+
+    private func applyAddr32(_ p: RelocationSite) -> String? {
+        let value = virtualAddress(p.target) &+ UInt64(p.out.loadLE32(at: p.offset))
+        guard value <= UInt64(UInt32.max) else { return "needs 0x\(String(value, radix: 16)), which does not fit in 32 bits (image base 0x\(String(image.imageBase, radix: 16)))" }
+        p.out.storeLE(UInt32(value), at: p.offset)
+        return nil
+    }
+
+    private func applyAddr64(_ p: RelocationSite) {
+        p.out.storeLE(virtualAddress(p.target) &+ p.out.loadLE64(at: p.offset), at: p.offset)
+    }
+
+    /// A 32-bit PC-relative field: the distance from `site + 4 + extra` (the end of the field,
+    /// and of any immediate after it on x64).
+    private func applyRel32(_ p: RelocationSite, extra: Int64) -> String? {
+        let value = destinationRVA(p.target) + Int64(Int32(bitPattern: p.out.loadLE32(at: p.offset))) - (Int64(p.site) + 4 + extra)
+        guard value >= Int64(Int32.min) && value <= Int64(Int32.max) else {
+            return "needs displacement \(value), out of the ±2 GiB range of a 32-bit PC-relative field"
+        }
+        p.out.storeLE(UInt32(bitPattern: Int32(value)), at: p.offset)
+        return nil
+    }
+
+    // MARK: x64
+
+    private func applyAMD64(_ p: RelocationSite) -> String? {
+        switch p.type {
+        case AMD64Relocation.addr64: applyAddr64(p); return nil
+        case AMD64Relocation.addr32: return applyAddr32(p)
+        case AMD64Relocation.addr32NB: return applyAddr32NB(p)
+        case AMD64Relocation.rel32...AMD64Relocation.rel32_5: return applyRel32(p, extra: Int64(p.type - AMD64Relocation.rel32))
+        case AMD64Relocation.section: p.out.storeLE(sectionIndex(p.target), at: p.offset); return nil
+        case AMD64Relocation.secrel: return applySecrel32(p)
+        case AMD64Relocation.secrel7: return applySecrel7(p)
+        default: return nil
+        }
+    }
+
+    // MARK: x86
+
+    private func applyI386(_ p: RelocationSite) -> String? {
+        switch p.type {
+        case I386Relocation.dir32: return applyAddr32(p)
+        case I386Relocation.dir32NB: return applyAddr32NB(p)
+        case I386Relocation.rel32: return applyRel32(p, extra: 0)
+        case I386Relocation.section: p.out.storeLE(sectionIndex(p.target), at: p.offset); return nil
+        case I386Relocation.secrel: return applySecrel32(p)
+        case I386Relocation.secrel7: return applySecrel7(p)
+        case I386Relocation.token: return applyToken(p)
+        default: return nil
+        }
+    }
+
+    // MARK: ARM64
+
+    private func applyARM64(_ p: RelocationSite, rangeThunk: () -> UInt32?) -> String? {
+        let instruction = p.out.loadLE32(at: p.offset)
+        switch p.type {
+        case ARM64Relocation.addr64: applyAddr64(p); return nil
+        case ARM64Relocation.addr32: return applyAddr32(p)
+        case ARM64Relocation.addr32NB: return applyAddr32NB(p)
+        case ARM64Relocation.rel32: return applyRel32(p, extra: 0)
+        case ARM64Relocation.section: p.out.storeLE(sectionIndex(p.target), at: p.offset); return nil
+        case ARM64Relocation.secrel: return applySecrel32(p)
+        case ARM64Relocation.token: return applyToken(p)
+        case ARM64Relocation.branch26, ARM64Relocation.branch19, ARM64Relocation.branch14:
+            let (shift, bits): (UInt32, Int64) = p.type == ARM64Relocation.branch26 ? (0, 26) : (p.type == ARM64Relocation.branch19 ? (5, 19) : (5, 14))
+            let mask = UInt32((1 << bits) - 1) << shift
+            let field = Int64((instruction & mask) >> shift)
+            let addend = ((field << (64 - bits)) >> (64 - bits)) << 2
+            var distance = destinationRVA(p.target) + addend - Int64(p.site)
+            let limit = Int64(1) << (bits + 1)
+            if distance < -limit || distance >= limit, let thunk = rangeThunk() {
+                distance = Int64(thunk) - Int64(p.site)
+            }
+            guard distance & 3 == 0 else { return "gives branch displacement \(distance), not a multiple of 4" }
+            guard distance >= -limit && distance < limit else {
+                return "needs branch displacement \(distance), out of the ±\(limit >= 1 << 20 ? "\(limit >> 20) MiB" : "\(limit >> 10) KiB") range of the instruction"
+            }
+            let encoded = (UInt32(truncatingIfNeeded: distance >> 2) << shift) & mask
+            p.out.storeLE((instruction & ~mask) | encoded, at: p.offset)
+            return nil
+        case ARM64Relocation.pageBaseRel21:
+            let destination = destinationRVA(p.target) + ARM64Encoding.imm21(instruction)
+            let pages = (destination >> 12) - (Int64(p.site) >> 12)
+            guard pages >= -(1 << 20) && pages < 1 << 20 else { return "needs a page distance of \(pages) pages, out of the ±4 GiB range of adrp" }
+            p.out.storeLE(ARM64Encoding.withImm21(instruction, pages), at: p.offset)
+            return nil
+        case ARM64Relocation.rel21:
+            let distance = destinationRVA(p.target) + ARM64Encoding.imm21(instruction) - Int64(p.site)
+            guard distance >= -(1 << 20) && distance < 1 << 20 else { return "needs displacement \(distance), out of the ±1 MiB range of adr" }
+            p.out.storeLE(ARM64Encoding.withImm21(instruction, distance), at: p.offset)
+            return nil
+        case ARM64Relocation.pageOffset12A:
+            return applyLow12Add(p, instruction, UInt32(truncatingIfNeeded: destinationRVA(p.target) &+ virtualBaseLow12))
+        case ARM64Relocation.pageOffset12L:
+            return applyLow12Load(p, instruction, UInt32(truncatingIfNeeded: destinationRVA(p.target) &+ virtualBaseLow12))
+        case ARM64Relocation.secrelLow12A, ARM64Relocation.secrelHigh12A, ARM64Relocation.secrelLow12L:
+            guard let offset = sectionOffset(p.target) else { return "has no section to be relative to" }
+            let value = UInt32(truncatingIfNeeded: offset)
+            if p.type == ARM64Relocation.secrelHigh12A { return applyLow12Add(p, instruction, value >> 12) }
+            return p.type == ARM64Relocation.secrelLow12A ? applyLow12Add(p, instruction, value) : applyLow12Load(p, instruction, value)
+        default:
+            return nil
+        }
+    }
+
+    /// The low 12 bits of the image base, so that page offsets of RVAs are those of addresses
+    /// (zero for every valid base, which is 64 KiB aligned).
+    private var virtualBaseLow12: Int64 { Int64(image.imageBase & 0xFFF) }
+
+    /// add Xd, Xn, #imm12: the field's own value is an addend.
+    private func applyLow12Add(_ p: RelocationSite, _ instruction: UInt32, _ value: UInt32) -> String? {
+        let addend = instruction >> 10 & 0xFFF
+        p.out.storeLE(ARM64Encoding.withLow12(instruction, (value &+ addend) & 0xFFF, scale: 0), at: p.offset)
+        return nil
+    }
+
+    /// ldr/str with an unsigned offset: the field holds the offset divided by the access size, so
+    /// the target's page offset must be a multiple of it; the field's own value (in access-size
+    /// units) is an addend.
+    private func applyLow12Load(_ p: RelocationSite, _ instruction: UInt32, _ value: UInt32) -> String? {
+        let scale = ARM64Encoding.loadStoreScale(instruction)
+        let low = value & 0xFFF
+        guard low & ((1 << scale) - 1) == 0 else {
+            return "gives page offset 0x\(String(low, radix: 16)), not a multiple of the \(1 << scale)-byte access the instruction makes"
+        }
+        let units = ((low >> scale) &+ (instruction >> 10 & 0xFFF)) & (0xFFF >> scale)
+        p.out.storeLE((instruction & ~(0xFFF << 10)) | units << 10, at: p.offset)
+        return nil
+    }
+}
+
+/// How many bytes a relocation type patches, per machine; or why pelink does not apply it.
+enum RelocationWidth {
+    case bytes(Int)
+    case unsupported(String)
+    case unknown
+
+    static func of(_ type: UInt16, machine: Machine) -> RelocationWidth {
+        switch machine {
+        case .i386:
+            switch type {
+            case I386Relocation.dir32, I386Relocation.dir32NB, I386Relocation.rel32, I386Relocation.secrel, I386Relocation.token: return .bytes(4)
+            case I386Relocation.section: return .bytes(2)
+            case I386Relocation.secrel7: return .bytes(1)
+            case I386Relocation.dir16, I386Relocation.rel16, I386Relocation.seg12:
+                return .unsupported("it is a 16-bit or segmented-code relocation, which a 32-bit PE image cannot hold")
+            default: return .unknown
+            }
+        case .arm64:
+            switch type {
+            case ARM64Relocation.addr64: return .bytes(8)
+            case ARM64Relocation.section: return .bytes(2)
+            case 1...ARM64Relocation.rel32: return .bytes(4)
+            default: return .unknown
+            }
+        default:
+            switch type {
+            case AMD64Relocation.addr64: return .bytes(8)
+            case AMD64Relocation.section: return .bytes(2)
+            case AMD64Relocation.secrel7: return .bytes(1)
+            case AMD64Relocation.token, AMD64Relocation.pair, AMD64Relocation.srel32, AMD64Relocation.sspan32:
+                return .unsupported("it is not used by native x64 code")
+            case 1...AMD64Relocation.sspan32: return .bytes(4)
+            default: return .unknown
+            }
+        }
+    }
+}
+
+/// What a range-extension thunk jumps to: a symbol of an object (the one its first branch names).
+struct RangeThunkTarget: Hashable {
+    var object: Int32
+    var symbol: Int32
+}
+
+/// An ARM64 branch that goes through a range-extension thunk: its section (global index) and
+/// relocation number.
+struct RangeThunkKey: Hashable {
+    var section: Int
+    var relocation: Int
 }
 
 

@@ -24,6 +24,9 @@ final class SymbolResolver: @unchecked Sendable {
     private var weakOwner: [Int32: String] = [:]
     /// Export requests from .drectve, in load order.
     var directiveExports: [ExportRequest] = []
+    /// Plain names (`/export:f`, `/entry:DllMain`) that resolved to a decorated or C++ symbol
+    /// (`_f@8`, `_DllMain@12`): plain → decorated.
+    var decoratedNames: [String: String] = [:]
     var directiveMerges: [(from: String, to: String)] = []
     var directiveSectionAttributes: [(name: String, attributes: String)] = []
     /// The symbols local import slots point at, in slot order (see `resolveLocalImports`).
@@ -771,24 +774,29 @@ final class SymbolResolver: @unchecked Sendable {
     /// undefined and a defined global function `?name@@Y...` exists (MSVC mangling), the name
     /// becomes an alias of it, as link.exe and lld-link resolve it. The smallest such name wins,
     /// so the choice does not depend on input order.
-    func resolveMangledNames(_ plainNames: [String]) {
-        var pending: [(symbol: Int32, prefix: String)] = []
-        for name in plainNames where !name.hasPrefix("?") {
+    func resolveMangledNames(_ plainNames: [String], target: Target) {
+        var pending: [(symbol: Int32, prefixes: [String])] = []
+        for name in plainNames {
             guard let g = find(name), symbols[Int(g)].kind == .undefined else { continue }
-            pending.append((g, "?" + name + "@@Y"))
+            let prefixes = target.decoratedCandidatePrefixes(of: name)
+            if !prefixes.isEmpty { pending.append((g, prefixes)) }
         }
         if pending.isEmpty { return }
-        for (g, prefix) in pending {
-            let prefixName = arena.intern(prefix)
-            var best: Int32?
-            for candidate in symbols.indices where symbols[candidate].kind == .defined {
-                let name = names[candidate]
-                guard name.count > prefixName.count, memcmp(name.base!, prefixName.base!, prefixName.count) == 0 else { continue }
-                if let b = best, !(name < names[Int(b)]) { continue }
-                best = Int32(candidate)
+        for (g, prefixes) in pending {
+            var found: Int32?
+            // The first kind of decoration that matches wins; among its names, the smallest.
+            for prefix in prefixes where found == nil {
+                let prefixName = arena.intern(prefix)
+                for candidate in symbols.indices where symbols[candidate].kind == .defined {
+                    let name = names[candidate]
+                    guard name.count > prefixName.count, memcmp(name.base!, prefixName.base!, prefixName.count) == 0 else { continue }
+                    if let b = found, !(name < names[Int(b)]) { continue }
+                    found = Int32(candidate)
+                }
             }
-            guard let m = best else { continue }
+            guard let m = found else { continue }
             adoptDefinition(of: m, into: g)
+            decoratedNames[names[Int(g)].string] = names[Int(m)].string
             if options.verbose { diagnostics.note("\(names[Int(g)].string) aliased to \(displayName(of: m))") }
         }
     }

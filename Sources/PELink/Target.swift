@@ -1,0 +1,209 @@
+import PEFormat
+
+/// What differs between the machines pelink links (x64, x86, ARM64): pointer width and header
+/// format, how C names are decorated, which relocation needs a base relocation, the code of
+/// import and range-extension thunks, and the size of an exception-table entry. The linker core
+/// asks this and tests no machine itself; how each machine's relocations are applied is in
+/// Relocations.swift.
+struct Target: Sendable {
+    let machine: Machine
+
+    init(_ machine: Machine) { self.machine = machine }
+
+    var is64Bit: Bool { machine != .i386 }
+    /// Bytes of an address slot: IAT and lookup-table entries, local import slots.
+    var pointerSize: Int { is64Bit ? 8 : 4 }
+    /// The ordinal flag of an import lookup entry (pe-format.md, "Import Lookup Table").
+    var importByOrdinalFlag: UInt64 { is64Bit ? 1 << 63 : 1 << 31 }
+
+    /// link.exe's default bases: 32-bit images below 2 GiB, 64-bit ones above 4 GiB.
+    func defaultImageBase(isDLL: Bool) -> UInt64 {
+        if is64Bit { return isDLL ? 0x1_8000_0000 : 0x1_4000_0000 }
+        return isDLL ? 0x1000_0000 : 0x40_0000
+    }
+
+    // MARK: Names
+
+    /// The symbol a C name becomes: x86 prefixes an underscore (`f` → `_f`), other machines
+    /// use the name as it is.
+    func mangle(_ name: String) -> String { machine == .i386 ? "_" + name : name }
+
+    /// A name that already carries an x86 decoration and must not get another underscore:
+    /// fastcall `@f@8`, vectorcall `f@@8`, C++ `?f@@YAXXZ`, and (except in GNU mode, where `f@8`
+    /// is a plain name to decorate) stdcall `f@8` (lld-link's and link.exe's rule).
+    static func isDecorated(_ name: String, gnu: Bool) -> Bool {
+        name.hasPrefix("@") || name.hasPrefix("?") || name.contains("@@") || (!gnu && name.contains("@"))
+    }
+
+    /// The symbol a name given by the user (/export:, .def EXPORTS, /include:, /entry:) stands for.
+    func symbolName(ofUserName name: String, gnu: Bool) -> String {
+        machine == .i386 && !Target.isDecorated(name, gnu: gnu) ? "_" + name : name
+    }
+
+    /// The name an x86 symbol is exported under: the leading underscore of a C name goes, but a
+    /// fully decorated stdcall name keeps it in MSVC mode (`_f@8`), as link.exe exports it.
+    func exportName(ofSymbol name: String, gnu: Bool) -> String {
+        guard machine == .i386, name.hasPrefix("_") else { return name }
+        if gnu || !name.contains("@") { return String(name.dropFirst()) }
+        return name
+    }
+
+    /// Symbols a plain x86 name can stand for when it is not defined itself, in the order
+    /// link.exe tries them: stdcall `_f@N`, fastcall `@f@N`, vectorcall `f@@N`, then a C++
+    /// function `?f@@Y...`. As prefixes of the candidate names.
+    func decoratedCandidatePrefixes(of name: String) -> [String] {
+        guard machine == .i386 else { return name.hasPrefix("?") ? [] : ["?" + name + "@@Y"] }
+        guard name.hasPrefix("_") else { return [] }
+        let plain = String(name.dropFirst())
+        return [name + "@", "@" + plain + "@", plain + "@@", "?" + plain + "@@Y"]
+    }
+
+    /// The entry point when /entry: does not name one: the CRT's startup functions.
+    func defaultEntry(isDLL: Bool, subsystem: Subsystem?) -> String {
+        if isDLL { return machine == .i386 ? "__DllMainCRTStartup@12" : "_DllMainCRTStartup" }
+        return mangle(subsystem == .windowsGUI ? "WinMainCRTStartup" : "mainCRTStartup")
+    }
+
+    // MARK: Relocations
+
+    /// The relocation type that stores a full pointer, whose site moves with the image.
+    var pointerRelocation: UInt16 {
+        switch machine {
+        case .i386: return I386Relocation.dir32
+        case .arm64: return ARM64Relocation.addr64
+        default: return AMD64Relocation.addr64
+        }
+    }
+
+    /// IMAGE_REL_BASED_* of a pointer site.
+    var baseRelocationType: UInt16 { is64Bit ? BaseRelocationType.dir64 : BaseRelocationType.highLow }
+
+    /// Display name of a relocation type of this machine.
+    func relocationName(_ type: UInt16) -> String {
+        switch machine {
+        case .i386: return I386Relocation.name(type)
+        case .arm64: return ARM64Relocation.name(type)
+        default: return AMD64Relocation.name(type)
+        }
+    }
+
+    // MARK: Thunks
+
+    /// An import thunk: the code a call to an imported function lands on when the caller did
+    /// not use `__declspec(dllimport)`. It jumps through the IAT slot.
+    var importThunkSize: Int { machine == .arm64 ? 12 : 6 }
+    /// Distance between consecutive import thunks, as lld-link lays them out: x64 thunks start
+    /// 16-byte aligned, x86 ones are packed, ARM64 ones are instruction aligned.
+    var importThunkStride: Int {
+        switch machine {
+        case .i386: return 6
+        case .arm64: return 12
+        default: return 16
+        }
+    }
+    var importThunkAlignment: Int {
+        switch machine {
+        case .i386: return 1
+        case .arm64: return 4
+        default: return 16
+        }
+    }
+
+    /// The byte that fills gaps in code sections: int3 on x86 and x64, so a stray jump traps;
+    /// zero on ARM64 (a permanently undefined instruction), as lld-link fills them.
+    var codeFill: Int32 { machine == .arm64 ? 0 : 0xCC }
+
+    /// Where, inside an x86 import thunk, the absolute address of the IAT slot is: a site for a
+    /// HIGHLOW base relocation. Nil on machines whose thunks are PC-relative.
+    var importThunkAbsoluteField: Int? { machine == .i386 ? 2 : nil }
+
+    /// Writes the thunk at `thunkRVA` that jumps through the IAT slot at `slotRVA`.
+    func writeImportThunk(_ p: UnsafeMutableRawPointer, thunkRVA: UInt32, slotRVA: UInt32, imageBase: UInt64) {
+        switch machine {
+        case .arm64:
+            // adrp x16, slot; ldr x16, [x16, :lo12:slot]; br x16
+            p.storeLE(ARM64Encoding.adrp(register: 16, from: thunkRVA, to: slotRVA), at: 0)
+            p.storeLE(ARM64Encoding.withLow12(0xF940_0210, slotRVA, scale: 3), at: 4)
+            p.storeLE(UInt32(0xD61F_0200), at: 8)
+        case .i386:
+            // jmp dword ptr [slot]: an absolute address.
+            p.storeBytes(of: 0xFF, toByteOffset: 0, as: UInt8.self)
+            p.storeBytes(of: 0x25, toByteOffset: 1, as: UInt8.self)
+            p.storeLE(UInt32(truncatingIfNeeded: imageBase &+ UInt64(slotRVA)), at: 2)
+        default:
+            // jmp qword ptr [rip+disp32]
+            p.storeBytes(of: 0xFF, toByteOffset: 0, as: UInt8.self)
+            p.storeBytes(of: 0x25, toByteOffset: 1, as: UInt8.self)
+            p.storeLE(UInt32(truncatingIfNeeded: Int64(slotRVA) - (Int64(thunkRVA) + 6)), at: 2)
+        }
+    }
+
+    /// ARM64 range-extension thunk: `adrp x16, target; add x16, x16, :lo12:target; br x16`,
+    /// reaching ±4 GiB where a branch reaches ±128 MiB (BRANCH26), ±1 MiB (BRANCH19) or ±32 KiB
+    /// (BRANCH14).
+    static let rangeExtensionThunkSize = 12
+
+    static func writeRangeExtensionThunk(_ p: UnsafeMutableRawPointer, thunkRVA: UInt32, targetRVA: UInt32) {
+        p.storeLE(ARM64Encoding.adrp(register: 16, from: thunkRVA, to: targetRVA), at: 0)
+        p.storeLE(ARM64Encoding.withLow12(0x9100_0210, targetRVA, scale: 0), at: 4)
+        p.storeLE(UInt32(0xD61F_0200), at: 8)
+    }
+
+    // MARK: Exception table
+
+    /// Bytes of one exception-table entry (RUNTIME_FUNCTION), which the loader binary-searches
+    /// so the linker sorts them: x64 BeginAddress/EndAddress/UnwindInfo, ARM64
+    /// BeginAddress/UnwindData. x86 has no such table (its SEH is the SAFESEH handler list).
+    var exceptionEntrySize: Int? {
+        switch machine {
+        case .amd64: return 12
+        case .arm64: return 8
+        default: return nil
+        }
+    }
+
+    // MARK: Headers
+
+    /// IMAGE_FILE_LARGE_ADDRESS_AWARE by default on 64-bit machines only, as link.exe does.
+    var largeAddressAwareByDefault: Bool { is64Bit }
+    /// Size of the optional header: PE32+ (64-bit) or PE32.
+    var optionalHeaderSize: Int { is64Bit ? 240 : 224 }
+    /// Size of IMAGE_TLS_DIRECTORY, and where its Characteristics field is.
+    var tlsDirectorySize: UInt32 { is64Bit ? 40 : 24 }
+    var tlsCharacteristicsOffset: Int { is64Bit ? 36 : 20 }
+}
+
+/// Field encodings of the ARM64 instructions the linker patches or writes.
+enum ARM64Encoding {
+    /// `adrp Xd, target` at `from`: the 4 KiB page difference in immlo (bits 29-30) and immhi (5-23).
+    static func adrp(register: UInt32, from: UInt32, to: UInt32) -> UInt32 {
+        let pages = (Int64(to) >> 12) - (Int64(from) >> 12)
+        return withImm21(0x9000_0000 | register, pages)
+    }
+
+    /// Replaces the 21-bit immediate of an adr/adrp.
+    static func withImm21(_ instruction: UInt32, _ value: Int64) -> UInt32 {
+        let imm = UInt32(truncatingIfNeeded: value) & 0x1F_FFFF
+        return (instruction & 0x9F00_001F) | (imm & 3) << 29 | (imm >> 2) << 5
+    }
+
+    /// The signed 21-bit immediate of an adr/adrp.
+    static func imm21(_ instruction: UInt32) -> Int64 {
+        let raw = (instruction >> 29 & 3) | (instruction >> 5 & 0x7_FFFC)
+        return Int64(Int32(bitPattern: raw << 11) >> 11)
+    }
+
+    /// Sets the 12-bit immediate (bits 10-21) of add/ldr/str to the low 12 bits of `value`,
+    /// divided by the access size (`scale` is log2 of it) for loads and stores.
+    static func withLow12(_ instruction: UInt32, _ value: UInt32, scale: UInt32) -> UInt32 {
+        (instruction & ~(0xFFF << 10)) | ((value & 0xFFF) >> scale) << 10
+    }
+
+    /// log2 of the access size of a load/store (unsigned offset) instruction: bits 30-31 give it,
+    /// and a 128-bit SIMD access (opc bit 23 with size 0 and V bit 26) is 4.
+    static func loadStoreScale(_ instruction: UInt32) -> UInt32 {
+        var scale = instruction >> 30
+        if scale == 0 && instruction & 0x0480_0000 == 0x0480_0000 { scale = 4 }
+        return scale
+    }
+}
