@@ -28,7 +28,10 @@ enum AutoExport {
     ]
 
     /// Export requests for every eligible symbol, in symbol-table order (ordinals come later, by name).
+    /// On x86 the lists (and --exclude-symbols) are C names, matched against symbols without
+    /// their leading underscore as well.
     static func requests(_ resolver: SymbolResolver, excluded: Set<String>) -> [ExportRequest] {
+        let decorates = resolver.options.machine == .i386
         var result: [ExportRequest] = []
         for g in resolver.symbols.indices {
             let symbol = resolver.symbols[g]
@@ -36,8 +39,9 @@ enum AutoExport {
             let object = resolver.objects[Int(symbol.file)]
             if isExcluded(object) { continue }
             let name = resolver.names[g].string
-            if excluded.contains(name) || excludedNames.contains(name) { continue }
-            if excludedPrefixes.contains(where: { name.hasPrefix($0) }) || excludedSuffixes.contains(where: { name.hasSuffix($0) }) { continue }
+            let plain = decorates && name.hasPrefix("_") ? String(name.dropFirst()) : name
+            if excluded.contains(plain) || excludedNames.contains(name) || excludedNames.contains(plain) { continue }
+            if excludedPrefixes.contains(where: { name.hasPrefix($0) || plain.hasPrefix($0) }) || excludedSuffixes.contains(where: { name.hasSuffix($0) }) { continue }
             // A function with an __imp_ twin is an import (a thunk from a GNU import library), not ours.
             if let twin = resolver.find("__imp_" + name), resolver.symbols[Int(twin)].kind != .undefined { continue }
             var request = ExportRequest(name: name, source: .exportAll)

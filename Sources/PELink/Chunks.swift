@@ -105,25 +105,25 @@ struct ImportTables {
 
     init() {}
 
-    init(imports: inout [ImportEntry], thunkStride: Int) {
-        // DLLs sorted by name ignoring case; entries by name.
+    /// `symbolName` gives each import's `__imp_` symbol name.
+    init(imports: inout [ImportEntry], thunkStride: Int, symbolName: (Int) -> String) {
+        // DLLs in the order the link first imports from them (as lld-link orders them, ignoring
+        // case); each DLL's entries by their `__imp_` symbol's name.
         var groups: [String: [Int]] = [:]
         var displayName: [String: String] = [:]
+        var dllOrder: [String] = []
         for (i, entry) in imports.enumerated() {
             let key = entry.dllName.lowercased()
+            if groups[key] == nil { dllOrder.append(key) }
             groups[key, default: []].append(i)
             if displayName[key] == nil { displayName[key] = entry.dllName }
         }
         hintNameOffsets = Array(repeating: -1, count: imports.count)
         thunkOffsets = Array(repeating: -1, count: imports.count)
-        for key in groups.keys.sorted() {
-            let entries = groups[key]!.sorted { a, b in
-                let x = imports[a], y = imports[b]
-                // By name, as lld-link orders them; ordinal imports have no name and come first.
-                let p = x.importName ?? "", q = y.importName ?? ""
-                if p != q { return utf8Precedes(p, q) }
-                return x.ordinal < y.ordinal
-            }
+        for key in dllOrder {
+            let entries = groups[key]!.map { ($0, symbolName($0)) }.sorted { a, b in
+                a.1 != b.1 ? utf8Precedes(a.1, b.1) : a.0 < b.0
+            }.map(\.0)
             dlls.append(DLL(name: displayName[key]!, entries: entries))
             entryCount += entries.count + 1
             for i in entries {

@@ -211,7 +211,8 @@ enum OptionTable {
         ("/wx", "treat warnings as errors"),
         ("/ignore:4217[,4286]", "do not warn about locally defined symbols imported through __imp_"),
         ("/release", "write the image checksum"),
-        ("/safeseh:no", "accepted (x64 images have no SafeSEH table)"),
+        ("/safeseh[:no]", "x86: table of safe exception handlers (default: made when every object has one)"),
+        ("/noseh", "x86: the image has no SEH handlers"),
         ("/nologo", "accepted"),
         ("/help", "this list"),
         ("/lib", "as the first argument: the librarian (pelink /lib /def:x.def /out:x.lib, or /out:x.lib a.obj ...)"),
@@ -320,7 +321,7 @@ private let knownOptionNames: Set<String> = [
     "pdbaltpath", "opt", "errorreport", "tlbid", "guard", "cetcompat", "release", "natvis", "ignore", "functionpadmin",
     "force", "fastfail", "ltcg", "profile", "osversion", "emittoolversioninfo", "dependentloadflag", "allowbind",
     "allowisolation", "tsaware", "fixed", "nocoffgrpinfo", "map", "wholearchive", "filealign", "align", "lib", "name",
-    "mllvm", "lldmingw", "lldignoreenv", "stub", "mapinfo", "safeseh",
+    "mllvm", "lldmingw", "lldignoreenv", "stub", "mapinfo", "safeseh", "noseh",
 ]
 
 /// Applies one parsed option to `options`. Shared by the command line; `.drectve` has its own subset.
@@ -452,9 +453,8 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             guard v.lowercased() == "exports" else { throw UsageError("/mapinfo:\(v): expected /mapinfo:exports") }
             options.mapListsExports = true
         case "release": options.setChecksum = true
-        case "safeseh":
-            // x64 images have no SafeSEH table: the option asks for nothing there.
-            _ = try yesNo()
+        case "safeseh": options.safeSEH = try yesNo()
+        case "noseh": options.noSEH = true
         case "ignore":
             for part in try requireValue().split(separator: ",") {
                 guard let number = Int(part) else { throw UsageError("/ignore:\(part): expected a warning number such as 4217") }

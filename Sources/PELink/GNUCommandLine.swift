@@ -29,9 +29,9 @@ enum GNUCommandLine {
     static let acceptedWithoutEffect: Set<String> = [
         "--enable-auto-image-base", "--disable-auto-image-base",
         "--enable-runtime-pseudo-reloc", "--disable-runtime-pseudo-reloc", "--gc-sections", "--no-gc-sections",
-        "--no-seh", "--as-needed", "--no-as-needed", "--enable-stdcall-fixup", "--disable-stdcall-fixup",
+        "--as-needed", "--no-as-needed",
         "--allow-multiple-definition", "--no-allow-multiple-definition", "--demangle", "--no-demangle",
-        "--color-diagnostics", "--no-color-diagnostics", "-static", "-dynamic", "--large-address-aware",
+        "--color-diagnostics", "--no-color-diagnostics", "-static", "-dynamic",
         "--tsaware", "--no-tsaware", "--Bsymbolic", "-Bsymbolic", "--disable-reloc-section", "--enable-reloc-section",
         "-s", "--strip-all", "-S", "--strip-debug", "--no-undefined", "--fatal-warnings", "--no-fatal-warnings",
         // Archives are searched again whenever a new undefined symbol appears (as lld-link does),
@@ -121,6 +121,11 @@ enum GNUCommandLine {
                 }
             case "--exclude-libs": _ = try value(name, inline: inline)
             case "--kill-at": options.killAt = true
+            case "--add-stdcall-alias": options.addStdcallAlias = true
+            case "--enable-stdcall-fixup": options.stdcallFixup = true
+            case "--disable-stdcall-fixup": options.stdcallFixup = false
+            case "--large-address-aware": options.largeAddressAware = true
+            case "--no-seh": options.noSEH = true
             case "--image-base": options.imageBase = try number(name, try value(name, inline: inline))
             case "--subsystem":
                 let text = try value(name, inline: inline)
@@ -198,7 +203,11 @@ enum GNUCommandLine {
         }
         if options.isDLL && options.entry == nil && !options.noEntry {
             // GNU ld's default for DLLs; clang's driver passes -e DllMainCRTStartup explicitly.
-            options.entry = "DllMainCRTStartup"
+            options.entry = options.machine == .i386 ? "DllMainCRTStartup@12" : "DllMainCRTStartup"
+        } else if options.machine == .i386, let entry = options.entry, entry.hasPrefix("_") {
+            // GNU ld takes -e as a symbol name (`_DllMainCRTStartup@12`); the link works with
+            // C names, which it decorates again.
+            options.entry = String(entry.dropFirst())
         }
         return options
     }

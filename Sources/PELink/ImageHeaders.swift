@@ -109,6 +109,7 @@ enum ImageHeaders {
             if options.highEntropyVA && target.is64Bit { dllCharacteristics |= DLLCharacteristics.highEntropyVA }
         }
         if options.nxCompat { dllCharacteristics |= DLLCharacteristics.nxCompat }
+        if image.hasNoSEH { dllCharacteristics |= DLLCharacteristics.noSEH }
         w.u16(dllCharacteristics)
         for value in [options.stackReserve ?? 0x100000, options.stackCommit ?? 0x1000, options.heapReserve ?? 0x100000, options.heapCommit ?? 0x1000] {
             if target.is64Bit { w.u64(value) } else { w.u32(UInt32(truncatingIfNeeded: value)) }

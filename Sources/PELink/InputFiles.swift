@@ -111,6 +111,13 @@ final class ObjectFile: @unchecked Sendable {
     /// a leader is the first symbol defined in its section, and its name is the COMDAT's identity
     /// (a static leader means the section is never deduplicated).
     var comdatLeaderExternals: [Int] = []
+    /// The value of the `@feat.00` symbol (compiler features; bit 0: the object registers its
+    /// exception handlers for /SAFESEH), nil when it has none.
+    var features: UInt32?
+    /// Index of the `.sxdata` section, which lists the object's exception handlers (x86).
+    var safeSEHSection: Int?
+    /// True when the object is compatible with x86 /SAFESEH: it says so in `@feat.00`.
+    var isSafeSEHCompatible: Bool { (features ?? 0) & 1 != 0 }
 
     /// Which symbol table indexes hold symbols rather than auxiliary records; made on first use,
     /// since only a weak external's default index needs it.
@@ -189,6 +196,12 @@ final class ObjectFile: @unchecked Sendable {
                 || name.equals(".llvm_addrsig") || name.equals(".llvm.call-graph-profile") {
                 section.isLive = false
             }
+            // x86 SAFESEH: the symbol indices of the object's exception handlers; read by the
+            // linker to make the handler table, never copied.
+            if name.equals(".sxdata") {
+                section.isLive = false
+                object.safeSEHSection = i
+            }
             if header.characteristics.contains(.lnkComdat) { section.isComdat = true }
             if isDirectives && data.count > 0 {
                 var bytes = Array(object.data(section))
@@ -246,12 +259,19 @@ final class ObjectFile: @unchecked Sendable {
                 comdatLeader[s] = Int32(i)
                 if record.storageClass == StorageClass.external { leaderExternal[s] = object.externals.count }
             }
-            if record.isExternal {
+            if record.isExternal && record.sectionNumber == SectionNumber.absolute,
+               let name = try? coff.symbolNameBytes(i), Name(name).equals("@feat.00") || Name(name).equals("@comp.id") {
+                // Notes from the compiler to the linker, not symbols (an assembler may make them
+                // global); lld-link and link.exe keep them out of the symbol table as well.
+                if Name(name).equals("@feat.00") { object.features = record.value }
+                object.targets[i] = .absolute(record.value)
+            } else if record.isExternal {
                 object.externals.append((Int32(i), Name(try coff.symbolNameBytes(i)).hashValue64))
             } else if record.sectionNumber > 0 {
                 object.targets[i] = .local(section: record.sectionNumber - 1, value: record.value)
             } else if record.sectionNumber == SectionNumber.absolute && record.storageClass == StorageClass.static {
                 object.targets[i] = .absolute(record.value)
+                if (try? coff.symbolNameBytes(i)).map({ Name($0).equals("@feat.00") }) ?? false { object.features = record.value }
             }
             i += 1 + record.auxiliaryCount
         }

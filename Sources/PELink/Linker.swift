@@ -235,6 +235,9 @@ struct Linker {
         // The entry point and the exports the user named (not .drectve ones) may name C++ functions plainly.
         resolver.resolveMangledNames((entrySymbolName.map { [$0] } ?? []) + (commandLineExports + definitionExports).map(\.symbolName),
                                      target: target)
+        if options.isGNUFlavor && target.machine == .i386 && options.stdcallFixup != false {
+            resolver.resolveStdcallFixups(quietly: options.stdcallFixup == true)
+        }
         resolver.resolveLocalImports()
         if options.isGNUFlavor && options.autoImport { resolver.resolveAutoImports() }
         defineLinkerSymbols(resolver)
@@ -328,6 +331,15 @@ struct Linker {
                 resolver.symbols[Int(g)].value = 0
             }
         }
+        // x86: the SAFESEH table's place and size, set once layout has made it (0 without a table).
+        if target.machine == .i386 {
+            for name in [SafeSEHPlan.tableSymbol, SafeSEHPlan.countSymbol] {
+                if let g = resolver.find(name), resolver.symbols[Int(g)].kind == .undefined || resolver.symbols[Int(g)].kind == .lazy {
+                    resolver.symbols[Int(g)].kind = .absolute
+                    resolver.symbols[Int(g)].value = 0
+                }
+            }
+        }
         // Control-flow-guard tables the CRT's load configuration refers to; pelink writes none.
         for name in ["__guard_fids_count", "__guard_fids_table", "__guard_flags", "__guard_iat_count", "__guard_iat_table",
                      "__guard_longjmp_count", "__guard_longjmp_table", "__guard_eh_cont_count", "__guard_eh_cont_table"].map(target.mangle) {
@@ -360,6 +372,20 @@ struct Linker {
             for i in merged.indices where merged[i].forwardTo == nil {
                 merged[i].name = ExportBuilder.killAt(merged[i].name)
             }
+        }
+        if options.addStdcallAlias {
+            // GNU ld --add-stdcall-alias: `f@8` is exported as `f` too, from the same symbol.
+            let taken = Set(merged.map(\.name))
+            var aliases: [ExportRequest] = []
+            for request in merged where request.forwardTo == nil {
+                let plain = ExportBuilder.killAt(request.name)
+                guard plain != request.name, !taken.contains(plain) else { continue }
+                var alias = request
+                alias.name = plain
+                alias.ordinal = nil
+                aliases.append(alias)
+            }
+            merged += aliases
         }
         let entries = ExportBuilder.assignOrdinals(merged, symbolOf: { request in
             resolver.find(request.symbolName) ?? -1
@@ -403,12 +429,16 @@ struct Linker {
         var entryRVA: UInt32 = 0
         var longSectionNames = LongSectionNames()
         var target: Target
-        /// ARM64 branches that reach their target through a range-extension thunk: the thunk's RVA.
-        var rangeThunks: [RangeThunkKey: UInt32] = [:]
+        /// ARM64 branches that reach their target through a range-extension thunk: the thunk's
+        /// index in `rangeThunkTargets`.
+        var rangeThunks: [RangeThunkKey: Int32] = [:]
         /// What each range-extension thunk jumps to (`Chunk.Content.rangeExtensionThunk`).
         var rangeThunkTargets: [RangeThunkTarget] = []
         /// x86 /SAFESEH: the registered handlers' RVAs, sorted, without repeats.
         var safeSEHHandlers: [UInt32] = []
+        /// IMAGE_DLLCHARACTERISTICS_NO_SEH: asked, or a SAFESEH image with no handler the loader
+        /// could find (none registered, or no load configuration to point at them), as lld-link sets it.
+        var hasNoSEH = false
     }
 
     /// The machine's description; fixed once the inputs are read.
@@ -427,7 +457,14 @@ struct Linker {
         for i in resolver.symbols.indices where resolver.symbols[i].kind == .importThunk && resolver.symbols[i].isReferenced {
             resolver.imports[Int(resolver.symbols[i].file)].needsThunk = true
         }
-        image.imports = ImportTables(imports: &resolver.imports, thunkStride: target.importThunkStride)
+        let importSymbolNames = resolver.imports.map { resolver.names[Int($0.addressSymbol)].string }
+        image.imports = ImportTables(imports: &resolver.imports, thunkStride: target.importThunkStride,
+                                     symbolName: { importSymbolNames[$0] })
+        let safeSEH = SafeSEHPlan.plan(resolver, options: options, diagnostics: &diagnostics)
+        if let safeSEH {
+            image.hasNoSEH = safeSEH.handlers.isEmpty || resolver.find(target.mangle("_load_config_used")) == nil
+        }
+        if options.noSEH { image.hasNoSEH = true }
 
         var chunks: [Chunk] = []
         var chunkNames: [Name] = []
@@ -437,7 +474,11 @@ struct Linker {
         for (o, object) in resolver.objects.enumerated() {
             // Empty sections take part too: they mark places (GNU import libraries bracket their
             // tables with them) and their alignment counts, as in lld-link.
-            for (s, section) in object.sections.enumerated() where section.isLive {
+            // An object's plain sections come before its COMDAT sections, in section order each:
+            // the order lld-link and link.exe lay out an object's contributions to one section.
+            let order = object.sections.indices.filter { !object.sections[$0].isComdat } + object.sections.indices.filter { object.sections[$0].isComdat }
+            for s in order where object.sections[s].isLive {
+                let section = object.sections[s]
                 let name = object.name(of: section)
                 var flags = section.flags
                 if name.hasPrefix(".idata$") {
@@ -481,6 +522,10 @@ struct Linker {
         if !resolver.localImportTargets.isEmpty {
             add(Name(".rdata"), Chunk(content: .localImportSlots, partialName: Name(".rdata"), flags: readOnly, alignment: target.pointerSize,
                                       size: target.pointerSize * resolver.localImportTargets.count, hasFileData: true))
+        }
+        if let safeSEH, !safeSEH.handlers.isEmpty {
+            add(Name(".rdata"), Chunk(content: .safeSEHTable, partialName: Name(".rdata"), flags: readOnly, alignment: 4,
+                                      size: 4 * safeSEH.handlers.count, hasFileData: true))
         }
         // MinGW auto-import: every reference to an auto-imported symbol becomes a runtime pseudo-relocation.
         let pseudoRelocationCount = countPseudoRelocations(resolver)
@@ -541,66 +586,84 @@ struct Linker {
             diagnostics.error("the image would have \(headerCount) sections; a PE image has at most 65534 (NumberOfSections is 16-bit)")
             return image
         }
-        guard var (endRVA, endFile) = assignAddresses(&sections, firstRVA: alignUp(image.sizeOfHeaders, options.sectionAlignment),
-                                                      firstFileOffset: image.sizeOfHeaders,
-                                                      sectionAlignment: options.sectionAlignment, fileAlignment: options.fileAlignment) else {
-            diagnostics.error(imageTooLargeMessage(sections, resolver))
-            return image
-        }
-        watch.lap("assign addresses")
-        // Record where every section and linker table landed.
-        image.firstSectionOf = resolver.objects.map(\.firstSection)
-        image.sectionRVA = Array(repeating: 0, count: resolver.totalSections)
-        image.sectionOutput = Array(repeating: -1, count: resolver.totalSections)
-        for s in sections.indices {
-            for c in sections[s].chunks.indices {
-                let chunk = sections[s].chunks[c]
-                switch chunk.content {
-                case let .inputSection(object, section):
-                    let global = image.firstSectionOf[Int(object)] + Int(section)
-                    image.sectionRVA[global] = chunk.rva
-                    image.sectionOutput[global] = Int32(s)
-                case let .common(symbol):
-                    image.commonRVA[symbol] = chunk.rva
-                default:
-                    if image.chunkRVA[chunk.content] == nil { image.chunkRVA[chunk.content] = (chunk.rva, chunk.size) }
+        // ARM64 branches reach ±128 MiB at most: where one cannot reach its target, a thunk goes
+        // beside it, which moves what follows, so placement repeats until every branch reaches.
+        var endRVA = 0, endFile = 0
+        while true {
+            guard let placed = assignAddresses(&sections, firstRVA: alignUp(image.sizeOfHeaders, options.sectionAlignment),
+                                                          firstFileOffset: image.sizeOfHeaders,
+                                                          sectionAlignment: options.sectionAlignment, fileAlignment: options.fileAlignment) else {
+                diagnostics.error(imageTooLargeMessage(sections, resolver))
+                return image
+            }
+            (endRVA, endFile) = placed
+            watch.lap("assign addresses")
+            // Record where every section and linker table landed.
+            image.firstSectionOf = resolver.objects.map(\.firstSection)
+            image.sectionRVA = Array(repeating: 0, count: resolver.totalSections)
+            image.sectionOutput = Array(repeating: -1, count: resolver.totalSections)
+            image.chunkRVA = [:]
+            image.commonRVA = [:]
+            for s in sections.indices {
+                for c in sections[s].chunks.indices {
+                    let chunk = sections[s].chunks[c]
+                    switch chunk.content {
+                    case let .inputSection(object, section):
+                        let global = image.firstSectionOf[Int(object)] + Int(section)
+                        image.sectionRVA[global] = chunk.rva
+                        image.sectionOutput[global] = Int32(s)
+                    case let .common(symbol):
+                        image.commonRVA[symbol] = chunk.rva
+                    default:
+                        if image.chunkRVA[chunk.content] == nil { image.chunkRVA[chunk.content] = (chunk.rva, chunk.size) }
+                    }
                 }
             }
-        }
-        if let iat = image.chunkRVA[.importAddressTable] {
-            var slot = Int(iat.rva)
-            for dll in image.imports.dlls {
-                for i in dll.entries {
-                    resolver.imports[i].iatRVA = UInt32(slot)
+            if let iat = image.chunkRVA[.importAddressTable] {
+                var slot = Int(iat.rva)
+                for dll in image.imports.dlls {
+                    for i in dll.entries {
+                        resolver.imports[i].iatRVA = UInt32(slot)
+                        slot += target.pointerSize
+                    }
                     slot += target.pointerSize
                 }
-                slot += target.pointerSize
             }
-        }
-        if let thunks = image.chunkRVA[.importThunks] {
-            for i in resolver.imports.indices where image.imports.thunkOffsets[i] >= 0 {
-                resolver.imports[i].thunkRVA = thunks.rva + UInt32(image.imports.thunkOffsets[i])
+            if let thunks = image.chunkRVA[.importThunks] {
+                for i in resolver.imports.indices where image.imports.thunkOffsets[i] >= 0 {
+                    resolver.imports[i].thunkRVA = thunks.rva + UInt32(image.imports.thunkOffsets[i])
+                }
             }
-        }
-        image.sections = sections
-        // The list symbols point at the heads, whoever else defined them (libgcc has fallbacks).
-        for (list, names) in mingwListNames.enumerated() {
-            guard let head = image.chunkRVA[.listSentinel(list: UInt8(list), isHead: true)] else { continue }
-            for name in names {
-                guard let g = resolver.find(name) else { continue }
-                resolver.symbols[Int(g)] = Symbol(kind: .linkerDefined, value: UInt64(head.rva), isReferenced: true)
+            image.sections = sections
+            // The list symbols point at the heads, whoever else defined them (libgcc has fallbacks).
+            for (list, names) in mingwListNames.enumerated() {
+                guard let head = image.chunkRVA[.listSentinel(list: UInt8(list), isHead: true)] else { continue }
+                for name in names {
+                    guard let g = resolver.find(name) else { continue }
+                    resolver.symbols[Int(g)] = Symbol(kind: .linkerDefined, value: UInt64(head.rva), isReferenced: true)
+                }
             }
-        }
-        if let table = image.chunkRVA[.pseudoRelocations] {
-            // The C runtime's relocator walks from __RUNTIME_PSEUDO_RELOC_LIST__ to ..._END__.
-            for (name, rva) in [("__RUNTIME_PSEUDO_RELOC_LIST__", table.rva), ("__RUNTIME_PSEUDO_RELOC_LIST_END__", table.rva + UInt32(table.size))] {
-                guard let g = resolver.find(name) else { continue }
-                resolver.symbols[Int(g)] = Symbol(kind: .linkerDefined, value: UInt64(rva), isReferenced: true)
+            if let table = image.chunkRVA[.pseudoRelocations] {
+                // The C runtime's relocator walks from __RUNTIME_PSEUDO_RELOC_LIST__ to ..._END__.
+                for (name, rva) in [("__RUNTIME_PSEUDO_RELOC_LIST__", table.rva), ("__RUNTIME_PSEUDO_RELOC_LIST_END__", table.rva + UInt32(table.size))] {
+                    guard let g = resolver.find(name) else { continue }
+                    resolver.symbols[Int(g)] = Symbol(kind: .linkerDefined, value: UInt64(rva), isReferenced: true)
+                }
             }
+            if let safeSEH {
+                if let g = resolver.find(SafeSEHPlan.tableSymbol), let table = image.chunkRVA[.safeSEHTable] {
+                    resolver.symbols[Int(g)] = Symbol(kind: .linkerDefined, value: UInt64(table.rva), isReferenced: true)
+                }
+                if let g = resolver.find(SafeSEHPlan.countSymbol) {
+                    resolver.symbols[Int(g)] = Symbol(kind: .absolute, value: UInt64(safeSEH.handlers.count), isReferenced: true)
+                }
+            }
+            watch.lap("record addresses")
+            image.addresses = buildSymbolAddresses(resolver, image: image)
+            if pseudoRelocationCount > 0 { image.pseudoRelocations = collectPseudoRelocations(resolver, image: image) }
+            if let safeSEH { image.safeSEHHandlers = safeSEH.handlerRVAs(resolver, image: image) }
+            guard target.machine == .arm64, addRangeExtensionThunks(&sections, &image, resolver) else { break }
         }
-        watch.lap("record addresses")
-        image.addresses = buildSymbolAddresses(resolver, image: image)
-        if pseudoRelocationCount > 0 { image.pseudoRelocations = collectPseudoRelocations(resolver, image: image) }
         watch.lap("symbol address table")
         // Base relocations: every ADDR64 whose target moves with the image.
         if hasBaseRelocations {
@@ -948,9 +1011,10 @@ struct Linker {
         let gnu = options.isGNUFlavor
         return exports.map { entry in
             let r = entry.request
-            if r.forwardTo == nil, let decorated = resolver.decoratedNames[r.symbolName],
-               target.exportName(ofSymbol: r.symbolName, gnu: gnu) == r.name {
-                return decorated
+            if r.forwardTo == nil, let decorated = resolver.decoratedNames[r.symbolName] {
+                if target.exportName(ofSymbol: r.symbolName, gnu: gnu) == r.name { return decorated }
+                // A renamed export (`alias=g` for `@g@8`) takes its target's decoration: `@alias@8`.
+                if let renamed = Target.redecorate(decorated, plain: r.symbolName, as: r.name) { return renamed }
             }
             return target.symbolName(ofUserName: r.name, gnu: gnu)
         }

@@ -21,16 +21,27 @@ enum MapFile {
         out += "\n entry point at         \(hexDigits(UInt64(entry.section), width: 4)):\(hexDigits(UInt64(entry.offset), width: 8))\n\n"
         out += " Static symbols\n\n"
         for line in symbolLines(staticSymbols(resolver, image: image), image: image) { out += line }
-        if options.mapListsExports && !image.exportEntries.isEmpty {
+        if options.mapListsExports {
             out += "\n Exports\n\n  ordinal    name\n\n"
             // In export-name order; the symbol that implements an export comes first, and its
             // exported name follows when that differs.
             for export in image.exportEntries.sorted(by: { $0.request.name.utf8.lexicographicallyPrecedes($1.request.name.utf8) }) {
                 let ordinal = String(export.ordinal)
                 let request = export.request
-                let implementation = request.forwardTo == nil ? request.symbolName : request.name
+                // A forwarder has no symbol; x86 lists it under its decorated name, as lld-link does.
+                let implementation = request.forwardTo == nil ? request.symbolName
+                    : (image.target.machine == .i386 ? image.target.symbolName(ofUserName: request.name, gnu: options.isGNUFlavor) : request.name)
                 out += String(repeating: " ", count: max(0, 9 - ordinal.count)) + ordinal + "    " + implementation + "\n"
-                if implementation != request.name { out += "               exported name: \(request.name)\n" }
+                // x86: the name column is the decorated symbol, and a renamed export shows its
+                // external name decorated as well (`ext=int` in a .def), as lld-link lists them.
+                let target = image.target
+                if target.machine == .i386 {
+                    if request.forwardTo == nil && target.exportName(ofSymbol: implementation, gnu: options.isGNUFlavor) != request.name {
+                        out += "               exported name: \(target.symbolName(ofUserName: request.name, gnu: options.isGNUFlavor))\n"
+                    }
+                } else if implementation != request.name {
+                    out += "               exported name: \(request.name)\n"
+                }
             }
         }
         return out
@@ -77,6 +88,8 @@ enum MapFile {
         /// For an absolute symbol: its value (printed in place of the address, in section 0).
         var absoluteValue: UInt64? = nil
         var source: String
+        /// Made by the linker (`___ImageBase`, the SAFESEH table): listed in section 0 at its address.
+        var isLinkerDefined = false
     }
 
     private static func publicSymbols(_ resolver: SymbolResolver, image: Linker.Image) -> [Entry] {
@@ -92,6 +105,13 @@ enum MapFile {
                 source = libraryLabel(entry.sourcePath) + ":" + entry.dllName
             case .localImport:
                 source = "" // the slot is the linker's own, as link.exe lists it
+            case .linkerDefined:
+                let name = names[g]
+                // Plain names resolved to decorated ones (`_f` for `_f@8`) are aliases, not symbols of their own.
+                if resolver.decoratedNames[name.string] != nil { continue }
+                guard let rva = symbolRVA(resolver, image: image, symbol: Int32(g)) else { continue }
+                entries.append(Entry(name: name.string, rva: rva, source: "<linker-defined>", isLinkerDefined: true))
+                continue
             case .absolute:
                 let name = names[g]
                 if name.count > 0 && name.bytes.first == 1 { continue }
@@ -103,6 +123,7 @@ enum MapFile {
             let name = names[g]
             // Names the linker makes for itself (weak defaults) start with \u{1} and are not symbols of the program.
             if name.count > 0 && name.bytes.first == 1 { continue }
+            if !resolver.decoratedNames.isEmpty && resolver.decoratedNames[name.string] != nil { continue }
             guard let rva = symbolRVA(resolver, image: image, symbol: Int32(g)) else { continue }
             entries.append(Entry(name: name.string, rva: rva, source: source))
         }
@@ -144,7 +165,10 @@ enum MapFile {
     private static func symbolLines(_ entries: [Entry], image: Linker.Image) -> [String] {
         entries.map { entry in
             if let value = entry.absoluteValue {
-                return " 0000:00000000       \(padded(entry.name, 26)) \(hexDigits(value, width: 16))     \(entry.source)\n"
+                return " 0000:\(hexDigits(value & 0xFFFF_FFFF, width: 8))       \(padded(entry.name, 26)) \(hexDigits(value, width: 16))     \(entry.source)\n"
+            }
+            if entry.isLinkerDefined {
+                return " 0000:00000000       \(padded(entry.name, 26)) \(hexDigits(image.imageBase &+ UInt64(entry.rva), width: 16))     \(entry.source)\n"
             }
             let place = sectionAndOffset(entry.rva, image: image)
             // A symbol of the linker's own (a local import slot) has no Lib:Object column at all.

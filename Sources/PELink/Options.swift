@@ -83,6 +83,16 @@ public struct LinkOptions: Sendable {
     public var highEntropyVA = true
     public var nxCompat = true
     public var largeAddressAware: Bool?
+    /// x86 /SAFESEH: true requires every object with code to register its handlers, false makes
+    /// no table; nil is link.exe's default (a table when every object allows one; none for GNU ld).
+    public var safeSEH: Bool?
+    /// /noseh, GNU --no-seh: the image says it has no SEH handlers (IMAGE_DLLCHARACTERISTICS_NO_SEH).
+    public var noSEH = false
+    /// GNU ld --enable-stdcall-fixup (true), --disable-stdcall-fixup (false): x86 undefined `_f`
+    /// resolved to a defined `_f@N` (and back); nil fixes up with a warning, as GNU ld does.
+    public var stdcallFixup: Bool?
+    /// GNU ld --add-stdcall-alias: every exported `f@N` is also exported as `f`.
+    public var addStdcallAlias = false
     public var merges: [(from: String, to: String)] = []
     public var sectionAttributes: [(name: String, attributes: String)] = []
     public var timestamp: UInt32 = 0

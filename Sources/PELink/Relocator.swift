@@ -240,11 +240,19 @@ struct Relocator: @unchecked Sendable {
         }
     }
 
-    /// Where a range-extension thunk jumps: its symbol, as the branches that use it see it.
+    /// Where a range-extension thunk jumps: its symbol plus the branch's addend.
     func rva(ofThunkTarget thunk: RangeThunkTarget) -> UInt32? {
-        let object = resolver.objects[Int(thunk.object)]
-        guard let target = resolveTarget(object.targets, firstSection: object.firstSection, Int(thunk.symbol)) else { return nil }
-        return UInt32(truncatingIfNeeded: destinationRVA(target))
+        targetRVA(object: resolver.objects[Int(thunk.object)], symbolIndex: Int(thunk.symbol)).map { UInt32(truncatingIfNeeded: $0 + Int64(thunk.addend)) }
+    }
+
+    /// The RVA a relocation's symbol stands for (absolute symbols measured from the image base).
+    func targetRVA(object: ObjectFile, symbolIndex: Int) -> Int64? {
+        resolveTarget(object.targets, firstSection: object.firstSection, symbolIndex).map(destinationRVA)
+    }
+
+    /// The thunk a branch goes through, when layout gave it one.
+    private func rangeThunkRVA(_ key: RangeThunkKey) -> UInt32? {
+        image.rangeThunks[key].flatMap { image.chunkRVA[.rangeExtensionThunk(index: $0)]?.rva }
     }
 
     private func symbolDescription(_ object: ObjectFile, _ index: Int) -> String {
@@ -308,7 +316,7 @@ struct Relocator: @unchecked Sendable {
             let problem: String?
             switch machine {
             case .i386: problem = applyI386(place)
-            case .arm64: problem = applyARM64(place, rangeThunk: { image.rangeThunks[RangeThunkKey(section: firstSection + sectionIndex, relocation: r)] })
+            case .arm64: problem = applyARM64(place, rangeThunk: { rangeThunkRVA(RangeThunkKey(section: firstSection + sectionIndex, relocation: r)) })
             default: problem = applyAMD64(place)
             }
             if let problem {
@@ -438,7 +446,10 @@ struct Relocator: @unchecked Sendable {
 
     private func applyI386(_ p: RelocationSite) -> String? {
         switch p.type {
-        case I386Relocation.dir32: return applyAddr32(p)
+        case I386Relocation.dir32:
+            // A 32-bit address space: the addend wraps (`ptr - 4` before the image's first byte is fine).
+            p.out.storeLE(UInt32(truncatingIfNeeded: virtualAddress(p.target) &+ UInt64(p.out.loadLE32(at: p.offset))), at: p.offset)
+            return nil
         case I386Relocation.dir32NB: return applyAddr32NB(p)
         case I386Relocation.rel32: return applyRel32(p, extra: 0)
         case I386Relocation.section: p.out.storeLE(sectionIndex(p.target), at: p.offset); return nil
@@ -571,6 +582,8 @@ enum RelocationWidth {
 struct RangeThunkTarget: Hashable {
     var object: Int32
     var symbol: Int32
+    /// The branch's addend, from its immediate field (normally 0).
+    var addend: Int32
 }
 
 /// An ARM64 branch that goes through a range-extension thunk: its section (global index) and

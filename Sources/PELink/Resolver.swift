@@ -801,6 +801,37 @@ final class SymbolResolver: @unchecked Sendable {
         }
     }
 
+    /// GNU ld's stdcall fixup (x86): a reference to `_f` still undefined resolves to a defined
+    /// `_f@N`, and one to `_f@N` to a defined `_f`, since C code without prototypes or .def
+    /// files lose the decoration. Each fixup is a warning unless --enable-stdcall-fixup asked for it.
+    func resolveStdcallFixups(quietly: Bool) {
+        var pending: [Int32] = []
+        for g in symbols.indices where symbols[g].kind == .undefined && symbols[g].isReferenced && symbols[g].weakAlias < 0 {
+            let name = names[g]
+            if name.hasPrefix("_") && !name.hasPrefix("__imp_") { pending.append(Int32(g)) }
+        }
+        for g in pending {
+            let name = names[Int(g)].string
+            var found: Int32?
+            if let at = name.lastIndex(of: "@"), at > name.startIndex, name[name.index(after: at)...].allSatisfy(\.isNumber) {
+                if let plain = find(String(name[..<at])), symbols[Int(plain)].kind == .defined { found = plain }
+            } else if !name.contains("@") {
+                let prefix = arena.intern(name + "@")
+                for candidate in symbols.indices where symbols[candidate].kind == .defined {
+                    let other = names[candidate]
+                    guard other.count > prefix.count, memcmp(other.base!, prefix.base!, prefix.count) == 0 else { continue }
+                    let suffix = other.string.dropFirst(prefix.count)
+                    guard suffix.allSatisfy(\.isNumber) else { continue }
+                    if let f = found, !(other < names[Int(f)]) { continue }
+                    found = Int32(candidate)
+                }
+            }
+            guard let target = found else { continue }
+            adoptDefinition(of: target, into: g)
+            if !quietly { diagnostics.warning("resolving \(name) by linking to \(names[Int(target)].string) (stdcall fixup; --enable-stdcall-fixup silences this, --disable-stdcall-fixup turns it off)") }
+        }
+    }
+
     /// Local imports: `__imp_X` still undefined while X is defined in the link (code compiled
     /// with dllimport, then linked statically). link.exe and lld-link make a pointer slot that
     /// holds X's address and warn (LNK4217), naming each object that imports it.

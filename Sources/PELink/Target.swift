@@ -58,6 +58,17 @@ struct Target: Sendable {
         return [name + "@", "@" + plain + "@", plain + "@@", "?" + plain + "@@Y"]
     }
 
+    /// `decorated` (the symbol the plain x86 name `plain` resolved to) with the C name replaced
+    /// by `newName`: `_f@8` → `_g@8`, `@f@8` → `@g@8`, `f@@8` → `g@@8`. Nil for C++ names.
+    static func redecorate(_ decorated: String, plain: String, as newName: String) -> String? {
+        guard plain.hasPrefix("_") else { return nil }
+        let c = plain.dropFirst()
+        for (prefix, start) in [("_" + c + "@", "_"), ("@" + c + "@", "@"), (c + "@@", "")] where decorated.hasPrefix(prefix) {
+            return start + newName + decorated.dropFirst(start.count + c.count)
+        }
+        return nil
+    }
+
     /// The entry point when /entry: does not name one: the CRT's startup functions.
     func defaultEntry(isDLL: Bool, subsystem: Subsystem?) -> String {
         if isDLL { return machine == .i386 ? "__DllMainCRTStartup@12" : "_DllMainCRTStartup" }

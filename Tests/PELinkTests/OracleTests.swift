@@ -20,7 +20,8 @@
 //   (a) With /opt:noref lld-link makes an import thunk (`jmp *__imp_X(%rip)`) for every code
 //       import it loads from an import library; pelink makes one only for imports that are called
 //       without dllimport. lld-link's .text can therefore be longer by some trailing thunks (both
-//       linkers put the thunks at the end of .text, 16-byte aligned). When the .text sizes differ,
+//       linkers put the thunks at the end of .text: 16-byte aligned on x64, packed 6-byte `jmp [abs32]`
+//       on x86, 12-byte adrp/ldr/br on ARM64). When the .text sizes differ,
 //       the test checks that the code before the thunks ends at the same offset, that every import
 //       pelink made a thunk for has one in lld-link's image, and that lld-link's extra bytes are
 //       only thunks into its IAT and int3 padding. Sections after .text may then start later in
@@ -34,6 +35,11 @@
 //       a weak external. The DLL then has the pulled member's exports and lld-link's does not.
 //       Listed per case in `OracleTests.pelinkOnlyExports`: exactly those exports (and their
 //       import-library members) must be pelink's only extra ones; everything else must match.
+//   (d) ARM64 range-extension thunks: pelink lets every branch to a target that reaches an
+//       existing thunk share it; lld-link makes a new thunk per branch while its first layout pass
+//       has not placed them yet. Code after the thunks then sits at other offsets, so the map
+//       differs (listed in `mapDifferences`); exports, imports and base relocations still match,
+//       and ARM64StructureTests follow every branch through the thunks to its final target.
 // Also: a forwarder's RVA points at its string inside the export directory, which lld-link packs at
 // byte alignment and pelink aligns to 4, so forwarder RVAs are compared relative to the directory;
 // and import-member hints are checked by a separate test (see importLibraryHints).
@@ -235,18 +241,54 @@ struct OracleThunkArea {
         }
         textSize = Int(text.virtualSize)
         let bytes = try image.bytes(atRVA: text.virtualAddress, count: min(textSize, Int(text.sizeOfRawData)), what: ".text").toArray()
+        func word(_ at: Int) -> UInt32 { UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24 }
         start = textSize
         targets = []
-        var candidate = textSize - 6
-        while candidate >= 0, candidate % 16 == 0, candidate + 6 <= bytes.count,
-              bytes[candidate] == 0xFF, bytes[candidate + 1] == 0x25,
-              (candidate + 6 ..< start).allSatisfy({ bytes[$0] == 0xCC }) {
-            let displacement = Int32(bitPattern: UInt32(bytes[candidate + 2]) | UInt32(bytes[candidate + 3]) << 8
-                                     | UInt32(bytes[candidate + 4]) << 16 | UInt32(bytes[candidate + 5]) << 24)
-            let target = Int64(text.virtualAddress) + Int64(candidate + 6) + Int64(displacement)
+        // Import thunks end .text in both linkers: x64 `jmp [rip+disp32]` 16-byte aligned, x86
+        // `jmp [abs32]` packed, ARM64 `adrp x16; ldr x16, [x16, lo12]; br x16`.
+        let machine = image.machine ?? .amd64
+        let (size, stride) = OracleThunkArea.layout(machine)
+        var candidate = textSize - size
+        scan: while candidate >= 0, candidate + size <= bytes.count {
+            let target: Int64
+            switch machine {
+            case .i386:
+                guard bytes[candidate] == 0xFF, bytes[candidate + 1] == 0x25 else { break scan }
+                target = Int64(word(candidate + 2)) - Int64(image.optionalHeader.imageBase)
+            case .arm64:
+                let adrp = word(candidate), ldr = word(candidate + 4), br = word(candidate + 8)
+                guard adrp & 0x9F00_001F == 0x9000_0010, ldr & 0xFFC0_03FF == 0xF940_0210, br == 0xD61F_0200 else { break scan }
+                let pages = Int64(Int32(bitPattern: ((adrp >> 29 & 3) | (adrp >> 3 & 0x1F_FFFC)) << 11) >> 11)
+                let page = (Int64(text.virtualAddress) + Int64(candidate)) & ~0xFFF
+                target = page + pages * 4096 + Int64(ldr >> 10 & 0xFFF) * 8
+            default:
+                guard candidate % 16 == 0, bytes[candidate] == 0xFF, bytes[candidate + 1] == 0x25,
+                      (candidate + 6 ..< start).allSatisfy({ bytes[$0] == 0xCC }) else { break scan }
+                let displacement = Int32(bitPattern: word(candidate + 2))
+                target = Int64(text.virtualAddress) + Int64(candidate + 6) + Int64(displacement)
+            }
+            guard target != 0 || machine == .amd64 else { break scan }
             targets.insert(UInt32(truncatingIfNeeded: target), at: 0)
             start = candidate
-            candidate -= 16
+            candidate -= stride
+        }
+    }
+
+    /// Size of one import thunk and the distance between two, per machine.
+    static func layout(_ machine: Machine) -> (size: Int, stride: Int) {
+        switch machine {
+        case .i386: return (6, 6)
+        case .arm64: return (12, 12)
+        default: return (6, 16)
+        }
+    }
+
+    /// The alignment of the first thunk.
+    static func alignment(_ machine: Machine) -> Int {
+        switch machine {
+        case .i386: return 1
+        case .arm64: return 4
+        default: return 16
         }
     }
 }
@@ -260,8 +302,9 @@ func oracleCompareTextSections(pelink: PEImage, lld: PEImage) throws -> Result<I
     guard ours.textSize < theirs.textSize else {
         return .failure(OracleDifference("pelink's .text is larger than lld-link's (\(sizes))"))
     }
-    // Without thunks of its own, pelink's code simply ends where lld-link's (16-byte aligned) thunks begin.
-    let ourCodeEnd = ours.targets.isEmpty ? (ours.start + 15) / 16 * 16 : ours.start
+    // Without thunks of its own, pelink's code simply ends where lld-link's (aligned) thunks begin.
+    let alignment = OracleThunkArea.alignment(pelink.machine ?? .amd64)
+    let ourCodeEnd = ours.targets.isEmpty ? (ours.start + alignment - 1) / alignment * alignment : ours.start
     guard ourCodeEnd == theirs.start else {
         return .failure(OracleDifference("the .text sizes differ (\(sizes)) and not only by import thunks: the code before the thunks ends at .text+0x\(String(ours.start, radix: 16)) in pelink's image, .text+0x\(String(theirs.start, radix: 16)) in lld-link's"))
     }
@@ -476,11 +519,16 @@ struct OracleTests {
         "comdat-largest": "lld-link keeps the replaced smaller SELECT_LARGEST section (see the case's NOTES)",
         "gnu-import-library": "lld-link also lists the section-named static symbols of dlltool's objects (.text, .idata$4, ...)",
         "resources-object": "lld-link also lists the section-named static symbol .rsrc of windres's object",
+        "arm64-imports": "(a): lld-link lists import thunks that pelink does not make",
+        "x86-imports": "(a): lld-link lists import thunks that pelink does not make",
+        "arm64-thunk-branch14": "(d): pelink shares one range-extension thunk between the branches to a target that reach it; lld-link makes one per branch in its first pass, and lists each as range_extension_thunk",
+        "arm64-thunk-branch19": "(d): as arm64-thunk-branch14",
     ]
 
     /// Ok cases that lld-link refuses, for the reason given; pelink follows the spec there.
     static let lldRejects: [String: String] = [
         "assoc-comdat-chain": "lld-link accepts an associative section only when its parent comes earlier in the object; the spec sets no order, and pelink follows the chain to its root",
+        "x86-secrel7": "lld-link applies only DIR32, DIR32NB, REL32, SECTION and SECREL on x86 (\"unsupported relocation type 0xd\"); the spec defines IMAGE_REL_I386_SECREL7 and pelink applies it (the case's NOTES give the expected bytes)",
     ]
 
     /// /map /mapinfo:exports: the link.exe-style map file, compared line by line with lld-link's
@@ -644,8 +692,16 @@ struct OracleTests {
             guard pair.extraThunks > 0, let section = image.section(containing: relocation.rva) else { return relocation.description }
             return "\(relocation.type) \(section.name)+0x\(String(relocation.rva - section.virtualAddress, radix: 16))"
         }
-        let mine = Set(ours.baseRelocations.filter { $0.type != "ABSOLUTE" }.map { key($0, pair.pelink) })
-        let other = Set(theirs.baseRelocations.filter { $0.type != "ABSOLUTE" }.map { key($0, pair.lld) })
+        // x86 import thunks hold absolute addresses: with extra thunks in lld-link's image (exception
+        // (a)), the sites inside each image's thunk area are compared through the thunks instead.
+        func outsideThunks(_ image: PEImage) -> (ReadobjBaseRelocation) -> Bool {
+            guard pair.extraThunks > 0, image.machine == .i386, let text = image.sections.first(where: { $0.name == ".text" }),
+                  let area = try? OracleThunkArea(image) else { return { _ in true } }
+            let thunks = (text.virtualAddress + UInt32(area.start))..<(text.virtualAddress + UInt32(area.textSize))
+            return { !thunks.contains($0.rva) }
+        }
+        let mine = Set(ours.baseRelocations.filter { $0.type != "ABSOLUTE" }.filter(outsideThunks(pair.pelink)).map { key($0, pair.pelink) })
+        let other = Set(theirs.baseRelocations.filter { $0.type != "ABSOLUTE" }.filter(outsideThunks(pair.lld)).map { key($0, pair.lld) })
         let sameSites = mine == other
         #expect(sameSites,
                 "base relocations: only pelink: \(mine.subtracting(other).sorted()), only lld-link: \(other.subtracting(mine).sorted())\(pair.layoutNote)")
