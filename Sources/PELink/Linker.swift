@@ -324,8 +324,9 @@ struct Linker {
 
     /// Symbols the linker provides when something asks for them.
     func defineLinkerSymbols(_ resolver: SymbolResolver) {
-        // The image base: __ImageBase (MSVC), __image_base__ (MinGW).
-        for name in ["__ImageBase", "__image_base__"].map(target.mangle) {
+        // The image base: __ImageBase (MSVC), __image_base__ (MinGW; its x86 CRT names it without
+        // the C underscore).
+        for name in Set(["__ImageBase", "__image_base__"].flatMap { [target.mangle($0), $0] }).sorted() {
             if let g = resolver.find(name), resolver.symbols[Int(g)].kind == .undefined || resolver.symbols[Int(g)].kind == .lazy {
                 resolver.symbols[Int(g)].kind = .linkerDefined
                 resolver.symbols[Int(g)].value = 0
