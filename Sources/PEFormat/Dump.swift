@@ -48,6 +48,11 @@ public enum PEDump {
             out.heading("Load configuration")
             out.field("directory size", hex(loadConfig.directorySize))
             out.field("structure size", hex(loadConfig.structureSize))
+            if let table = loadConfig.seHandlerTable, let count = loadConfig.seHandlerCount {
+                out.field("SEHandlerTable", hex(table))
+                out.field("SEHandlerCount", String(count))
+                for handler in loadConfig.seHandlers { out.field("  handler", hex(handler)) }
+            }
         }
         if !image.exceptionEntries.isEmpty { dumpExceptionEntries(image, into: &out) }
         if !image.debugEntries.isEmpty { dumpDebugEntries(image, into: &out) }

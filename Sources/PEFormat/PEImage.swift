@@ -206,6 +206,12 @@ public struct LoadConfigSummary: Sendable, Equatable {
     public var directorySize: UInt32
     /// The structure's own leading Size field.
     public var structureSize: UInt32
+    /// PE32 (x86) only, when the structure holds them: the SAFESEH handler table's address (a VA)
+    /// and entry count.
+    public var seHandlerTable: UInt32?
+    public var seHandlerCount: UInt32?
+    /// The table's entries: RVAs of the registered exception handlers.
+    public var seHandlers: [UInt32] = []
 }
 
 /// One function table entry of the exception directory. `endRVA` exists on x64 only; on ARM and
@@ -767,7 +773,24 @@ public struct PEImage: Sendable {
         guard let directory = directory(.loadConfig) else { return nil }
         let head = try bytes(atRVA: directory.rva, count: 4, what: "load configuration structure",
                              referencedFrom: directoryFieldOffset(.loadConfig))
-        return LoadConfigSummary(directorySize: directory.size, structureSize: head.u32(0))
+        var summary = LoadConfigSummary(directorySize: directory.size, structureSize: head.u32(0))
+        // IMAGE_LOAD_CONFIG_DIRECTORY32: SEHandlerTable at 0x40, SEHandlerCount at 0x44.
+        if !is64Bit && summary.structureSize >= 0x48 && directory.size >= 0x48 {
+            let structure = try bytes(atRVA: directory.rva, count: 0x48, what: "load configuration structure",
+                                      referencedFrom: directoryFieldOffset(.loadConfig))
+            let table = structure.u32(0x40), count = structure.u32(0x44)
+            summary.seHandlerTable = table
+            summary.seHandlerCount = count
+            if table != 0 && count > 0 {
+                guard count <= 0x10000, UInt64(table) >= optionalHeader.imageBase else {
+                    throw view.error(at: nil, "load configuration: SEHandlerTable 0x\(hex(table)) with \(count) entries is not a table inside the image")
+                }
+                let entries = try bytes(atRVA: UInt32(UInt64(table) - optionalHeader.imageBase), count: 4 * Int(count),
+                                        what: "SAFESEH handler table (\(count) entries)", referencedFrom: nil)
+                summary.seHandlers = (0..<Int(count)).map { entries.u32(4 * $0) }
+            }
+        }
+        return summary
     }
 
     private func readExceptionEntries() throws -> [ExceptionEntry] {
