@@ -647,7 +647,7 @@ struct Linker {
             if let table = image.chunkRVA[.pseudoRelocations] {
                 // The C runtime's relocator walks from __RUNTIME_PSEUDO_RELOC_LIST__ to ..._END__.
                 for (name, rva) in [("__RUNTIME_PSEUDO_RELOC_LIST__", table.rva), ("__RUNTIME_PSEUDO_RELOC_LIST_END__", table.rva + UInt32(table.size))] {
-                    guard let g = resolver.find(name) else { continue }
+                    guard let g = resolver.find(target.mangle(name)) else { continue }
                     resolver.symbols[Int(g)] = Symbol(kind: .linkerDefined, value: UInt64(rva), isReferenced: true)
                 }
             }
