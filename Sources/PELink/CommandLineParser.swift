@@ -213,6 +213,8 @@ enum OptionTable {
         ("/release", "write the image checksum"),
         ("/safeseh[:no]", "x86: table of safe exception handlers (default: made when every object has one)"),
         ("/noseh", "x86: the image has no SEH handlers"),
+        ("/lldmingw", "MinGW rules, as lld-link's option (automatic export and import, GNU decoration)"),
+        ("/kill-at", "export stdcall functions without their @N suffix (GNU ld --kill-at)"),
         ("/nologo", "accepted"),
         ("/help", "this list"),
         ("/lib", "as the first argument: the librarian (pelink /lib /def:x.def /out:x.lib, or /out:x.lib a.obj ...)"),
@@ -321,7 +323,7 @@ private let knownOptionNames: Set<String> = [
     "pdbaltpath", "opt", "errorreport", "tlbid", "guard", "cetcompat", "release", "natvis", "ignore", "functionpadmin",
     "force", "fastfail", "ltcg", "profile", "osversion", "emittoolversioninfo", "dependentloadflag", "allowbind",
     "allowisolation", "tsaware", "fixed", "nocoffgrpinfo", "map", "wholearchive", "filealign", "align", "lib", "name",
-    "mllvm", "lldmingw", "lldignoreenv", "stub", "mapinfo", "safeseh", "noseh",
+    "mllvm", "lldmingw", "kill-at", "lldignoreenv", "stub", "mapinfo", "safeseh", "noseh",
 ]
 
 /// Applies one parsed option to `options`. Shared by the command line; `.drectve` has its own subset.
@@ -465,6 +467,13 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
              "force", "fastfail", "ltcg", "profile", "osversion", "emittoolversioninfo", "dependentloadflag",
              "allowbind", "allowisolation", "tsaware", "fixed", "nocoffgrpinfo", "mllvm", "lldignoreenv":
             break
+        case "kill-at":
+            // lld-link's spelling of GNU ld --kill-at: stdcall exports without their @N suffix.
+            options.killAt = true
+        case "lldmingw":
+            // lld-link's switch to MinGW rules (what clang's MinGW driver gets through ld.lld):
+            // automatic export and import, GNU name decoration, no default SAFESEH.
+            options.isGNUFlavor = true
         case "lib":
             throw UsageError("/lib must be the first argument (pelink /lib ... is the librarian)")
         default:

@@ -379,6 +379,9 @@ final class SymbolResolver: @unchecked Sendable {
             if object.type == .code {
                 let thunk = symbolIndex(object.symbolName)
                 _ = defineImport(thunk, kind: .importThunk, importIndex: importIndex, from: path)
+            } else if object.type == .const {
+                // CONSTANT imports (obsolete): the plain name is the IAT slot too, as link.exe binds it.
+                _ = defineImport(symbolIndex(object.symbolName), kind: .importAddress, importIndex: importIndex, from: path)
             }
         }
     }

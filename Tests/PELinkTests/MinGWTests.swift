@@ -36,7 +36,8 @@ struct MinGWTests {
     }
 
     static func tools() -> Tools? {
-        guard let clang = requireTool("clang"), let wine = requireTool("wine"),
+        // The 64-bit loader, as in requireWineTools.
+        guard let clang = requireTool("clang"), let wine = findTool("wine64") ?? requireTool("wine"),
               requireTool("x86_64-w64-mingw32-gcc") != nil else { return nil }
         if !FileManager.default.fileExists(atPath: "/usr/x86_64-w64-mingw32/lib/libmingw32.a") {
             if oraclesRequired { Issue.record("mingw-w64 runtime (package mingw-w64) is missing") }

@@ -337,8 +337,10 @@ func requireWineTools(sourceLocation: SourceLocation = #_sourceLocation) -> Wine
     guard let clang = requireTool("clang", sourceLocation: sourceLocation),
           let gcc = requireTool("x86_64-w64-mingw32-gcc", sourceLocation: sourceLocation)
     else { return nil }
-    // The `wine` launcher script picks the 64-bit loader when that is all there is.
-    guard let wine = findTool("wine") ?? requireTool("wine64", sourceLocation: sourceLocation) else { return nil }
+    // These programs are 64-bit: run them with the 64-bit loader itself. Once wine32 is installed
+    // the `wine` launcher starts the 32-bit loader first, which with a DLL override set fails
+    // before the program runs ("unimplemented function shell32.dll.SHGetFolderPathW").
+    guard let wine = findTool("wine64") ?? requireTool("wine", sourceLocation: sourceLocation) else { return nil }
     return WineTools(clang: clang, gcc: gcc, wine: wine, externalLinker: externalLinker)
 }
 
