@@ -200,7 +200,7 @@ enum ARM64Encoding {
 
     /// The signed 21-bit immediate of an adr/adrp.
     static func imm21(_ instruction: UInt32) -> Int64 {
-        let raw = (instruction >> 29 & 3) | (instruction >> 5 & 0x7_FFFC)
+        let raw = (instruction >> 29 & 3) | (instruction >> 3 & 0x1F_FFFC)
         return Int64(Int32(bitPattern: raw << 11) >> 11)
     }
 
