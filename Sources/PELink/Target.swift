@@ -4,7 +4,8 @@ import PEFormat
 /// format, how C names are decorated, which relocation needs a base relocation, the code of
 /// import and range-extension thunks, and the size of an exception-table entry. The linker core
 /// asks this and tests no machine itself; how each machine's relocations are applied is in
-/// Relocations.swift.
+/// Relocator.swift (`applyAMD64`, `applyI386`, `applyARM64`), and ARM64's range-extension thunks
+/// in RangeThunks.swift.
 struct Target: Sendable {
     let machine: Machine
 

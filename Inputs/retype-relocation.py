@@ -1,4 +1,4 @@
-# Usage: patch.py in.obj out.obj SECTION FROM TO
+# Usage: retype-relocation.py in.obj out.obj SECTION FROM TO (shared by the cases whose BUILD uses it)
 # Changes the type of every relocation of type FROM (hex) in section SECTION to TO (hex),
 # for relocation types no assembler emits. Relocation records are 10 bytes:
 # VirtualAddress (4), SymbolTableIndex (4), Type (2).
