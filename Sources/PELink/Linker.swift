@@ -454,6 +454,9 @@ struct Linker {
         if imageBase % 0x10000 != 0 {
             diagnostics.error("/base:0x\(String(imageBase, radix: 16)) is not a multiple of 64 KiB")
         }
+        if !target.is64Bit && imageBase > 0xFFFF_0000 {
+            diagnostics.error("/base:0x\(String(imageBase, radix: 16)) is beyond 4 GiB; a 32-bit (\(target.machine.optionName)) image must load below it")
+        }
         // Import thunks are made only for imports called without __declspec(dllimport).
         for i in resolver.symbols.indices where resolver.symbols[i].kind == .importThunk && resolver.symbols[i].isReferenced {
             resolver.imports[Int(resolver.symbols[i].file)].needsThunk = true
@@ -692,6 +695,8 @@ struct Linker {
         image.fileSize += image.longSectionNames.table.count
         if image.sizeOfImage >= maximumImageSize {
             diagnostics.error(imageTooLargeMessage(image.sections, resolver))
+        } else if !target.is64Bit && imageBase <= 0xFFFF_0000 && imageBase + UInt64(image.sizeOfImage) > 0x1_0000_0000 {
+            diagnostics.error("the image of 0x\(String(image.sizeOfImage, radix: 16)) bytes at /base:0x\(String(imageBase, radix: 16)) would end beyond 4 GiB, which a 32-bit (\(target.machine.optionName)) image cannot reach; choose a lower /base")
         }
         if let entry = entrySymbolName, let g = resolver.find(entry) {
             if let rva = symbolRVA(resolver, image: image, symbol: g) { image.entryRVA = rva }

@@ -189,6 +189,21 @@ struct MachineTests {
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    /// A 32-bit image lies below 4 GiB: a base beyond it (the x64 default, say) is an error, not a
+    /// truncated header field.
+    @Test("an x86 image based beyond 4 GiB is an error")
+    func x86BaseBeyond4GiB() throws {
+        guard let clang = requireTool("clang") else { return }
+        let folder = try makeTemporaryDirectory("x86-base")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard let object = try Self.compile(clang, target: "i686-pc-windows-msvc", "int f(void) { return 1; }", in: folder, name: "f") else { return }
+        let out = folder.appendingPathComponent("f.dll")
+        let result = Driver.run(arguments: ["/dll", "/noentry", "/base:0x180000000", object, "/out:" + out.path], environment: [:])
+        #expect(result.exitCode != 0)
+        #expect(result.diagnostics.contains("/base:0x180000000 is beyond 4 GiB"), "\(result.diagnostics)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
     /// The librarian takes x86 and ARM64 objects: the archive's symbol index lists their
     /// (decorated) symbols, as llvm-nm reads them.
     @Test("pelink /lib with x86 and ARM64 objects", arguments: [("i686-pc-windows-msvc", "_sa@4"), ("aarch64-pc-windows-msvc", "sa")])
