@@ -57,7 +57,7 @@ struct MinGWTests {
     static func runUnderWine(_ tools: Tools, _ exe: String, in folder: URL, nativeDLL: String? = nil) throws -> ProcessResult {
         var environment = wineEnvironment
         environment["WINEPATH"] = folder.path
-        if let nativeDLL { environment["WINEDLLOVERRIDES"] = "\(nativeDLL)=n" }
+        if let nativeDLL { environment["WINEDLLOVERRIDES", default: ""] += ";\(nativeDLL)=n" }
         let (result, timedOut) = try runWithTimeout(tools.wine, [exe], environment: environment,
                                                     currentDirectory: folder.path, timeout: 180)
         #expect(!timedOut, "\(exe) timed out under Wine")

@@ -634,8 +634,9 @@ let winePrefix = ProcessInfo.processInfo.environment["PELINK_WINEPREFIX"] ?? "/t
 let wineEnvironment: [String: String] = [
     "WINEPREFIX": winePrefix,
     "WINEDEBUG": "-all",
-    // No Mono/Gecko installer prompts while the prefix is made.
-    "WINEDLLOVERRIDES": "mscoree,mshtml=",
+    // No Mono/Gecko installer prompts while the prefix is made; no winemenubuilder, which in a
+    // prefix with 32-bit Wine (wine32) crashes on an unimplemented shell32 function and starts winedbg.
+    "WINEDLLOVERRIDES": "mscoree,mshtml=;winemenubuilder.exe=d",
 ]
 
 /// Makes the prefix on first use (wineboot prints a lot on stderr; that is not a failure), under
