@@ -450,6 +450,16 @@ def d_long_name_out_of_range():
     return patch(blob, layout.symbol_offsets['function_table_with_long_name'] + 4, '<I', 0x5000)
 
 
+def d_unused_static_name_out_of_range():
+    # An extra static label in .text that nothing refers to, whose long name is at string-table
+    # offset 0x5000 (past the table's end): names are checked whether the link reads them or not.
+    obj = obj_base()
+    obj.symbols.insert(3, Symbol('an_unused_static_label_with_long_name', 6, 1, CLASS_STATIC))
+    refresh_section_aux(obj)
+    blob, layout = write_obj(obj)
+    return patch(blob, layout.symbol_offsets['an_unused_static_label_with_long_name'] + 4, '<I', 0x5000)
+
+
 def d_section_name_offset_out_of_range(obj):
     # .data's name field is "/9999": an offset far past the string table.
     obj.sections[1].raw_name = b'/9999'.ljust(8, b'\0')
@@ -670,6 +680,8 @@ DEFECTS = {
                                       "the string table's size field (0x10000) is larger than the rest of the file"),
     'obj-long-name-out-of-range':    ('raw', d_long_name_out_of_range,
                                       "a symbol's long name is at string-table offset 0x5000, past its end"),
+    'obj-unused-static-name-out-of-range': ('raw', d_unused_static_name_out_of_range,
+                                      "an unused static symbol's long name is at string-table offset 0x5000, past its end"),
     'obj-section-name-out-of-range': ('obj', d_section_name_offset_out_of_range,
                                       'section name "/9999" points past the end of the string table'),
     'obj-section-name-not-number':   ('obj', d_section_name_not_number,

@@ -265,6 +265,9 @@ public struct COFFObject: Sendable {
         return view.bytes(at, length)
     }
 
+    /// True when symbol `index` keeps its name in the string table (not inline in the record).
+    @inline(__always) public func hasLongName(_ index: Int) -> Bool { view.u32(symbolOffset(index)) == 0 }
+
     public func symbolName(_ index: Int) throws -> String {
         String(decoding: try symbolNameBytes(index), as: UTF8.self)
     }

@@ -439,8 +439,14 @@ private struct ModuleDefinitionParser {
                         }
                         throw error(number, "expected an ordinal number after '@', found \(number.described)")
                     }
+                    if let first = entry.ordinal {
+                        throw error(token, "export '\(entry.name)' has a second ordinal (@\(first) and @\(number.text)); give each export one")
+                    }
                     entry.ordinal = try parseOrdinal(number, text: number.text)
                 } else if ModuleDefinitionParser.isOrdinalText(token.text) {
+                    if let first = entry.ordinal {
+                        throw error(token, "export '\(entry.name)' has a second ordinal (@\(first) and \(token.text)); give each export one")
+                    }
                     advance()
                     entry.ordinal = try parseOrdinal(token, text: String(token.text.dropFirst()))
                 } else {

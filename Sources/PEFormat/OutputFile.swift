@@ -20,8 +20,10 @@ public final class StagedOutput {
     private var committed = false
 
     /// Writes `size` bytes produced by `fill`. The space is reserved before anything is written,
-    /// so a full disk is an error here rather than a SIGBUS while filling the mapping.
-    public init(path: String, size: Int, fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+    /// so a full disk is an error here rather than a SIGBUS while filling the mapping. An
+    /// executable output (a DLL or EXE) gets mode 0777 less the umask, as GNU ld and lld give it,
+    /// so binfmt/Wine can run it; other outputs 0666 less the umask.
+    public init(path: String, size: Int, executable: Bool = false, fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
         let directory: String
         if let slash = path.lastIndex(of: "/") {
             directory = slash == path.startIndex ? "/" : String(path[..<slash])
@@ -48,8 +50,25 @@ public final class StagedOutput {
             defer { munmap(address, size) }
             try fill(UnsafeMutableRawBufferPointer(start: address, count: size))
         }
-        fchmod(fd, 0o644)
+        fchmod(fd, (executable ? 0o777 : 0o666) & ~StagedOutput.processUmask)
     }
+
+    /// The process's umask, read once. /proc gives it without changing it; elsewhere it is read
+    /// by setting and restoring it before any output is written.
+    private static let processUmask: mode_t = {
+        if let file = fopen("/proc/self/status", "r") {
+            defer { fclose(file) }
+            var buffer = [CChar](repeating: 0, count: 256)
+            while fgets(&buffer, Int32(buffer.count), file) != nil {
+                let line = String(cString: buffer)
+                guard line.hasPrefix("Umask:") else { continue }
+                if let value = mode_t(line.dropFirst(6).filter { $0.isHexDigit }, radix: 8) { return value }
+            }
+        }
+        let mask = umask(0o022)
+        umask(mask)
+        return mask
+    }()
 
     public convenience init(path: String, bytes: [UInt8]) throws {
         try self.init(path: path, size: bytes.count) { out in

@@ -225,6 +225,9 @@ final class ObjectFile: @unchecked Sendable {
         while i < coff.symbolCount {
             let record = coff.symbol(i)
             try coff.checkAuxiliary(i, record)
+            // Every name must be readable, used or not: a long name's string-table offset is
+            // checked here (external names are read below anyway).
+            if !record.isExternal && coff.hasLongName(i) { _ = try coff.symbolNameBytes(i) }
             if record.sectionNumber < SectionNumber.debug {
                 throw view.error(at: coff.symbolOffset(i), "symbol table: symbol \(i) (\(try coff.symbolName(i))) has section number \(record.sectionNumber); valid are -2 (debug), -1 (absolute), 0 (undefined) and 1...\(coff.sectionCount)")
             }

@@ -875,7 +875,7 @@ struct Linker {
         resolver.symbols = []
         var errors: [String] = []
         do {
-            return try StagedOutput(path: path, size: image.fileSize) { out in
+            return try StagedOutput(path: path, size: image.fileSize, executable: true) { out in
                 headers.withUnsafeBytes { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: headers.count) }
                 // Each chunk writes only its own bytes, so chunks are written in parallel.
                 // Work in blocks of consecutive chunks of one section, so a worker touches the section

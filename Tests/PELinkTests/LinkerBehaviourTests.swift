@@ -76,6 +76,29 @@ struct LinkerBehaviourTests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("a.exe").path))
     }
 
+    /// Images are executable files (0777 less the umask, as GNU ld and lld write them, so
+    /// binfmt/Wine can run them directly); the import library and map are not.
+    @Test func imagesAreWrittenExecutable() throws {
+        guard let pelink = MinGWTests.pelinkExecutable else {
+            Issue.record("the pelink executable was not found beside \(CommandLine.arguments[0])")
+            return
+        }
+        let dir = try makeTemporaryDirectory("modes")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let object = GoldenCase.inputsFolder.appendingPathComponent("def-ordinals/impl.obj").path
+        for (umask, dllMode, libMode) in [("022", 0o755, 0o644), ("077", 0o700, 0o600)] {
+            let run = try runProcess("/bin/sh", ["-c", "umask \(umask) && exec \"$0\" \"$@\"", pelink, "/dll", "/noentry", "/export:first",
+                                                 object, "/out:m\(umask).dll", "/map"], currentDirectory: dir.path)
+            #expect(run.exitCode == 0, "\(run.stderr)")
+            func mode(_ name: String) throws -> Int {
+                (try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(name).path)[.posixPermissions] as? Int) ?? -1
+            }
+            #expect(try mode("m\(umask).dll") == dllMode)
+            #expect(try mode("m\(umask).lib") == libMode)
+            #expect(try mode("m\(umask).map") == libMode)
+        }
+    }
+
     /// /verbose notes go to standard error, as link.exe and lld-link print them; /time to standard output.
     @Test func verboseGoesToStandardErrorAndTimeToStandardOutput() throws {
         let dir = try makeTemporaryDirectory("verbose")
