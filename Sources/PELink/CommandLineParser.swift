@@ -215,6 +215,7 @@ enum OptionTable {
         ("/noseh", "x86: the image has no SEH handlers"),
         ("/lldmingw", "MinGW rules, as lld-link's option (automatic export and import, GNU decoration)"),
         ("/kill-at", "export stdcall functions without their @N suffix (GNU ld --kill-at)"),
+        ("/failifmismatch:key=value", "fail the link when objects (.drectve) or the command line give key another value"),
         ("/nologo", "accepted"),
         ("/help", "this list"),
         ("/lib", "as the first argument: the librarian (pelink /lib /def:x.def /out:x.lib, or /out:x.lib a.obj ...)"),
@@ -323,7 +324,7 @@ private let knownOptionNames: Set<String> = [
     "pdbaltpath", "opt", "errorreport", "tlbid", "guard", "cetcompat", "release", "natvis", "ignore", "functionpadmin",
     "force", "fastfail", "ltcg", "profile", "osversion", "emittoolversioninfo", "dependentloadflag", "allowbind",
     "allowisolation", "tsaware", "fixed", "nocoffgrpinfo", "map", "wholearchive", "filealign", "align", "lib", "name",
-    "mllvm", "lldmingw", "kill-at", "lldignoreenv", "stub", "mapinfo", "safeseh", "noseh",
+    "mllvm", "lldmingw", "kill-at", "failifmismatch", "lldignoreenv", "stub", "mapinfo", "safeseh", "noseh",
 ]
 
 /// Applies one parsed option to `options`. Shared by the command line; `.drectve` has its own subset.
@@ -467,6 +468,7 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
              "force", "fastfail", "ltcg", "profile", "osversion", "emittoolversioninfo", "dependentloadflag",
              "allowbind", "allowisolation", "tsaware", "fixed", "nocoffgrpinfo", "mllvm", "lldignoreenv":
             break
+        case "failifmismatch": options.failIfMismatch.append(try requireValue())
         case "kill-at":
             // lld-link's spelling of GNU ld --kill-at: stdcall exports without their @N suffix.
             options.killAt = true

@@ -500,10 +500,29 @@ struct Linker {
             chunks.append(chunk)
             chunkNames.append(name)
         }
-        for i in resolver.symbols.indices where resolver.symbols[i].kind == .common {
+        // COMMON symbols in the order of their winning definitions: by object, then by the
+        // object's symbol table (lld-link's order), not by when the name was first seen.
+        var commons: [Int] = []
+        var placedCommons = Set<Int32>()
+        let commonFiles = Set(resolver.symbols.lazy.filter { $0.kind == .common }.map(\.file))
+        for o in commonFiles.sorted() {
+            let object = resolver.objects[Int(o)]
+            var record = 0
+            while record < object.coff.symbolCount {
+                let symbol = object.coff.symbol(record)
+                if symbol.isExternal && symbol.sectionNumber == 0 && symbol.value > 0, record < object.targets.count,
+                   case .global(let g) = object.targets[record].decoded, resolver.symbols[Int(g)].kind == .common,
+                   resolver.symbols[Int(g)].file == o, placedCommons.insert(g).inserted {
+                    commons.append(Int(g))
+                }
+                record += 1 + symbol.auxiliaryCount
+            }
+        }
+        for i in commons {
             let size = Int(resolver.symbols[i].value)
             var alignment = 1
             while alignment < size && alignment < 32 { alignment <<= 1 }
+            if let asked = resolver.commonAlignments[resolver.names[i].string] { alignment = max(alignment, asked) }
             add(Name(".bss"), Chunk(content: .common(symbol: Int32(i)), partialName: Name(".bss"),
                                 flags: [.uninitializedData, .memRead, .memWrite], alignment: alignment, size: size, hasFileData: false))
         }

@@ -110,6 +110,8 @@ public struct LinkOptions: Sendable {
     public var warningsAreErrors = false
     /// /ignore:N: link.exe warning numbers not to report (4217, 4286: locally defined symbol imported).
     public var ignoredWarnings: Set<Int> = []
+    /// /FAILIFMISMATCH:key=value given on the command line.
+    public var failIfMismatch: [String] = []
     public var printTimes = false
     public var threads: Int?
     // MinGW (GNU ld) flavor.

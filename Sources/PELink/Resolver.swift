@@ -35,6 +35,10 @@ final class SymbolResolver: @unchecked Sendable {
     var directiveOptions = LinkOptions()
     /// Symbols that .drectve `-exclude-symbols:` keeps out of automatic export.
     var directiveExcludedSymbols: Set<String> = []
+    /// GCC's `-aligncomm:NAME,LOG2`: the alignment (a power of two) a COMMON symbol needs.
+    var commonAlignments: [String: Int] = [:]
+    /// /FAILIFMISMATCH:key=value: the first value seen for each key, and who gave it.
+    var mismatchChecks: [String: (value: String, source: String)] = [:]
 
     init(options: LinkOptions, diagnostics: Diagnostics) {
         self.options = options
@@ -114,6 +118,7 @@ final class SymbolResolver: @unchecked Sendable {
 
     /// Loads the command-line inputs and everything they pull in, until nothing more is needed.
     func loadAll(inputs: [String], roots: [String]) {
+        for pair in options.failIfMismatch { checkMismatch(pair, source: "the command line") }
         // Roots are undefined before any file is read, so an archive loads the members that define
         // them in its own symbol order wherever it stands on the command line (as lld-link does).
         for name in roots { reference(symbolIndex(name)) }
@@ -698,7 +703,18 @@ final class SymbolResolver: @unchecked Sendable {
                     }
                     if name == "entry" && directiveOptions.entry == nil { directiveOptions.entry = parsed.entry }
                     if parsed.setChecksum { directiveOptions.setChecksum = true }
-                case "failifmismatch", "manifestdependency", "guardsym", "disallowlib", "editandcontinue",
+                case "failifmismatch":
+                    guard let value else { throw UsageError("/FAILIFMISMATCH needs key=value") }
+                    checkMismatch(value, source: object.displayName)
+                case "aligncomm":
+                    // GCC writes it for COMMON symbols declared with an alignment: NAME,LOG2.
+                    guard let value, let comma = value.lastIndex(of: ","), let log2 = Int(value[value.index(after: comma)...]),
+                          log2 >= 0, log2 <= 13 else {
+                        throw UsageError("-aligncomm:\(value ?? ""): expected NAME,LOG2 with LOG2 from 0 to 13")
+                    }
+                    let symbol = String(value[..<comma])
+                    commonAlignments[symbol] = max(commonAlignments[symbol] ?? 1, 1 << log2)
+                case "manifestdependency", "guardsym", "disallowlib", "editandcontinue",
                      "throwingnew", "nocoffgrpinfo", "guard":
                     if options.verbose { diagnostics.note("\(object.displayName): .drectve \(argument): accepted, no effect") }
                 default:
@@ -707,6 +723,23 @@ final class SymbolResolver: @unchecked Sendable {
             } catch {
                 diagnostics.error("\(object.displayName): .drectve: \(error)")
             }
+        }
+    }
+
+    /// /FAILIFMISMATCH (link.exe's LNK2038): objects built with different settings of one key
+    /// (a runtime library, `_ITERATOR_DEBUG_LEVEL`, a `#pragma detect_mismatch`) must not meet.
+    func checkMismatch(_ pair: String, source: String) {
+        guard let equals = pair.firstIndex(of: "=") else {
+            diagnostics.error("\(source): /FAILIFMISMATCH:\(pair): expected key=value")
+            return
+        }
+        let key = String(pair[..<equals]), value = String(pair[pair.index(after: equals)...])
+        guard let first = mismatchChecks[key] else {
+            mismatchChecks[key] = (value, source)
+            return
+        }
+        if first.value != value {
+            diagnostics.error("/FAILIFMISMATCH: mismatch detected for '\(key)':\n>>> \(first.source) has value \(first.value)\n>>> \(source) has value \(value)")
         }
     }
 

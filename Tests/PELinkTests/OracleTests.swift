@@ -516,6 +516,7 @@ struct OracleTests {
         "import-ordinal-data": "(a): lld-link lists import thunks that pelink does not make",
         "weak-search-kinds": "(c): pelink loads the archive member a SEARCH_LIBRARY weak external asks for",
         "common-symbols": "lld-link lists COMMON symbols at 0000:00000000 as <common> and counts their space in the .bss line of the object before them; pelink lists each at its address in .bss with the object that declared it",
+        "aligncomm": "as common-symbols: lld-link lists COMMON symbols at 0000:00000000 as <common>",
         "comdat-largest": "lld-link keeps the replaced smaller SELECT_LARGEST section (see the case's NOTES)",
         "gnu-import-library": "lld-link also lists the section-named static symbols of dlltool's objects (.text, .idata$4, ...)",
         "resources-object": "lld-link also lists the section-named static symbol .rsrc of windres's object",

@@ -1,0 +1,2 @@
+#pragma detect_mismatch("pelink_runtime", "static")
+int a(void) { return 1; }
