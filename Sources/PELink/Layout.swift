@@ -248,20 +248,59 @@ func assignAddresses(_ sections: inout [OutputSection], firstRVA: Int, firstFile
 }
 
 /// The .reloc table: one block per 4 KiB page, entries sorted, each block padded to 4 bytes.
+/// `values` in ascending order, by two 16-bit counting passes: base relocation sites number in the
+/// hundreds of thousands, where this is several times faster than a comparison sort.
+func radixSorted(_ values: [UInt32]) -> [UInt32] {
+    if values.count < 4096 { return values.sorted() }
+    var source = values
+    var target = [UInt32](repeating: 0, count: values.count)
+    for shift in [UInt32(0), 16] {
+        var counts = [Int](repeating: 0, count: 65537)
+        for v in source { counts[Int((v >> shift) & 0xFFFF) + 1] += 1 }
+        for i in 1...65536 { counts[i] += counts[i - 1] }
+        source.withUnsafeBufferPointer { from in
+            target.withUnsafeMutableBufferPointer { to in
+                counts.withUnsafeMutableBufferPointer { next in
+                    for v in from {
+                        let bucket = Int((v >> shift) & 0xFFFF)
+                        to[next[bucket]] = v
+                        next[bucket] += 1
+                    }
+                }
+            }
+        }
+        swap(&source, &target)
+    }
+    return source
+}
+
 func buildBaseRelocationTable(_ sites: [UInt32], type: UInt16) -> [UInt8] {
-    var writer = ByteWriter(capacity: sites.count * 2 + 64)
+    // One block per 4 KiB page: an 8-byte header, then 2-byte entries padded to a 4-byte size.
+    var size = 0
     var i = 0
     while i < sites.count {
         let page = sites[i] & ~0xFFF
         var j = i
         while j < sites.count && sites[j] & ~0xFFF == page { j += 1 }
-        let count = j - i
-        let padded = count % 2 == 1 ? count + 1 : count
-        writer.u32(page)
-        writer.u32(UInt32(8 + padded * 2))
-        for k in i..<j { writer.u16((type << 12) | UInt16(sites[k] & 0xFFF)) }
-        if padded != count { writer.u16(0) }
+        size += 8 + 2 * (j - i + (j - i) % 2)
         i = j
     }
-    return writer.bytes
+    var table = [UInt8](repeating: 0, count: size)
+    table.withUnsafeMutableBytes { out in
+        guard let base = out.baseAddress else { return }
+        var at = 0
+        var i = 0
+        while i < sites.count {
+            let page = sites[i] & ~0xFFF
+            var j = i
+            while j < sites.count && sites[j] & ~0xFFF == page { j += 1 }
+            let count = j - i, padded = count + count % 2
+            base.storeLE(page, at: at)
+            base.storeLE(UInt32(8 + padded * 2), at: at + 4)
+            for k in 0..<count { base.storeLE((type << 12) | UInt16(sites[i + k] & 0xFFF), at: at + 8 + 2 * k) }
+            at += 8 + padded * 2 // the padding entry is IMAGE_REL_BASED_ABSOLUTE (0), already zero
+            i = j
+        }
+    }
+    return table
 }

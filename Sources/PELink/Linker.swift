@@ -31,6 +31,8 @@ struct Linker {
     var moduleDefinition: ModuleDefinition?
     var layoutDetails = ""
     var dllName = ""
+    /// `userExportRequests()`, made once when resolution starts (decorating thousands of names costs).
+    var decoratedUserExports: (commandLine: [ExportRequest], moduleDefinition: [ExportRequest])?
 
     init(options: LinkOptions) {
         self.options = options
@@ -209,6 +211,7 @@ struct Linker {
         if let entry = entrySymbolName { roots.append(entry) }
         roots += options.includes
         let (commandLineExports, definitionExports) = userExportRequests()
+        decoratedUserExports = (commandLineExports, definitionExports)
         for request in commandLineExports + definitionExports where request.forwardTo == nil {
             roots.append(request.symbolName)
         }
@@ -354,7 +357,7 @@ struct Linker {
     // MARK: Exports
 
     mutating func collectExports(_ resolver: SymbolResolver) -> [ExportEntry] {
-        let (commandLineExports, defExports) = userExportRequests()
+        let (commandLineExports, defExports) = decoratedUserExports ?? userExportRequests()
         var directiveExports = resolver.directiveExports.map { decorated($0, userGiven: false) }
         if options.isGNUFlavor && options.isDLL && !options.excludeAllSymbols
             && (options.exportAllSymbols || (defExports.isEmpty && commandLineExports.isEmpty && directiveExports.isEmpty)) {
@@ -685,9 +688,13 @@ struct Linker {
             image.addresses = buildSymbolAddresses(resolver, image: image)
             if pseudoRelocationCount > 0 { image.pseudoRelocations = collectPseudoRelocations(resolver, image: image) }
             if let safeSEH { image.safeSEHHandlers = safeSEH.handlerRVAs(resolver, image: image) }
-            guard target.machine == .arm64, addRangeExtensionThunks(&sections, &image, resolver) else { break }
+            watch.lap("symbol address table")
+            guard target.machine == .arm64 else { break }
+            let added = addRangeExtensionThunks(&sections, &image, resolver)
+            watch.lap("range-extension thunks")
+            if !added { break }
         }
-        watch.lap("symbol address table")
+        watch.lap("after placement")
         // Base relocations: every ADDR64 whose target moves with the image.
         if hasBaseRelocations {
             let sites = collectBaseRelocationSites(resolver, image: image)
@@ -835,7 +842,7 @@ struct Linker {
         if let field = target.importThunkAbsoluteField, let thunks = image.chunkRVA[.importThunks] {
             for offset in image.imports.thunkOffsets where offset >= 0 { sites.append(thunks.rva + UInt32(offset + field)) }
         }
-        return sites.sorted()
+        return radixSorted(sites)
     }
 
     func buildSymbolAddresses(_ resolver: SymbolResolver, image: Image) -> SymbolAddressTable {

@@ -247,7 +247,14 @@ struct Relocator: @unchecked Sendable {
 
     /// The RVA a relocation's symbol stands for (absolute symbols measured from the image base).
     func targetRVA(object: ObjectFile, symbolIndex: Int) -> Int64? {
-        resolveTarget(object.targets, firstSection: object.firstSection, symbolIndex).map(destinationRVA)
+        targetRVA(object.targets, firstSection: object.firstSection, symbolIndex: symbolIndex)
+    }
+
+    /// The same, with the object's symbol targets already at hand (a loop over many relocations
+    /// reads the array once).
+    @inline(__always)
+    func targetRVA(_ targets: [SymbolTarget], firstSection: Int, symbolIndex: Int) -> Int64? {
+        resolveTarget(targets, firstSection: firstSection, symbolIndex).map(destinationRVA)
     }
 
     /// The thunk a branch goes through, when layout gave it one.
@@ -316,7 +323,7 @@ struct Relocator: @unchecked Sendable {
             let problem: String?
             switch machine {
             case .i386: problem = applyI386(place)
-            case .arm64: problem = applyARM64(place, rangeThunk: { rangeThunkRVA(RangeThunkKey(section: firstSection + sectionIndex, relocation: r)) })
+            case .arm64: problem = applyARM64(place, thunkKey: RangeThunkKey(section: firstSection + sectionIndex, relocation: r))
             default: problem = applyAMD64(place)
             }
             if let problem {
@@ -462,7 +469,9 @@ struct Relocator: @unchecked Sendable {
 
     // MARK: ARM64
 
-    private func applyARM64(_ p: RelocationSite, rangeThunk: () -> UInt32?) -> String? {
+    /// `thunkKey` finds the range-extension thunk of a branch that cannot reach (a plain value:
+    /// a closure here would copy the relocator for every relocation).
+    private func applyARM64(_ p: RelocationSite, thunkKey: RangeThunkKey) -> String? {
         let instruction = p.out.loadLE32(at: p.offset)
         switch p.type {
         case ARM64Relocation.addr64: applyAddr64(p); return nil
@@ -479,7 +488,7 @@ struct Relocator: @unchecked Sendable {
             let addend = ((field << (64 - bits)) >> (64 - bits)) << 2
             var distance = destinationRVA(p.target) + addend - Int64(p.site)
             let limit = Int64(1) << (bits + 1)
-            if distance < -limit || distance >= limit, let thunk = rangeThunk() {
+            if distance < -limit || distance >= limit, let thunk = rangeThunkRVA(thunkKey) {
                 distance = Int64(thunk) - Int64(p.site)
             }
             guard distance & 3 == 0 else { return "gives branch displacement \(distance), not a multiple of 4" }

@@ -851,7 +851,7 @@ final class SymbolResolver: @unchecked Sendable {
             var found: Int32?
             if let at = name.lastIndex(of: "@"), at > name.startIndex, name[name.index(after: at)...].allSatisfy(\.isNumber) {
                 if let plain = find(String(name[..<at])), symbols[Int(plain)].kind == .defined { found = plain }
-            } else if !name.contains("@") {
+            } else if !name.utf8.contains(0x40) {
                 let prefix = arena.intern(name + "@")
                 for candidate in symbols.indices where symbols[candidate].kind == .defined {
                     let other = names[candidate]
