@@ -328,6 +328,21 @@ private let knownOptionNames: Set<String> = [
 ]
 
 /// Applies one parsed option to `options`. Shared by the command line; `.drectve` has its own subset.
+/// link.exe takes options from the LINK environment variable before the command line and from
+/// _LINK_ after it.
+func withLinkEnvironment(_ arguments: [String], _ environment: [String: String]) throws -> [String] {
+    var given = arguments
+    for (variable, atEnd) in [("LINK", false), ("_LINK_", true)] {
+        guard let text = environment[variable], !text.isEmpty else { continue }
+        let words: [String]
+        do { words = try ResponseFiles.tokenize(text) } catch {
+            throw UsageError("the \(variable) environment variable has an unclosed quote: \(text)")
+        }
+        given = atEnd ? given + words : words + given
+    }
+    return given
+}
+
 func parseCommandLine(_ rawArguments: [String], environment: [String: String], notes: inout [String]) throws -> LinkOptions {
     let arguments = try ResponseFiles.expand(rawArguments)
     var options = LinkOptions()

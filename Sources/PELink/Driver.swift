@@ -12,10 +12,15 @@ public struct DriverResult: Sendable {
 
 public enum Driver {
     /// Runs pelink as the command line would, in-process. `arguments` excludes the program name.
-    public static func run(arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+    public static func run(arguments commandLine: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
                            programName: String = "pelink") -> DriverResult {
         var notes: [String] = []
         do {
+            let isGNU = GNUCommandLine.applies(programName: programName, arguments: commandLine)
+            let isLibrarian = commandLine.first.flatMap(splitOption).map { $0.0 == "lib" } ?? false
+            // link.exe's LINK and _LINK_ variables add options to its own command line only.
+            let ignoresEnvironment = commandLine.contains { splitOption($0)?.0 == "lldignoreenv" }
+            let arguments = isGNU || isLibrarian || ignoresEnvironment ? commandLine : try withLinkEnvironment(commandLine, environment)
             if let first = arguments.first, let (name, _) = splitOption(first), name == "lib" {
                 let messages = try LibrarianCommand.run(arguments: Array(arguments.dropFirst()))
                 return DriverResult(exitCode: 0, diagnostics: format(messages), output: "")

@@ -31,6 +31,8 @@ struct Linker {
     var moduleDefinition: ModuleDefinition?
     var layoutDetails = ""
     var dllName = ""
+    /// An EXE's entry point chosen from its main function (`inferSubsystemAndEntry`).
+    var inferredEntry: String?
     /// `userExportRequests()`, made once when resolution starts (decorating thousands of names costs).
     var decoratedUserExports: (commandLine: [ExportRequest], moduleDefinition: [ExportRequest])?
 
@@ -208,7 +210,8 @@ struct Linker {
         options.includes = options.includes.map { target.mangle($0) }
         let resolver = SymbolResolver(options: options, diagnostics: diagnostics)
         var roots: [String] = []
-        if let entry = entrySymbolName { roots.append(entry) }
+        // An EXE's entry point, when not given, depends on which main function the inputs define.
+        if !entryIsInferred, let entry = entrySymbolName { roots.append(entry) }
         roots += options.includes
         let (commandLineExports, definitionExports) = userExportRequests()
         decoratedUserExports = (commandLineExports, definitionExports)
@@ -218,6 +221,8 @@ struct Linker {
         resolver.loadAll(inputs: options.inputFiles, roots: roots)
         adoptDirectiveOptions(resolver)
         if resolver.options.machine == .unknown { resolver.options.machine = .amd64 }
+        options.machine = resolver.options.machine
+        inferSubsystemAndEntry(resolver)
         if ![Machine.amd64, .i386, .arm64].contains(resolver.options.machine) {
             resolver.diagnostics.error("linking for machine \(resolver.options.machine.optionName) is not supported (pelink links x64, x86 and arm64)")
         } else if resolver.options.machine != options.machine && options.machine != .unknown {
@@ -275,8 +280,58 @@ struct Linker {
     /// `_DllMain`, found as `_DllMain@12` like any plain name).
     var entrySymbolName: String? {
         if options.noEntry { return nil }
-        if let entry = options.entry { return target.mangle(entry) }
+        if let entry = options.entry ?? inferredEntry { return target.mangle(entry) }
         return target.defaultEntry(isDLL: options.isDLL, subsystem: options.subsystem)
+    }
+
+    /// An EXE without /entry: its entry point comes from the main function its inputs define.
+    var entryIsInferred: Bool { !options.isDLL && options.entry == nil && !options.noEntry }
+
+    /// link.exe's (and lld-link's) rules for an EXE: without /subsystem, `main` or `wmain` makes a
+    /// console program and `WinMain` or `wWinMain` a GUI one; without /entry, the CRT startup
+    /// function that calls the main function found (`wmainCRTStartup` only when there is no
+    /// `main`, and so on). A function counts when an object or a library defines it.
+    mutating func inferSubsystemAndEntry(_ resolver: SymbolResolver) {
+        guard !options.isDLL else { return }
+        let target = self.target
+        func provides(_ cName: String) -> Bool {
+            let name = target.mangle(cName)
+            if let g = resolver.find(name), resolver.symbols[Int(g)].kind != .undefined { return true }
+            // x86 stdcall: _WinMain@16.
+            guard target.machine == .i386 else { return false }
+            let prefix = name + "@"
+            return resolver.symbols.indices.contains { resolver.symbols[$0].kind != .undefined && resolver.names[$0].string.hasPrefix(prefix) }
+        }
+        let hasMain = provides("main"), hasWMain = provides("wmain"), hasWinMain = provides("WinMain"), hasWWinMain = provides("wWinMain")
+        if options.subsystem == nil {
+            if options.isGNUFlavor {
+                options.subsystem = .windowsCUI
+            } else if hasMain || hasWMain {
+                if hasWinMain || hasWWinMain {
+                    resolver.diagnostics.warning("found \(hasMain ? "main" : "wmain") and \(hasWinMain ? "WinMain" : "wWinMain"); defaulting to /subsystem:console")
+                }
+                options.subsystem = .windowsCUI
+            } else if hasWinMain || hasWWinMain {
+                options.subsystem = .windowsGUI
+            } else {
+                resolver.diagnostics.error("the subsystem of the EXE cannot be inferred: no main, wmain, WinMain or wWinMain is defined; give /subsystem:console or /subsystem:windows")
+                return
+            }
+            resolver.options.subsystem = options.subsystem
+        }
+        guard entryIsInferred else { return }
+        let gui = options.subsystem == .windowsGUI
+        var entry = gui ? "WinMainCRTStartup" : "mainCRTStartup"
+        if !options.isGNUFlavor {
+            if gui && hasWWinMain {
+                if hasWinMain { resolver.diagnostics.warning("found both wWinMain and WinMain; using the latter") } else { entry = "wWinMainCRTStartup" }
+            } else if !gui && hasWMain {
+                if hasMain { resolver.diagnostics.warning("found both wmain and main; using the latter") } else { entry = "wmainCRTStartup" }
+            }
+        }
+        if options.verbose { resolver.diagnostics.note("Entry name inferred: \(target.mangle(entry))") }
+        inferredEntry = entry
+        resolver.addRoots([target.mangle(entry)])
     }
 
     /// The machine of the first input that says one: an object, an import object, or the first

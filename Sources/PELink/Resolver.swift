@@ -992,7 +992,10 @@ final class SymbolResolver: @unchecked Sendable {
         }
         if let entry, let g = find(entry), symbols[Int(g)].kind == .undefined || symbols[Int(g)].kind == .lazy {
             if undefinedReferences[g] == nil { order.append(g) }
-            undefinedReferences[g, default: []].append(options.entry == nil ? "the default entry point of a DLL (use /entry:name or /noentry)" : "/entry:\(entry)")
+            let reason = options.entry != nil ? "/entry:\(entry)"
+                : (options.isDLL ? "the default entry point of a DLL (use /entry:name or /noentry)"
+                   : "the entry point of an EXE, chosen by its main function (use /entry:name)")
+            undefinedReferences[g, default: []].append(reason)
         }
         for name in options.includes {
             if let g = find(name), symbols[Int(g)].kind == .undefined || symbols[Int(g)].kind == .lazy {

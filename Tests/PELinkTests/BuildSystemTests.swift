@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import PEFormat
+@testable import PELink
+
+/// What build systems and compilers hand the linker besides objects: link.exe's environment
+/// variables, and EXEs whose subsystem and entry point come from their main function.
+@Suite("Build-system inputs")
+struct BuildSystemTests {
+    static func compile(_ source: String, name: String, target: String = "x86_64-pc-windows-msvc", in folder: URL) throws -> String? {
+        guard let clang = requireTool("clang") else { return nil }
+        return try MachineTests.compile(clang, target: target, source, in: folder, name: name)
+    }
+
+    /// LINK adds options before the command line, _LINK_ after it (link.exe's rule); the
+    /// librarian and /lldignoreenv leave them out.
+    @Test func linkEnvironmentVariablesAddOptions() throws {
+        let folder = try makeTemporaryDirectory("link-env")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard let object = try Self.compile("int f(void) { return 1; }\nint g(void) { return 2; }", name: "e", in: folder) else { return }
+        let dll = folder.appendingPathComponent("e.dll")
+        let run = Driver.run(arguments: [object, "/out:" + dll.path], environment: ["LINK": "/dll /noentry", "_LINK_": "/export:g"])
+        #expect(run.exitCode == 0, "\(run.diagnostics)")
+        let image = try PEImage(view: try MappedFile(path: dll.path).view)
+        #expect(MachineTests.exportNames(image) == ["g"])
+        #expect(image.fileHeader.characteristics & FileCharacteristics.dll != 0)
+        let ignored = Driver.run(arguments: ["/lldignoreenv", object, "/out:" + folder.appendingPathComponent("x.dll").path],
+                                 environment: ["LINK": "/dll /noentry"])
+        // Without the variable's /dll this is an EXE with no main function: an error.
+        #expect(ignored.exitCode != 0)
+        let unclosed = Driver.run(arguments: [object], environment: ["LINK": "/out:\"x.dll"])
+        #expect(unclosed.exitCode != 0 && unclosed.diagnostics.contains("LINK environment variable"), "\(unclosed.diagnostics)")
+    }
+
+    /// An EXE without /entry and /subsystem: `main` gives a console program entered at
+    /// mainCRTStartup, `wWinMain` a GUI one entered at wWinMainCRTStartup; neither is an error.
+    @Test("EXE subsystem and entry point from its main function", arguments: [
+        ("main", "mainCRTStartup", Subsystem.windowsCUI),
+        ("wmain", "wmainCRTStartup", Subsystem.windowsCUI),
+        ("WinMain", "WinMainCRTStartup", Subsystem.windowsGUI),
+        ("wWinMain", "wWinMainCRTStartup", Subsystem.windowsGUI),
+    ])
+    func entryAndSubsystemInferred(_ mainFunction: String, _ startup: String, _ subsystem: Subsystem) throws {
+        let folder = try makeTemporaryDirectory("entry-\(mainFunction)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The CRT's four startup functions, each calling its main function (only one exists).
+        let source = """
+            int \(mainFunction)(void) { return 7; }
+            int mainCRTStartup(void) { return 1; }
+            int wmainCRTStartup(void) { return 2; }
+            int WinMainCRTStartup(void) { return 3; }
+            int wWinMainCRTStartup(void) { return 4; }
+            """
+        guard let object = try Self.compile(source, name: "m", in: folder) else { return }
+        let exe = folder.appendingPathComponent("m.exe"), map = folder.appendingPathComponent("m.map")
+        let run = Driver.run(arguments: ["/verbose", object, "/out:" + exe.path, "/map:" + map.path], environment: [:])
+        #expect(run.exitCode == 0, "\(run.diagnostics)")
+        guard run.exitCode == 0 else { return }
+        #expect(run.diagnostics.contains("Entry name inferred: \(startup)"), "\(run.diagnostics)")
+        let image = try PEImage(view: try MappedFile(path: exe.path).view)
+        #expect(image.optionalHeader.subsystem == subsystem.rawValue)
+        // The entry point is the startup function's address, as the map lists it.
+        let mapText = try String(contentsOf: map, encoding: .utf8)
+        let line = mapText.split(separator: "\n").first { $0.split(separator: " ").dropFirst().first == Substring(startup) }
+        let address = line.flatMap { $0.split(separator: " ").dropFirst(2).first }.flatMap { UInt64($0, radix: 16) }
+        #expect(address.map { $0 - image.optionalHeader.imageBase } == UInt64(image.optionalHeader.addressOfEntryPoint), "\(line ?? "no map line")")
+    }
+
+    @Test func exeWithoutMainFunctionNeedsSubsystem() throws {
+        let folder = try makeTemporaryDirectory("entry-none")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard let object = try Self.compile("int helper(void) { return 1; }", name: "n", in: folder) else { return }
+        let run = Driver.run(arguments: [object, "/out:" + folder.appendingPathComponent("n.exe").path], environment: [:])
+        #expect(run.exitCode != 0)
+        #expect(run.diagnostics.contains("subsystem of the EXE cannot be inferred"), "\(run.diagnostics)")
+    }
+}
