@@ -324,7 +324,7 @@ private let knownOptionNames: Set<String> = [
     "pdbaltpath", "opt", "errorreport", "tlbid", "guard", "cetcompat", "release", "natvis", "ignore", "functionpadmin",
     "force", "fastfail", "ltcg", "profile", "osversion", "emittoolversioninfo", "dependentloadflag", "allowbind",
     "allowisolation", "tsaware", "fixed", "nocoffgrpinfo", "map", "wholearchive", "filealign", "align", "lib", "name",
-    "mllvm", "lldmingw", "kill-at", "failifmismatch", "lldignoreenv", "stub", "mapinfo", "safeseh", "noseh",
+    "mllvm", "lldmingw", "kill-at", "failifmismatch", "swaprun", "lldignoreenv", "stub", "mapinfo", "safeseh", "noseh",
 ]
 
 /// Applies one parsed option to `options`. Shared by the command line; `.drectve` has its own subset.
@@ -462,8 +462,6 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             let v = try requireValue()
             guard let n = parseNumber(v), n >= 1, n <= 0x1000_0000, n & (n - 1) == 0 else { throw UsageError("/align:\(v): expected a power of two up to 0x10000000") }
             options.sectionAlignment = Int(n)
-        case "wholearchive":
-            throw UsageError("/wholearchive is not supported yet")
         case "map":
             if let value, !value.isEmpty { options.mapPath = value } else { options.mapNextToOutput = true }
         case "mapinfo":
@@ -478,11 +476,56 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
                 guard let number = Int(part) else { throw UsageError("/ignore:\(part): expected a warning number such as 4217") }
                 options.ignoredWarnings.insert(number)
             }
-        case "incremental", "manifest", "manifestuac", "manifestfile", "manifestinput", "debug", "pdb", "pdbaltpath",
-             "opt", "errorreport", "tlbid", "guard", "cetcompat", "natvis", "functionpadmin",
-             "force", "fastfail", "ltcg", "profile", "osversion", "emittoolversioninfo", "dependentloadflag",
-             "allowbind", "allowisolation", "tsaware", "fixed", "nocoffgrpinfo", "mllvm", "lldignoreenv":
+        case "incremental", "errorreport", "emittoolversioninfo", "nocoffgrpinfo", "lldignoreenv", "fastfail":
+            // They change how a linker runs or reports, never the output.
             break
+        case "manifest", "manifestuac", "manifestfile", "manifestinput", "opt", "tlbid", "mllvm":
+            break
+        case "debug", "pdb", "pdbaltpath", "natvis":
+            if !notes.contains(where: { $0.contains("debug information") }) {
+                notes.append("warning: /\(name) asks for debug information, which pelink does not write yet: the image has no debug directory and no PDB is written")
+            }
+        case "profile":
+            notes.append("warning: /profile: pelink writes no debug information for profilers yet; the image is linked as without it")
+        case "wholearchive":
+            if let value, !value.isEmpty {
+                options.wholeArchiveNames.insert(((value as NSString).lastPathComponent).lowercased())
+            } else {
+                options.wholeArchiveAll = true
+            }
+        case "force":
+            switch value?.lowercased() {
+            case nil, "": options.forceMultiple = true; options.forceUnresolved = true
+            case "multiple": options.forceMultiple = true
+            case "unresolved": options.forceUnresolved = true
+            case let other?: throw UsageError("/force:\(other): expected /force, /force:multiple or /force:unresolved")
+            }
+        case "fixed": options.fixed = try yesNo()
+        case "tsaware": options.terminalServerAware = try yesNo()
+        case "allowbind": options.allowBind = try yesNo()
+        case "allowisolation": options.allowIsolation = try yesNo()
+        case "swaprun":
+            for part in try requireValue().lowercased().split(separator: ",") {
+                switch part {
+                case "cd": options.swapRunFromCD = true
+                case "net": options.swapRunFromNet = true
+                default: throw UsageError("/swaprun:\(part): expected cd or net")
+                }
+            }
+        case "osversion":
+            let parts = try requireValue().split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let major = UInt16(parts[0]), parts.count == 1 || UInt16(parts[1]) != nil else {
+                throw UsageError("/osversion:\(value ?? ""): expected major[.minor]")
+            }
+            options.osVersion = (major, parts.count == 2 ? UInt16(parts[1])! : 0)
+        case "guard":
+            guard value?.lowercased() == "no" else {
+                throw UsageError("/guard:\(value ?? ""): control flow guard tables are not written by pelink yet; link without /guard or with /guard:no")
+            }
+        case "ltcg":
+            throw UsageError("/ltcg: pelink does not do link-time code generation; compile without /GL (-flto)")
+        case "functionpadmin", "dependentloadflag", "cetcompat":
+            throw UsageError("/\(name) is not supported by pelink yet (it would change the image, and pelink does not make that change)")
         case "failifmismatch": options.failIfMismatch.append(try requireValue())
         case "kill-at":
             // lld-link's spelling of GNU ld --kill-at: stdcall exports without their @N suffix.

@@ -55,6 +55,9 @@ enum ImageHeaders {
         var characteristics = FileCharacteristics.executableImage
         if options.largeAddressAware ?? target.largeAddressAwareByDefault { characteristics |= FileCharacteristics.largeAddressAware }
         if !target.is64Bit { characteristics |= FileCharacteristics.machine32Bit }
+        if options.fixed { characteristics |= FileCharacteristics.relocsStripped }
+        if options.swapRunFromCD { characteristics |= 0x0400 }  // IMAGE_FILE_REMOVABLE_RUN_FROM_SWAP
+        if options.swapRunFromNet { characteristics |= 0x0800 } // IMAGE_FILE_NET_RUN_FROM_SWAP
         if options.isDLL { characteristics |= FileCharacteristics.dll }
         w.u16(target.machine.rawValue)
         w.u16(UInt16(image.sections.count))
@@ -94,7 +97,7 @@ enum ImageHeaders {
         }
         w.u32(UInt32(options.sectionAlignment))
         w.u32(UInt32(options.fileAlignment))
-        w.u16(6); w.u16(0)              // operating system version
+        w.u16(options.osVersion?.major ?? 6); w.u16(options.osVersion?.minor ?? 0) // operating system version
         w.u16(options.majorImageVersion); w.u16(options.minorImageVersion)
         w.u16(options.subsystemMajor ?? 6); w.u16(options.subsystemMinor ?? 0)
         w.u32(0)                        // Win32VersionValue
@@ -104,12 +107,15 @@ enum ImageHeaders {
         let subsystem = options.subsystem ?? (options.isDLL ? .windowsGUI : .windowsCUI)
         w.u16(subsystem.rawValue)
         var dllCharacteristics: UInt16 = 0
-        if options.dynamicBase {
+        if options.dynamicBase && !options.fixed {
             dllCharacteristics |= DLLCharacteristics.dynamicBase
             if options.highEntropyVA && target.is64Bit { dllCharacteristics |= DLLCharacteristics.highEntropyVA }
         }
         if options.nxCompat { dllCharacteristics |= DLLCharacteristics.nxCompat }
         if image.hasNoSEH { dllCharacteristics |= DLLCharacteristics.noSEH }
+        if !options.allowIsolation { dllCharacteristics |= DLLCharacteristics.noIsolation }
+        if !options.allowBind { dllCharacteristics |= DLLCharacteristics.noBind }
+        if options.terminalServerAware ?? !options.isDLL { dllCharacteristics |= DLLCharacteristics.terminalServerAware }
         w.u16(dllCharacteristics)
         for value in [options.stackReserve ?? 0x100000, options.stackCommit ?? 0x1000, options.heapReserve ?? 0x100000, options.heapCommit ?? 0x1000] {
             if target.is64Bit { w.u64(value) } else { w.u32(UInt32(truncatingIfNeeded: value)) }

@@ -659,7 +659,7 @@ struct Linker {
         applySectionAttributes(&sections, options.sectionAttributes + resolver.directiveSectionAttributes, diagnostics: &diagnostics)
 
         watch.lap("group into sections")
-        let hasBaseRelocations = containsAbsoluteRelocations(resolver)
+        let hasBaseRelocations = !options.fixed && containsAbsoluteRelocations(resolver)
         let headerCount = sections.count + (hasBaseRelocations ? 1 : 0)
         let dosSize = ImageHeaders.dosPart(stub: options.dosStub).count
         image.sizeOfHeaders = alignUp(dosSize + 4 + 20 + target.optionalHeaderSize + 40 * headerCount, options.fileAlignment)

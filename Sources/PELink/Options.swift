@@ -127,6 +127,24 @@ public struct LinkOptions: Sendable {
     public var outputDefinitionPath: String?
     /// Archives whose every member is loaded (--whole-archive).
     public var wholeArchiveInputs: Set<String> = []
+    /// /wholearchive (every library) and /wholearchive:lib (file names, lowercased).
+    public var wholeArchiveAll = false
+    public var wholeArchiveNames: Set<String> = []
+    /// /fixed: no base relocations; the image loads only at its base.
+    public var fixed = false
+    /// /tsaware[:no]; nil is link.exe's default (on for EXEs, off for DLLs).
+    public var terminalServerAware: Bool?
+    /// /swaprun:cd and /swaprun:net.
+    public var swapRunFromCD = false
+    public var swapRunFromNet = false
+    /// /allowbind:no and /allowisolation:no.
+    public var allowBind = true
+    public var allowIsolation = true
+    /// /osversion:major[.minor] (default 6.0).
+    public var osVersion: (major: UInt16, minor: UInt16)?
+    /// /force, /force:multiple, /force:unresolved: these errors become warnings.
+    public var forceMultiple = false
+    public var forceUnresolved = false
     var wholeArchivePlaceholders: Set<Int> = []
     /// -v alone: print the version and link nothing.
     public var versionOnly = false

@@ -191,7 +191,8 @@ final class SymbolResolver: @unchecked Sendable {
                 }
             case 1:
                 addArchiveSymbols(index)
-                if options.wholeArchiveInputs.contains(archives[index].path) {
+                if options.wholeArchiveAll || options.wholeArchiveInputs.contains(archives[index].path)
+                    || options.wholeArchiveNames.contains((archives[index].path as NSString).lastPathComponent.lowercased()) {
                     for member in archives[index].archive.members.indices {
                         queueMember(archive: index, member: member, for: -1)
                     }
@@ -400,7 +401,7 @@ final class SymbolResolver: @unchecked Sendable {
             return true
         default:
             // An object or another import defines the name already (link.exe and lld-link report it too).
-            diagnostics.error("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(path)")
+            reportDuplicate("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(path)")
             return false
         }
     }
@@ -484,7 +485,7 @@ final class SymbolResolver: @unchecked Sendable {
             reportReplacedImport(index, existing, by: object)
         case .defined, .absolute, .linkerDefined:
             if kind == .absolute && existing.kind == .absolute && existing.value == value { return }
-            diagnostics.error("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(object.displayName)")
+            reportDuplicate("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(object.displayName)")
         }
     }
 
@@ -549,7 +550,7 @@ final class SymbolResolver: @unchecked Sendable {
             discardNew()
             return
         case .absolute, .linkerDefined:
-            diagnostics.error("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(object.displayName)")
+            reportDuplicate("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(object.displayName)")
             discardNew()
             return
         case .defined:
@@ -557,7 +558,7 @@ final class SymbolResolver: @unchecked Sendable {
         }
         // A symbol defined by a COMDAT leader remembers its selection; its file and section are the kept copy.
         guard existing.comdatSelection != 0 else {
-            diagnostics.error("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(object.displayName) (COMDAT)")
+            reportDuplicate("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(object.displayName) (COMDAT)")
             discardNew()
             return
         }
@@ -566,7 +567,7 @@ final class SymbolResolver: @unchecked Sendable {
         let oldSection = oldObject.sections[Int(owner.section)]
         let kept = ComdatSelection(rawValue: oldSection.selection) ?? .any
         func duplicate(_ why: String) {
-            diagnostics.error("duplicate symbol: \(displayName(of: index)) (COMDAT \(why))\n>>> defined in \(oldObject.displayName)\n>>> defined in \(object.displayName)")
+            reportDuplicate("duplicate symbol: \(displayName(of: index)) (COMDAT \(why))\n>>> defined in \(oldObject.displayName)\n>>> defined in \(object.displayName)")
             discardNew()
         }
         switch kept {
@@ -724,6 +725,11 @@ final class SymbolResolver: @unchecked Sendable {
                 diagnostics.error("\(object.displayName): .drectve: \(error)")
             }
         }
+    }
+
+    /// Two definitions of one symbol: an error, or with /force:multiple a warning (the first stays).
+    private func reportDuplicate(_ message: String) {
+        if options.forceMultiple { diagnostics.warning(message + "\n>>> /force:multiple: the first definition is used") } else { diagnostics.error(message) }
     }
 
     /// /FAILIFMISMATCH (link.exe's LNK2038): objects built with different settings of one key
@@ -1008,7 +1014,15 @@ final class SymbolResolver: @unchecked Sendable {
             var message = "undefined symbol: \(displayName(of: g))"
             for r in referrers.prefix(10) { message += "\n>>> referenced by \(r)" }
             if referrers.count > 10 { message += "\n>>> referenced \(referrers.count - 10) more times" }
-            diagnostics.error(message)
+            if options.forceUnresolved {
+                // /force:unresolved: link anyway (link.exe's LNK4088 image), the symbol at the image
+                // base, which every reference in the image reaches.
+                diagnostics.warning(message + "\n>>> /force:unresolved: linked to the image base")
+                symbols[Int(g)].kind = .linkerDefined
+                symbols[Int(g)].value = 0
+            } else {
+                diagnostics.error(message)
+            }
         }
     }
 }

@@ -66,6 +66,66 @@ struct BuildSystemTests {
         #expect(address.map { $0 - image.optionalHeader.imageBase } == UInt64(image.optionalHeader.addressOfEntryPoint), "\(line ?? "no map line")")
     }
 
+    /// Header options that used to be accepted without effect now set what link.exe sets.
+    @Test func headerOptionsTakeEffect() throws {
+        let folder = try makeTemporaryDirectory("header-options")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard let object = try Self.compile("int value = 1;\nint *pointer = &value;\nint f(void) { return *pointer; }", name: "h", in: folder) else { return }
+        func link(_ extra: [String], _ name: String) throws -> (DriverResult, PEImage?) {
+            let dll = folder.appendingPathComponent(name + ".dll")
+            let run = Driver.run(arguments: ["/dll", "/noentry", "/export:f", object, "/out:" + dll.path] + extra, environment: [:])
+            return (run, run.exitCode == 0 ? try PEImage(view: try MappedFile(path: dll.path).view) : nil)
+        }
+        let (_, plain) = try link([], "plain")
+        #expect(plain?.baseRelocations.isEmpty == false)
+        #expect((plain?.optionalHeader.dllCharacteristics ?? 0) & DLLCharacteristics.terminalServerAware == 0, "a DLL is not TSAWARE by default")
+        let (fixedRun, fixed) = try link(["/fixed"], "fixed")
+        #expect(fixedRun.exitCode == 0, "\(fixedRun.diagnostics)")
+        #expect(fixed?.baseRelocations.isEmpty == true)
+        #expect((fixed?.fileHeader.characteristics ?? 0) & FileCharacteristics.relocsStripped != 0)
+        #expect((fixed?.optionalHeader.dllCharacteristics ?? 0) & DLLCharacteristics.dynamicBase == 0)
+        let (_, flags) = try link(["/tsaware", "/swaprun:cd,net", "/allowbind:no", "/allowisolation:no", "/osversion:10.2"], "flags")
+        let dllCharacteristics = flags?.optionalHeader.dllCharacteristics ?? 0
+        #expect(dllCharacteristics & DLLCharacteristics.terminalServerAware != 0)
+        #expect(dllCharacteristics & DLLCharacteristics.noBind != 0 && dllCharacteristics & DLLCharacteristics.noIsolation != 0)
+        #expect((flags?.fileHeader.characteristics ?? 0) & 0x0C00 == 0x0C00)
+        #expect(flags?.optionalHeader.majorOperatingSystemVersion == 10 && flags?.optionalHeader.minorOperatingSystemVersion == 2)
+        // Options that would change the image in ways pelink does not make are errors, not silence.
+        for option in ["/guard:cf", "/ltcg", "/functionpadmin", "/cetcompat"] {
+            let (run, _) = try link([option], "rejected")
+            #expect(run.exitCode != 0 && run.diagnostics.contains(option.dropFirst().split(separator: ":")[0]), "\(option): \(run.diagnostics)")
+        }
+        let (debugRun, _) = try link(["/debug", "/pdb:x.pdb"], "debug")
+        #expect(debugRun.exitCode == 0 && debugRun.diagnostics.contains("warning: /debug asks for debug information"), "\(debugRun.diagnostics)")
+    }
+
+    /// /force:multiple and /force:unresolved turn those errors into warnings (link.exe's LNK4088
+    /// image); /wholearchive loads every member of a library.
+    @Test func forceAndWholeArchive() throws {
+        guard let lldLink = requireTool("lld-link") else { return }
+        let folder = try makeTemporaryDirectory("force")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard let a = try Self.compile("int twice(void) { return 1; }\nint missing(void);\nint call(void) { return missing(); }", name: "a", in: folder),
+              let b = try Self.compile("int twice(void) { return 2; }", name: "b", in: folder),
+              let member = try Self.compile("__declspec(dllexport) int from_library(void) { return 3; }", name: "member", in: folder) else { return }
+        let out = folder.appendingPathComponent("f.dll").path
+        let strict = Driver.run(arguments: ["/dll", "/noentry", "/export:call", a, b, "/out:" + out], environment: [:])
+        #expect(strict.exitCode != 0 && strict.diagnostics.contains("duplicate symbol: twice") && strict.diagnostics.contains("undefined symbol: missing"))
+        let forced = Driver.run(arguments: ["/dll", "/noentry", "/export:call", "/force", a, b, "/out:" + out], environment: [:])
+        #expect(forced.exitCode == 0 && forced.diagnostics.contains("warning: duplicate symbol: twice")
+                && forced.diagnostics.contains("warning: undefined symbol: missing"), "\(forced.diagnostics)")
+        let onlyMultiple = Driver.run(arguments: ["/dll", "/noentry", "/export:call", "/force:multiple", a, b, "/out:" + out], environment: [:])
+        #expect(onlyMultiple.exitCode != 0 && onlyMultiple.diagnostics.contains("error: undefined symbol: missing"))
+        let library = folder.appendingPathComponent("lib.lib").path
+        let lib = try runProcess(lldLink, ["/lib", "/out:" + library, member])
+        #expect(lib.exitCode == 0)
+        for whole in ["/wholearchive", "/wholearchive:lib.lib"] {
+            let run = Driver.run(arguments: ["/dll", "/noentry", "/force:unresolved", whole, a, library, "/out:" + out], environment: [:])
+            #expect(run.exitCode == 0, "\(run.diagnostics)")
+            #expect(MachineTests.exportNames(try PEImage(view: try MappedFile(path: out).view)) == ["from_library"], "\(whole)")
+        }
+    }
+
     @Test func exeWithoutMainFunctionNeedsSubsystem() throws {
         let folder = try makeTemporaryDirectory("entry-none")
         defer { try? FileManager.default.removeItem(at: folder) }
