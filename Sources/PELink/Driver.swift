@@ -23,7 +23,7 @@ public enum Driver {
             let arguments = isGNU || isLibrarian || ignoresEnvironment ? commandLine : try withLinkEnvironment(commandLine, environment)
             if let first = arguments.first, let (name, _) = splitOption(first), name == "lib" {
                 let messages = try LibrarianCommand.run(arguments: Array(arguments.dropFirst()))
-                return DriverResult(exitCode: 0, diagnostics: format(messages), output: "")
+                return DriverResult(exitCode: 0, diagnostics: format(messages, programName: programName), output: "")
             }
             if arguments.contains(where: { if let (n, _) = splitOption($0) { return n == "help" || n == "?" } else { return false } }) {
                 return DriverResult(exitCode: 0, diagnostics: "", output: OptionTable.helpText)
@@ -44,16 +44,22 @@ public enum Driver {
                 throw UsageError("no input files (see /help)")
             }
             let messages = try link(options)
-            return DriverResult(exitCode: 0, diagnostics: format(notes + messages.diagnostics), output: messages.output.map { $0 + "\n" }.joined())
+            return DriverResult(exitCode: 0, diagnostics: format(notes + messages.diagnostics, programName: programName), output: messages.output.map { $0 + "\n" }.joined())
         } catch let error as LinkError {
-            return DriverResult(exitCode: 1, diagnostics: format(notes + error.diagnostics), output: error.output.map { $0 + "\n" }.joined())
+            return DriverResult(exitCode: 1, diagnostics: format(notes + error.diagnostics, programName: programName), output: error.output.map { $0 + "\n" }.joined())
         } catch {
-            return DriverResult(exitCode: 1, diagnostics: format(notes + ["error: \(error)"]), output: "")
+            return DriverResult(exitCode: 1, diagnostics: format(notes + ["error: \(error)"], programName: programName), output: "")
         }
     }
 
-    private static func format(_ lines: [String]) -> String {
-        lines.map { "pelink: " + $0 + "\n" }.joined()
+    /// Messages start with the name pelink was invoked under when it stands in for another
+    /// linker (`lld-link: error: …`, `ld.lld: warning: …`, as build logs and tools expect from
+    /// them), and with "pelink" otherwise.
+    private static func format(_ lines: [String], programName: String) -> String {
+        var name = (programName as NSString).lastPathComponent
+        if name.lowercased().hasSuffix(".exe") { name = String(name.dropLast(4)) }
+        let prefix = ["lld-link", "ld.lld", "link"].contains(name.lowercased()) ? name : "pelink"
+        return lines.map { prefix + ": " + $0 + "\n" }.joined()
     }
 }
 

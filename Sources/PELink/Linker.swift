@@ -297,10 +297,11 @@ struct Linker {
         func provides(_ cName: String) -> Bool {
             let name = target.mangle(cName)
             if let g = resolver.find(name), resolver.symbols[Int(g)].kind != .undefined { return true }
-            // x86 stdcall: _WinMain@16.
-            guard target.machine == .i386 else { return false }
-            let prefix = name + "@"
-            return resolver.symbols.indices.contains { resolver.symbols[$0].kind != .undefined && resolver.names[$0].string.hasPrefix(prefix) }
+            // Decorated forms: x86 stdcall `_WinMain@16`, and a C++ `?main@@YAHXZ`.
+            let prefixes = target.decoratedCandidatePrefixes(of: name)
+            return resolver.symbols.indices.contains { g in
+                resolver.symbols[g].kind != .undefined && prefixes.contains { resolver.names[g].string.hasPrefix($0) }
+            }
         }
         let hasMain = provides("main"), hasWMain = provides("wmain"), hasWinMain = provides("WinMain"), hasWWinMain = provides("wWinMain")
         if options.subsystem == nil {
@@ -314,6 +315,8 @@ struct Linker {
             } else if hasWinMain || hasWWinMain {
                 options.subsystem = .windowsGUI
             } else {
+                // An input that could not be read may be what defines main: that error says enough.
+                if resolver.diagnostics.hasErrors { return }
                 resolver.diagnostics.error("the subsystem of the EXE cannot be inferred: no main, wmain, WinMain or wWinMain is defined; give /subsystem:console or /subsystem:windows")
                 return
             }
