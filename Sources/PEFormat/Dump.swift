@@ -536,6 +536,52 @@ public enum PEDump {
     }
 }
 
+extension PEDump {
+    // MARK: - Resources
+
+    /// The resource tree `entries` make, in directory order (types, then names, then languages:
+    /// named before numbered, as cvtres orders them), one leaf per line with its size, code page
+    /// and FNV-1a 64 of its data. Sources are left out (paths differ between machines); entries
+    /// with the same type, name and language are all listed, in input order.
+    public static func dumpResources(_ entries: [ResourceEntry]) -> String {
+        var out = TextOut()
+        out.heading("Resources (\(counted(entries.count, "entry", "entries")))")
+        let ordered = entries.enumerated().sorted { a, b in
+            if a.element.type != b.element.type { return a.element.type < b.element.type }
+            if a.element.name != b.element.name { return a.element.name < b.element.name }
+            if a.element.language != b.element.language { return a.element.language < b.element.language }
+            return a.offset < b.offset
+        }.map(\.element)
+        var previous: ResourceEntry?
+        for entry in ordered {
+            if previous?.type != entry.type {
+                out.line("  type \(resourceNameText(entry.type, isType: true))")
+            }
+            if previous?.type != entry.type || previous?.name != entry.name {
+                out.line("    name \(resourceNameText(entry.name, isType: false))")
+            }
+            let digest = entry.data.withUnsafeBytes { hex16(fnv1a64($0)) }
+            out.line("      language \(pad(String(entry.language), 5)) size \(pad(hex(entry.data.count), 8)) "
+                + "code page \(pad(String(entry.codePage), 5)) \(digest)")
+            previous = entry
+        }
+        return out.text
+    }
+
+    /// `6 (RT_STRING)`, `77`, or a quoted name with its UTF-16 length when it is not plain ASCII.
+    private static func resourceNameText(_ name: ResourceName, isType: Bool) -> String {
+        switch name {
+        case .id(let id):
+            if isType, let known = ResourceName.predefinedTypeNames[id] { return "\(id) (\(known))" }
+            return String(id)
+        case .name(let units):
+            let printable = units.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+            if printable { return "\"\(name.description)\"" }
+            return "\"\(name.description)\" (UTF-16 " + units.map { hexDigits($0, width: 4) }.joined(separator: " ") + ")"
+        }
+    }
+}
+
 /// Accumulates dump text: headings separated by a blank line, "label  value" fields in a fixed column.
 private struct TextOut {
     var text = ""

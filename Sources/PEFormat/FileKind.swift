@@ -115,7 +115,7 @@ public enum FileKind: Sendable, Equatable {
         case .webAssembly:
             return "is a WebAssembly module, not a COFF object"
         case .resource:
-            return "is a compiled resource file (.res); pelink does not link resources yet (convert it with cvtres, or leave it out)"
+            return "is a compiled resource file (.res), which only a link takes (not a librarian)"
         case .pdb:
             return "is a program database (.pdb), which a linker writes but never reads as an input"
         case .text(let firstLine):

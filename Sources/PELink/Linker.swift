@@ -249,6 +249,7 @@ struct Linker {
         resolver.resolveLocalImports()
         if options.isGNUFlavor && options.autoImport { resolver.resolveAutoImports() }
         defineLinkerSymbols(resolver)
+        resolver.mergeResources()
         resolver.finishComdats()
         resolver.reportUndefined(entry: entrySymbolName)
         diagnostics = resolver.diagnostics

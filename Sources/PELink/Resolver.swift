@@ -35,6 +35,9 @@ final class SymbolResolver: @unchecked Sendable {
     var directiveOptions = LinkOptions()
     /// Symbols that .drectve `-exclude-symbols:` keeps out of automatic export.
     var directiveExcludedSymbols: Set<String> = []
+    /// Compiled resource files (.res) of the command line, in order; `mergeResources` turns them
+    /// into one resource object.
+    var resourceFiles: [(path: String, view: ByteView)] = []
     /// GCC's `-aligncomm:NAME,LOG2`: the alignment (a power of two) a COMMON symbol needs.
     var commonAlignments: [String: Int] = [:]
     /// /FAILIFMISMATCH:key=value: the first value seen for each key, and who gave it.
@@ -158,6 +161,8 @@ final class SymbolResolver: @unchecked Sendable {
             case .coffObject, .bigObject:
                 directObjects.append((directObjects.count, path, view))
                 order.append((0, directObjects.count - 1))
+            case .resource:
+                resourceFiles.append((path, view))
             case let kind:
                 inputError(FormatError(file: path, kind.rejection ?? "cannot be linked"))
             }
@@ -724,6 +729,46 @@ final class SymbolResolver: @unchecked Sendable {
             } catch {
                 diagnostics.error("\(object.displayName): .drectve: \(error)")
             }
+        }
+    }
+
+    /// Resources: .res files, and objects that carry a resource tree (`.rsrc$01`/`.rsrc$02` from
+    /// cvtres or llvm-cvtres, `.rsrc` from windres), become one tree, as cvtres builds it for
+    /// link.exe: a resource object made in memory (PEFormat's `ResourceObject`) replaces the
+    /// objects' own resource sections. A single resource object and no .res stay as they are.
+    /// The same type, name and language twice is an error naming both inputs (a warning with
+    /// /force, the first one kept).
+    func mergeResources() {
+        func isResourceSection(_ object: ObjectFile, _ section: InputSection) -> Bool {
+            let name = object.name(of: section)
+            return section.isLive && (name.equals(".rsrc$01") || name.equals(".rsrc$02") || name.equals(".rsrc"))
+        }
+        let carriers = objects.indices.filter { o in objects[o].sections.contains { isResourceSection(objects[o], $0) } }
+        guard !resourceFiles.isEmpty || carriers.count > 1 else { return }
+        var entries: [ResourceEntry] = []
+        for (path, view) in resourceFiles {
+            do { entries += try ResourceFile.parse(view, path: path) } catch { inputError(error) }
+        }
+        for o in carriers {
+            let object = objects[o]
+            do { entries += try ResourceObject.entries(of: object.coff, path: object.displayName) } catch { inputError(error); continue }
+            for s in object.sections.indices where isResourceSection(object, object.sections[s]) { object.sections[s].isLive = false }
+        }
+        if options.forceMultiple {
+            for duplicate in ResourceObject.duplicates(in: entries) {
+                diagnostics.warning("\(duplicate) (/force: the first is kept)")
+            }
+        }
+        let machine = options.machine == .unknown ? Machine.amd64 : options.machine
+        do {
+            let bytes = try ResourceObject.write(entries: entries, machine: machine, allowDuplicates: options.forceMultiple)
+            let name = "resources (" + (resourceFiles.map(\.path) + carriers.map { objects[$0].displayName }).joined(separator: ", ") + ")"
+            let file = MappedFile(path: name, contents: bytes)
+            addObject(try ObjectFile.parse(displayName: name, view: file.view))
+        } catch let error as ResourceDuplicateError {
+            for line in "\(error)".split(separator: "\n") { diagnostics.error(String(line)) }
+        } catch {
+            inputError(error)
         }
     }
 

@@ -1,0 +1,1 @@
+__declspec(dllexport) int resource_user(void) { return 100; }
