@@ -11,7 +11,7 @@
 //     exact lines of `consumerExpectedLines` and exit with status 0.
 //
 // Everything is built once per test process (`ConsumerSuite`); the tests report on the outcome.
-// The environment variables of WineTests.swift apply: PELINK_WINE_LINKER=lld-link makes the DLL
+// The environment variables of Support/Wine.swift apply: PELINK_WINE_LINKER=lld-link makes the DLL
 // and both import libraries with lld-link instead (a reference run of this test),
 // PELINK_WINEPREFIX picks the Wine prefix, PELINK_WINE_KEEP=1 keeps the build folder.
 
@@ -204,7 +204,7 @@ struct ConsumerTools: Sendable {
 }
 
 private func requireConsumerTools(sourceLocation: SourceLocation) -> ConsumerTools? {
-    guard let wine = requireWineTools(sourceLocation: sourceLocation),
+    guard let wine = requireWineTools(.x64, sourceLocation: sourceLocation),
           let lldLink = requireTool("lld-link", sourceLocation: sourceLocation),
           let nm = requireTool("llvm-nm", sourceLocation: sourceLocation),
           let ar = requireTool("llvm-ar", sourceLocation: sourceLocation),
@@ -249,9 +249,6 @@ extension RunOnce where Value == ConsumerOutcome {
 
 private let consumerCases = repositoryRoot.appendingPathComponent("Tests/WineCases/consumers")
 
-/// The flags of the Wine tests' DLL sources: MSVC target, no CRT.
-private let msvcCompileFlags = ["--target=x86_64-pc-windows-msvc", "-c", "-O1", "-fno-stack-protector", "-mno-stack-arg-probe"]
-
 private func buildAndRunConsumers(tools: ConsumerTools) -> ConsumerOutcome {
     var outcome = ConsumerOutcome(linkerDescription: tools.wine.linkerDescription)
     let work: URL
@@ -261,11 +258,7 @@ private func buildAndRunConsumers(tools: ConsumerTools) -> ConsumerOutcome {
         outcome.setupProblem = "cannot make a temporary directory: \(error)"
         return outcome
     }
-    let keep = ProcessInfo.processInfo.environment["PELINK_WINE_KEEP"] == "1"
-    defer {
-        if keep { print("note: import library consumer build directory kept at \(work.path)") }
-        else { try? FileManager.default.removeItem(at: work) }
-    }
+    defer { removeBuildFolder(work) }
     let bin = work.appendingPathComponent("bin"), lib = work.appendingPathComponent("lib"),
         obj = work.appendingPathComponent("obj")
     for folder in [bin, lib, obj] { try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
@@ -273,7 +266,7 @@ private func buildAndRunConsumers(tools: ConsumerTools) -> ConsumerOutcome {
 
     // The DLL and its import library: the step under test.
     let dllObject = obj.appendingPathComponent("consumer_target.obj").path
-    if let failure = runConsumerTool(tools.wine.clang, msvcCompileFlags + [source("consumer_target.c"), "-o", dllObject]) {
+    if let failure = runBuildTool(tools.wine.clang, tools.wine.machine.msvcCompileFlags + [source("consumer_target.c"), "-o", dllObject]) {
         outcome.setupProblem = "compiling consumer_target.c failed:\n\(failure)"
         return outcome
     }
@@ -305,7 +298,7 @@ private func buildAndRunConsumers(tools: ConsumerTools) -> ConsumerOutcome {
     // app_lld.exe: clang (MSVC target, no CRT) + lld-link.
     if outcome.lldProgram.buildProblems.isEmpty {
         let mainObject = obj.appendingPathComponent("main.obj").path
-        if let failure = runConsumerTool(tools.wine.clang, msvcCompileFlags + [source("main.c"), "-o", mainObject]) {
+        if let failure = runBuildTool(tools.wine.clang, tools.wine.machine.msvcCompileFlags + [source("main.c"), "-o", mainObject]) {
             outcome.lldProgram.buildProblems.append("compiling main.c failed:\n\(failure)")
         } else {
             let arguments = ["/entry:start", "/subsystem:console", "/out:" + bin.appendingPathComponent("app_lld.exe").path,
@@ -331,7 +324,7 @@ private func buildAndRunConsumers(tools: ConsumerTools) -> ConsumerOutcome {
         outcome[keyPath: $0].buildProblems.isEmpty
     }
     if runnable.isEmpty { return outcome }
-    if let problem = prepareWinePrefix(tools: tools.wine) {
+    if let problem = prepareWinePrefix(tools.wine) {
         for keyPath in runnable { outcome[keyPath: keyPath].runProblem = problem }
         return outcome
     }
@@ -403,14 +396,4 @@ private func checkImports(of image: String, readobj: String) -> [String] {
     }
     if !problems.isEmpty { problems.append("imports from consumer_target.dll:\n" + symbols.joined(separator: "\n")) }
     return problems
-}
-
-private func runConsumerTool(_ tool: String, _ arguments: [String]) -> String? {
-    do {
-        let result = try runProcess(tool, arguments)
-        if result.exitCode == 0 { return nil }
-        return "\(tool) \(arguments.joined(separator: " ")) → exit \(result.exitCode)\n\(result.stderr)\(result.stdout)"
-    } catch {
-        return "cannot run \(tool): \(error)"
-    }
 }

@@ -57,7 +57,7 @@ struct LinkerBehaviourTests {
     /// Without /out:, the first input names the output, whatever its extension (or none), in the
     /// current folder; libraries do not.
     @Test func outputIsNamedAfterTheFirstInput() throws {
-        guard let pelink = MinGWTests.pelinkExecutable else {
+        guard let pelink = pelinkExecutable else {
             Issue.record("the pelink executable was not found beside \(CommandLine.arguments[0])")
             return
         }
@@ -79,7 +79,7 @@ struct LinkerBehaviourTests {
     /// Images are executable files (0777 less the umask, as GNU ld and lld write them, so
     /// binfmt/Wine can run them directly); the import library and map are not.
     @Test func imagesAreWrittenExecutable() throws {
-        guard let pelink = MinGWTests.pelinkExecutable else {
+        guard let pelink = pelinkExecutable else {
             Issue.record("the pelink executable was not found beside \(CommandLine.arguments[0])")
             return
         }

@@ -31,7 +31,7 @@ struct MachineTests {
 
     /// A folder with `name` → pelink, for a compiler driver's -B.
     static func linkerFolder(_ base: URL, as name: String) throws -> String? {
-        guard let pelink = MinGWTests.pelinkExecutable else {
+        guard let pelink = pelinkExecutable else {
             Issue.record("the pelink executable was not found beside \(CommandLine.arguments[0])")
             return nil
         }

@@ -114,7 +114,7 @@ struct RobustnessTests {
     /// The pelink executable beside the test bundle; its absence is always a failure (the test
     /// target depends on the executable target).
     static func pelink(sourceLocation: SourceLocation = #_sourceLocation) -> String? {
-        if let path = MinGWTests.pelinkExecutable { return path }
+        if let path = pelinkExecutable { return path }
         Issue.record("the pelink executable was not found beside \(CommandLine.arguments[0])", sourceLocation: sourceLocation)
         return nil
     }

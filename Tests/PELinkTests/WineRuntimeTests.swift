@@ -1,10 +1,11 @@
-// Behaviour at run time under Wine of images pelink links: C++ exceptions (MinGW flavor, through
-// clang's driver with pelink as ld.lld, objects from g++ and from clang++, thrown across a DLL
-// boundary both ways), resources compiled by windres (read back with the resource and version
-// APIs from a DLL of each flavor), and SEH in an MSVC-flavor DLL whose .pdata comes in input
-// order out of address order. Sources: Tests/WineCases/runtime/.
+// Behaviour at run time under Wine of images the linker under test links: C++ exceptions (MinGW
+// flavor, through clang's driver with the linker as ld.lld, objects from g++ and from clang++,
+// thrown across a DLL boundary both ways; x64 with SEH unwinding, i386 with DWARF-2), resources
+// compiled by windres (read back with the resource and version APIs from a DLL of each flavor),
+// and SEH in an MSVC-flavor DLL whose .pdata comes in input order out of address order. Sources:
+// Tests/WineCases/runtime/.
 //
-// Wine runs go through `runWithTimeout` (WineTests.swift), whose lock keeps them one at a time
+// Wine runs go through `runWithTimeout` (Support/Wine.swift), whose lock keeps them one at a time
 // with the other Wine suites; the suite itself is serialized like MinGWTests.
 
 import Foundation
@@ -18,11 +19,21 @@ struct WineRuntimeTests {
 
     static func source(_ name: String) -> String { sources.appendingPathComponent(name).path }
 
-    enum CxxCompiler: String, CustomTestStringConvertible, CaseIterable, Sendable {
+    enum CxxCompiler: String, Sendable {
         case gxx = "g++"
         case clangxx = "clang++"
-        var testDescription: String { rawValue }
     }
+
+    /// The C++ exception builds: g++ for each machine, and clang++ for x64.
+    struct CxxBuild: CustomTestStringConvertible, Sendable {
+        var compiler: CxxCompiler
+        var machine: WineMachine
+        var testDescription: String { "\(compiler.rawValue), \(machine.testDescription)" }
+    }
+
+    static let cxxBuilds = [
+        CxxBuild(compiler: .gxx, machine: .x64), CxxBuild(compiler: .clangxx, machine: .x64), CxxBuild(compiler: .gxx, machine: .x86),
+    ]
 
     /// The exact output of eh_main.exe.
     static let exceptionOutput = [
@@ -35,25 +46,10 @@ struct WineRuntimeTests {
         "done",
     ]
 
-    /// The tools MinGWTests needs (clang, wine, mingw gcc and its runtime) plus `extra`, or nil
-    /// (skipped, or an Issue under PELINK_REQUIRE_ORACLES=1).
-    static func tools(_ extra: [String]) -> (MinGWTests.Tools, [String: String])? {
-        guard let base = MinGWTests.tools() else { return nil }
-        var found: [String: String] = [:]
-        for name in extra {
-            guard let path = requireTool(name) else { return nil }
-            found[name] = path
-        }
-        return (base, found)
-    }
-
     /// Runs a build step; records an Issue and returns false when it fails.
-    static func build(_ tool: String, _ arguments: [String], in folder: URL,
-                      sourceLocation: SourceLocation = #_sourceLocation) throws -> Bool {
-        let run = try runProcess(tool, arguments, currentDirectory: folder.path)
-        if run.exitCode == 0 { return true }
-        Issue.record(Comment(rawValue: "\((tool as NSString).lastPathComponent) \(arguments.joined(separator: " ")) failed (exit \(run.exitCode)):\n\(run.stderr)\(run.stdout)"),
-                     sourceLocation: sourceLocation)
+    static func build(_ tool: String, _ arguments: [String], in folder: URL, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+        guard let failure = runBuildTool(tool, arguments, currentDirectory: folder.path) else { return true }
+        Issue.record(Comment(rawValue: failure), sourceLocation: sourceLocation)
         return false
     }
 
@@ -61,12 +57,9 @@ struct WineRuntimeTests {
         try PEImage(view: try MappedFile(path: folder.appendingPathComponent(name).path).view)
     }
 
-    /// The exception directory is in ascending address order without overlaps (the unwinder
-    /// binary-searches it); with `byPelink`, also that pelink wrote the image (it writes no timestamp).
-    static func checkExceptionTable(_ pe: PEImage, _ name: String, byPelink: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) {
-        if byPelink {
-            #expect(pe.fileHeader.timeDateStamp == 0, "\(name) was not written by pelink", sourceLocation: sourceLocation)
-        }
+    /// The exception directory (x64) is in ascending address order without overlaps (the unwinder
+    /// binary-searches it).
+    static func checkExceptionTable(_ pe: PEImage, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let entries = pe.exceptionEntries
         #expect(!entries.isEmpty, "\(name) has no exception directory", sourceLocation: sourceLocation)
         for (previous, next) in zip(entries, entries.dropFirst()) where (previous.endRVA ?? previous.beginRVA) > next.beginRVA {
@@ -78,29 +71,6 @@ struct WineRuntimeTests {
 
     static func hex(_ value: UInt32) -> String { "0x" + String(value, radix: 16) }
 
-    static func lines(_ text: String) -> [String] { text.split(whereSeparator: \.isNewline).map(String.init) }
-
-    /// Runs `program` under Wine in `folder` (DLLs beside it) and checks its exit status and exact
-    /// output. A crash report (winedbg writes pages of it on stdout) is cut short in the message.
-    static func runAndCheck(wine: String, _ program: String, _ arguments: [String] = [], in folder: URL, expected: [String],
-                            what: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        var environment = wineEnvironment
-        environment["WINEPATH"] = folder.path
-        let (run, timedOut) = try runWithTimeout(wine, [program] + arguments, environment: environment,
-                                                 currentDirectory: folder.path, timeout: 180)
-        let output = lines(run.stdout)
-        if !timedOut && run.exitCode == 0 && output == expected { return }
-        let shown = output.prefix(20).map { "  " + $0 }.joined(separator: "\n") + (output.count > 20 ? "\n  … (\(output.count - 20) more lines)" : "")
-        Issue.record(Comment(rawValue: """
-            \(what): \(program) \(timedOut ? "timed out" : "exited with \(run.exitCode)")\(output == expected ? "" : ", output differs")
-            \(output == expected ? "" : describeDifference(got: Array(output.prefix(20)), expected: expected))
-            output:
-            \(shown)
-            stderr (end):
-            \(String(run.stderr.suffix(1500)))
-            """), sourceLocation: sourceLocation)
-    }
-
     static func contains(_ file: URL, _ text: String) -> Bool {
         guard let data = try? Data(contentsOf: file) else { return false }
         return data.range(of: Data(text.utf8)) != nil
@@ -109,24 +79,25 @@ struct WineRuntimeTests {
     // MARK: - 1. C++ exceptions
 
     @Test("C++ exceptions (MinGW): thrown and caught in the EXE, out of a DLL, and through a DLL from an EXE callback",
-          arguments: CxxCompiler.allCases)
-    func cxxExceptions(_ compiler: CxxCompiler) throws {
-        let compilerTool = compiler == .gxx ? "x86_64-w64-mingw32-g++" : "clang++"
-        guard let (tools, extra) = Self.tools([compilerTool]), let cxx = extra[compilerTool] else { return }
-        let folder = try makeTemporaryDirectory("wine-runtime-eh-\(compiler == .gxx ? "gxx" : "clangxx")")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        guard let bin = try MinGWTests.linkerFolder(folder) else { return }
+          arguments: cxxBuilds)
+    func cxxExceptions(_ build: CxxBuild) throws {
+        let (compiler, machine) = (build.compiler, build.machine)
+        guard let tools = requireWineTools(machine),
+              let cxx = requireTool(compiler == .gxx ? machine.mingwTriple + "-g++" : "clang++") else { return }
+        let folder = try makeTemporaryDirectory("wine-runtime-eh-\(compiler == .gxx ? "gxx" : "clangxx")-\(machine.rawValue)")
+        defer { removeBuildFolder(folder) }
+        guard let bin = try tools.gnuLinkerFolder(folder) else { return }
 
-        let target = compiler == .gxx ? [] : ["--target=x86_64-w64-mingw32"]
+        let target = compiler == .gxx ? [] : ["--target=" + machine.mingwTriple]
         for stem in ["eh_dll", "eh_main"] {
-            guard try Self.build(cxx, target + ["-O2", "-c", Self.source(stem + ".cpp"), "-o", stem + ".o"], in: folder) else { return }
+            guard Self.build(cxx, target + ["-O2", "-c", Self.source(stem + ".cpp"), "-o", stem + ".o"], in: folder) else { return }
         }
-        // What each variant exists for: GCC's handlers in .text.unlikely with their unwind entries
-        // in .pdata.unlikely; clang's -exclude-symbols: directive.
-        if compiler == .gxx {
+        // What each x64 variant exists for: GCC's handlers in .text.unlikely with their unwind
+        // entries in .pdata.unlikely; clang's -exclude-symbols: directive.
+        if machine == .x64 && compiler == .gxx {
             #expect(Self.contains(folder.appendingPathComponent("eh_main.o"), ".pdata.unlikely"),
                     "g++ -O2 no longer writes .pdata.unlikely for main: the test lost its point")
-        } else {
+        } else if machine == .x64 {
             #expect(Self.contains(folder.appendingPathComponent("eh_dll.o"), "-exclude-symbols:"),
                     "clang++ no longer writes -exclude-symbols: directives: the test lost part of its point")
         }
@@ -134,16 +105,22 @@ struct WineRuntimeTests {
         // g++: the shared C++ runtime, its DLLs copied beside the program. clang++: the static one
         // (one copy in the DLL, one in the EXE; exceptions still cross between them).
         let runtime = compiler == .gxx ? ["-lstdc++"] : ["-static-libgcc", "-Wl,-Bstatic", "-lstdc++", "-Wl,-Bdynamic"]
-        if let failure = try MinGWTests.clangLink(tools, bin: bin, in: folder, [
+        if let failure = try tools.clangLink(bin: bin, in: folder, [
             "-shared", "eh_dll.o", "-o", "eh.dll", "-Wl,--out-implib,libeh.dll.a"] + runtime) {
             Issue.record(Comment(rawValue: failure)); return
         }
-        if let failure = try MinGWTests.clangLink(tools, bin: bin, in: folder, [
-            "eh_main.o", "-o", "eh_main.exe", "-L.", "-leh"] + runtime) {
+        if let failure = try tools.clangLink(bin: bin, in: folder, ["eh_main.o", "-o", "eh_main.exe", "-L.", "-leh"] + runtime) {
             Issue.record(Comment(rawValue: failure)); return
         }
         for name in ["eh.dll", "eh_main.exe"] {
-            Self.checkExceptionTable(try Self.image(folder, name), name)
+            try tools.checkImage(folder.appendingPathComponent(name))
+            let pe = try Self.image(folder, name)
+            if machine == .x64 {
+                Self.checkExceptionTable(pe, name)
+            } else {
+                // DWARF-2 unwinding reads .eh_frame (".eh_fram" in the section table), registered by crtbegin.o.
+                #expect(pe.sections.contains { $0.name.hasPrefix(".eh_fram") }, "\(name) has no .eh_frame section: \(pe.sections.map(\.name))")
+            }
         }
         let imported = Set(try Self.image(folder, "eh_main.exe").imports.map { $0.name.lowercased() })
         if compiler == .gxx {
@@ -152,23 +129,21 @@ struct WineRuntimeTests {
         } else {
             #expect(!imported.contains("libstdc++-6.dll"), "eh_main.exe imports libstdc++-6.dll despite -static-libstdc++")
         }
-
-        if let error = prepareWinePrefix(tools: WineTools(clang: tools.clang, gcc: "", wine: tools.wine, externalLinker: nil)) {
-            Issue.record(Comment(rawValue: error)); return
-        }
-        try Self.runAndCheck(wine: tools.wine, "eh_main.exe", in: folder, expected: Self.exceptionOutput,
-                             what: "C++ exceptions, \(compiler.rawValue) objects")
+        try tools.runAndCheck("eh_main.exe", in: folder, expected: Self.exceptionOutput, what: "C++ exceptions, \(compiler.rawValue) objects")
     }
 
-    /// Copies libstdc++-6.dll, libgcc_s_seh-1.dll and libwinpthread-1.dll from the folders clang's
-    /// MinGW driver links from (`-print-file-name`, so no GCC version is written here).
-    static func copyRuntimeDLLs(_ tools: MinGWTests.Tools, to folder: URL) throws -> Bool {
-        for name in ["libstdc++-6.dll", "libgcc_s_seh-1.dll", "libwinpthread-1.dll"] {
-            let found = try runProcess(tools.clang, ["--target=x86_64-w64-mingw32", "-print-file-name=\(name)"])
+    /// Copies libstdc++-6.dll, libgcc's DLL (x64: libgcc_s_seh-1.dll, SEH unwinding; i386:
+    /// libgcc_s_dw2-1.dll, DWARF-2, whose unwinder holds the registered frames of every module) and
+    /// libwinpthread-1.dll from the folders clang's MinGW driver links from (`-print-file-name`, so
+    /// no GCC version is written here).
+    static func copyRuntimeDLLs(_ tools: WineTools, to folder: URL) throws -> Bool {
+        let libgcc = tools.machine == .x64 ? "libgcc_s_seh-1.dll" : "libgcc_s_dw2-1.dll"
+        for name in ["libstdc++-6.dll", libgcc, "libwinpthread-1.dll"] {
+            let found = try runProcess(tools.clang, ["--target=" + tools.machine.mingwTriple, "-print-file-name=\(name)"])
             let path = found.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             guard path.hasPrefix("/"), FileManager.default.fileExists(atPath: path) else {
                 if name == "libwinpthread-1.dll" { continue }  // only needed by posix-thread builds
-                Issue.record("the MinGW C++ runtime \(name) was not found (clang -print-file-name=\(name) printed '\(path)')")
+                Issue.record("the \(tools.machine.mingwTriple) C++ runtime \(name) was not found (clang -print-file-name=\(name) printed '\(path)')")
                 return false
             }
             try FileManager.default.copyItem(atPath: path, toPath: folder.appendingPathComponent(name).path)
@@ -197,22 +172,20 @@ struct WineRuntimeTests {
 
     @Test("windres resources (STRINGTABLE in two languages, RCDATA, a named resource, VERSIONINFO) in an MSVC- and a MinGW-flavor DLL")
     func resources() throws {
-        guard let (tools, extra) = Self.tools(["x86_64-w64-mingw32-windres", "x86_64-w64-mingw32-gcc"]),
-              let windres = extra["x86_64-w64-mingw32-windres"], let gcc = extra["x86_64-w64-mingw32-gcc"],
-              let wineTools = requireWineTools() else { return }
+        guard let tools = requireWineTools(.x64), let windres = requireTool("x86_64-w64-mingw32-windres") else { return }
         let folder = try makeTemporaryDirectory("wine-runtime-res")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        guard let bin = try MinGWTests.linkerFolder(folder) else { return }
+        defer { removeBuildFolder(folder) }
+        guard let bin = try tools.gnuLinkerFolder(folder) else { return }
 
-        guard try Self.build(windres, ["-O", "coff", Self.source("res.rc"), "-o", "res.o"], in: folder) else { return }
+        guard Self.build(windres, ["-O", "coff", Self.source("res.rc"), "-o", "res.o"], in: folder) else { return }
         // MSVC flavor: a resource-only DLL, linked in-process (or by PELINK_WINE_LINKER).
         let msvc = linkDLL(arguments: ["/dll", "/noentry", "/machine:x64", "/out:" + folder.appendingPathComponent("res_msvc.dll").path,
-                                       folder.appendingPathComponent("res.o").path], tools: wineTools)
+                                       folder.appendingPathComponent("res.o").path], tools: tools)
         if msvc.exitCode != 0 {
-            Issue.record("linking res_msvc.dll failed (exit \(msvc.exitCode), \(wineTools.linkerDescription)):\n\(msvc.diagnostics)"); return
+            Issue.record("linking res_msvc.dll failed (exit \(msvc.exitCode), \(tools.linkerDescription)):\n\(msvc.diagnostics)"); return
         }
         // MinGW flavor: through clang's driver, with the CRT's DLL startup code.
-        if let failure = try MinGWTests.clangLink(tools, bin: bin, in: folder, ["-shared", "res.o", "-o", "res_mingw.dll"]) {
+        if let failure = try tools.clangLink(bin: bin, in: folder, ["-shared", "res.o", "-o", "res_mingw.dll"]) {
             Issue.record(Comment(rawValue: failure)); return
         }
         for name in ["res_msvc.dll", "res_mingw.dll"] {
@@ -224,33 +197,28 @@ struct WineRuntimeTests {
                         "\(name): the resource directory at \(Self.hex(directory.rva)) is not in .rsrc")
             }
         }
-        guard try Self.build(gcc, ["-O1", "-Wall", Self.source("res_main.c"), "-o", "res_main.exe", "-lversion"], in: folder) else { return }
-
-        if let error = prepareWinePrefix(tools: wineTools) {
-            Issue.record(Comment(rawValue: error)); return
-        }
-        try Self.runAndCheck(wine: tools.wine, "res_main.exe", ["res_msvc.dll", "res_mingw.dll"], in: folder,
-                             expected: Self.resourceOutput("res_msvc.dll") + Self.resourceOutput("res_mingw.dll") + ["done"],
-                             what: "resources (\(wineTools.linkerDescription) for res_msvc.dll)")
+        guard Self.build(tools.gcc, ["-O1", "-Wall", Self.source("res_main.c"), "-o", "res_main.exe", "-lversion"], in: folder) else { return }
+        try tools.runAndCheck("res_main.exe", ["res_msvc.dll", "res_mingw.dll"], in: folder,
+                              expected: Self.resourceOutput("res_msvc.dll") + Self.resourceOutput("res_mingw.dll") + ["done"],
+                              what: "resources")
     }
 
     // MARK: - 3. SEH with .pdata out of address order in the input
 
     @Test("SEH (MSVC flavor): __try/__except in .text and .text$x functions, .pdata of .text$x first in input order")
     func sehUnsortedPdataInput() throws {
-        guard let wineTools = requireWineTools() else { return }
+        guard let tools = requireWineTools(.x64) else { return }
         let folder = try makeTemporaryDirectory("wine-runtime-seh")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { removeBuildFolder(folder) }
 
         // seh_late.obj first: its .pdata (for .text$x, laid out after all of .text) precedes
         // seh.obj's in input order.
         for stem in ["seh_late", "seh"] {
-            guard try Self.build(wineTools.clang, ["--target=x86_64-pc-windows-msvc", "-c", "-O1", "-fno-stack-protector", "-mno-stack-arg-probe",
-                                         Self.source(stem + ".c"), "-o", stem + ".obj"], in: folder) else { return }
+            guard Self.build(tools.clang, tools.machine.msvcCompileFlags + [Self.source(stem + ".c"), "-o", stem + ".obj"], in: folder) else { return }
         }
         for (def, library) in [("seh_kernel32.def", "kernel32.lib"), ("seh_ntdll.def", "ntdll.lib")] {
             let step = makeLibrary(arguments: ["/machine:x64", "/def:" + Self.source(def), "/out:" + folder.appendingPathComponent(library).path],
-                                   tools: wineTools)
+                                   tools: tools)
             if step.exitCode != 0 {
                 Issue.record("making \(library) failed (exit \(step.exitCode)):\n\(step.diagnostics)"); return
             }
@@ -258,12 +226,13 @@ struct WineRuntimeTests {
         let step = linkDLL(arguments: ["/dll", "/noentry", "/machine:x64", "/out:" + folder.appendingPathComponent("seh.dll").path,
                                        "/implib:" + folder.appendingPathComponent("seh.lib").path]
                            + ["seh_late.obj", "seh.obj", "kernel32.lib", "ntdll.lib"].map { folder.appendingPathComponent($0).path },
-                           tools: wineTools)
+                           tools: tools)
         if step.exitCode != 0 {
-            Issue.record("linking seh.dll failed (exit \(step.exitCode), \(wineTools.linkerDescription)):\n\(step.diagnostics)"); return
+            Issue.record("linking seh.dll failed (exit \(step.exitCode), \(tools.linkerDescription)):\n\(step.diagnostics)"); return
         }
+        try tools.checkImage(folder.appendingPathComponent("seh.dll"))
         let pe = try Self.image(folder, "seh.dll")
-        Self.checkExceptionTable(pe, "seh.dll", byPelink: wineTools.externalLinker == nil)
+        Self.checkExceptionTable(pe, "seh.dll")
         // The layout the test relies on: the .text$x functions after the .text ones.
         var exported: [String: UInt32] = [:]
         for entry in pe.exports?.entries ?? [] { for name in entry.names { exported[name] = entry.rva } }
@@ -272,11 +241,8 @@ struct WineRuntimeTests {
         #expect(late.count == 2 && early.count == 4, "seh.dll exports: \(exported.keys.sorted())")
         #expect((late.min() ?? 0) > (early.max() ?? .max), ".text$x is not laid out after .text: late \(late.map(Self.hex)), early \(early.map(Self.hex))")
 
-        guard try Self.build(wineTools.gcc, ["-O1", "-Wall", Self.source("seh_main.c"), "-o", "seh_main.exe", "seh.lib"], in: folder) else { return }
-        if let error = prepareWinePrefix(tools: wineTools) {
-            Issue.record(Comment(rawValue: error)); return
-        }
-        try Self.runAndCheck(wine: wineTools.wine, "seh_main.exe", in: folder, expected: [
+        guard Self.build(tools.gcc, ["-O1", "-Wall", Self.source("seh_main.c"), "-o", "seh_main.exe", "seh.lib"], in: folder) else { return }
+        try tools.runAndCheck("seh_main.exe", in: folder, expected: [
             "seh_raise caught e0000002",
             "seh_fault caught c0000005",
             "seh_late_raise caught 0001",
@@ -284,6 +250,6 @@ struct WineRuntimeTests {
             "seh_filter stage 11",
             "seh_finally log 123",
             "done",
-        ], what: "SEH (\(wineTools.linkerDescription))")
+        ], what: "SEH")
     }
 }

@@ -1,28 +1,25 @@
-// End-to-end tests under Wine: DLLs are compiled with clang (MSVC target), linked by pelink
-// (in-process, through `linkDLL(arguments:)`), and exercised by check DLLs and one test program
-// built with mingw-w64 gcc. The whole suite runs as ONE Wine process (`wine_main.exe`), which
-// loads `check_<scenario>.dll` for each scenario and prints one line per check:
+// End-to-end tests under Wine, for x64 and for i386: DLLs are compiled with clang (MSVC target,
+// no CRT), linked by the linker under test (pelink in-process, through `linkDLL(arguments:)`), and
+// exercised by check DLLs and one test program built with mingw-w64 gcc for the same machine. Each
+// machine's suite runs as ONE Wine process (`wine_main.exe`), which loads `check_<scenario>.dll`
+// for each scenario and prints one line per check:
 //
 //     begin <scenario>
 //     ok <scenario>-<check> [value]        (or: FAIL <scenario>-<check> ...)
 //     end <scenario>
 //
 // Each scenario's test compares its lines with the exact list below; `wholeSuiteExitsCleanly`
-// checks the exit status. Sources live in Tests/WineCases/<scenario>/ (see common/ for the
-// check helpers and the test program).
+// checks the exit status. Sources live in Tests/WineCases/<scenario>/: the scenarios of both
+// machines (the same sources, compiled for each) and the x64-only ones; the i386-only ones
+// (calling conventions, SafeSEH, TLS) in Tests/WineCases/i386/<scenario>/. Every DLL and import
+// library is also made by lld-link and compared (`imagesMatchLLDLink`).
 //
-// Environment:
-//   PELINK_WINE_LINKER=lld-link   link with an external linker (same arguments, plus /opt:noref
-//                                 for lld-link) instead of pelink; a name on PATH or a full path.
-//   PELINK_WINEPREFIX=/path       Wine prefix (default /tmp/pelink-wineprefix; made on first use).
-//   PELINK_WINE_KEEP=1            keep the build directory (its path is printed) for diagnosis.
+// Environment (Support/Wine.swift): PELINK_WINE_LINKER, PELINK_WINEPREFIX, PELINK_WINE_KEEP.
 
 import Foundation
+import PEFormat
 import PELink
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 // MARK: - The scenarios
 
@@ -38,7 +35,7 @@ struct WineLibrary: Sendable {
 struct WineDLL: Sendable {
     /// Base name: `<name>.dll` in the program folder, `<name>.lib` (its import library) in the library folder.
     var name: String
-    /// Link arguments besides `/dll /machine:x64 /out: /implib:`. Placeholders: `{obj}` the
+    /// Link arguments besides `/dll /machine: /out: /implib:`. Placeholders: `{obj}` the
     /// scenario's object folder, `{cases}` its source folder, `{root}` Tests/WineCases, `{lib}`
     /// the library folder.
     var arguments: [String]
@@ -49,7 +46,9 @@ struct WineDLL: Sendable {
 struct WineScenario: Sendable {
     /// Also the prefix of every check label, and `check_<name>.dll`.
     var name: String
-    /// C (.c) or C++ (.cpp) sources in Tests/WineCases/<name>/, compiled with clang to `{obj}/<stem>.obj`.
+    /// The source folder, relative to Tests/WineCases, when it is not `name` (i386-only scenarios).
+    var folder: String? = nil
+    /// C (.c) or C++ (.cpp) sources in the source folder, compiled with clang to `{obj}/<stem>.obj`.
     var sources: [String]
     var libraries: [WineLibrary] = []
     var dlls: [WineDLL]
@@ -59,7 +58,177 @@ struct WineScenario: Sendable {
     var expected: [String]
 }
 
-let wineScenarios: [WineScenario] = [
+/// The scenarios of `machine`, in the order they run.
+func wineScenarios(_ machine: WineMachine) -> [WineScenario] {
+    bothMachinesScenarios(machine) + (machine == .x64 ? x64OnlyScenarios : i386OnlyScenarios)
+}
+
+/// Link arguments exporting the functions of kernel32/k32_*.c.
+private let kernel32Exports = ["pid", "tick", "length", "muldiv", "tick_address"].flatMap { what in
+    ["/export:k32_\(what)_dllimport", "/export:k32_\(what)_thunk"]
+}
+
+/// The scenarios of both machines: the same sources and checks; the link arguments differ only
+/// where the machine does (preferred bases, import libraries).
+private func bothMachinesScenarios(_ machine: WineMachine) -> [WineScenario] {
+    func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+    // wn_relocA and wn_relocB share a base; wn_relocC has the one the EXE (mingw gcc's default) already occupies.
+    let sharedBase: UInt64 = machine == .x64 ? 0x1_8000_0000 : 0x1000_0000
+    let exeBase: UInt64 = machine == .x64 ? 0x1_4000_0000 : 0x40_0000
+    return [
+        WineScenario(
+            name: "ordinal",
+            sources: ["ordinal.c"],
+            dlls: [WineDLL(name: "wn_ordinal", arguments: ["/noentry", "/def:{cases}/ordinal.def", "{obj}/ordinal.obj"])],
+            checkImports: ["wn_ordinal.lib"],
+            expected: [
+                "ok ordinal-found",
+                "ok ordinal-call 555",
+                "ok ordinal-noname-hidden",
+                "ok ordinal-named-number",
+                "ok ordinal-named-call 333",
+                "ok ordinal-gap-empty",
+                "ok ordinal-past-end-empty",
+                "ok ordinal-implib-call 777",
+                "ok ordinal-implib-address",
+                "ok ordinal-implib-stdcall 900",
+                "ok ordinal-stdcall-address",
+                "ok ordinal-stdcall-call 889",
+            ]),
+        WineScenario(
+            name: "data",
+            sources: ["data.c"],
+            dlls: [WineDLL(name: "wn_data", arguments: ["/noentry", "/def:{cases}/data.def", "{obj}/data.obj"])],
+            checkImports: ["wn_data.lib"],
+            expected: [
+                "ok data-initial 1234",
+                "ok data-dll-sees-write 777",
+                "ok data-exe-sees-write 778",
+                "ok data-same-address",
+                "ok data-pointer-export",
+                "ok data-array 370",
+                "ok data-text exported-text",
+                "ok data-getprocaddress",
+                "ok data-no-decorated-name",
+            ]),
+        WineScenario(
+            name: "forward",
+            sources: ["forward.c"],
+            dlls: [WineDLL(name: "wn_forward", arguments: ["/noentry", "/def:{cases}/forward.def", "{obj}/forward.obj"])],
+            checkImports: ["wn_forward.lib"],
+            expected: [
+                "ok forward-local-call 5",
+                "ok forward-tick-address",
+                "ok forward-tick-call",
+                "ok forward-pid-implib",
+                "ok forward-ordinal-address",
+                "ok forward-ordinal-call 9",
+                "ok forward-noname-address",
+                "ok forward-noname-call 21",
+                "ok forward-noname-hidden",
+            ]),
+        WineScenario(
+            name: "reloc",
+            sources: ["reloc.c"],
+            dlls: ["wn_relocA", "wn_relocB"].map {
+                WineDLL(name: $0, arguments: ["/noentry", "/base:\(hex(sharedBase))", "/def:{cases}/reloc.def", "{obj}/reloc.obj"],
+                        preferredBase: sharedBase)
+            } + [
+                WineDLL(name: "wn_relocC", arguments: ["/noentry", "/base:\(hex(exeBase))", "/def:{cases}/reloc.def", "{obj}/reloc.obj"],
+                        preferredBase: exeBase),
+            ],
+            checkImports: [],
+            expected: ["ok reloc-distinct", "ok reloc-relocated", "ok reloc-c-relocated"] + ["a", "b", "c"].flatMap { tag in
+                [
+                    "ok reloc-\(tag)-table-call0 11",
+                    "ok reloc-\(tag)-table-call1 22",
+                    "ok reloc-\(tag)-table-call2 33",
+                    "ok reloc-\(tag)-table-entry-address",
+                    "ok reloc-\(tag)-table-entry-inside",
+                    "ok reloc-\(tag)-data-pointer",
+                    "ok reloc-\(tag)-data-pointer-value 99",
+                    "ok reloc-\(tag)-exported-pointer-inside",
+                    "ok reloc-\(tag)-exported-pointer-value 3",
+                    "ok reloc-\(tag)-string0 alpha",
+                    "ok reloc-\(tag)-string1 beta",
+                    "ok reloc-\(tag)-interior-pointer 10",
+                    "ok reloc-\(tag)-end-pointer 16",
+                    "ok reloc-\(tag)-interior-value 97",
+                    "ok reloc-\(tag)-chain 60",
+                ]
+            }),
+        WineScenario(
+            name: "kernel32",
+            sources: ["k32_dllimport.c", "k32_thunk.c"],
+            // i386: a .def naming the stdcall symbols the code calls ("_GetTickCount@0 == GetTickCount").
+            libraries: [WineLibrary(fileName: "kernel32.lib", arguments: [
+                machine == .x64 ? "/def:{root}/kernel32.def" : "/def:{root}/i386/common/kernel32.def", "/machine:\(machine.rawValue)",
+            ])],
+            dlls: [WineDLL(name: "wn_kernel32", arguments: [
+                "/noentry", "/libpath:{lib}", "kernel32.lib", "{obj}/k32_dllimport.obj", "{obj}/k32_thunk.obj",
+            ] + kernel32Exports)],
+            checkImports: ["wn_kernel32.lib"],
+            expected: kernel32Checks("kernel32")),
+        // Imports through a GNU import library (objects whose .idata$N sections form the tables).
+        WineScenario(
+            name: "gnuimport",
+            // The kernel32 scenario's sources, linked against the GNU import library instead.
+            sources: ["../kernel32/k32_dllimport.c", "../kernel32/k32_thunk.c"],
+            // i386: GNU import objects carry no @feat.00 SafeSEH bit, so /safeseh:no, as lld-link needs.
+            dlls: [WineDLL(name: "wn_gnuimport", arguments: ["/noentry"] + (machine == .x86 ? ["/safeseh:no"] : []) + [
+                machine.mingwRoot + "/lib/libkernel32.a", "{obj}/k32_dllimport.obj", "{obj}/k32_thunk.obj",
+            ] + kernel32Exports)],
+            checkImports: ["wn_gnuimport.lib"],
+            expected: kernel32Checks("gnuimport")),
+        WineScenario(
+            name: "dllmain",
+            sources: ["dllmain.c", "dllstartup.c"],
+            dlls: [
+                // i386: MyDllMain is stdcall, the object defines _MyDllMain@12.
+                WineDLL(name: "wn_dllmain", arguments: ["/entry:MyDllMain", "/def:{cases}/dllmain.def", "{obj}/dllmain.obj"]),
+                WineDLL(name: "wn_dllmain_refuse",
+                        arguments: ["/entry:RefusingDllMain", "/def:{cases}/dllmain.def", "{obj}/dllmain.obj"]),
+                // Neither /entry nor /noentry: the default entry of a DLL, _DllMainCRTStartup
+                // (i386: __DllMainCRTStartup@12).
+                WineDLL(name: "wn_dllstartup", arguments: ["{obj}/dllstartup.obj"]),
+            ],
+            checkImports: [],
+            expected: [
+                "ok dllmain-attached 1",
+                "ok dllmain-instance",
+                "ok dllmain-data-initialised 7",
+                "ok dllmain-thread-attach",
+                "ok dllmain-same-module",
+                "ok dllmain-attach-once 1",
+                "ok dllmain-still-loaded 0",
+                "ok dllmain-detached 24301",
+                "ok dllmain-refused",
+                "ok dllmain-refused-error 1114",
+                "ok dllmain-default-entry-attach 2",
+                "ok dllmain-default-entry-instance",
+            ]),
+    ]
+}
+
+/// What kernel32/check.c prints for the scenario `name` (kernel32, gnuimport).
+private func kernel32Checks(_ name: String) -> [String] {
+    [
+        "ok \(name)-module-loaded",
+        "ok \(name)-pid-dllimport",
+        "ok \(name)-pid-thunk",
+        "ok \(name)-tick-dllimport",
+        "ok \(name)-tick-thunk",
+        "ok \(name)-length-dllimport 5",
+        "ok \(name)-length-thunk 12",
+        "ok \(name)-muldiv-dllimport 30",
+        "ok \(name)-muldiv-thunk 21",
+        "ok \(name)-iat-address",
+        "ok \(name)-thunk-inside",
+    ]
+}
+
+/// x64 only.
+private let x64OnlyScenarios: [WineScenario] = [
     WineScenario(
         name: "name",
         sources: ["name.c"],
@@ -76,22 +245,6 @@ let wineScenarios: [WineScenario] = [
             "ok name-private-hidden",
         ]),
     WineScenario(
-        name: "ordinal",
-        sources: ["ordinal.c"],
-        dlls: [WineDLL(name: "wn_ordinal", arguments: ["/noentry", "/def:{cases}/ordinal.def", "{obj}/ordinal.obj"])],
-        checkImports: ["wn_ordinal.lib"],
-        expected: [
-            "ok ordinal-found",
-            "ok ordinal-call 555",
-            "ok ordinal-noname-hidden",
-            "ok ordinal-named-number",
-            "ok ordinal-named-call 333",
-            "ok ordinal-gap-empty",
-            "ok ordinal-past-end-empty",
-            "ok ordinal-implib-call 777",
-            "ok ordinal-implib-address",
-        ]),
-    WineScenario(
         name: "alias",
         sources: ["alias.c"],
         dlls: [WineDLL(name: "wn_alias", arguments: ["/noentry", "/def:{cases}/alias.def", "{obj}/alias.obj"])],
@@ -106,120 +259,6 @@ let wineScenarios: [WineScenario] = [
             "ok alias-ordinal-same",
             "ok alias-second-name-same",
             "ok alias-internal-hidden",
-        ]),
-    WineScenario(
-        name: "data",
-        sources: ["data.c"],
-        dlls: [WineDLL(name: "wn_data", arguments: ["/noentry", "/def:{cases}/data.def", "{obj}/data.obj"])],
-        checkImports: ["wn_data.lib"],
-        expected: [
-            "ok data-initial 1234",
-            "ok data-dll-sees-write 777",
-            "ok data-exe-sees-write 778",
-            "ok data-same-address",
-            "ok data-array 370",
-            "ok data-text exported-text",
-            "ok data-getprocaddress",
-        ]),
-    WineScenario(
-        name: "forward",
-        sources: ["forward.c"],
-        dlls: [WineDLL(name: "wn_forward", arguments: ["/noentry", "/def:{cases}/forward.def", "{obj}/forward.obj"])],
-        checkImports: ["wn_forward.lib"],
-        expected: [
-            "ok forward-local-call 5",
-            "ok forward-tick-address",
-            "ok forward-tick-call",
-            "ok forward-pid-implib",
-            "ok forward-ordinal-address",
-            "ok forward-ordinal-call 9",
-        ]),
-    WineScenario(
-        name: "reloc",
-        sources: ["reloc.c"],
-        dlls: ["wn_relocA", "wn_relocB"].map {
-            WineDLL(name: $0, arguments: ["/noentry", "/base:0x180000000", "/def:{cases}/reloc.def", "{obj}/reloc.obj"],
-                    preferredBase: 0x1_8000_0000)
-        },
-        checkImports: [],
-        expected: ["ok reloc-distinct", "ok reloc-relocated"] + ["a", "b"].flatMap { tag in
-            [
-                "ok reloc-\(tag)-table-call0 11",
-                "ok reloc-\(tag)-table-call1 22",
-                "ok reloc-\(tag)-table-call2 33",
-                "ok reloc-\(tag)-table-entry-address",
-                "ok reloc-\(tag)-table-entry-inside",
-                "ok reloc-\(tag)-data-pointer",
-                "ok reloc-\(tag)-data-pointer-value 99",
-                "ok reloc-\(tag)-exported-pointer-inside",
-                "ok reloc-\(tag)-exported-pointer-value 3",
-                "ok reloc-\(tag)-string0 alpha",
-                "ok reloc-\(tag)-string1 beta",
-                "ok reloc-\(tag)-chain 60",
-            ]
-        }),
-    WineScenario(
-        name: "kernel32",
-        sources: ["k32_dllimport.c", "k32_thunk.c"],
-        libraries: [WineLibrary(fileName: "kernel32.lib", arguments: ["/def:{root}/kernel32.def", "/machine:x64"])],
-        dlls: [WineDLL(name: "wn_kernel32", arguments: [
-            "/noentry", "/libpath:{lib}", "kernel32.lib", "{obj}/k32_dllimport.obj", "{obj}/k32_thunk.obj",
-        ] + ["pid", "tick", "length", "tick_address"].flatMap { what in
-            ["/export:k32_\(what)_dllimport", "/export:k32_\(what)_thunk"]
-        })],
-        checkImports: ["wn_kernel32.lib"],
-        expected: [
-            "ok kernel32-module-loaded",
-            "ok kernel32-pid-dllimport",
-            "ok kernel32-pid-thunk",
-            "ok kernel32-tick-dllimport",
-            "ok kernel32-tick-thunk",
-            "ok kernel32-length-dllimport 5",
-            "ok kernel32-length-thunk 12",
-            "ok kernel32-iat-address",
-            "ok kernel32-thunk-inside",
-        ]),
-    // Imports through a GNU import library (objects whose .idata$N sections form the tables).
-    WineScenario(
-        name: "gnuimport",
-        // The kernel32 scenario's sources, linked against the GNU import library instead.
-        sources: ["../kernel32/k32_dllimport.c", "../kernel32/k32_thunk.c"],
-        dlls: [WineDLL(name: "wn_gnuimport", arguments: [
-            "/noentry", "/usr/x86_64-w64-mingw32/lib/libkernel32.a", "{obj}/k32_dllimport.obj", "{obj}/k32_thunk.obj",
-        ] + ["pid", "tick", "length", "tick_address"].flatMap { what in
-            ["/export:k32_\(what)_dllimport", "/export:k32_\(what)_thunk"]
-        })],
-        checkImports: ["wn_gnuimport.lib"],
-        expected: [
-            "ok gnuimport-module-loaded",
-            "ok gnuimport-pid-dllimport",
-            "ok gnuimport-pid-thunk",
-            "ok gnuimport-tick-dllimport",
-            "ok gnuimport-tick-thunk",
-            "ok gnuimport-length-dllimport 5",
-            "ok gnuimport-length-thunk 12",
-            "ok gnuimport-iat-address",
-            "ok gnuimport-thunk-inside",
-        ]),
-    WineScenario(
-        name: "dllmain",
-        sources: ["dllmain.c"],
-        dlls: [
-            WineDLL(name: "wn_dllmain", arguments: ["/entry:MyDllMain", "/def:{cases}/dllmain.def", "{obj}/dllmain.obj"]),
-            WineDLL(name: "wn_dllmain_refuse",
-                    arguments: ["/entry:RefusingDllMain", "/def:{cases}/dllmain.def", "{obj}/dllmain.obj"]),
-        ],
-        checkImports: [],
-        expected: [
-            "ok dllmain-attached 1",
-            "ok dllmain-instance",
-            "ok dllmain-data-initialised 7",
-            "ok dllmain-same-module",
-            "ok dllmain-attach-once 1",
-            "ok dllmain-still-loaded 0",
-            "ok dllmain-detached 24301",
-            "ok dllmain-refused",
-            "ok dllmain-refused-error 1114",
         ]),
     WineScenario(
         name: "staticlib",
@@ -261,40 +300,146 @@ let wineScenarios: [WineScenario] = [
         ]),
 ]
 
+/// i386 only: calling conventions and their names, SafeSEH, TLS (sources in Tests/WineCases/i386/).
+private let i386OnlyScenarios: [WineScenario] = [
+    WineScenario(
+        name: "callconv",
+        folder: "i386/callconv",
+        sources: ["callconv.c"],
+        dlls: [WineDLL(name: "wn_callconv", arguments: ["/noentry", "/def:{cases}/callconv.def", "{obj}/callconv.obj"])],
+        checkImports: ["wn_callconv.lib"],
+        expected: [
+            "ok callconv-module-loaded",
+            "ok callconv-implib-cdecl 42",
+            "ok callconv-implib-stdcall 307",
+            "ok callconv-implib-stdcall-decorated 42",
+            "ok callconv-implib-fastcall 5006",
+            "ok callconv-implib-directive-stdcall 42",
+            "ok callconv-thunk-stdcall3 10203",
+            "ok callconv-thunk-stdcall3-loop 100",
+            "ok callconv-thunk-directive-cdecl 42",
+            "ok callconv-internal 3111",
+            "ok callconv-getproc-cdecl 99",
+            "ok callconv-getproc-stdcall 123",
+            "ok callconv-getproc-stdcall-decorated 7",
+            "ok callconv-getproc-fastcall 7008",
+            "ok callconv-getproc-stdcall3-loop 100",
+            "ok callconv-getproc-directive-stdcall 3",
+            "ok callconv-getproc-directive-cdecl 2",
+            "ok callconv-same-cdecl",
+            "ok callconv-same-stdcall",
+            "ok callconv-same-fastcall",
+            "ok callconv-no-other-spellings",
+        ]),
+    WineScenario(
+        name: "seh",
+        folder: "i386/seh",
+        // The x64 runtime test's SEH functions (also in .text$x), built for i386, and the SafeSEH part.
+        sources: ["../../runtime/seh.c", "../../runtime/seh_late.c", "safeseh.c", "../common/loadcfg.c"],
+        libraries: [
+            WineLibrary(fileName: "msvcrt.lib", arguments: ["/def:{root}/i386/common/msvcrt.def", "/machine:x86"]),
+            WineLibrary(fileName: "kernel32.lib", arguments: ["/def:{root}/i386/common/kernel32.def", "/machine:x86"]),
+        ],
+        dlls: [WineDLL(name: "wn_seh", arguments: [
+            "/noentry", "/safeseh", "{obj}/seh.obj", "{obj}/seh_late.obj", "{obj}/safeseh.obj", "{obj}/loadcfg.obj",
+            "{lib}/msvcrt.lib", "{lib}/kernel32.lib",
+        ])],
+        checkImports: ["wn_seh.lib"],
+        expected: [
+            "ok seh-module-loaded",
+            "ok seh-raise e0000002",
+            "ok seh-fault c0000005",
+            "ok seh-callback e0001234",
+            "ok seh-callback-unwound 0",
+            "ok seh-filter 11",
+            "ok seh-finally 123",
+            "ok seh-late-raise 1",
+            "ok seh-late-fault c0000005",
+            "ok seh-no-seh-flag-clear",
+            "ok seh-load-config-present",
+            "ok seh-load-config-size 72",
+            "ok seh-cookie-inside",
+            "ok seh-cookie-initialised",
+            "ok seh-table-inside",
+            "ok seh-table-count 1",
+            "ok seh-handler-inside",
+            "ok seh-table-has-handler",
+            "ok seh-table-sorted",
+            "ok seh-handler-is-thunk",
+        ]),
+    WineScenario(
+        name: "tls",
+        folder: "i386/tls",
+        sources: ["tls.c", "../common/tlssup.c"],
+        dlls: [WineDLL(name: "wn_tls", arguments: ["/noentry", "/def:{cases}/tls.def", "{obj}/tls.obj", "{obj}/tlssup.obj"])],
+        checkImports: [],
+        expected: [
+            "ok tls-directory-size 24",
+            "ok tls-initial 5",
+            "ok tls-zero 0",
+            "ok tls-text thread-text",
+            "ok tls-address-outside-image",
+            "ok tls-after-set 9",
+            "ok tls-callback-attach",
+            "ok tls-callback-instance",
+            "ok tls-thread-initial 5",
+            "ok tls-thread-zero 0",
+            "ok tls-thread-after-set 1000",
+            "ok tls-thread-own-address",
+            "ok tls-thread-text thread-text",
+            "ok tls-main-unchanged 9",
+            "ok tls-callback-thread-attach",
+            "ok tls-callback-thread-detach",
+        ]),
+]
+
 // MARK: - The tests
+
+/// One scenario of one machine's suite.
+struct WineScenarioCase: Sendable, CustomTestStringConvertible {
+    var machine: WineMachine
+    var name: String
+    var testDescription: String { "\(machine.testDescription) \(name)" }
+}
 
 @Suite("Wine end-to-end")
 struct WineTests {
-    @Test("DLL scenario runs correctly under Wine", arguments: wineScenarios.map(\.name))
-    func scenario(_ name: String) async throws {
-        guard let tools = requireWineTools() else { return }
-        let scenario = try #require(wineScenarios.first { $0.name == name })
-        let outcome = await WineSuite.shared.outcome(tools: tools)
+    static let scenarioCases = WineMachine.allCases.flatMap { machine in
+        wineScenarios(machine).map { WineScenarioCase(machine: machine, name: $0.name) }
+    }
+
+    @Test("DLL scenario runs correctly under Wine", arguments: scenarioCases)
+    func scenario(_ scenarioCase: WineScenarioCase) async throws {
+        let name = scenarioCase.name
+        guard let tools = requireWineTools(scenarioCase.machine) else { return }
+        let scenario = try #require(wineScenarios(tools.machine).first { $0.name == name })
+        let outcome = await WineSuite.outcome(tools: tools)
+        let what = "\(tools.machine.testDescription) scenario '\(name)'"
         if let setup = outcome.setupProblem {
-            Issue.record("Wine suite could not run (\(outcome.linkerDescription)): \(setup)")
+            Issue.record("\(tools.machine.testDescription) Wine suite could not run (\(outcome.linkerDescription)): \(setup)")
             return
         }
         let build = outcome.builds[name] ?? ScenarioBuild()
         for problem in build.imageProblems {
-            Issue.record("\(name): \(problem)")
+            Issue.record("\(what): \(problem)")
         }
         if !build.problems.isEmpty {
             Issue.record("""
-                scenario '\(name)' was not run: building it failed (\(outcome.linkerDescription))
+                \(what) was not run: building it failed (\(outcome.linkerDescription))
                 \(build.problems.joined(separator: "\n"))
                 """)
             return
         }
         guard let lines = outcome.blocks[name] else {
-            Issue.record("scenario '\(name)' printed nothing under Wine\n\(outcome.runSummary)")
+            Issue.record("\(what) printed nothing under Wine\n\(outcome.runSummary)")
             return
         }
         if !outcome.finished.contains(name) {
-            Issue.record("scenario '\(name)' did not finish under Wine (crash or timeout)\n\(outcome.runSummary)")
+            Issue.record("\(what) did not finish under Wine (crash or timeout)\n\(outcome.runSummary)")
         }
         if lines != scenario.expected {
             Issue.record("""
-                scenario '\(name)': output differs (\(outcome.linkerDescription))
+                \(what): output differs (\(outcome.linkerDescription))
                 \(describeDifference(got: lines, expected: scenario.expected))
                 full output of the scenario:
                 \(lines.map { "  " + $0 }.joined(separator: "\n"))
@@ -302,121 +447,62 @@ struct WineTests {
         }
     }
 
-    @Test("The Wine test program exits with status 0 and prints only expected lines")
-    func wholeSuiteExitsCleanly() async throws {
-        guard let tools = requireWineTools() else { return }
-        let outcome = await WineSuite.shared.outcome(tools: tools)
+    @Test("The Wine test program exits with status 0 and prints only expected lines", arguments: WineMachine.allCases)
+    func wholeSuiteExitsCleanly(_ machine: WineMachine) async throws {
+        guard let tools = requireWineTools(machine) else { return }
+        let outcome = await WineSuite.outcome(tools: tools)
         if let setup = outcome.setupProblem {
-            Issue.record("Wine suite could not run (\(outcome.linkerDescription)): \(setup)")
+            Issue.record("\(machine.testDescription) Wine suite could not run (\(outcome.linkerDescription)): \(setup)")
             return
         }
-        let notBuilt = wineScenarios.map(\.name).filter { !(outcome.builds[$0]?.problems.isEmpty ?? false) }
+        let scenarios = wineScenarios(machine)
+        let notBuilt = scenarios.map(\.name).filter { !(outcome.builds[$0]?.problems.isEmpty ?? false) }
         if !notBuilt.isEmpty {
             Issue.record("scenarios not run because building them failed: \(notBuilt.joined(separator: ", "))")
         }
-        #expect(!outcome.runs.isEmpty || notBuilt.count == wineScenarios.count, "Wine was never run")
+        #expect(!outcome.runs.isEmpty || notBuilt.count == scenarios.count, "Wine was never run")
+        let unexpected = scenarios.flatMap { scenario in
+            (outcome.blocks[scenario.name] ?? []).filter { !scenario.expected.contains($0) }
+        }
         for run in outcome.runs where run.exitCode != 0 || run.timedOut {
-            Issue.record("wine_main.exe \(run.scenarios.joined(separator: " ")) \(run.timedOut ? "timed out" : "exited with \(run.exitCode)")\n\(run.stderrTail)")
+            Issue.record(Comment(rawValue: "wine_main.exe \(run.scenarios.joined(separator: " ")) \(run.timedOut ? "timed out" : "exited with \(run.exitCode)")"
+                                 + (unexpected.isEmpty ? "" : "\nunexpected lines:\n" + unexpected.map { "  " + $0 }.joined(separator: "\n"))
+                                 + "\n\(run.stderrTail)"))
         }
         #expect(outcome.stray.isEmpty, "lines outside any scenario: \(outcome.stray)")
     }
-}
 
-/// The tools the suite needs, or nil (skip, or an Issue under PELINK_REQUIRE_ORACLES=1).
-func requireWineTools(sourceLocation: SourceLocation = #_sourceLocation) -> WineTools? {
-    let linkerChoice = ProcessInfo.processInfo.environment["PELINK_WINE_LINKER"] ?? ""
-    var externalLinker: String? = nil
-    if !linkerChoice.isEmpty && linkerChoice != "pelink" {
-        if linkerChoice.contains("/") {
-            externalLinker = linkerChoice
-        } else {
-            guard let path = requireTool(linkerChoice, sourceLocation: sourceLocation) else { return nil }
-            externalLinker = path
+    @Test("DLLs and import libraries: headers, exports, imports, base relocations, TLS and load configuration as lld-link writes them",
+          arguments: WineMachine.allCases)
+    func imagesMatchLLDLink(_ machine: WineMachine) async throws {
+        guard let tools = requireWineTools(machine) else { return }
+        if let externalLinker = tools.externalLinker {
+            print("note: the linker under test is \(externalLinker); nothing to compare with lld-link")
+            return
+        }
+        guard requireTool("lld-link") != nil else { return }
+        let outcome = await WineSuite.outcome(tools: tools)
+        if let setup = outcome.setupProblem, outcome.builds.isEmpty {
+            Issue.record("\(machine.testDescription) Wine suite could not be built: \(setup)")
+            return
+        }
+        for scenario in wineScenarios(machine) {
+            for difference in outcome.builds[scenario.name]?.lldLinkDifferences ?? [] {
+                Issue.record(Comment(rawValue: "\(scenario.name): \(difference)"))
+            }
         }
     }
-    guard let clang = requireTool("clang", sourceLocation: sourceLocation),
-          let gcc = requireTool("x86_64-w64-mingw32-gcc", sourceLocation: sourceLocation)
-    else { return nil }
-    // These programs are 64-bit: run them with the 64-bit loader itself. Once wine32 is installed
-    // the `wine` launcher starts the 32-bit loader first, which with a DLL override set fails
-    // before the program runs ("unimplemented function shell32.dll.SHGetFolderPathW").
-    guard let wine = findTool("wine64") ?? requireTool("wine", sourceLocation: sourceLocation) else { return nil }
-    return WineTools(clang: clang, gcc: gcc, wine: wine, externalLinker: externalLinker)
 }
 
-/// Lists the lines missing from and the lines extra in `got`, or the first out-of-order line.
-func describeDifference(got: [String], expected: [String]) -> String {
-    var report: [String] = []
-    let missing = expected.filter { !got.contains($0) }
-    let extra = got.filter { !expected.contains($0) }
-    report += missing.map { "  missing:    \($0)" }
-    report += extra.map { "  unexpected: \($0)" }
-    if report.isEmpty {
-        if let index = zip(got, expected).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
-            report.append("  line \(index + 1): got '\(got[index])', expected '\(expected[index])'")
-        } else {
-            report.append("  got \(got.count) lines, expected \(expected.count)")
-        }
-    }
-    return report.joined(separator: "\n")
-}
-
-// MARK: - Linking (the step under test)
-
-struct WineTools: Sendable {
-    var clang: String
-    var gcc: String
-    var wine: String
-    /// nil: pelink in-process. Otherwise an external linker run with the same arguments.
-    var externalLinker: String?
-
-    var linkerDescription: String {
-        externalLinker.map { "linked with \($0)" } ?? "linked with pelink (in-process)"
-    }
-}
-
-struct LinkStep: Sendable {
-    var exitCode: Int32
-    var diagnostics: String
-}
-
-/// Links one DLL: pelink's `Driver.run`, or under PELINK_WINE_LINKER the external linker with the
-/// same arguments (lld-link also gets /opt:noref so both linkers keep the same sections).
-func linkDLL(arguments: [String], tools: WineTools) -> LinkStep {
-    guard let external = tools.externalLinker else {
-        let result = Driver.run(arguments: arguments)
-        return LinkStep(exitCode: result.exitCode, diagnostics: result.diagnostics + result.output)
-    }
-    let extra = URL(fileURLWithPath: external).lastPathComponent.hasPrefix("lld-link") ? ["/opt:noref"] : []
-    return runExternalLinker(external, arguments + extra)
-}
-
-/// Runs the librarian: `pelink /lib ...` in-process, or `<external> /lib ...`.
-func makeLibrary(arguments: [String], tools: WineTools) -> LinkStep {
-    let full = ["/lib"] + arguments
-    guard let external = tools.externalLinker else {
-        let result = Driver.run(arguments: full)
-        return LinkStep(exitCode: result.exitCode, diagnostics: result.diagnostics + result.output)
-    }
-    return runExternalLinker(external, full)
-}
-
-private func runExternalLinker(_ path: String, _ arguments: [String]) -> LinkStep {
-    do {
-        let result = try runProcess(path, arguments)
-        return LinkStep(exitCode: result.exitCode, diagnostics: result.stderr + result.stdout)
-    } catch {
-        return LinkStep(exitCode: -1, diagnostics: "cannot run \(path): \(error)")
-    }
-}
-
-// MARK: - Building and running the suite (once per test process)
+// MARK: - Building and running a machine's suite (once per test process)
 
 struct ScenarioBuild: Sendable {
     /// Failures that kept the scenario from running (compile, link, check DLL build).
     var problems: [String] = []
     /// Wrong facts about the linked images; reported, but the scenario still runs.
     var imageProblems: [String] = []
+    /// How its DLLs and import libraries differ from lld-link's.
+    var lldLinkDifferences: [String] = []
 }
 
 struct WineRun: Sendable {
@@ -445,54 +531,54 @@ struct WineSuiteOutcome: Sendable {
     }
 }
 
-/// Builds and runs the suite once, however many tests ask for it (they run in parallel).
+/// Builds and runs each machine's suite once, however many tests ask for it (they run in parallel).
 enum WineSuite {
-    static let shared = RunOnce<WineSuiteOutcome>()
-}
+    static let runs: [WineMachine: RunOnce<WineSuiteOutcome>] = Dictionary(uniqueKeysWithValues: WineMachine.allCases.map { ($0, RunOnce()) })
 
-extension RunOnce where Value == WineSuiteOutcome {
-    func outcome(tools: WineTools) async -> WineSuiteOutcome { await value { buildAndRunWineSuite(tools: tools) } }
+    static func outcome(tools: WineTools) async -> WineSuiteOutcome {
+        await runs[tools.machine]!.value { buildAndRunWineSuite(tools: tools) }
+    }
 }
 
 private let wineCasesRoot = repositoryRoot.appendingPathComponent("Tests/WineCases")
 
-/// The whole pipeline: compile, link (the step under test), build the mingw check DLLs and the
-/// test program, then run it under Wine (again for the rest after a crash).
+/// The whole pipeline: compile, link (the step under test, and lld-link's link of the same inputs
+/// for comparison), build the mingw check DLLs and the test program, then run it under Wine (again
+/// for the rest after a crash).
 func buildAndRunWineSuite(tools: WineTools) -> WineSuiteOutcome {
     var outcome = WineSuiteOutcome(linkerDescription: tools.linkerDescription)
     let work: URL
     do {
-        work = try makeTemporaryDirectory("wine")
+        work = try makeTemporaryDirectory("wine-\(tools.machine.rawValue)")
     } catch {
         outcome.setupProblem = "cannot make a temporary directory: \(error)"
         return outcome
     }
-    let keep = ProcessInfo.processInfo.environment["PELINK_WINE_KEEP"] == "1"
-    defer {
-        if keep { print("note: Wine test build directory kept at \(work.path)") }
-        else { try? FileManager.default.removeItem(at: work) }
-    }
+    defer { removeBuildFolder(work) }
     let bin = work.appendingPathComponent("bin"), lib = work.appendingPathComponent("lib")
     for folder in [bin, lib] { try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
 
     // The test program first: without it nothing can run.
     let common = wineCasesRoot.appendingPathComponent("common")
-    let mainBuild = runTool(tools.gcc, ["-O1", "-o", bin.appendingPathComponent("wine_main.exe").path,
-                                        common.appendingPathComponent("wine_main.c").path])
+    let mainBuild = runBuildTool(tools.gcc, ["-O1", "-Wall", "-o", bin.appendingPathComponent("wine_main.exe").path,
+                                             common.appendingPathComponent("wine_main.c").path])
     if let failure = mainBuild {
         outcome.setupProblem = "building wine_main.exe failed:\n\(failure)"
         return outcome
     }
+    // lld-link, for the comparison, when pelink is the linker under test.
+    let oracle = tools.externalLinker == nil ? findTool("lld-link") : nil
 
+    let scenarios = wineScenarios(tools.machine)
     var runnable: [String] = []
-    for scenario in wineScenarios {
-        let build = buildScenario(scenario, tools: tools, work: work, bin: bin, lib: lib, common: common)
+    for scenario in scenarios {
+        let build = buildScenario(scenario, tools: tools, oracle: oracle, work: work, bin: bin, lib: lib, common: common)
         outcome.builds[scenario.name] = build
         if build.problems.isEmpty { runnable.append(scenario.name) }
     }
     if runnable.isEmpty { return outcome }
 
-    if let problem = prepareWinePrefix(tools: tools) {
+    if let problem = prepareWinePrefix(tools) {
         outcome.setupProblem = problem
         return outcome
     }
@@ -512,9 +598,7 @@ func buildAndRunWineSuite(tools: WineTools) -> WineSuiteOutcome {
                                     stderrTail: String(run.result.stderr.suffix(2000))))
         var current: String? = nil
         var lastBegun: String? = nil
-        // Wine's msvcrt writes "\r\n", a single Character in Swift: split on any newline.
-        for rawLine in run.result.stdout.split(whereSeparator: \.isNewline) {
-            let line = String(rawLine)
+        for line in outputLines(run.result.stdout) {
             if line.hasPrefix("begin ") {
                 current = String(line.dropFirst(6))
                 lastBegun = current
@@ -536,13 +620,16 @@ func buildAndRunWineSuite(tools: WineTools) -> WineSuiteOutcome {
     return outcome
 }
 
-/// Compiles, links and builds the check DLL of one scenario.
-private func buildScenario(_ scenario: WineScenario, tools: WineTools, work: URL, bin: URL, lib: URL,
+/// Compiles, links and builds the check DLL of one scenario; with `oracle` (lld-link) also links
+/// each library and DLL with it and notes the differences.
+private func buildScenario(_ scenario: WineScenario, tools: WineTools, oracle: String?, work: URL, bin: URL, lib: URL,
                            common: URL) -> ScenarioBuild {
     var build = ScenarioBuild()
-    let cases = wineCasesRoot.appendingPathComponent(scenario.name)
+    let machine = tools.machine
+    let cases = wineCasesRoot.appendingPathComponent(scenario.folder ?? scenario.name)
     let obj = work.appendingPathComponent("obj/\(scenario.name)")
-    try? FileManager.default.createDirectory(at: obj, withIntermediateDirectories: true)
+    let oracleFolder = work.appendingPathComponent("lld-link/\(scenario.name)")
+    for folder in [obj, oracleFolder] { try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
     func expand(_ argument: String) -> String {
         argument.replacingOccurrences(of: "{obj}", with: obj.path)
             .replacingOccurrences(of: "{cases}", with: cases.path)
@@ -552,10 +639,10 @@ private func buildScenario(_ scenario: WineScenario, tools: WineTools, work: URL
 
     for source in scenario.sources {
         let stem = ((source as NSString).lastPathComponent as NSString).deletingPathExtension
-        var arguments = ["--target=x86_64-pc-windows-msvc", "-c", "-O1", "-fno-stack-protector", "-mno-stack-arg-probe"]
+        var arguments = machine.msvcCompileFlags
         if source.hasSuffix(".cpp") { arguments += ["-fno-exceptions", "-fno-rtti"] }
-        arguments += [cases.appendingPathComponent(source).path, "-o", obj.appendingPathComponent(stem + ".obj").path]
-        if let failure = runTool(tools.clang, arguments) { build.problems.append("compiling \(source) failed:\n\(failure)") }
+        arguments += [cases.appendingPathComponent(source).standardized.path, "-o", obj.appendingPathComponent(stem + ".obj").path]
+        if let failure = runBuildTool(tools.clang, arguments) { build.problems.append("compiling \(source) failed:\n\(failure)") }
     }
     if !build.problems.isEmpty { return build }
 
@@ -564,6 +651,17 @@ private func buildScenario(_ scenario: WineScenario, tools: WineTools, work: URL
         let step = makeLibrary(arguments: arguments, tools: tools)
         if step.exitCode != 0 {
             build.problems.append("making \(library.fileName) failed (exit \(step.exitCode)): /lib \(arguments.joined(separator: " "))\n\(step.diagnostics)")
+            continue
+        }
+        if let oracle {
+            let theirs = oracleFolder.appendingPathComponent(library.fileName)
+            let run = runLinkTool(oracle, ["/lib", "/out:" + theirs.path] + library.arguments.map(expand))
+            if run.exitCode != 0 {
+                build.lldLinkDifferences.append("lld-link could not make \(library.fileName): \(run.diagnostics)")
+            } else {
+                build.lldLinkDifferences += compareImportLibraries(ours: lib.appendingPathComponent(library.fileName), theirs: theirs,
+                                                                   what: library.fileName)
+            }
         }
     }
     if !build.problems.isEmpty { return build }
@@ -571,7 +669,7 @@ private func buildScenario(_ scenario: WineScenario, tools: WineTools, work: URL
     for dll in scenario.dlls {
         let image = bin.appendingPathComponent(dll.name + ".dll")
         let importLibrary = lib.appendingPathComponent(dll.name + ".lib")
-        let arguments = ["/dll", "/machine:x64", "/out:" + image.path, "/implib:" + importLibrary.path]
+        let arguments = ["/dll", "/machine:\(machine.rawValue)", "/out:" + image.path, "/implib:" + importLibrary.path]
             + dll.arguments.map(expand)
         let step = linkDLL(arguments: arguments, tools: tools)
         if step.exitCode != 0 {
@@ -582,11 +680,26 @@ private func buildScenario(_ scenario: WineScenario, tools: WineTools, work: URL
         where !FileManager.default.fileExists(atPath: file.path) {
             build.problems.append("linking \(dll.name).dll succeeded but \(what) \(file.lastPathComponent) was not written")
         }
-        if let wanted = dll.preferredBase {
-            let found = preferredImageBase(of: image)
-            if found != wanted {
-                let shown = found.map { "0x" + String($0, radix: 16) } ?? "unreadable"
-                build.imageProblems.append("\(dll.name).dll has preferred base \(shown), expected 0x\(String(wanted, radix: 16))")
+        guard let pe = try? PEImage(view: try MappedFile(path: image.path).view) else {
+            build.problems.append("\(dll.name).dll cannot be read as a PE image")
+            continue
+        }
+        build.imageProblems += tools.imageProblems(pe).map { "\(dll.name).dll \($0)" }
+        if let wanted = dll.preferredBase, pe.optionalHeader.imageBase != wanted {
+            build.imageProblems.append("\(dll.name).dll has preferred base 0x\(String(pe.optionalHeader.imageBase, radix: 16)), expected 0x\(String(wanted, radix: 16))")
+        }
+        if let oracle {
+            let theirImage = oracleFolder.appendingPathComponent(dll.name + ".dll")
+            let theirLibrary = oracleFolder.appendingPathComponent(dll.name + ".lib")
+            // Without /opt:noref: with it lld-link also makes an import thunk (and its base
+            // relocation) for every code import used only through __imp_ (OracleTests, exception (a)).
+            let run = runLinkTool(oracle, ["/dll", "/machine:\(machine.rawValue)", "/out:" + theirImage.path, "/implib:" + theirLibrary.path]
+                                  + dll.arguments.map(expand))
+            if run.exitCode != 0 {
+                build.lldLinkDifferences.append("lld-link could not link \(dll.name).dll (pelink could): \(run.diagnostics)")
+            } else {
+                build.lldLinkDifferences += compareImages(ours: image, theirs: theirImage, what: dll.name + ".dll")
+                build.lldLinkDifferences += compareImportLibraries(ours: importLibrary, theirs: theirLibrary, what: dll.name + ".lib")
             }
         }
     }
@@ -596,127 +709,89 @@ private func buildScenario(_ scenario: WineScenario, tools: WineTools, work: URL
     let gccArguments = ["-O1", "-Wall", "-shared", "-I", common.path, "-o", check.path,
                         cases.appendingPathComponent("check.c").path]
         + scenario.checkImports.map { lib.appendingPathComponent($0).path }
-    if let failure = runTool(tools.gcc, gccArguments) {
-        build.problems.append("building check_\(scenario.name).dll with mingw (against the linker's import libraries) failed:\n\(failure)")
+    if let failure = runBuildTool(tools.gcc, gccArguments) {
+        build.problems.append("building check_\(scenario.name).dll with \(machine.mingwTriple)-gcc (against the linker's import libraries) failed:\n\(failure)")
     }
     return build
 }
 
-/// Runs a build tool; nil on success, else a description of the failure.
-private func runTool(_ tool: String, _ arguments: [String]) -> String? {
+// MARK: - Comparison with lld-link
+
+/// The facts of an image that do not depend on layout, one line each, for comparison.
+func imageFacts(_ pe: PEImage) -> [String] {
+    func hex<T: BinaryInteger>(_ value: T) -> String { "0x" + String(value, radix: 16) }
+    let header = pe.optionalHeader
+    var facts = [
+        "machine \(hex(pe.fileHeader.machine))",
+        "file characteristics \(hex(pe.fileHeader.characteristics))",
+        "optional header magic \(hex(header.magic))",
+        "image base \(hex(header.imageBase))",
+        "section alignment \(hex(header.sectionAlignment)), file alignment \(hex(header.fileAlignment))",
+        "subsystem \(header.subsystem), OS version \(header.majorOperatingSystemVersion).\(header.minorOperatingSystemVersion), subsystem version \(header.majorSubsystemVersion).\(header.minorSubsystemVersion)",
+        "DLL characteristics \(hex(header.dllCharacteristics))",
+        "stack \(hex(header.sizeOfStackReserve))/\(hex(header.sizeOfStackCommit)), heap \(hex(header.sizeOfHeapReserve))/\(hex(header.sizeOfHeapCommit))",
+        "entry point \(header.addressOfEntryPoint == 0 ? "none" : "set")",
+        "sections \(pe.sections.map(\.name).joined(separator: " "))",
+    ]
+    if let exports = pe.exports {
+        facts.append("export DLL name \(exports.dllName), ordinal base \(exports.ordinalBase)")
+        for entry in exports.entries where !entry.isUnused {
+            facts.append("export @\(entry.ordinal) \(entry.names.isEmpty ? "(NONAME)" : entry.names.joined(separator: ","))"
+                         + (entry.forwarder.map { " -> \($0)" } ?? ""))
+        }
+    } else {
+        facts.append("no export directory")
+    }
+    for dll in pe.imports {
+        facts.append("import \(dll.name): " + dll.entries.map { entry in entry.name ?? "#\(entry.ordinal.map(String.init) ?? "?")" }.joined(separator: " "))
+    }
+    let relocations = pe.baseRelocations
+    let types = Set(relocations.map(\.type)).sorted().map { [3: "HIGHLOW", 10: "DIR64"][$0] ?? "type \($0)" }
+    facts.append("base relocations: \(relocations.filter { $0.type != 0 }.count), \(types.joined(separator: " "))")
+    if let tls = pe.tls {
+        facts.append("TLS template \(tls.rawDataEndVA &- tls.rawDataStartVA) bytes, zero fill \(tls.sizeOfZeroFill), characteristics \(hex(tls.characteristics)), \(tls.callbacks.count) callback(s)")
+    } else {
+        facts.append("no TLS directory")
+    }
+    if let config = pe.loadConfig {
+        facts.append("load configuration: directory size \(hex(config.directorySize)), structure size \(hex(config.structureSize)), "
+                     + "SafeSEH table \(config.seHandlerTable == nil ? "absent" : "present") with \(config.seHandlerCount.map(String.init) ?? "no") count, \(config.seHandlers.count) handler(s)")
+    } else {
+        facts.append("no load configuration")
+    }
+    return facts
+}
+
+/// Differences between the linker's image and lld-link's, as readable lines (empty: none).
+func compareImages(ours: URL, theirs: URL, what: String) -> [String] {
     do {
-        let result = try runProcess(tool, arguments)
-        if result.exitCode == 0 { return nil }
-        return "\(tool) \(arguments.joined(separator: " ")) → exit \(result.exitCode)\n\(result.stderr)\(result.stdout)"
+        let a = imageFacts(try PEImage(view: try MappedFile(path: ours.path).view))
+        let b = imageFacts(try PEImage(view: try MappedFile(path: theirs.path).view))
+        if a == b { return [] }
+        let onlyOurs = a.filter { !b.contains($0) }, onlyTheirs = b.filter { !a.contains($0) }
+        return ["\(what) differs from lld-link's:\n"
+                + onlyOurs.map { "  pelink:   \($0)" }.joined(separator: "\n") + "\n"
+                + onlyTheirs.map { "  lld-link: \($0)" }.joined(separator: "\n")
+                + "\n  (llvm-readobj --file-headers --coff-exports --coff-imports --coff-basereloc on both for details)"]
     } catch {
-        return "cannot run \(tool): \(error)"
+        return ["\(what) cannot be compared with lld-link's: \(error)"]
     }
 }
 
-/// ImageBase from a PE32+ file's optional header, or nil when the file is not one.
-func preferredImageBase(of file: URL) -> UInt64? {
-    guard let data = try? Data(contentsOf: file), data.count >= 0x40 else { return nil }
-    let bytes = [UInt8](data)
-    func little(_ offset: Int, _ count: Int) -> UInt64? {
-        guard offset >= 0, offset + count <= bytes.count else { return nil }
-        return (0..<count).reversed().reduce(UInt64(0)) { ($0 << 8) | UInt64(bytes[offset + $1]) }
-    }
-    guard let peOffset = little(0x3c, 4).map(Int.init), little(peOffset, 4) == 0x4550,
-          little(peOffset + 24, 2) == 0x20b
-    else { return nil }
-    return little(peOffset + 24 + 24, 8)
-}
-
-// MARK: - Wine
-
-let winePrefix = ProcessInfo.processInfo.environment["PELINK_WINEPREFIX"] ?? "/tmp/pelink-wineprefix"
-
-let wineEnvironment: [String: String] = [
-    "WINEPREFIX": winePrefix,
-    "WINEDEBUG": "-all",
-    // No Mono/Gecko installer prompts while the prefix is made; no winemenubuilder, which in a
-    // prefix with 32-bit Wine (wine32) crashes on an unimplemented shell32 function and starts winedbg.
-    "WINEDLLOVERRIDES": "mscoree,mshtml=;winemenubuilder.exe=d",
-]
-
-/// Makes the prefix on first use (wineboot prints a lot on stderr; that is not a failure), under
-/// a lock so concurrent test processes do not create it twice. nil on success.
-func prepareWinePrefix(tools: WineTools) -> String? {
-    let marker = winePrefix + "/system.reg"
-    if FileManager.default.fileExists(atPath: marker) { return nil }
-    let lockDescriptor = open(winePrefix + ".lock", O_CREAT | O_RDWR, 0o644)
-    if lockDescriptor >= 0 { flock(lockDescriptor, LOCK_EX) }
-    defer {
-        if lockDescriptor >= 0 {
-            flock(lockDescriptor, LOCK_UN)
-            close(lockDescriptor)
-        }
-    }
-    if FileManager.default.fileExists(atPath: marker) { return nil }
-    let boot: (result: ProcessResult, timedOut: Bool)
+/// Differences between the import objects of two import libraries (by public symbol), hints left
+/// out: pelink writes the export's index in the name table as link.exe does, lld-link the .def
+/// ordinal or 0 (it writes the library before numbering exports).
+func compareImportLibraries(ours: URL, theirs: URL, what: String) -> [String] {
     do {
-        boot = try runWithTimeout(tools.wine, ["wineboot", "--init"], environment: wineEnvironment,
-                                  currentDirectory: "/tmp", timeout: 300)
+        let a = try oracleImportMembers(ours).mapValues { oracleDescribe($0, hint: false) }
+        let b = try oracleImportMembers(theirs).mapValues { oracleDescribe($0, hint: false) }
+        if a == b { return [] }
+        var lines: [String] = []
+        for symbol in Set(a.keys).union(b.keys).sorted() where a[symbol] != b[symbol] {
+            lines.append("  \(symbol): pelink \(a[symbol] ?? "(none)"), lld-link \(b[symbol] ?? "(none)")")
+        }
+        return ["\(what): import objects differ from lld-link's:\n" + lines.joined(separator: "\n")]
     } catch {
-        return "cannot run wineboot: \(error)"
+        return ["\(what) cannot be compared with lld-link's: \(error)"]
     }
-    if FileManager.default.fileExists(atPath: marker) { return nil }
-    return "wineboot did not create the prefix \(winePrefix) (exit \(boot.result.exitCode)\(boot.timedOut ? ", timed out" : ""))\n"
-        + String(boot.result.stderr.suffix(2000))
-}
-
-private final class OutputBuffer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func append(_ chunk: Data) { lock.lock(); data.append(chunk); lock.unlock() }
-    var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
-}
-
-/// Like `runProcess`, but gives up after `timeout` seconds (killing the process) and keeps
-/// whatever was printed until then.
-/// Wine runs one program at a time: several test suites running wine side by side on one prefix
-/// make wineserver crawl (seen: timeouts), so every wine run takes this lock.
-let wineRunLock = NSLock()
-
-func runWithTimeout(_ executable: String, _ arguments: [String], environment: [String: String],
-                    currentDirectory: String, timeout: Double) throws -> (result: ProcessResult, timedOut: Bool) {
-    let isWine = ["wine", "wine64", "wineboot"].contains((executable as NSString).lastPathComponent)
-    if isWine { wineRunLock.lock() }
-    defer { if isWine { wineRunLock.unlock() } }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory)
-    let outPipe = Pipe(), errPipe = Pipe()
-    process.standardOutput = outPipe
-    process.standardError = errPipe
-    process.standardInput = FileHandle.nullDevice
-    let exited = DispatchSemaphore(value: 0)
-    process.terminationHandler = { _ in exited.signal() }
-    try process.run()
-    let out = OutputBuffer(), err = OutputBuffer()
-    let readers = DispatchGroup()
-    for (handle, sink) in [(outPipe.fileHandleForReading, out), (errPipe.fileHandleForReading, err)] {
-        DispatchQueue.global().async(group: readers) {
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                sink.append(chunk)
-            }
-        }
-    }
-    var timedOut = false
-    if exited.wait(timeout: .now() + timeout) == .timedOut {
-        timedOut = true
-        process.terminate()
-        if exited.wait(timeout: .now() + 5) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            _ = exited.wait(timeout: .now() + 5)
-        }
-    }
-    // A left-over child holding the pipes open must not hang the test.
-    _ = readers.wait(timeout: .now() + 10)
-    let status: Int32 = process.isRunning ? -1 : process.terminationStatus
-    return (ProcessResult(exitCode: status, stdout: out.text, stderr: err.text), timedOut)
 }

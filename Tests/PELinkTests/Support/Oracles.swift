@@ -25,6 +25,16 @@ func findTool(_ name: String) -> String? {
     return nil
 }
 
+/// The pelink executable next to this test bundle (the test target depends on it).
+var pelinkExecutable: String? {
+    let bundleFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for candidate in [bundleFolder, bundleFolder.deletingLastPathComponent()] {
+        let path = candidate.appendingPathComponent("pelink").path
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return nil
+}
+
 struct OracleMissing: Error, CustomStringConvertible {
     var tool: String
     var description: String { "oracle '\(tool)' is not installed (run .ci/run, or apt-get install it)" }

@@ -1,4 +1,5 @@
-/* Shared helpers for the check DLLs (built with x86_64-w64-mingw32-gcc).
+/* Shared helpers for the check DLLs, built with x86_64-w64-mingw32-gcc for the x64 suite and
+ * with i686-w64-mingw32-gcc for the i386 one (IMAGE_NT_HEADERS is then PE32+ or PE32).
  * Every check prints exactly one line: "ok <label> [value]" or "FAIL <label> ...".
  * run_checks() returns the number of failures. Nothing here may crash on a failed
  * lookup: a missing export is reported and the dependent calls are skipped. */
@@ -20,6 +21,16 @@ static inline void check_int(const char *label, long got, long want) {
         printf("ok %s %ld\n", label, got);
     } else {
         printf("FAIL %s got %ld want %ld\n", label, got, want);
+        check_fail_line();
+    }
+    fflush(stdout);
+}
+
+static inline void check_hex(const char *label, unsigned long got, unsigned long want) {
+    if (got == want) {
+        printf("ok %s %08lx\n", label, got);
+    } else {
+        printf("FAIL %s got %08lx want %08lx\n", label, got, want);
         check_fail_line();
     }
     fflush(stdout);
@@ -77,13 +88,17 @@ static inline void *check_export(const char *label, HMODULE module, const char *
     return address;
 }
 
+/* The headers of a loaded module: PE32+ in an x64 check DLL, PE32 in an i386 one. */
+static inline const IMAGE_NT_HEADERS *check_headers(HMODULE module) {
+    const unsigned char *base = (const unsigned char *)module;
+    return (const IMAGE_NT_HEADERS *)(base + ((const IMAGE_DOS_HEADER *)base)->e_lfanew);
+}
+
 /* True when `address` lies inside the mapped image that starts at `module`. */
 static inline int check_inside_image(HMODULE module, const void *address) {
     const unsigned char *base = (const unsigned char *)module;
-    const IMAGE_DOS_HEADER *dos = (const IMAGE_DOS_HEADER *)base;
-    const IMAGE_NT_HEADERS64 *nt = (const IMAGE_NT_HEADERS64 *)(base + dos->e_lfanew);
     const unsigned char *p = (const unsigned char *)address;
-    return p >= base && p < base + nt->OptionalHeader.SizeOfImage;
+    return module != NULL && p >= base && p < base + check_headers(module)->OptionalHeader.SizeOfImage;
 }
 
 typedef int (*int_fn0)(void);

@@ -2,6 +2,8 @@
 int shared_counter = 1234;
 int shared_table[4] = {10, 20, 30, 40};
 const char shared_text[] = "exported-text";
+/* An exported pointer to an exported variable: a base relocation the importer reads through __imp_. */
+int *shared_counter_pointer = &shared_counter;
 
 int read_shared_counter(void) { return shared_counter; }
 

@@ -1,11 +1,14 @@
 /* Scenario "forward": exports that forward to kernel32, resolved by GetProcAddress and by the loader. */
 #include "check.h"
 
-/* Bound at load time through the forwarder. */
-__declspec(dllimport) DWORD WINAPI MyPid(void);
+/* Bound at load time through the forwarder. The .def name is undecorated, so on i386 the
+ * import library's symbol is _MyPid (a cdecl name): declared cdecl here, which is harmless for
+ * a stdcall function without arguments (and the same thing on x64). */
+__declspec(dllimport) DWORD MyPid(void);
 
 typedef DWORD (WINAPI *tick_fn)(void);
 typedef int (WINAPI *length_fn)(const char *);
+typedef int (WINAPI *muldiv_fn)(int, int, int);
 
 RUN_CHECKS {
     HMODULE module = check_load("forward-load", "wn_forward.dll");
@@ -25,5 +28,9 @@ RUN_CHECKS {
     length_fn length = (length_fn)(void *)GetProcAddress(module, MAKEINTRESOURCEA(20));
     check_same("forward-ordinal-address", (void *)length, (void *)GetProcAddress(kernel32, "lstrlenA"));
     if (length) check_int("forward-ordinal-call", length("forwarded"), 9);
+    muldiv_fn muldiv = (muldiv_fn)(void *)GetProcAddress(module, MAKEINTRESOURCEA(21));
+    check_same("forward-noname-address", (void *)muldiv, (void *)GetProcAddress(kernel32, "MulDiv"));
+    if (muldiv) check_int("forward-noname-call", muldiv(6, 7, 2), 21);
+    check_true("forward-noname-hidden", GetProcAddress(module, "MyMultiply") == NULL);
     return check_failures;
 }

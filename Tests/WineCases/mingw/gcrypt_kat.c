@@ -1,4 +1,4 @@
-/* Known-answer tests through the libgcrypt DLL pelink links: SHA-256("abc") (FIPS 180-2) and AES-128 (FIPS-197 C.1). */
+/* Known-answer tests through the libgcrypt DLL the linker under test links (x64 or i686): SHA-256("abc") (FIPS 180-2) and AES-128 (FIPS-197 C.1). */
 #include <stdio.h>
 #include <string.h>
 #include <gcrypt.h>

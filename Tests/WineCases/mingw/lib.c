@@ -1,4 +1,7 @@
-/* A MinGW DLL using the C runtime: stdio, malloc, a constructor and a thread-local variable. */
+/* A MinGW DLL (linked through clang's driver by the linker under test as ld.lld) using the C
+ * runtime: stdio, malloc, a constructor and a thread-local variable; stdcall and fastcall exports
+ * (MinGW names on i386: mg_stdcall@8, @mg_fastcall@8; plain names on x64), and data the EXE
+ * reaches both with dllimport and by auto-import. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -16,3 +19,12 @@ __declspec(dllexport) char *mg_format(int value) {
 }
 
 __declspec(dllexport) int mg_count_call(void) { return ++mg_calls; }
+
+__declspec(dllexport) int __stdcall mg_stdcall(int a, int b) { return a * b; }
+
+__declspec(dllexport) int __fastcall mg_fastcall(int a, int b) { return a * 1000 + b; }
+
+__declspec(dllexport) int mg_value = 10;
+__declspec(dllexport) const char mg_name[] = "mg";
+
+__declspec(dllexport) int mg_read_value(void) { return mg_value; }

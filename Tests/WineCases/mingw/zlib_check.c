@@ -1,11 +1,11 @@
-/* zlib through the zlib1.dll pelink links: round trip, and crc32/adler32 against known values. */
+/* zlib through the zlib1.dll the linker under test links (x64 or i686): round trip, and crc32/adler32 against known values. */
 #include <stdio.h>
 #include <string.h>
 #include <windows.h>
 #include <zlib.h>
 
 int main(void) {
-    /* The DLL must be pelink's (time stamp 0), not Wine's builtin zlib1.dll. */
+    /* The DLL must be the linked one (time stamp 0), not Wine's builtin zlib1.dll. */
     HMODULE module = GetModuleHandleA("zlib1.dll");
     IMAGE_NT_HEADERS *nt = module ? (IMAGE_NT_HEADERS *)((char *)module + ((IMAGE_DOS_HEADER *)module)->e_lfanew) : NULL;
     printf("module=%s stamp=%lu\n", module ? "loaded" : "missing", nt ? (unsigned long)nt->FileHeader.TimeDateStamp : 1UL);

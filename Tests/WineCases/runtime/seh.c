@@ -34,10 +34,6 @@ SEH_EXPORT unsigned long seh_fault(volatile int *pointer) {
     return 0;
 }
 
-static int matches(unsigned long code, unsigned long wanted) {
-    return code == wanted ? EXCEPTION_EXECUTE_HANDLER : EXCEPTION_CONTINUE_SEARCH;
-}
-
 // A filter that declines (the inner __except) and one that accepts (the outer); the exception
 // comes from .text$x, so unwinding crosses from the late section back into .text.
 SEH_EXPORT int seh_filter(void) {
@@ -47,10 +43,10 @@ SEH_EXPORT int seh_filter(void) {
             stage = 1;
             seh_late_thrower(SEH_CODE_FILTER);
             stage = 2;
-        } __except (matches(_exception_code(), SEH_CODE_RAISE)) {
+        } __except (seh_matches(_exception_code(), SEH_CODE_RAISE)) {
             stage = 100;
         }
-    } __except (matches(_exception_code(), SEH_CODE_FILTER)) {
+    } __except (seh_matches(_exception_code(), SEH_CODE_FILTER)) {
         stage += 10;
     }
     return stage;

@@ -1,4 +1,5 @@
-// Shared declarations for the SEH DLL (MSVC target, no CRT, no SDK headers).
+// Shared declarations for the SEH DLL (MSVC target, no CRT, no SDK headers). The i386 suite's
+// SafeSEH scenario (../i386/seh) builds seh.c and seh_late.c for i386 too.
 #define SEH_EXPORT __declspec(dllexport)
 #define EXCEPTION_EXECUTE_HANDLER 1
 #define EXCEPTION_CONTINUE_SEARCH 0
@@ -20,4 +21,8 @@ extern volatile int seh_after_raise;
 static inline int seh_take_code(volatile unsigned long *slot, unsigned long code) {
     *slot = code;
     return EXCEPTION_EXECUTE_HANDLER;
+}
+
+static inline int seh_matches(unsigned long code, unsigned long wanted) {
+    return code == wanted ? EXCEPTION_EXECUTE_HANDLER : EXCEPTION_CONTINUE_SEARCH;
 }
