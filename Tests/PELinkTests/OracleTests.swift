@@ -522,6 +522,7 @@ struct OracleTests {
         "import-ordinal-data": "(a): lld-link lists import thunks that pelink does not make",
         "weak-search-kinds": "(c): pelink loads the archive member a SEARCH_LIBRARY weak external asks for",
         "common-symbols": "lld-link lists COMMON symbols at 0000:00000000 as <common> and counts their space in the .bss line of the object before them; pelink lists each at its address in .bss with the object that declared it",
+        "resources-res": "the resource object made from the .res files is listed as \"resources (a.res, b.res)\", lld-link's as \"internal .obj file created from .res files\"; addresses agree",
         "aligncomm": "as common-symbols: lld-link lists COMMON symbols at 0000:00000000 as <common>",
         "comdat-largest": "lld-link keeps the replaced smaller SELECT_LARGEST section (see the case's NOTES)",
         "gnu-import-library": "lld-link also lists the section-named static symbols of dlltool's objects (.text, .idata$4, ...)",
@@ -535,6 +536,7 @@ struct OracleTests {
     /// Ok cases that lld-link refuses, for the reason given; pelink follows the spec there.
     static let lldRejects: [String: String] = [
         "assoc-comdat-chain": "lld-link accepts an associative section only when its parent comes earlier in the object; the spec sets no order, and pelink follows the chain to its root",
+        "resources-res-and-object": "lld-link takes one resource object or .res files, not both (\"more than one resource obj file not allowed\") outside MinGW mode; with -lldmingw it merges them into the same .rsrc bytes pelink writes",
         "x86-secrel7": "lld-link applies only DIR32, DIR32NB, REL32, SECTION and SECREL on x86 (\"unsupported relocation type 0xd\"); the spec defines IMAGE_REL_I386_SECREL7 and pelink applies it (the case's NOTES give the expected bytes)",
     ]
 
