@@ -170,7 +170,7 @@ struct WineRuntimeTests {
         ]
     }
 
-    @Test("windres resources (STRINGTABLE in two languages, RCDATA, a named resource, VERSIONINFO) in an MSVC- and a MinGW-flavor DLL")
+    @Test("resources (STRINGTABLE in two languages, RCDATA, a named resource, VERSIONINFO) from windres objects and from llvm-rc and windres .res files, in MSVC- and MinGW-flavor DLLs")
     func resources() throws {
         guard let tools = requireWineTools(.x64), let windres = requireTool("x86_64-w64-mingw32-windres") else { return }
         let folder = try makeTemporaryDirectory("wine-runtime-res")
@@ -188,7 +188,20 @@ struct WineRuntimeTests {
         if let failure = try tools.clangLink(bin: bin, in: folder, ["-shared", "res.o", "-o", "res_mingw.dll"]) {
             Issue.record(Comment(rawValue: failure)); return
         }
-        for name in ["res_msvc.dll", "res_mingw.dll"] {
+        // .res files linked directly: from llvm-rc (MSVC flavor) and from windres (both flavors).
+        guard let llvmRC = requireTool("llvm-rc"),
+              Self.build(llvmRC, ["/I", "/usr/share/mingw-w64/include", "/fo", "res_rc.res", Self.source("res.rc")], in: folder),
+              Self.build(windres, ["-O", "res", Self.source("res.rc"), "-o", "res_windres.res"], in: folder) else { return }
+        for (dll, res) in [("res_rc.dll", "res_rc.res"), ("res_windres.dll", "res_windres.res")] {
+            let run = linkDLL(arguments: ["/dll", "/noentry", "/machine:x64", "/out:" + folder.appendingPathComponent(dll).path,
+                                          folder.appendingPathComponent(res).path], tools: tools)
+            if run.exitCode != 0 { Issue.record("linking \(dll) from \(res) failed:\n\(run.diagnostics)"); return }
+        }
+        if let failure = try tools.clangLink(bin: bin, in: folder, ["-shared", "res_windres.res", "-o", "res_mingw_res.dll"]) {
+            Issue.record(Comment(rawValue: failure)); return
+        }
+        let dlls = ["res_msvc.dll", "res_mingw.dll", "res_rc.dll", "res_windres.dll", "res_mingw_res.dll"]
+        for name in dlls {
             let pe = try Self.image(folder, name)
             let directory = pe.directory(.resource)
             #expect(directory != nil, "\(name) has no resource data directory")
@@ -198,8 +211,8 @@ struct WineRuntimeTests {
             }
         }
         guard Self.build(tools.gcc, ["-O1", "-Wall", Self.source("res_main.c"), "-o", "res_main.exe", "-lversion"], in: folder) else { return }
-        try tools.runAndCheck("res_main.exe", ["res_msvc.dll", "res_mingw.dll"], in: folder,
-                              expected: Self.resourceOutput("res_msvc.dll") + Self.resourceOutput("res_mingw.dll") + ["done"],
+        try tools.runAndCheck("res_main.exe", dlls, in: folder,
+                              expected: dlls.flatMap { Self.resourceOutput($0) } + ["done"],
                               what: "resources")
     }
 
