@@ -276,30 +276,25 @@ func radixSorted(_ values: [UInt32]) -> [UInt32] {
 
 func buildBaseRelocationTable(_ sites: [UInt32], type: UInt16) -> [UInt8] {
     // One block per 4 KiB page: an 8-byte header, then 2-byte entries padded to a 4-byte size.
-    var size = 0
+    var pages: [Range<Int>] = []
     var i = 0
     while i < sites.count {
         let page = sites[i] & ~0xFFF
         var j = i
         while j < sites.count && sites[j] & ~0xFFF == page { j += 1 }
-        size += 8 + 2 * (j - i + (j - i) % 2)
+        pages.append(i..<j)
         i = j
     }
-    var table = [UInt8](repeating: 0, count: size)
+    func blockSize(_ run: Range<Int>) -> Int { 8 + 2 * (run.count + run.count % 2) }
+    var table = [UInt8](repeating: 0, count: pages.reduce(0) { $0 + blockSize($1) })
     table.withUnsafeMutableBytes { out in
         guard let base = out.baseAddress else { return }
         var at = 0
-        var i = 0
-        while i < sites.count {
-            let page = sites[i] & ~0xFFF
-            var j = i
-            while j < sites.count && sites[j] & ~0xFFF == page { j += 1 }
-            let count = j - i, padded = count + count % 2
-            base.storeLE(page, at: at)
-            base.storeLE(UInt32(8 + padded * 2), at: at + 4)
-            for k in 0..<count { base.storeLE((type << 12) | UInt16(sites[i + k] & 0xFFF), at: at + 8 + 2 * k) }
-            at += 8 + padded * 2 // the padding entry is IMAGE_REL_BASED_ABSOLUTE (0), already zero
-            i = j
+        for run in pages {
+            base.storeLE(sites[run.lowerBound] & ~0xFFF, at: at)
+            base.storeLE(UInt32(blockSize(run)), at: at + 4)
+            for (k, site) in sites[run].enumerated() { base.storeLE((type << 12) | UInt16(site & 0xFFF), at: at + 8 + 2 * k) }
+            at += blockSize(run) // the padding entry is IMAGE_REL_BASED_ABSOLUTE (0), already zero
         }
     }
     return table
