@@ -134,113 +134,6 @@ enum ResponseFiles {
     }
 }
 
-enum OptionTable {
-    /// Every option name /help lists, lowercased, without the slash and the value part.
-    static let knownNames: [String] = (supported.map(\.0) + acceptedWithoutEffect).map { spelling in
-        String(spelling.dropFirst().prefix { $0 != ":" && $0 != "[" && $0 != " " }).lowercased()
-    }
-
-    /// The known option a mistyped `name` most likely meant: the nearest by edit distance, when
-    /// it is near enough that the guess is useful (one edit for short names, two for longer ones).
-    static func closestOption(to name: String) -> String? {
-        let typed = Array(name.lowercased().utf8)
-        let limit = typed.count <= 4 ? 1 : 2
-        var best: (name: String, distance: Int)?
-        for candidate in knownNames where abs(candidate.utf8.count - typed.count) <= limit {
-            // Names whose lengths differ by more than the limit cannot be near enough: skip the
-            // quadratic comparison (an argument can be long).
-            let distance = editDistance(typed, Array(candidate.utf8))
-            if distance <= limit && distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
-        }
-        return best?.name
-    }
-
-    /// Levenshtein distance, with a swap of two neighbours counted as one edit.
-    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-        var previousRow = [Int](0...b.count), row = [Int](repeating: 0, count: b.count + 1)
-        var rowBeforePrevious = previousRow
-        for i in 1...a.count {
-            row[0] = i
-            for j in 1...b.count {
-                var cost = min(previousRow[j] + 1, row[j - 1] + 1, previousRow[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    cost = min(cost, rowBeforePrevious[j - 2] + 1)
-                }
-                row[j] = cost
-            }
-            rowBeforePrevious = previousRow
-            previousRow = row
-        }
-        return previousRow[b.count]
-    }
-
-    static let supported: [(String, String)] = [
-        ("/dll", "build a DLL"),
-        ("/out:file", "output file"),
-        ("/def:file", "module-definition (.def) file"),
-        ("/implib:file", "import library to write (default: output name with .lib)"),
-        ("/machine:{x64|x86|arm64}", "target machine (x64 links; all three for /lib /def:)"),
-        ("/entry:symbol", "entry point"),
-        ("/noentry", "no entry point (resource-only or no-CRT DLL)"),
-        ("/base:address", "preferred image base"),
-        ("/export:name[=internal][,@N[,NONAME]][,DATA][,PRIVATE]", "export a symbol"),
-        ("/include:symbol", "force a symbol reference"),
-        ("/alternatename:from=to", "resolve 'from' as 'to' when undefined"),
-        ("/defaultlib:lib", "add a default library"),
-        ("/nodefaultlib[:lib]", "ignore all or one default library"),
-        ("/libpath:dir", "library search folder (also the LIB environment variable)"),
-        ("/subsystem:name[,major[.minor]]", "subsystem"),
-        ("/stack:reserve[,commit]", "stack sizes"),
-        ("/heap:reserve[,commit]", "heap sizes"),
-        ("/version:major[.minor]", "image version"),
-        ("/dynamicbase[:no]", "ASLR (default on)"),
-        ("/highentropyva[:no]", "64-bit ASLR (default on)"),
-        ("/nxcompat[:no]", "DEP compatible (default on)"),
-        ("/largeaddressaware[:no]", "large address aware"),
-        ("/merge:from=to", "merge sections"),
-        ("/section:name,[R][W][E][S][D][K][P]", "section attributes"),
-        ("/timestamp:N", "file header time stamp (default 0: reproducible)"),
-        ("/map[:file]", "write a map file (link.exe format; default name: the output's with .map)"),
-        ("/mapinfo:exports", "list the exports in the map file"),
-        ("/stub:file", "MS-DOS stub program placed before the PE headers"),
-        ("/brepro", "reproducible output (the default)"),
-        ("/threads:N", "worker threads"),
-        ("/time", "print the time of each pass"),
-        ("/verbose", "print what the link does"),
-        ("/wx", "treat warnings as errors"),
-        ("/ignore:4217[,4286]", "do not warn about locally defined symbols imported through __imp_"),
-        ("/release", "write the image checksum"),
-        ("/safeseh[:no]", "x86: table of safe exception handlers (default: made when every object has one)"),
-        ("/noseh", "x86: the image has no SEH handlers"),
-        ("/lldmingw", "MinGW rules, as lld-link's option (automatic export and import, GNU decoration)"),
-        ("/kill-at", "export stdcall functions without their @N suffix (GNU ld --kill-at)"),
-        ("/failifmismatch:key=value", "fail the link when objects (.drectve) or the command line give key another value"),
-        ("/nologo", "accepted"),
-        ("/help", "this list"),
-        ("/lib", "as the first argument: the librarian (pelink /lib /def:x.def /out:x.lib, or /out:x.lib a.obj ...)"),
-    ]
-    /// Accepted so that existing build scripts work; they change nothing in pelink's output.
-    static let acceptedWithoutEffect: [String] = [
-        "/incremental[:no]", "/manifest[:no]", "/manifestuac:...", "/manifestfile:...", "/debug[:...]" ,
-        "/pdb:...", "/pdbaltpath:...", "/opt:{ref|noref|icf|noicf|lbr|nolbr}", "/errorreport:...", "/tlbid:...",
-        "/guard:no", "/cetcompat[:no]", "/natvis:...", "/functionpadmin[:N]",
-        "/force[:...]", "/fastfail", "/ltcg[:...]", "/profile", "/osversion:...", "/emittoolversioninfo:no",
-        "/dependentloadflag:...", "/allowbind[:no]", "/allowisolation[:no]", "/tsaware[:no]", "/fixed:no",
-        "/nocoffgrpinfo", "/wholearchive (not yet: error)",
-    ]
-
-    static var helpText: String {
-        var text = "pelink: a PE/COFF linker (link.exe / lld-link compatible)\n\nUsage: pelink [options] files... ; pelink /lib [options] files...\n\nOptions:\n"
-        for (name, help) in supported {
-            text += "  " + name.padding(toLength: 50, withPad: " ", startingAt: 0) + " " + help + "\n"
-        }
-        text += "\nAccepted without effect:\n"
-        for name in acceptedWithoutEffect { text += "  \(name)\n" }
-        return text
-    }
-}
-
 /// Parses numbers the way link.exe does: decimal, or hexadecimal with 0x.
 func parseNumber(_ s: String) -> UInt64? {
     let t = s.trimmingCharacters(in: .whitespaces)
@@ -316,16 +209,8 @@ private func isExistingFile(_ path: String) -> Bool {
     FileManager.default.fileExists(atPath: path)
 }
 
-private let knownOptionNames: Set<String> = [
-    "dll", "out", "def", "implib", "machine", "entry", "noentry", "base", "export", "include", "alternatename",
-    "defaultlib", "nodefaultlib", "libpath", "subsystem", "stack", "heap", "version", "dynamicbase", "highentropyva",
-    "nxcompat", "merge", "section", "timestamp", "brepro", "nologo", "verbose", "wx", "help", "?", "threads", "time",
-    "largeaddressaware", "incremental", "manifest", "manifestuac", "manifestfile", "manifestinput", "debug", "pdb",
-    "pdbaltpath", "opt", "errorreport", "tlbid", "guard", "cetcompat", "release", "natvis", "ignore", "functionpadmin",
-    "force", "fastfail", "ltcg", "profile", "osversion", "emittoolversioninfo", "dependentloadflag", "allowbind",
-    "allowisolation", "tsaware", "fixed", "nocoffgrpinfo", "map", "wholearchive", "filealign", "align", "lib", "name",
-    "mllvm", "lldmingw", "kill-at", "failifmismatch", "swaprun", "lldignoreenv", "stub", "mapinfo", "safeseh", "noseh",
-]
+/// Every option name the command line knows (OptionTable), and `?` for /help.
+private let knownOptionNames: Set<String> = Set(OptionTable.entries.map(\.name)).union(["?"])
 
 /// Applies one parsed option to `options`. Shared by the command line; `.drectve` has its own subset.
 /// link.exe takes options from the LINK environment variable before the command line and from
@@ -346,6 +231,8 @@ func withLinkEnvironment(_ arguments: [String], _ environment: [String: String])
 func parseCommandLine(_ rawArguments: [String], environment: [String: String], notes: inout [String]) throws -> LinkOptions {
     let arguments = try ResponseFiles.expand(rawArguments)
     var options = LinkOptions()
+    var warnedIssues: Set<Int> = []
+    var alignmentGiven = false
     for argument in arguments {
         guard let (name, value) = splitOption(argument), knownOptionNames.contains(name) || !isExistingFile(argument) else {
             options.inputFiles.append(argument)
@@ -382,6 +269,16 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
                 throw UsageError("option /\(name):\(v): expected major[.minor] (numbers up to 65535)")
             }
             return (major, parts.count == 2 ? UInt16(parts[1])! : 0)
+        }
+        /// The table's warning for this option, once per planned issue (so /debug /pdb:x.pdb
+        /// warns once) and once per option otherwise.
+        func warn(_ name: String) {
+            let message = OptionTable.warning(name)
+            if case let .laterIssue(issue, _, _)? = OptionTable.entry(named: name)?.status {
+                guard !warnedIssues.contains(issue) else { return }
+                warnedIssues.insert(issue)
+            }
+            if !notes.contains(message) { notes.append(message) }
         }
         switch name {
         case "dll": options.isDLL = true
@@ -462,6 +359,7 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             let v = try requireValue()
             guard let n = parseNumber(v), n >= 1, n <= 0x1000_0000, n & (n - 1) == 0 else { throw UsageError("/align:\(v): expected a power of two up to 0x10000000") }
             options.sectionAlignment = Int(n)
+            alignmentGiven = true
         case "map":
             if let value, !value.isEmpty { options.mapPath = value } else { options.mapNextToOutput = true }
         case "mapinfo":
@@ -476,17 +374,12 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
                 guard let number = Int(part) else { throw UsageError("/ignore:\(part): expected a warning number such as 4217") }
                 options.ignoredWarnings.insert(number)
             }
-        case "incremental", "errorreport", "emittoolversioninfo", "nocoffgrpinfo", "lldignoreenv", "fastfail":
-            // They change how a linker runs or reports, never the output.
+        case "lldignoreenv":
+            // Read by Driver.run before the command line is parsed.
             break
-        case "manifest", "manifestuac", "manifestfile", "manifestinput", "opt", "tlbid", "mllvm":
+        case "help", "?":
+            // Driver.run prints the help when any argument asks for it.
             break
-        case "debug", "pdb", "pdbaltpath", "natvis":
-            if !notes.contains(where: { $0.contains("debug information") }) {
-                notes.append("warning: /\(name) asks for debug information, which pelink does not write yet: the image has no debug directory and no PDB is written")
-            }
-        case "profile":
-            notes.append("warning: /profile: pelink writes no debug information for profilers yet; the image is linked as without it")
         case "wholearchive":
             if let value, !value.isEmpty {
                 options.wholeArchiveNames.insert(((value as NSString).lastPathComponent).lowercased())
@@ -504,6 +397,17 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
         case "tsaware": options.terminalServerAware = try yesNo()
         case "allowbind": options.allowBind = try yesNo()
         case "allowisolation": options.allowIsolation = try yesNo()
+        case "appcontainer": options.appContainer = try yesNo()
+        case "integritycheck": options.integrityCheck = try yesNo()
+        case "driver":
+            options.driver = true
+            for part in (value ?? "").lowercased().split(separator: ",") {
+                switch part {
+                case "uponly": options.driverUpOnly = true
+                case "wdm": options.driverWDM = true
+                default: throw UsageError("/driver:\(part): expected /driver, /driver:uponly, /driver:wdm or /driver:uponly,wdm")
+                }
+            }
         case "swaprun":
             for part in try requireValue().lowercased().split(separator: ",") {
                 switch part {
@@ -518,14 +422,6 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
                 throw UsageError("/osversion:\(value ?? ""): expected major[.minor]")
             }
             options.osVersion = (major, parts.count == 2 ? UInt16(parts[1])! : 0)
-        case "guard":
-            guard value?.lowercased() == "no" else {
-                throw UsageError("/guard:\(value ?? ""): control flow guard tables are not written by pelink yet; link without /guard or with /guard:no")
-            }
-        case "ltcg":
-            throw UsageError("/ltcg: pelink does not do link-time code generation; compile without /GL (-flto)")
-        case "functionpadmin", "dependentloadflag", "cetcompat":
-            throw UsageError("/\(name) is not supported by pelink yet (it would change the image, and pelink does not make that change)")
         case "failifmismatch": options.failIfMismatch.append(try requireValue())
         case "kill-at":
             // lld-link's spelling of GNU ld --kill-at: stdcall exports without their @N suffix.
@@ -536,12 +432,67 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             options.isGNUFlavor = true
         case "lib":
             throw UsageError("/lib must be the first argument (pelink /lib ... is the librarian)")
-        default:
-            if let known = OptionTable.closestOption(to: name) {
-                throw UsageError("unknown option: \(argument); did you mean /\(known)? (see /help)")
+
+        // Options that are accepted only in some forms; the table gives the reasons.
+        case "guard":
+            if value?.lowercased() == "no" { break }
+            throw OptionTable.rejection(name, as: argument)
+        case "cetcompat", "winmd":
+            if value?.lowercased() == "no" { break }
+            throw OptionTable.rejection(name, as: argument)
+        case "inferasanlibs", "manifest", "manifestuac":
+            if value?.lowercased() == "no" { break }
+            warn(name)
+        case "debug":
+            if value?.lowercased() == "none" { break }
+            warn(name)
+        case "opt":
+            var planned = false
+            for part in try requireValue().lowercased().split(separator: ",") {
+                switch part {
+                case "noref", "noicf", "lbr", "nolbr", "nolldtailmerge":
+                    break  // what pelink does anyway (range-extension thunks are always made)
+                case "ref", "icf", "safeicf", "lldtailmerge":
+                    planned = true
+                case _ where part.hasPrefix("icf="):
+                    planned = true
+                case _ where part.hasPrefix("lldlto=") || part.hasPrefix("lldltojobs=") || part.hasPrefix("lldltopartitions="):
+                    break  // LTO settings: pelink links no bitcode
+                default:
+                    throw UsageError("/opt:\(part): expected ref, noref, icf[=N], noicf, lbr or nolbr")
+                }
             }
-            throw UsageError("unknown option: \(argument) (see /help)")
+            if planned { warn(name) }
+
+        default:
+            // Every other option the table knows is decided there: no effect, a warning or an error.
+            guard let entry = OptionTable.entry(named: name), name != "@" else {
+                if let known = OptionTable.closestOption(to: name) {
+                    throw UsageError("unknown option: \(argument); did you mean /\(known)? (see /help)")
+                }
+                throw UsageError("unknown option: \(argument) (see /help)")
+            }
+            if entry.librarianOnly {
+                throw UsageError("\(argument): an option of the librarian, pelink /lib, not of a link")
+            }
+            switch entry.status {
+            case .noEffect: break
+            case .warns, .laterIssue(_, .warns, _): warn(name)
+            case .rejected, .laterIssue(_, .fails, _): throw OptionTable.rejection(name, as: argument)
+            case .implemented:
+                // A table entry marked implemented that this switch does not handle: a bug that
+                // OptionTableTests reports; never let the option do nothing silently.
+                throw UsageError("\(argument): pelink lists this option as implemented but does not handle it (a pelink bug)")
+            }
         }
+    }
+    if options.driver && options.subsystem == nil {
+        // A kernel-mode driver runs in the native subsystem (link.exe's default with /driver:wdm).
+        options.subsystem = .native
+    }
+    if alignmentGiven && !options.driver {
+        // lld-link's warning: user-mode images are loaded with page-aligned sections.
+        notes.append("warning: /align specified without /driver; image may not run")
     }
     if let libEnv = environment["LIB"] {
         options.libraryPaths += libEnv.split(separator: ";").map(String.init).filter { !$0.isEmpty }

@@ -58,6 +58,7 @@ enum ImageHeaders {
         if options.fixed { characteristics |= FileCharacteristics.relocsStripped }
         if options.swapRunFromCD { characteristics |= 0x0400 }  // IMAGE_FILE_REMOVABLE_RUN_FROM_SWAP
         if options.swapRunFromNet { characteristics |= 0x0800 } // IMAGE_FILE_NET_RUN_FROM_SWAP
+        if options.driverUpOnly { characteristics |= 0x4000 }   // IMAGE_FILE_UP_SYSTEM_ONLY
         if options.isDLL { characteristics |= FileCharacteristics.dll }
         w.u16(target.machine.rawValue)
         w.u16(UInt16(image.sections.count))
@@ -116,6 +117,9 @@ enum ImageHeaders {
         if !options.allowIsolation { dllCharacteristics |= DLLCharacteristics.noIsolation }
         if !options.allowBind { dllCharacteristics |= DLLCharacteristics.noBind }
         if options.terminalServerAware ?? !options.isDLL { dllCharacteristics |= DLLCharacteristics.terminalServerAware }
+        if options.appContainer { dllCharacteristics |= DLLCharacteristics.appContainer }
+        if options.integrityCheck { dllCharacteristics |= DLLCharacteristics.forceIntegrity }
+        if options.driverWDM { dllCharacteristics |= DLLCharacteristics.wdmDriver }
         w.u16(dllCharacteristics)
         for value in [options.stackReserve ?? 0x100000, options.stackCommit ?? 0x1000, options.heapReserve ?? 0x100000, options.heapCommit ?? 0x1000] {
             if target.is64Bit { w.u64(value) } else { w.u32(UInt32(truncatingIfNeeded: value)) }

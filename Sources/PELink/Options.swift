@@ -140,6 +140,15 @@ public struct LinkOptions: Sendable {
     /// /allowbind:no and /allowisolation:no.
     public var allowBind = true
     public var allowIsolation = true
+    /// /appcontainer: the image runs only in an app container (IMAGE_DLLCHARACTERISTICS_APPCONTAINER).
+    public var appContainer = false
+    /// /integritycheck: the loader checks the signature (IMAGE_DLLCHARACTERISTICS_FORCE_INTEGRITY).
+    public var integrityCheck = false
+    /// /driver: a kernel-mode driver (subsystem native unless given); /driver:uponly sets
+    /// IMAGE_FILE_UP_SYSTEM_ONLY, /driver:wdm IMAGE_DLLCHARACTERISTICS_WDM_DRIVER.
+    public var driver = false
+    public var driverUpOnly = false
+    public var driverWDM = false
     /// /osversion:major[.minor] (default 6.0).
     public var osVersion: (major: UInt16, minor: UInt16)?
     /// /force, /force:multiple, /force:unresolved: these errors become warnings.
