@@ -32,13 +32,16 @@ enum ExportBuilder {
         return merged
     }
 
-    /// GNU ld's --kill-at: the name without its stdcall `@N` suffix (`f@8` → `f`, `@g@4` → `@g`);
-    /// other names unchanged.
+    /// GNU ld's --kill-at: the name without its x86 decoration, as lld does it: stdcall `f@8` →
+    /// `f`, fastcall `@g@4` → `g`, vectorcall `h@@8` → `h`; other names unchanged.
     static func killAt(_ name: String) -> String {
         guard let at = name.dropFirst().lastIndex(of: "@") else { return name }
         let suffix = name[name.index(after: at)...]
         guard !suffix.isEmpty, suffix.allSatisfy(\.isASCII), suffix.allSatisfy(\.isNumber) else { return name }
-        return String(name[..<at])
+        var plain = name[..<at]
+        if plain.hasSuffix("@") { plain = plain.dropLast() }      // vectorcall
+        if plain.hasPrefix("@") && plain.count > 1 { plain = plain.dropFirst() } // fastcall
+        return String(plain)
     }
 
     private static func sameMeaning(_ a: ExportRequest, _ b: ExportRequest) -> Bool {

@@ -38,6 +38,16 @@ struct GNUFlavorTests {
         #expect(notes.contains { $0.contains("ignoring -plugin") })
     }
 
+    /// --kill-at drops every x86 decoration, as lld does: stdcall, fastcall and vectorcall.
+    @Test func killAtDropsEachDecoration() {
+        #expect(ExportBuilder.killAt("f@8") == "f")
+        #expect(ExportBuilder.killAt("@fast_f@8") == "fast_f")
+        #expect(ExportBuilder.killAt("vec_f@@8") == "vec_f")
+        #expect(ExportBuilder.killAt("plain") == "plain")
+        #expect(ExportBuilder.killAt("@") == "@")
+        #expect(ExportBuilder.killAt("name@notanumber") == "name@notanumber")
+    }
+
     /// --kill-at exports stdcall-decorated symbols without their @N suffix (the export still
     /// points at the decorated symbol); without it the decorated name is exported.
     @Test func killAtStripsStdcallSuffixesFromExportNames() throws {
