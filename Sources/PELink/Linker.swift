@@ -144,9 +144,12 @@ struct Linker {
         return LinkMessages(diagnostics: diagnostics.lines, output: diagnostics.output)
     }
 
+    /// The output's extension when no name gives one: a driver is a .sys (link.exe's default).
+    var defaultExtension: String { options.isDLL ? ".dll" : (options.driver ? ".sys" : ".exe") }
+
     var outputPath: String {
         if let out = options.outputPath { return out }
-        let ext = options.isDLL ? ".dll" : ".exe"
+        let ext = defaultExtension
         if let name = moduleDefinition?.outputName {
             return (name as NSString).pathExtension.isEmpty ? name + ext : name
         }
@@ -194,7 +197,7 @@ struct Linker {
         }
         // The DLL name in the export table and the import library: LIBRARY (or NAME), else the output name.
         if let name = definition.outputName, !name.isEmpty {
-            let ext = options.isDLL ? ".dll" : ".exe"
+            let ext = defaultExtension
             dllName = (name as NSString).pathExtension.isEmpty ? name + ext : name
         } else {
             dllName = (outputPath as NSString).lastPathComponent

@@ -74,6 +74,10 @@ struct LinkerBehaviourTests {
         #expect(dll.exitCode == 0, "\(dll.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out3.dll").path))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("a.exe").path))
+        // A driver (/driver) is named .sys, as link.exe names it.
+        let driver = try runProcess(pelink, ["/driver", "/entry:first", "sub/out2"], currentDirectory: dir.path)
+        #expect(driver.exitCode == 0, "\(driver.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out2.sys").path))
     }
 
     /// Images are executable files (0777 less the umask, as GNU ld and lld write them, so
