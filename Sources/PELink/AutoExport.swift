@@ -31,7 +31,7 @@ enum AutoExport {
     /// On x86 the lists (and --exclude-symbols) are C names, matched against symbols without
     /// their leading underscore as well.
     static func requests(_ resolver: SymbolResolver, excluded: Set<String>) -> [ExportRequest] {
-        let decorates = resolver.options.machine == .i386
+        let decorates = Target(resolver.options.machine).decoratesCNames
         var result: [ExportRequest] = []
         for g in resolver.symbols.indices {
             let symbol = resolver.symbols[g]

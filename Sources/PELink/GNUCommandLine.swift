@@ -203,8 +203,8 @@ enum GNUCommandLine {
         }
         if options.isDLL && options.entry == nil && !options.noEntry {
             // GNU ld's default for DLLs; clang's driver passes -e DllMainCRTStartup explicitly.
-            options.entry = options.machine == .i386 ? "DllMainCRTStartup@12" : "DllMainCRTStartup"
-        } else if options.machine == .i386, let entry = options.entry, entry.hasPrefix("_") {
+            options.entry = Target(options.machine).decoratesCNames ? "DllMainCRTStartup@12" : "DllMainCRTStartup"
+        } else if Target(options.machine).decoratesCNames, let entry = options.entry, entry.hasPrefix("_") {
             // GNU ld takes -e as a symbol name (`_DllMainCRTStartup@12`); the link works with
             // C names, which it decorates again.
             options.entry = String(entry.dropFirst())

@@ -246,7 +246,7 @@ struct Linker {
         // The entry point and the exports the user named (not .drectve ones) may name C++ functions plainly.
         resolver.resolveMangledNames((entrySymbolName.map { [$0] } ?? []) + (commandLineExports + definitionExports).map(\.symbolName),
                                      target: target)
-        if options.isGNUFlavor && target.machine == .i386 && options.stdcallFixup != false {
+        if options.isGNUFlavor && target.decoratesCNames && options.stdcallFixup != false {
             resolver.resolveStdcallFixups(quietly: options.stdcallFixup == true)
         }
         resolver.resolveLocalImports()
@@ -377,7 +377,7 @@ struct Linker {
     /// An export request as x86 needs it. Names the user wrote are C names; .drectve exports name
     /// symbols already, except GNU ones (`-export:f`, which compilers write undecorated).
     func decorated(_ request: ExportRequest, userGiven: Bool) -> ExportRequest {
-        guard target.machine == .i386 else { return request }
+        guard target.decoratesCNames else { return request }
         var r = request
         let gnu = options.isGNUFlavor
         let decorate = userGiven || gnu
@@ -398,7 +398,7 @@ struct Linker {
             }
         }
         // x86: the SAFESEH table's place and size, set once layout has made it (0 without a table).
-        if target.machine == .i386 {
+        if target.hasSafeSEHTable {
             for name in [SafeSEHPlan.tableSymbol, SafeSEHPlan.countSymbol] {
                 if let g = resolver.find(name), resolver.symbols[Int(g)].kind == .undefined || resolver.symbols[Int(g)].kind == .lazy {
                     resolver.symbols[Int(g)].kind = .absolute
@@ -751,7 +751,7 @@ struct Linker {
             if pseudoRelocationCount > 0 { image.pseudoRelocations = collectPseudoRelocations(resolver, image: image) }
             if let safeSEH { image.safeSEHHandlers = safeSEH.handlerRVAs(resolver, image: image) }
             watch.lap("symbol address table")
-            guard target.machine == .arm64 else { break }
+            guard target.needsRangeExtensionThunks else { break }
             let added = addRangeExtensionThunks(&sections, &image, resolver)
             watch.lap("range-extension thunks")
             if !added { break }
@@ -1101,7 +1101,7 @@ struct Linker {
     /// their compiler writes, and the import name type strips it back to `f`; otherwise the
     /// export name decorated as a C name. Nil elsewhere (the export name itself).
     func importerSymbols(_ exports: [ExportEntry], _ resolver: SymbolResolver) -> [String?] {
-        guard target.machine == .i386 else { return [] }
+        guard target.decoratesCNames else { return [] }
         let gnu = options.isGNUFlavor
         return exports.map { entry in
             let r = entry.request

@@ -30,12 +30,12 @@ enum MapFile {
                 let request = export.request
                 // A forwarder has no symbol; x86 lists it under its decorated name, as lld-link does.
                 let implementation = request.forwardTo == nil ? request.symbolName
-                    : (image.target.machine == .i386 ? image.target.symbolName(ofUserName: request.name, gnu: options.isGNUFlavor) : request.name)
+                    : (image.target.decoratesCNames ? image.target.symbolName(ofUserName: request.name, gnu: options.isGNUFlavor) : request.name)
                 out += String(repeating: " ", count: max(0, 9 - ordinal.count)) + ordinal + "    " + implementation + "\n"
                 // x86: the name column is the decorated symbol, and a renamed export shows its
                 // external name decorated as well (`ext=int` in a .def), as lld-link lists them.
                 let target = image.target
-                if target.machine == .i386 {
+                if target.decoratesCNames {
                     if request.forwardTo == nil && target.exportName(ofSymbol: implementation, gnu: options.isGNUFlavor) != request.name {
                         out += "               exported name: \(target.symbolName(ofUserName: request.name, gnu: options.isGNUFlavor))\n"
                     }

@@ -42,6 +42,8 @@ final class SymbolResolver: @unchecked Sendable {
     var commonAlignments: [String: Int] = [:]
     /// /FAILIFMISMATCH:key=value: the first value seen for each key, and who gave it.
     var mismatchChecks: [String: (value: String, source: String)] = [:]
+    /// .drectve options asking for output pelink does not make, warned about once each.
+    private var warnedDirectives = Set<String>()
 
     init(options: LinkOptions, diagnostics: Diagnostics) {
         self.options = options
@@ -720,8 +722,14 @@ final class SymbolResolver: @unchecked Sendable {
                     }
                     let symbol = String(value[..<comma])
                     commonAlignments[symbol] = max(commonAlignments[symbol] ?? 1, 1 << log2)
-                case "manifestdependency", "guardsym", "disallowlib", "editandcontinue",
-                     "throwingnew", "nocoffgrpinfo", "guard":
+                case "manifestdependency", "guardsym", "guard":
+                    // They ask for output pelink does not make yet (a manifest, control-flow-guard
+                    // tables): said once per kind, naming the first object that asks.
+                    if warnedDirectives.insert(name).inserted {
+                        diagnostics.warning("\(object.displayName): .drectve \(argument): pelink does not write \(name == "manifestdependency" ? "manifests" : "control flow guard tables") yet; the image has none")
+                    }
+                case "disallowlib", "editandcontinue", "throwingnew", "nocoffgrpinfo":
+                    // Checks and hints for link.exe's own features; nothing in the image changes.
                     if options.verbose { diagnostics.note("\(object.displayName): .drectve \(argument): accepted, no effect") }
                 default:
                     throw UsageError("unknown directive \(argument)")

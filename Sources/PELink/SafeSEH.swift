@@ -16,7 +16,7 @@ struct SafeSEHPlan {
     /// /safeseh every object that has code must be compatible, and each one that is not is an
     /// error; by default (link.exe's rule) the table is made only when all are.
     static func plan(_ resolver: SymbolResolver, options: LinkOptions, diagnostics: inout Diagnostics) -> SafeSEHPlan? {
-        guard options.machine == .i386, options.safeSEH != false else { return nil }
+        guard Target(options.machine).hasSafeSEHTable, options.safeSEH != false else { return nil }
         if options.safeSEH == nil && options.isGNUFlavor { return nil }
         let incompatible = resolver.objects.filter { object in
             !object.isSafeSEHCompatible && object.sections.contains { $0.isLive && $0.flags.contains(.code) && $0.size > 0 }

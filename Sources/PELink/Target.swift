@@ -25,9 +25,16 @@ struct Target: Sendable {
 
     // MARK: Names
 
+    /// x86 decorates C names (`_f`, `_f@8`, `@f@8`); x64 and ARM64 use them as written.
+    var decoratesCNames: Bool { machine == .i386 }
+    /// x86 registers its exception handlers in a SAFESEH table (`SafeSEH.swift`).
+    var hasSafeSEHTable: Bool { machine == .i386 }
+    /// ARM64 branches can fall short of their target (`RangeThunks.swift`).
+    var needsRangeExtensionThunks: Bool { machine == .arm64 }
+
     /// The symbol a C name becomes: x86 prefixes an underscore (`f` → `_f`), other machines
     /// use the name as it is.
-    func mangle(_ name: String) -> String { machine == .i386 ? "_" + name : name }
+    func mangle(_ name: String) -> String { decoratesCNames ? "_" + name : name }
 
     /// A name that already carries an x86 decoration and must not get another underscore:
     /// fastcall `@f@8`, vectorcall `f@@8`, C++ `?f@@YAXXZ`, and (except in GNU mode, where `f@8`

@@ -126,6 +126,18 @@ struct BuildSystemTests {
         }
     }
 
+    /// A .drectve asking for output pelink does not make yet (a manifest dependency) is a warning,
+    /// never silence.
+    @Test func unsupportedDirectivesWarn() throws {
+        let folder = try makeTemporaryDirectory("directive-warn")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = "#pragma comment(linker, \"/manifestdependency:\\\"type=win32 name=x version=1.0.0.0\\\"\")\nint f(void) { return 1; }"
+        guard let object = try Self.compile(source, name: "md", in: folder) else { return }
+        let run = Driver.run(arguments: ["/dll", "/noentry", "/export:f", object, "/out:" + folder.appendingPathComponent("md.dll").path], environment: [:])
+        #expect(run.exitCode == 0, "\(run.diagnostics)")
+        #expect(run.diagnostics.contains("warning:") && run.diagnostics.contains("does not write manifests yet"), "\(run.diagnostics)")
+    }
+
     @Test func exeWithoutMainFunctionNeedsSubsystem() throws {
         let folder = try makeTemporaryDirectory("entry-none")
         defer { try? FileManager.default.removeItem(at: folder) }
