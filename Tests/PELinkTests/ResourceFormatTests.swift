@@ -145,7 +145,7 @@ struct ResourceFormatTests {
             let rcPath = folder.appendingPathComponent(name + ".rc").path
             try text.write(toFile: rcPath, atomically: true, encoding: .utf8)
             let base = folder.appendingPathComponent(name).path
-            guard try run(rc, ["/no-preprocess", "/FO", base + ".res", rcPath]) != nil,
+            guard try run(rc, ["/no-preprocess", "/FO", base + ".res", "--", rcPath]) != nil,
                   try run(windres, ["-O", "res", rcPath, "-o", base + "-windres.res"]) != nil,
                   try run(windres, ["-O", "coff", rcPath, "-o", base + "-windres.o"]) != nil,
                   try run(windres, ["-F", "pe-i386", "-O", "coff", rcPath, "-o", base + "-windres-i386.o"]) != nil

@@ -190,7 +190,7 @@ struct WineRuntimeTests {
         }
         // .res files linked directly: from llvm-rc (MSVC flavor) and from windres (both flavors).
         guard let llvmRC = requireTool("llvm-rc"),
-              Self.build(llvmRC, ["/I", "/usr/share/mingw-w64/include", "/fo", "res_rc.res", Self.source("res.rc")], in: folder),
+              Self.build(llvmRC, ["/I", "/usr/share/mingw-w64/include", "/fo", "res_rc.res", "--", Self.source("res.rc")], in: folder),
               Self.build(windres, ["-O", "res", Self.source("res.rc"), "-o", "res_windres.res"], in: folder) else { return }
         for (dll, res) in [("res_rc.dll", "res_rc.res"), ("res_windres.dll", "res_windres.res")] {
             let run = linkDLL(arguments: ["/dll", "/noentry", "/machine:x64", "/out:" + folder.appendingPathComponent(dll).path,
