@@ -21,6 +21,10 @@ struct Chunk {
         case rangeExtensionThunk(index: Int32)
         /// x86 /SAFESEH: the sorted RVAs of the registered exception handlers.
         case safeSEHTable
+        /// Delay-loaded imports (`DelayImportTables`).
+        case delayImportDescriptors, delayImportNameTable, delayBoundImportAddressTable, delayUnloadImportAddressTable
+        case delayHintNames, delayDLLNames, delayModuleHandles, delayImportAddressTable
+        case delayLoadCode, delayLoadUnwindInfo, delayLoadExceptionEntries
     }
     var content: Content
     var flags: SectionFlags
@@ -105,26 +109,34 @@ struct ImportTables {
 
     init() {}
 
-    /// `symbolName` gives each import's `__imp_` symbol name.
-    init(imports: inout [ImportEntry], thunkStride: Int, symbolName: (Int) -> String) {
-        // DLLs in the order the link first imports from them (as lld-link orders them, ignoring
-        // case); each DLL's entries by their `__imp_` symbol's name.
+    /// Imports grouped by DLL: DLLs in the order the link first imports from them (as lld-link
+    /// orders them, ignoring case); each DLL's entries by their `__imp_` symbol's name
+    /// (`symbolName`). Only the imports `included` says.
+    static func groupByDLL(_ imports: [ImportEntry], included: (Int) -> Bool, symbolName: (Int) -> String) -> [DLL] {
         var groups: [String: [Int]] = [:]
         var displayName: [String: String] = [:]
         var dllOrder: [String] = []
-        for (i, entry) in imports.enumerated() {
+        for (i, entry) in imports.enumerated() where included(i) {
             let key = entry.dllName.lowercased()
             if groups[key] == nil { dllOrder.append(key) }
             groups[key, default: []].append(i)
             if displayName[key] == nil { displayName[key] = entry.dllName }
         }
-        hintNameOffsets = Array(repeating: -1, count: imports.count)
-        thunkOffsets = Array(repeating: -1, count: imports.count)
-        for key in dllOrder {
+        return dllOrder.map { key in
             let entries = groups[key]!.map { ($0, symbolName($0)) }.sorted { a, b in
                 a.1 != b.1 ? utf8Precedes(a.1, b.1) : a.0 < b.0
             }.map(\.0)
-            dlls.append(DLL(name: displayName[key]!, entries: entries))
+            return DLL(name: displayName[key]!, entries: entries)
+        }
+    }
+
+    /// The tables of the imports the loader binds at startup: all but the delay-loaded ones.
+    init(imports: inout [ImportEntry], thunkStride: Int, isDelayLoaded: (Int) -> Bool, symbolName: (Int) -> String) {
+        hintNameOffsets = Array(repeating: -1, count: imports.count)
+        thunkOffsets = Array(repeating: -1, count: imports.count)
+        for dll in Self.groupByDLL(imports, included: { !isDelayLoaded($0) }, symbolName: symbolName) {
+            let entries = dll.entries
+            dlls.append(dll)
             entryCount += entries.count + 1
             for i in entries {
                 if let name = imports[i].importName {
@@ -135,6 +147,14 @@ struct ImportTables {
                     thunkOffsets[i] = thunkCount * thunkStride
                     thunkCount += 1
                 }
+            }
+        }
+        // A delay-loaded function called without __declspec(dllimport) jumps through its delay IAT
+        // slot from a thunk like any other: the slot holds the delay-load thunk until the first call.
+        for dll in Self.groupByDLL(imports, included: isDelayLoaded, symbolName: symbolName) {
+            for i in dll.entries where imports[i].needsThunk {
+                thunkOffsets[i] = thunkCount * thunkStride
+                thunkCount += 1
             }
         }
         for dll in dlls {

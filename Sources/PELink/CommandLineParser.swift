@@ -380,6 +380,15 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
         case "help", "?":
             // Driver.run prints the help when any argument asks for it.
             break
+        case "delayload":
+            let dll = try requireValue().lowercased()
+            if !options.delayLoadDLLs.contains(dll) { options.delayLoadDLLs.append(dll) }
+        case "delay":
+            switch value?.lowercased() {
+            case "unload": options.delayUnload = true
+            case "nobind": options.delayNoBind = true
+            case let other: throw UsageError("/delay:\(other ?? ""): expected /delay:unload or /delay:nobind")
+            }
         case "wholearchive":
             if let value, !value.isEmpty {
                 options.wholeArchiveNames.insert(((value as NSString).lastPathComponent).lowercased())

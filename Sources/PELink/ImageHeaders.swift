@@ -146,6 +146,7 @@ enum ImageHeaders {
         }
         if let dir = span(.importDirectory) { directories[DataDirectory.import.rawValue] = dir }
         if let iat = span(.importAddressTable) { directories[DataDirectory.iat.rawValue] = iat }
+        if let delay = image.chunkRVA[.delayImportDescriptors] { directories[DataDirectory.delayImport.rawValue] = (delay.rva, UInt32(delay.size)) }
         if let reloc = image.chunkRVA[.baseRelocations] { directories[DataDirectory.baseRelocation.rawValue] = (reloc.rva, UInt32(reloc.size)) }
         // Resources compiled into objects (cvtres, windres: .rsrc$01 and .rsrc$02) form .rsrc;
         // the loader finds them only through this directory.

@@ -246,6 +246,8 @@ struct Linker {
         // The entry point and the exports the user named (not .drectve ones) may name C++ functions plainly.
         resolver.resolveMangledNames((entrySymbolName.map { [$0] } ?? []) + (commandLineExports + definitionExports).map(\.symbolName),
                                      target: target)
+        // The tail merge of every delay-loaded DLL calls the helper (delayimp.lib's, or the user's).
+        if !resolver.options.delayLoadDLLs.isEmpty { resolver.addRoots([target.delayLoadHelperName]) }
         if options.isGNUFlavor && target.decoratesCNames && options.stdcallFixup != false {
             resolver.resolveStdcallFixups(quietly: options.stdcallFixup == true)
         }
@@ -257,6 +259,7 @@ struct Linker {
         resolver.reportUndefined(entry: entrySymbolName)
         diagnostics = resolver.diagnostics
         options.machine = resolver.options.machine
+        options.delayLoadDLLs = resolver.options.delayLoadDLLs
         return resolver
     }
 
@@ -505,6 +508,9 @@ struct Linker {
         /// IMAGE_DLLCHARACTERISTICS_NO_SEH: asked, or a SAFESEH image with no handler the loader
         /// could find (none registered, or no load configuration to point at them), as lld-link sets it.
         var hasNoSEH = false
+        /// /delayload: the delay import tables, and where the helper their code calls landed.
+        var delayImports = DelayImportTables()
+        var delayLoadHelperRVA: UInt32?
     }
 
     /// The machine's description; fixed once the inputs are read.
@@ -527,8 +533,11 @@ struct Linker {
             resolver.imports[Int(resolver.symbols[i].file)].needsThunk = true
         }
         let importSymbolNames = resolver.imports.map { resolver.names[Int($0.addressSymbol)].string }
+        let isDelayLoaded = delayLoadedImports(resolver)
         image.imports = ImportTables(imports: &resolver.imports, thunkStride: target.importThunkStride,
-                                     symbolName: { importSymbolNames[$0] })
+                                     isDelayLoaded: { isDelayLoaded[$0] }, symbolName: { importSymbolNames[$0] })
+        image.delayImports = DelayImportTables(imports: resolver.imports, isDelayLoaded: { isDelayLoaded[$0] },
+                                               symbolName: { importSymbolNames[$0] }, target: target, options: options)
         let safeSEH = SafeSEHPlan.plan(resolver, options: options, diagnostics: &diagnostics)
         if let safeSEH {
             image.hasNoSEH = safeSEH.handlers.isEmpty || resolver.find(target.mangle("_load_config_used")) == nil
@@ -607,6 +616,7 @@ struct Linker {
             }
             add(Name(".idata$7"), Chunk(content: .importDLLNames, partialName: Name(".idata$7"), flags: readOnly, alignment: 2, size: t.dllNamesSize, hasFileData: true))
         }
+        for (section, chunk) in image.delayImports.chunks(target: target) { add(Name(section), chunk) }
         if !resolver.localImportTargets.isEmpty {
             add(Name(".rdata"), Chunk(content: .localImportSlots, partialName: Name(".rdata"), flags: readOnly, alignment: target.pointerSize,
                                       size: target.pointerSize * resolver.localImportTargets.count, hasFileData: true))
@@ -717,6 +727,9 @@ struct Linker {
                     slot += target.pointerSize
                 }
             }
+            if let iat = image.chunkRVA[.delayImportAddressTable] {
+                image.delayImports.assignAddresses(&resolver.imports, iatRVA: iat.rva, pointerSize: target.pointerSize)
+            }
             if let thunks = image.chunkRVA[.importThunks] {
                 for i in resolver.imports.indices where image.imports.thunkOffsets[i] >= 0 {
                     resolver.imports[i].thunkRVA = thunks.rva + UInt32(image.imports.thunkOffsets[i])
@@ -748,6 +761,10 @@ struct Linker {
             }
             watch.lap("record addresses")
             image.addresses = buildSymbolAddresses(resolver, image: image)
+            if !image.delayImports.isEmpty, let g = resolver.find(target.delayLoadHelperName),
+               image.addresses.state[Int(g)] == SymbolAddressTable.rva {
+                image.delayLoadHelperRVA = UInt32(truncatingIfNeeded: image.addresses.value[Int(g)])
+            }
             if pseudoRelocationCount > 0 { image.pseudoRelocations = collectPseudoRelocations(resolver, image: image) }
             if let safeSEH { image.safeSEHHandlers = safeSEH.handlerRVAs(resolver, image: image) }
             watch.lap("symbol address table")
@@ -857,6 +874,7 @@ struct Linker {
         if !resolver.localImportTargets.isEmpty { return true }
         let pointerRelocation = target.pointerRelocation
         if target.importThunkAbsoluteField != nil && resolver.imports.contains(where: \.needsThunk) { return true }
+        if !options.delayLoadDLLs.isEmpty && !resolver.imports.isEmpty { return true }
         for object in resolver.objects {
             for section in object.sections where section.isLive && section.relocationCount > 0 {
                 for r in 0..<section.relocationCount where object.relocation(section, r).type == pointerRelocation {
@@ -904,6 +922,7 @@ struct Linker {
         if let field = target.importThunkAbsoluteField, let thunks = image.chunkRVA[.importThunks] {
             for offset in image.imports.thunkOffsets where offset >= 0 { sites.append(thunks.rva + UInt32(offset + field)) }
         }
+        sites += image.delayImports.baseRelocationSites(image: image)
         return radixSorted(sites)
     }
 

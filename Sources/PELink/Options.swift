@@ -130,6 +130,11 @@ public struct LinkOptions: Sendable {
     /// /wholearchive (every library) and /wholearchive:lib (file names, lowercased).
     public var wholeArchiveAll = false
     public var wholeArchiveNames: Set<String> = []
+    /// /delayload: DLLs (lowercased) whose imports are delay-loaded, in the order given.
+    public var delayLoadDLLs: [String] = []
+    /// /delay:unload (the unload copy of each delay IAT) and /delay:nobind (no bound IAT).
+    public var delayUnload = false
+    public var delayNoBind = false
     /// /fixed: no base relocations; the image loads only at its base.
     public var fixed = false
     /// /tsaware[:no]; nil is link.exe's default (on for EXEs, off for DLLs).

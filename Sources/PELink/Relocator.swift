@@ -52,6 +52,10 @@ struct Relocator: @unchecked Sendable {
         case .importDLLNames:
             for (d, dll) in image.imports.dlls.enumerated() { writeCString(dll.name, to: out + image.imports.dllNameOffsets[d]) }
         case .importThunks: writeThunks(out, chunkRVA: chunk.rva)
+        case .delayImportDescriptors, .delayImportNameTable, .delayBoundImportAddressTable, .delayUnloadImportAddressTable,
+             .delayHintNames, .delayDLLNames, .delayModuleHandles, .delayImportAddressTable,
+             .delayLoadCode, .delayLoadUnwindInfo, .delayLoadExceptionEntries:
+            return writeDelayLoad(chunk, to: out)
         case .exportDirectory:
             guard let tables = ExportDirectoryTables(relocator: self) else { return missingTable(chunk) }
             writeExportDirectory(out, tables)
@@ -98,7 +102,7 @@ struct Relocator: @unchecked Sendable {
 
     /// An address-sized slot: 8 bytes, or 4 in a 32-bit image.
     @inline(__always)
-    private func storePointer(_ value: UInt64, to out: UnsafeMutableRawPointer, at offset: Int) {
+    func storePointer(_ value: UInt64, to out: UnsafeMutableRawPointer, at offset: Int) {
         if image.target.is64Bit { out.storeLE(value, at: offset) } else { out.storeLE(UInt32(truncatingIfNeeded: value), at: offset) }
     }
 
@@ -111,7 +115,7 @@ struct Relocator: @unchecked Sendable {
         "internal error: the linker table \(chunk.content) refers to a table that layout did not place; please report this"
     }
 
-    private func writeCString(_ s: String, to out: UnsafeMutableRawPointer) {
+    func writeCString(_ s: String, to out: UnsafeMutableRawPointer) {
         var s = s
         s.withUTF8 { bytes in
             if bytes.count > 0 { out.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }

@@ -711,6 +711,13 @@ final class SymbolResolver: @unchecked Sendable {
                     }
                     if name == "entry" && directiveOptions.entry == nil { directiveOptions.entry = parsed.entry }
                     if parsed.setChecksum { directiveOptions.setChecksum = true }
+                case "delayload":
+                    // MSVC's #pragma comment(linker, "/delayload:x.dll").
+                    guard let value else { throw UsageError("/DELAYLOAD needs a DLL name") }
+                    if !options.delayLoadDLLs.contains(value.lowercased()) {
+                        options.delayLoadDLLs.append(value.lowercased())
+                        reference(symbolIndex(Target(options.machine).delayLoadHelperName))
+                    }
                 case "failifmismatch":
                     guard let value else { throw UsageError("/FAILIFMISMATCH needs key=value") }
                     checkMismatch(value, source: object.displayName)
@@ -1061,6 +1068,11 @@ final class SymbolResolver: @unchecked Sendable {
                 if undefinedReferences[g] == nil { order.append(g) }
                 undefinedReferences[g, default: []].append("/include:\(name)")
             }
+        }
+        if !options.delayLoadDLLs.isEmpty, let g = find(Target(options.machine).delayLoadHelperName),
+           symbols[Int(g)].kind == .undefined || symbols[Int(g)].kind == .lazy {
+            if undefinedReferences[g] == nil { order.append(g) }
+            undefinedReferences[g, default: []].append("the delay-load code of /delayload:\(options.delayLoadDLLs.joined(separator: ", /delayload:")) (link delayimp.lib, or an object that defines the helper)")
         }
         for g in order {
             let referrers = undefinedReferences[g]!

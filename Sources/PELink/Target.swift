@@ -178,6 +178,148 @@ struct Target: Sendable {
         p.storeLE(UInt32(0xD61F_0200), at: 8)
     }
 
+    // MARK: Delay-load code (DelayLoad.swift)
+
+    /// The helper the tail-merge code calls: `__delayLoadHelper2(descriptor, slot)`, stdcall on x86.
+    var delayLoadHelperName: String { machine == .i386 ? "___delayLoadHelper2@8" : "__delayLoadHelper2" }
+
+    /// Per import: put the IAT slot's address in a scratch register, jump to the DLL's tail merge.
+    var delayLoadThunkSize: Int {
+        switch machine {
+        case .i386: return 10    // mov eax, slot; jmp tailMerge
+        case .arm64: return 12   // adrp x16, slot; add x16, x16, :lo12:slot; b tailMerge
+        default: return 12       // lea rax, [rip+slot]; jmp tailMerge
+        }
+    }
+
+    /// The offset of an absolute address (the slot's) in a delay-load thunk, which needs a base relocation.
+    var delayLoadThunkAbsoluteField: Int? { machine == .i386 ? 1 : nil }
+
+    func writeDelayLoadThunk(_ p: UnsafeMutableRawPointer, thunkRVA: UInt32, slotRVA: UInt32, tailMergeRVA: UInt32, imageBase: UInt64) {
+        switch machine {
+        case .i386:
+            p.storeBytes(of: 0xB8, toByteOffset: 0, as: UInt8.self)
+            p.storeLE(UInt32(truncatingIfNeeded: imageBase &+ UInt64(slotRVA)), at: 1)
+            p.storeBytes(of: 0xE9, toByteOffset: 5, as: UInt8.self)
+            p.storeLE(UInt32(truncatingIfNeeded: Int64(tailMergeRVA) - Int64(thunkRVA + 10)), at: 6)
+        case .arm64:
+            p.storeLE(ARM64Encoding.adrp(register: 16, from: thunkRVA, to: slotRVA), at: 0)
+            p.storeLE(ARM64Encoding.withLow12(0x9100_0210, slotRVA, scale: 0), at: 4)
+            p.storeLE(ARM64Encoding.branch26(from: thunkRVA + 8, to: tailMergeRVA), at: 8)
+        default:
+            p.storeBytes(of: 0x48, toByteOffset: 0, as: UInt8.self)
+            p.storeBytes(of: 0x8D, toByteOffset: 1, as: UInt8.self)
+            p.storeBytes(of: 0x05, toByteOffset: 2, as: UInt8.self)
+            p.storeLE(UInt32(truncatingIfNeeded: Int64(slotRVA) - Int64(thunkRVA + 7)), at: 3)
+            p.storeBytes(of: 0xE9, toByteOffset: 7, as: UInt8.self)
+            p.storeLE(UInt32(truncatingIfNeeded: Int64(tailMergeRVA) - Int64(thunkRVA + 12)), at: 8)
+        }
+    }
+
+    /// Per DLL: keep the caller's argument registers (and ARM64's x8, the address of a returned
+    /// structure) across the helper call, then jump to the function it returns.
+    private var delayLoadTailMergeTemplate: (code: [UInt8], descriptorField: Int, helperCallField: Int) {
+        switch machine {
+        case .i386:
+            return ([0x51,                          // push ecx
+                     0x52,                          // push edx
+                     0x50,                          // push eax            (the slot)
+                     0x68, 0, 0, 0, 0,              // push descriptor     (absolute)
+                     0xE8, 0, 0, 0, 0,              // call helper         (pops both arguments)
+                     0x5A,                          // pop edx
+                     0x59,                          // pop ecx
+                     0xFF, 0xE0],                   // jmp eax
+                    4, 9)
+        case .arm64:
+            let words: [UInt32] = [
+                0xA9B2_7BFD,    // stp x29, x30, [sp, #-224]!
+                0x9100_03FD,    // mov x29, sp
+                0xA901_07E0, 0xA902_0FE2, 0xA903_17E4, 0xA904_1FE6,    // stp x0..x7, [sp, #16..#64]
+                0xAD02_87E0, 0xAD03_8FE2, 0xAD04_97E4, 0xAD05_9FE6,    // stp q0..q7, [sp, #80..#176]
+                0xF900_6BE8,    // str x8, [sp, #208]
+                0xAA10_03E1,    // mov x1, x16          (the slot)
+                0x9000_0000,    // adrp x0, descriptor
+                0x9100_0000,    // add x0, x0, :lo12:descriptor
+                0x9400_0000,    // bl helper
+                0xAA00_03F0,    // mov x16, x0
+                0xF940_6BE8,    // ldr x8, [sp, #208]
+                0xAD45_9FE6, 0xAD44_97E4, 0xAD43_8FE2, 0xAD42_87E0,    // ldp q6..q0
+                0xA944_1FE6, 0xA943_17E4, 0xA942_0FE2, 0xA941_07E0,    // ldp x6..x0
+                0xA8CE_7BFD,    // ldp x29, x30, [sp], #224
+                0xD61F_0200,    // br x16
+            ]
+            return (words.flatMap { w in (0..<4).map { UInt8(truncatingIfNeeded: w >> (8 * $0)) } }, 48, 56)
+        default:
+            return ([0x48, 0x89, 0x4C, 0x24, 0x08,            // mov [rsp+8], rcx     (the caller's home space)
+                     0x48, 0x89, 0x54, 0x24, 0x10,            // mov [rsp+16], rdx
+                     0x4C, 0x89, 0x44, 0x24, 0x18,            // mov [rsp+24], r8
+                     0x4C, 0x89, 0x4C, 0x24, 0x20,            // mov [rsp+32], r9
+                     0x48, 0x83, 0xEC, 0x68,                  // sub rsp, 104         (end of prolog)
+                     0x66, 0x0F, 0x7F, 0x44, 0x24, 0x20,      // movdqa [rsp+32], xmm0
+                     0x66, 0x0F, 0x7F, 0x4C, 0x24, 0x30,      // movdqa [rsp+48], xmm1
+                     0x66, 0x0F, 0x7F, 0x54, 0x24, 0x40,      // movdqa [rsp+64], xmm2
+                     0x66, 0x0F, 0x7F, 0x5C, 0x24, 0x50,      // movdqa [rsp+80], xmm3
+                     0x48, 0x8B, 0xD0,                        // mov rdx, rax         (the slot)
+                     0x48, 0x8D, 0x0D, 0, 0, 0, 0,            // lea rcx, [rip+descriptor]
+                     0xE8, 0, 0, 0, 0,                        // call helper
+                     0x66, 0x0F, 0x6F, 0x44, 0x24, 0x20,      // movdqa xmm0, [rsp+32]
+                     0x66, 0x0F, 0x6F, 0x4C, 0x24, 0x30,      // movdqa xmm1, [rsp+48]
+                     0x66, 0x0F, 0x6F, 0x54, 0x24, 0x40,      // movdqa xmm2, [rsp+64]
+                     0x66, 0x0F, 0x6F, 0x5C, 0x24, 0x50,      // movdqa xmm3, [rsp+80]
+                     0x48, 0x8B, 0x4C, 0x24, 0x70,            // mov rcx, [rsp+112]
+                     0x48, 0x8B, 0x54, 0x24, 0x78,            // mov rdx, [rsp+120]
+                     0x4C, 0x8B, 0x84, 0x24, 0x80, 0, 0, 0,   // mov r8, [rsp+128]
+                     0x4C, 0x8B, 0x8C, 0x24, 0x88, 0, 0, 0,   // mov r9, [rsp+136]
+                     0x48, 0x83, 0xC4, 0x68,                  // add rsp, 104
+                     0xFF, 0xE0],                             // jmp rax
+                    54, 59)
+        }
+    }
+
+    var delayLoadTailMergeSize: Int { delayLoadTailMergeTemplate.code.count }
+
+    /// x86 pushes the descriptor's absolute address, which needs a base relocation.
+    var delayLoadTailMergeAbsoluteField: Int? { machine == .i386 ? delayLoadTailMergeTemplate.descriptorField : nil }
+
+    func writeDelayLoadTailMerge(_ p: UnsafeMutableRawPointer, rva: UInt32, descriptorRVA: UInt32, helperRVA: UInt32, imageBase: UInt64) {
+        let template = delayLoadTailMergeTemplate
+        template.code.withUnsafeBytes { p.copyMemory(from: $0.baseAddress!, byteCount: template.code.count) }
+        let d = template.descriptorField, h = template.helperCallField
+        switch machine {
+        case .i386:
+            p.storeLE(UInt32(truncatingIfNeeded: imageBase &+ UInt64(descriptorRVA)), at: d)
+            p.storeLE(UInt32(truncatingIfNeeded: Int64(helperRVA) - Int64(rva) - Int64(h + 4)), at: h)
+        case .arm64:
+            p.storeLE(ARM64Encoding.adrp(register: 0, from: rva + UInt32(d), to: descriptorRVA), at: d)
+            p.storeLE(ARM64Encoding.withLow12(0x9100_0000, descriptorRVA, scale: 0), at: d + 4)
+            p.storeLE(ARM64Encoding.branch26(from: rva + UInt32(h), to: helperRVA) | 0x8000_0000, at: h)
+        default:
+            p.storeLE(UInt32(truncatingIfNeeded: Int64(descriptorRVA) - Int64(rva) - Int64(d + 4)), at: d)
+            p.storeLE(UInt32(truncatingIfNeeded: Int64(helperRVA) - Int64(rva) - Int64(h + 4)), at: h)
+        }
+    }
+
+    /// x64 unwind information of the tail merge: its 24-byte prolog allocates 104 bytes
+    /// (UWOP_ALLOC_SMALL); the stores before it go to the caller's home space and need no code.
+    var delayLoadTailMergeUnwindInfo: [UInt8]? {
+        machine == .amd64 ? [0x01, 0x18, 0x01, 0x00, 0x18, 0xC2, 0x00, 0x00] : nil
+    }
+
+    /// The exception-table entry of a tail merge. ARM64 uses packed unwind data: a frame of
+    /// 224 bytes set up by `stp x29, x30, [sp, #-224]!; mov x29, sp` (CR=3), no other saved register.
+    func writeDelayLoadExceptionEntry(_ p: UnsafeMutableRawPointer, tailMergeRVA: UInt32, unwindInfoRVA: UInt32?) {
+        switch machine {
+        case .arm64:
+            let length = UInt32(delayLoadTailMergeSize / 4)
+            p.storeLE(tailMergeRVA, at: 0)
+            p.storeLE(1 | length << 2 | 3 << 21 | (224 / 16) << 23, at: 4)
+        default:
+            p.storeLE(tailMergeRVA, at: 0)
+            p.storeLE(tailMergeRVA + UInt32(delayLoadTailMergeSize), at: 4)
+            p.storeLE(unwindInfoRVA ?? 0, at: 8)
+        }
+    }
+
     // MARK: Exception table
 
     /// Bytes of one exception-table entry (RUNTIME_FUNCTION), which the loader binary-searches
@@ -208,6 +350,11 @@ enum ARM64Encoding {
     static func adrp(register: UInt32, from: UInt32, to: UInt32) -> UInt32 {
         let pages = (Int64(to) >> 12) - (Int64(from) >> 12)
         return withImm21(0x9000_0000 | register, pages)
+    }
+
+    /// `b target` at `from` (OR 0x8000_0000 for `bl`); within ±128 MiB, as a linker-made code chunk is.
+    static func branch26(from: UInt32, to: UInt32) -> UInt32 {
+        0x1400_0000 | (UInt32(truncatingIfNeeded: (Int64(to) - Int64(from)) >> 2) & 0x3FF_FFFF)
     }
 
     /// Replaces the 21-bit immediate of an adr/adrp.

@@ -40,6 +40,12 @@
 //       has not placed them yet. Code after the thunks then sits at other offsets, so the map
 //       differs (listed in `mapDifferences`); exports, imports and base relocations still match,
 //       and ARM64StructureTests follow every branch through the thunks to its final target.
+//   (e) Delay-loaded imports: pelink writes link.exe's bound IAT (unless /delay:nobind) and the
+//       unload IAT (with /delay:unload, which lld-link accepts and ignores), and lld-link puts an
+//       import thunk for every import before its delay-load code, so the tables land at other
+//       addresses. The delay imports are compared by DLL, attributes and names or ordinals, the
+//       bound and unload tables against the arguments, and base relocations by what each site is
+//       (a delay IAT slot of a DLL, a site in code, a pointer in a section), not by address.
 // Also: a forwarder's RVA points at its string inside the export directory, which lld-link packs at
 // byte alignment and pelink aligns to 4, so forwarder RVAs are compared relative to the directory;
 // and import-member hints are checked by a separate test (see importLibraryHints).
@@ -74,6 +80,15 @@ struct ReadobjImport: Equatable {
     var symbols: [ReadobjImportedSymbol] = []
 }
 
+/// A DelayImport block: the descriptor's fields that do not depend on layout, and the imports.
+struct ReadobjDelayImport: Equatable {
+    var dllName = ""
+    var attributes = ""
+    var hasBoundTable = false
+    var hasUnloadTable = false
+    var symbols: [ReadobjImportedSymbol] = []
+}
+
 struct ReadobjBaseRelocation: Hashable, CustomStringConvertible {
     var type: String
     var rva: UInt32
@@ -84,8 +99,7 @@ struct ReadobjBaseRelocation: Hashable, CustomStringConvertible {
 struct ReadobjReport {
     var exports: [ReadobjExport] = []
     var imports: [ReadobjImport] = []
-    /// DelayImport blocks, kept as their trimmed lines (no case uses delay loading yet).
-    var delayImportLines: [String] = []
+    var delayImports: [ReadobjDelayImport] = []
     var baseRelocations: [ReadobjBaseRelocation] = []
 
     struct ParseError: Error, CustomStringConvertible {
@@ -106,13 +120,28 @@ struct ReadobjReport {
             guard let parsed else { throw ParseError(description: "llvm-readobj: cannot read a number in '\(line)'") }
             return parsed
         }
+        /// "Symbol: name (hint)" or, by ordinal, "Symbol:  (ordinal)".
+        func importedSymbol(_ v: String, _ line: String) throws -> ReadobjImportedSymbol {
+            guard v.hasSuffix(")"), let open = v.range(of: " (", options: .backwards) ?? (v.hasPrefix("(") ? v.range(of: "(") : nil) else {
+                throw ParseError(description: "llvm-readobj: cannot read '\(line)'")
+            }
+            let name = String(v[..<open.lowerBound]).trimmingCharacters(in: .whitespaces)
+            let inside = String(v[open.upperBound...].dropLast())
+            return ReadobjImportedSymbol(name: name, number: try number(inside, line))
+        }
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: true) {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             let current = stack.last ?? .none
             if current == .delayImport {
+                // Nested Import { Symbol, Address } blocks; the addresses depend on layout.
                 if line.hasSuffix("{") { stack.append(.delayImport) }
                 if line == "}" { stack.removeLast() }
-                delayImportLines.append(line)
+                let last = delayImports.count - 1
+                if let v = value(line, "Name") { delayImports[last].dllName = v }
+                else if let v = value(line, "Attributes") { delayImports[last].attributes = v }
+                else if let v = value(line, "BoundDelayImportTable") { delayImports[last].hasBoundTable = try number(v, line) != 0 }
+                else if let v = value(line, "UnloadDelayImportTable") { delayImports[last].hasUnloadTable = try number(v, line) != 0 }
+                else if let v = value(line, "Symbol") { delayImports[last].symbols.append(try importedSymbol(v, line)) }
                 continue
             }
             switch line {
@@ -126,7 +155,7 @@ struct ReadobjReport {
                 continue
             case "DelayImport {":
                 stack.append(.delayImport)
-                delayImportLines.append(line)
+                delayImports.append(ReadobjDelayImport())
                 continue
             case "BaseReloc [":
                 stack.append(.baseRelocList)
@@ -162,15 +191,7 @@ struct ReadobjReport {
                 if let v = value(line, "Name") { imports[imports.count - 1].dllName = v }
                 else if let v = value(line, "ImportLookupTableRVA") { imports[imports.count - 1].lookupTableRVA = try number(v, line) }
                 else if let v = value(line, "ImportAddressTableRVA") { imports[imports.count - 1].addressTableRVA = try number(v, line) }
-                else if let v = value(line, "Symbol") {
-                    // "Symbol: name (hint)" or, by ordinal, "Symbol:  (ordinal)".
-                    guard v.hasSuffix(")"), let open = v.range(of: " (", options: .backwards) ?? (v.hasPrefix("(") ? v.range(of: "(") : nil) else {
-                        throw ParseError(description: "llvm-readobj: cannot read '\(line)'")
-                    }
-                    let name = String(v[..<open.lowerBound]).trimmingCharacters(in: .whitespaces)
-                    let inside = String(v[open.upperBound...].dropLast())
-                    imports[imports.count - 1].symbols.append(ReadobjImportedSymbol(name: name, number: try number(inside, line)))
-                }
+                else if let v = value(line, "Symbol") { imports[imports.count - 1].symbols.append(try importedSymbol(v, line)) }
             case .baseRelocEntry:
                 if let v = value(line, "Type") { relocation.type = v }
                 else if let v = value(line, "Address") { relocation.rva = try number(v, line) }
@@ -224,6 +245,34 @@ struct OraclePair {
 
     /// Appended to messages about differing addresses.
     var layoutNote: String { textNote.isEmpty ? "" : "\n(.text: \(textNote))" }
+
+    /// Exception (e): with delay-loaded imports the two linkers place their tables differently
+    /// (pelink adds link.exe's bound and unload IATs in .rdata; lld-link makes an import thunk for
+    /// every import, before the delay-load code), so addresses are compared by what is there, not where.
+    var hasDelayImports: Bool { !pelink.delayImports.isEmpty || !lld.delayImports.isEmpty }
+
+    /// Exception (e): a base relocation site named by what it is when it is a delay IAT slot, its
+    /// unload copy, or a site in code (x86 delay-load thunks and tail merges hold absolute addresses).
+    func delayLoadKey(_ relocation: ReadobjBaseRelocation, in image: PEImage) -> String? {
+        guard hasDelayImports else { return nil }
+        let pointer: UInt32 = image.is64Bit ? 8 : 4
+        for dll in image.delayImports {
+            for (table, what) in [(dll.addressTableRVA, "delay IAT"), (dll.unloadAddressTableRVA, "unload delay IAT")] where table != 0 {
+                if relocation.rva >= table && relocation.rva < table + pointer * UInt32(dll.entries.count) {
+                    return "\(relocation.type) \(what) of \(dll.name), slot \((relocation.rva - table) / pointer)"
+                }
+            }
+        }
+        if let section = image.section(containing: relocation.rva), section.characteristics.contains(.code) {
+            // An x86 import thunk (jmp dword ptr [slot]): lld-link makes one for every import (exception (a)).
+            if relocation.rva >= 2, let opcode = try? image.bytes(atRVA: relocation.rva - 2, count: 2),
+               opcode.u8(0) == 0xFF && opcode.u8(1) == 0x25 {
+                return "import thunk"
+            }
+            return "\(relocation.type) in code"
+        }
+        return nil
+    }
 }
 
 /// The import thunks at the end of an image's .text: each `FF 25 disp32` (jmp *disp(%rip)) starts
@@ -476,7 +525,7 @@ struct OracleTests {
         compareExports(ours: ours, theirs: theirs, pair: pair)
         compareForwardersAndDLLName(pair: pair, caseName: name, pelinkLib: links.pelinkLib, lldLib: links.lldLib,
                                     ignoring: extraExports)
-        compareImports(ours: ours, theirs: theirs, pair: pair)
+        compareImports(ours: ours, theirs: theirs, pair: pair, arguments: try GoldenCase(name: name).arguments)
         compareBaseRelocations(ours: ours, theirs: theirs, pair: pair)
         try compareImportLibraries(pelinkLib: links.pelinkLib, lldLib: links.lldLib, nm: nm, ignoring: extraExports)
     }
@@ -531,6 +580,11 @@ struct OracleTests {
         "x86-imports": "(a): lld-link lists import thunks that pelink does not make",
         "arm64-thunk-branch14": "(d): pelink shares one range-extension thunk between the branches to a target that reach it; lld-link makes one per branch in its first pass, and lists each as range_extension_thunk",
         "arm64-thunk-branch19": "(d): as arm64-thunk-branch14",
+        "delayload": "(e): the delay-load tables and code are placed differently (see OraclePair.hasDelayImports)",
+        "delayload-unload": "(e)",
+        "delayload-nobind": "(e)",
+        "x86-delayload": "(e)",
+        "arm64-delayload": "(e)",
     ]
 
     /// Ok cases that lld-link refuses, for the reason given; pelink follows the spec there.
@@ -675,7 +729,7 @@ struct OracleTests {
         }
     }
 
-    private func compareImports(ours: ReadobjReport, theirs: ReadobjReport, pair: OraclePair) {
+    private func compareImports(ours: ReadobjReport, theirs: ReadobjReport, pair: OraclePair, arguments: [String]) {
         let sameDLLs = ours.imports.map(\.dllName) == theirs.imports.map(\.dllName)
         #expect(sameDLLs,
                 "imported DLLs: pelink \(ours.imports.map(\.dllName)), lld-link \(theirs.imports.map(\.dllName))")
@@ -683,16 +737,27 @@ struct OracleTests {
             let sameSymbols = mine.symbols == other.symbols
             #expect(sameSymbols,
                     "imports from \(mine.dllName): pelink \(mine.symbols), lld-link \(other.symbols)")
-            let sameIAT = pair.sameLocation(pelink: mine.addressTableRVA, lld: other.addressTableRVA)
-            let sameILT = pair.sameLocation(pelink: mine.lookupTableRVA, lld: other.lookupTableRVA)
+            // Exception (e): with delay imports the tables are placed differently (see OraclePair).
+            let sameIAT = pair.hasDelayImports || pair.sameLocation(pelink: mine.addressTableRVA, lld: other.addressTableRVA)
+            let sameILT = pair.hasDelayImports || pair.sameLocation(pelink: mine.lookupTableRVA, lld: other.lookupTableRVA)
             #expect(sameIAT,
                     "IAT of \(mine.dllName): pelink \(pair.describe(mine.addressTableRVA, in: pair.pelink)), lld-link \(pair.describe(other.addressTableRVA, in: pair.lld))\(pair.layoutNote)")
             #expect(sameILT,
                     "import lookup table of \(mine.dllName): pelink \(pair.describe(mine.lookupTableRVA, in: pair.pelink)), lld-link \(pair.describe(other.lookupTableRVA, in: pair.lld))\(pair.layoutNote)")
         }
-        let sameDelay = ours.delayImportLines == theirs.delayImportLines
-        #expect(sameDelay,
-                "delay imports differ:\npelink:\n\(ours.delayImportLines.joined(separator: "\n"))\nlld-link:\n\(theirs.delayImportLines.joined(separator: "\n"))")
+        // Delay imports: the same DLLs, attributes and imports. The bound and unload tables are
+        // link.exe's (a bound IAT unless /delay:nobind, the unload copy with /delay:unload); lld-link
+        // accepts /delay: and writes neither, so they are checked against the arguments instead.
+        func layoutFree(_ imports: [ReadobjDelayImport]) -> [ReadobjDelayImport] {
+            imports.map { var d = $0; d.hasBoundTable = false; d.hasUnloadTable = false; return d }
+        }
+        let sameDelay = layoutFree(ours.delayImports) == layoutFree(theirs.delayImports)
+        #expect(sameDelay, "delay imports: pelink \(ours.delayImports), lld-link \(theirs.delayImports)")
+        let arguments = arguments.map { $0.lowercased() }
+        for dll in ours.delayImports {
+            #expect(dll.hasBoundTable == !arguments.contains("/delay:nobind"), "\(dll.dllName): a bound delay IAT only without /delay:nobind")
+            #expect(dll.hasUnloadTable == arguments.contains("/delay:unload"), "\(dll.dllName): an unload delay IAT only with /delay:unload")
+        }
     }
 
     private func compareBaseRelocations(ours: ReadobjReport, theirs: ReadobjReport, pair: OraclePair) {
@@ -708,6 +773,18 @@ struct OracleTests {
                   let area = try? OracleThunkArea(image) else { return { _ in true } }
             let thunks = (text.virtualAddress + UInt32(area.start))..<(text.virtualAddress + UInt32(area.textSize))
             return { !thunks.contains($0.rva) }
+        }
+        if pair.hasDelayImports {
+            // Exception (e): compared by kind and count. lld-link writes no unload IAT (/delay:unload
+            // is checked in compareImports), so pelink's unload slots are set aside.
+            func kinds(_ report: ReadobjReport, _ image: PEImage) -> [String] {
+                report.baseRelocations.filter { $0.type != "ABSOLUTE" }
+                    .map { pair.delayLoadKey($0, in: image) ?? "\($0.type) in \(image.section(containing: $0.rva)?.name ?? "?")" }
+                    .filter { !$0.contains("unload delay IAT") && $0 != "import thunk" }.sorted()
+            }
+            let mine = kinds(ours, pair.pelink), other = kinds(theirs, pair.lld)
+            #expect(mine == other, "base relocations by kind (delay-load layout, exception (e)): pelink \(mine), lld-link \(other)")
+            return
         }
         let mine = Set(ours.baseRelocations.filter { $0.type != "ABSOLUTE" }.filter(outsideThunks(pair.pelink)).map { key($0, pair.pelink) })
         let other = Set(theirs.baseRelocations.filter { $0.type != "ABSOLUTE" }.filter(outsideThunks(pair.lld)).map { key($0, pair.lld) })
