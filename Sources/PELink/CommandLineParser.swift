@@ -449,9 +449,40 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
         case "cetcompat", "winmd":
             if value?.lowercased() == "no" { break }
             throw OptionTable.rejection(name, as: argument)
-        case "inferasanlibs", "manifest", "manifestuac":
+        case "inferasanlibs":
             if value?.lowercased() == "no" { break }
             warn(name)
+        case "manifest":
+            let parts = (value ?? "").split(separator: ",").map { $0.lowercased() }
+            switch parts.first {
+            case nil: options.manifest = .sideBySide
+            case "no": options.manifest = .no
+            case "embed":
+                var id: UInt16?
+                for part in parts.dropFirst() {
+                    guard part.hasPrefix("id="), let n = UInt16(part.dropFirst(3)), n > 0 else {
+                        throw UsageError("/manifest:\(value ?? ""): expected /manifest:embed,id=N with N from 1 to 65535")
+                    }
+                    id = n
+                }
+                options.manifest = .embed(id: id)
+            default: throw UsageError("/manifest:\(value ?? ""): expected /manifest, /manifest:embed[,id=N] or /manifest:no")
+            }
+        case "manifestuac":
+            switch value {
+            case nil: options.manifestUAC = nil
+            case let v? where v.lowercased() == "no": options.manifestUAC = ""
+            case let v?:
+                // "level='x' uiAccess='y'", or either alone; checked now so a typo fails the link.
+                let attributes = try Manifest.parseAttributes(v, file: "/manifestuac")
+                for a in attributes where a.name != "level" && a.name != "uiAccess" {
+                    throw UsageError("/manifestuac:\(v): unknown attribute \(a.name) (expected level='…' and uiAccess='…')")
+                }
+                options.manifestUAC = v
+            }
+        case "manifestdependency": options.manifestDependencies.append(try requireValue())
+        case "manifestfile": options.manifestFile = try requireValue()
+        case "manifestinput": options.manifestInputs.append(try requireValue())
         case "debug":
             if value?.lowercased() == "none" { break }
             warn(name)

@@ -35,6 +35,8 @@ struct Linker {
     var inferredEntry: String?
     /// `userExportRequests()`, made once when resolution starts (decorating thousands of names costs).
     var decoratedUserExports: (commandLine: [ExportRequest], moduleDefinition: [ExportRequest])?
+    /// The manifest written beside the image (/manifest without :embed).
+    var sideBySideManifest: (path: String, bytes: [UInt8])?
 
     init(options: LinkOptions) {
         self.options = options
@@ -83,6 +85,9 @@ struct Linker {
         try checkpoint()
         if let mapPath, let mapText {
             do { staged.append(try StagedOutput(path: mapPath, bytes: Array(mapText.utf8))) } catch { diagnostics.error("\(error)") }
+        }
+        if let manifest = sideBySideManifest {
+            do { staged.append(try StagedOutput(path: manifest.path, bytes: manifest.bytes)) } catch { diagnostics.error("\(error)") }
         }
         if let path = options.outputDefinitionPath {
             do { staged.append(try StagedOutput(path: path, bytes: Array(moduleDefinitionText(exports).utf8))) } catch { diagnostics.error("\(error)") }
@@ -254,7 +259,7 @@ struct Linker {
         resolver.resolveLocalImports()
         if options.isGNUFlavor && options.autoImport { resolver.resolveAutoImports() }
         defineLinkerSymbols(resolver)
-        resolver.mergeResources()
+        resolver.mergeResources(adding: embeddedManifest(resolver))
         resolver.finishComdats()
         resolver.reportUndefined(entry: entrySymbolName)
         diagnostics = resolver.diagnostics

@@ -130,6 +130,15 @@ public struct LinkOptions: Sendable {
     /// /wholearchive (every library) and /wholearchive:lib (file names, lowercased).
     public var wholeArchiveAll = false
     public var wholeArchiveNames: Set<String> = []
+    /// /manifest: nil when not given (a side-by-side manifest only if a dependency is asked).
+    public enum ManifestKind: Sendable, Equatable { case no, sideBySide, embed(id: UInt16?) }
+    public var manifest: ManifestKind?
+    /// /manifestuac: nil for the default (asInvoker for an EXE, nothing for a DLL), "" for :no,
+    /// else the attributes of requestedExecutionLevel as given.
+    public var manifestUAC: String?
+    public var manifestDependencies: [String] = []
+    public var manifestFile: String?
+    public var manifestInputs: [String] = []
     /// /delayload: DLLs (lowercased) whose imports are delay-loaded, in the order given.
     public var delayLoadDLLs: [String] = []
     /// /delay:unload (the unload copy of each delay IAT) and /delay:nobind (no bound IAT).

@@ -42,6 +42,8 @@ final class SymbolResolver: @unchecked Sendable {
     var commonAlignments: [String: Int] = [:]
     /// /FAILIFMISMATCH:key=value: the first value seen for each key, and who gave it.
     var mismatchChecks: [String: (value: String, source: String)] = [:]
+    /// /manifestdependency values from .drectve, in load order.
+    var directiveManifestDependencies: [String] = []
     /// .drectve options asking for output pelink does not make, warned about once each.
     private var warnedDirectives = Set<String>()
 
@@ -729,11 +731,15 @@ final class SymbolResolver: @unchecked Sendable {
                     }
                     let symbol = String(value[..<comma])
                     commonAlignments[symbol] = max(commonAlignments[symbol] ?? 1, 1 << log2)
-                case "manifestdependency", "guardsym", "guard":
-                    // They ask for output pelink does not make yet (a manifest, control-flow-guard
-                    // tables): said once per kind, naming the first object that asks.
+                case "manifestdependency":
+                    // MSVC headers ask for Common Controls 6 this way (#pragma comment(linker, ...)).
+                    guard let value else { throw UsageError("/MANIFESTDEPENDENCY needs a value") }
+                    if !directiveManifestDependencies.contains(value) { directiveManifestDependencies.append(value) }
+                case "guardsym", "guard":
+                    // They ask for output pelink does not make yet (control-flow-guard tables): said
+                    // once, naming the first object that asks.
                     if warnedDirectives.insert(name).inserted {
-                        diagnostics.warning("\(object.displayName): .drectve \(argument): pelink does not write \(name == "manifestdependency" ? "manifests" : "control flow guard tables") yet; the image has none")
+                        diagnostics.warning("\(object.displayName): .drectve \(argument): pelink does not write control flow guard tables yet; the image has none")
                     }
                 case "disallowlib", "editandcontinue", "throwingnew", "nocoffgrpinfo":
                     // Checks and hints for link.exe's own features; nothing in the image changes.
@@ -753,13 +759,15 @@ final class SymbolResolver: @unchecked Sendable {
     /// objects' own resource sections. A single resource object and no .res stay as they are.
     /// The same type, name and language twice is an error naming both inputs (a warning with
     /// /force, the first one kept).
-    func mergeResources() {
+    /// Merges the resources of .res files and objects (and `extra` ones, the embedded manifest)
+    /// into one resource object.
+    func mergeResources(adding extra: [ResourceEntry] = []) {
         func isResourceSection(_ object: ObjectFile, _ section: InputSection) -> Bool {
             let name = object.name(of: section)
             return section.isLive && (name.equals(".rsrc$01") || name.equals(".rsrc$02") || name.equals(".rsrc"))
         }
         let carriers = objects.indices.filter { o in objects[o].sections.contains { isResourceSection(objects[o], $0) } }
-        guard !resourceFiles.isEmpty || carriers.count > 1 else { return }
+        guard !resourceFiles.isEmpty || carriers.count > 1 || !extra.isEmpty else { return }
         var entries: [ResourceEntry] = []
         for (path, view) in resourceFiles {
             do { entries += try ResourceFile.parse(view, path: path) } catch { inputError(error) }
@@ -769,6 +777,7 @@ final class SymbolResolver: @unchecked Sendable {
             do { entries += try ResourceObject.entries(of: object.coff, path: object.displayName) } catch { inputError(error); continue }
             for s in object.sections.indices where isResourceSection(object, object.sections[s]) { object.sections[s].isLive = false }
         }
+        entries += extra
         if options.forceMultiple {
             for duplicate in ResourceObject.duplicates(in: entries) {
                 diagnostics.warning("\(duplicate) (/force: the first is kept)")
@@ -777,7 +786,7 @@ final class SymbolResolver: @unchecked Sendable {
         let machine = options.machine == .unknown ? Machine.amd64 : options.machine
         do {
             let bytes = try ResourceObject.write(entries: entries, machine: machine, allowDuplicates: options.forceMultiple)
-            let name = "resources (" + (resourceFiles.map(\.path) + carriers.map { objects[$0].displayName }).joined(separator: ", ") + ")"
+            let name = "resources (" + (resourceFiles.map(\.path) + carriers.map { objects[$0].displayName } + Set(extra.map(\.source)).sorted()).joined(separator: ", ") + ")"
             let file = MappedFile(path: name, contents: bytes)
             addObject(try ObjectFile.parse(displayName: name, view: file.view))
         } catch let error as ResourceDuplicateError {

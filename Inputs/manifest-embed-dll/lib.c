@@ -1,0 +1,1 @@
+__declspec(dllexport) int answer(void) { return 42; }
