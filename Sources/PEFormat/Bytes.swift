@@ -36,6 +36,8 @@ public struct FormatError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     public var description: String {
+        // A message that names its file itself ("could not open 'x'").
+        if file.isEmpty { return message }
         if let line {
             return "\(file):\(line):\(column ?? 1): \(message)"
         }
@@ -61,7 +63,7 @@ public final class MappedFile: @unchecked Sendable {
         self.path = path
         let fd = open(path, O_RDONLY)
         if fd < 0 {
-            throw FormatError(file: path, "cannot open: \(String(cString: strerror(errno)))")
+            throw FormatError(file: "", "could not open '\(path)': \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         var info = stat()

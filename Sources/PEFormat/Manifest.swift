@@ -79,8 +79,10 @@ public enum Manifest {
     }
 
     /// Parses `type='win32' name='X' …`, the value of /manifestdependency and /manifestuac.
+    /// A value may also stand unquoted up to the next space (`type=win32`), as link.exe takes it.
     public static func parseAttributes(_ text: String, file: String) throws -> [ManifestAttribute] {
         var parser = ManifestParser(bytes: Array(text.utf8), file: file)
+        parser.allowsUnquotedValues = true
         let attributes = try parser.attributes()
         parser.skipSpace()
         guard parser.atEnd else { throw parser.error("expected name='value' pairs, found '\(parser.rest)'") }
@@ -135,6 +137,7 @@ struct ManifestParser {
     let bytes: [UInt8]
     let file: String
     var at = 0
+    var allowsUnquotedValues = false
 
     init(bytes: [UInt8], file: String) {
         self.bytes = bytes
@@ -220,6 +223,13 @@ struct ManifestParser {
             guard !atEnd, bytes[at] == 0x3D else { throw error("attribute \(attributeName) has no value (expected =\"…\")") }
             at += 1
             skipSpace()
+            if allowsUnquotedValues, !atEnd, bytes[at] != 0x22 && bytes[at] != 0x27 {
+                let start = at
+                while at < bytes.count && ![0x20, 0x09, 0x0A, 0x0D, 0x3C, 0x3E, 0x26].contains(bytes[at]) { at += 1 }
+                guard at > start else { throw error("attribute \(attributeName) has an empty value") }
+                result.append(ManifestAttribute(name: attributeName, value: String(decoding: bytes[start..<at], as: UTF8.self)))
+                continue
+            }
             guard !atEnd, bytes[at] == 0x22 || bytes[at] == 0x27 else { throw error("the value of \(attributeName) is not quoted") }
             let quote = bytes[at]
             at += 1

@@ -62,6 +62,52 @@ enum ResponseFiles {
         return result
     }
 
+    /// --rsp-quoting=: how response files are split.
+    enum Quoting: Sendable { case windows, posix }
+
+    /// Splits a response file's text as a POSIX shell would (--rsp-quoting=posix, how clang and
+    /// lld read response files on Unix): white space separates, single quotes take everything
+    /// literally, double quotes group, a backslash outside single quotes escapes the next character.
+    static func tokenizePOSIX(_ text: String) throws(UnclosedQuote) -> [String] {
+        var result: [String] = []
+        var current: [UInt8] = []
+        var hasToken = false
+        var openQuote: (byte: UInt8, offset: Int)?
+        let bytes = Array(text.utf8)
+        var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while i < bytes.count {
+            let c = bytes[i]
+            if let quote = openQuote {
+                if c == quote.byte {
+                    openQuote = nil
+                } else if c == UInt8(ascii: "\\") && quote.byte == UInt8(ascii: "\"") && i + 1 < bytes.count {
+                    i += 1
+                    current.append(bytes[i])
+                } else {
+                    current.append(c)
+                }
+            } else if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+                openQuote = (c, i)
+                hasToken = true
+            } else if c == UInt8(ascii: "\\") && i + 1 < bytes.count {
+                i += 1
+                current.append(bytes[i])
+                hasToken = true
+            } else if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
+                if hasToken { result.append(String(decoding: current, as: UTF8.self)) }
+                current.removeAll(keepingCapacity: true)
+                hasToken = false
+            } else {
+                current.append(c)
+                hasToken = true
+            }
+            i += 1
+        }
+        if let openQuote { throw UnclosedQuote(offset: openQuote.offset) }
+        if hasToken { result.append(String(decoding: current, as: UTF8.self)) }
+        return result
+    }
+
     /// 1-based line and column of a byte offset in `text`.
     static func lineAndColumn(of offset: Int, in text: String) -> (line: Int, column: Int) {
         var line = 1, column = 1
@@ -79,14 +125,14 @@ enum ResponseFiles {
 
     /// Replaces every `@file` argument by the arguments the file holds, recursively. A nested
     /// `@file` is looked up in the current folder, then beside the response file naming it.
-    static func expand(_ arguments: [String]) throws -> [String] {
+    static func expand(_ arguments: [String], quoting: Quoting = .windows) throws -> [String] {
         var result: [String] = []
         var reads = 0
-        try expand(arguments, depth: 0, including: nil, into: &result, reads: &reads)
+        try expand(arguments, quoting: quoting, depth: 0, including: nil, into: &result, reads: &reads)
         return result
     }
 
-    private static func expand(_ arguments: [String], depth: Int, including: String?, into result: inout [String], reads: inout Int) throws {
+    private static func expand(_ arguments: [String], quoting: Quoting, depth: Int, including: String?, into result: inout [String], reads: inout Int) throws {
         for argument in arguments {
             guard argument.hasPrefix("@"), argument.count > 1 else {
                 result.append(argument)
@@ -112,7 +158,7 @@ enum ResponseFiles {
             do {
                 file = try MappedFile(path: path)
             } catch let error as FormatError {
-                throw UsageError("response file \(error)\(including.map { " (named in \($0))" } ?? "")")
+                throw UsageError("response file: \(error)\(including.map { " (named in \($0))" } ?? "")")
             }
             let bytes = file.bytes
             let text: String
@@ -124,12 +170,12 @@ enum ResponseFiles {
             }
             let tokens: [String]
             do {
-                tokens = try tokenize(text)
+                tokens = quoting == .posix ? try tokenizePOSIX(text) : try tokenize(text)
             } catch let error {
                 let (line, column) = lineAndColumn(of: error.offset, in: text)
                 throw UsageError("\(path):\(line):\(column): this quote is never closed; add the closing \" (or write \\\" for a literal quote)")
             }
-            try expand(tokens, depth: depth + 1, including: path, into: &result, reads: &reads)
+            try expand(tokens, quoting: quoting, depth: depth + 1, including: path, into: &result, reads: &reads)
         }
     }
 }
@@ -229,10 +275,21 @@ func withLinkEnvironment(_ arguments: [String], _ environment: [String: String])
 }
 
 func parseCommandLine(_ rawArguments: [String], environment: [String: String], notes: inout [String]) throws -> LinkOptions {
-    let arguments = try ResponseFiles.expand(rawArguments)
+    // --rsp-quoting=windows|posix (as lld-link takes it): how the response files are split.
+    var quoting = ResponseFiles.Quoting.windows
+    var plainArguments: [String] = []
+    for argument in rawArguments {
+        guard argument.lowercased().hasPrefix("--rsp-quoting=") else { plainArguments.append(argument); continue }
+        let style = argument.dropFirst("--rsp-quoting=".count).lowercased()
+        if style == "windows" { quoting = .windows } else if style == "posix" { quoting = .posix } else {
+            throw UsageError("invalid response file quoting: \(style) (expected --rsp-quoting=windows or --rsp-quoting=posix)")
+        }
+    }
+    let arguments = try ResponseFiles.expand(plainArguments, quoting: quoting)
     var options = LinkOptions()
     var warnedIssues: Set<Int> = []
     var alignmentGiven = false
+    var unknownArguments: [String] = []
     for argument in arguments {
         guard let (name, value) = splitOption(argument), knownOptionNames.contains(name) || !isExistingFile(argument) else {
             options.inputFiles.append(argument)
@@ -309,8 +366,11 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
         case "subsystem":
             let v = try requireValue()
             let parts = v.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            guard let subsystem = Subsystem.fromOption(parts[0]) else { throw UsageError("/subsystem:\(v): unknown subsystem '\(parts[0])'") }
-            options.subsystem = subsystem
+            // "default" (lld-link's) keeps the subsystem inferred from the inputs, setting only the version.
+            if parts[0].lowercased() != "default" {
+                guard let subsystem = Subsystem.fromOption(parts[0]) else { throw UsageError("/subsystem:\(v): unknown subsystem '\(parts[0])'") }
+                options.subsystem = subsystem
+            }
             if parts.count == 2 {
                 let (major, minor) = try version(parts[1])
                 options.subsystemMajor = major
@@ -418,11 +478,12 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
                 }
             }
         case "swaprun":
-            for part in try requireValue().lowercased().split(separator: ",") {
+            for part in (value ?? "").lowercased().split(separator: ",", omittingEmptySubsequences: false) {
                 switch part {
                 case "cd": options.swapRunFromCD = true
                 case "net": options.swapRunFromNet = true
-                default: throw UsageError("/swaprun:\(part): expected cd or net")
+                case "": throw UsageError("/swaprun: missing argument (expected cd, net or cd,net)")
+                default: throw UsageError("/swaprun: invalid argument: \(part) (expected cd or net)")
                 }
             }
         case "osversion":
@@ -432,6 +493,21 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             }
             options.osVersion = (major, parts.count == 2 ? UInt16(parts[1])! : 0)
         case "failifmismatch": options.failIfMismatch.append(try requireValue())
+        case "demangle": options.demangle = try yesNo()
+        case "exclude-all-symbols":
+            // lld-link's spelling of GNU ld --exclude-all-symbols: no automatic export (MinGW).
+            options.excludeAllSymbols = true
+        case "export-all-symbols":
+            options.exportAllSymbols = true
+        case "output-def":
+            // lld-link's spelling of GNU ld --output-def.
+            options.outputDefinitionPath = try requireValue()
+        case "includeoptional":
+            // lld-link's: like /include, but a symbol no input defines is not an error.
+            options.optionalIncludes.append(try requireValue())
+        case "lldmap":
+            // lld-link's own map option; pelink writes its link.exe-style map there.
+            if let value, !value.isEmpty { options.mapPath = value } else { options.mapNextToOutput = true }
         case "kill-at":
             // lld-link's spelling of GNU ld --kill-at: stdcall exports without their @N suffix.
             options.killAt = true
@@ -507,10 +583,16 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
         default:
             // Every other option the table knows is decided there: no effect, a warning or an error.
             guard let entry = OptionTable.entry(named: name), name != "@" else {
-                if let known = OptionTable.closestOption(to: name) {
-                    throw UsageError("unknown option: \(argument); did you mean /\(known)? (see /help)")
+                // An absolute path that does not exist (/home/x/a.obj) is a missing input, which
+                // reading reports; not an option.
+                if argument.hasPrefix("/") && (argument.dropFirst().contains("/") || [".obj", ".o", ".lib", ".a", ".res", ".def"].contains { argument.lowercased().hasSuffix($0) }) {
+                    options.inputFiles.append(argument)
+                    continue
                 }
-                throw UsageError("unknown option: \(argument) (see /help)")
+                // As link.exe (LNK4044) and lld-link do: a warning, an error under /wx.
+                let hint = OptionTable.closestOption(to: name).map { "; did you mean /\($0)?" } ?? ""
+                unknownArguments.append("ignoring unknown argument '\(argument)'\(hint) (see /help)")
+                continue
             }
             if entry.librarianOnly {
                 throw UsageError("\(argument): an option of the librarian, pelink /lib, not of a link")
@@ -525,6 +607,14 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
                 throw UsageError("\(argument): pelink lists this option as implemented but does not handle it (a pelink bug)")
             }
         }
+    }
+    if options.isDLL && options.terminalServerAware == true {
+        notes.append("warning: /tsaware: only an EXE can be terminal-server aware; the DLL is linked without TERMINAL_SERVER_AWARE, as link.exe and lld-link link it")
+    }
+    if !unknownArguments.isEmpty {
+        // Decided once all options are read: /wx and /wx:no may come after the unknown one.
+        if options.warningsAreErrors { throw UsageError(unknownArguments.joined(separator: "\nerror: ")) }
+        notes += unknownArguments.map { "warning: " + $0 }
     }
     if options.driver && options.subsystem == nil {
         // A kernel-mode driver runs in the native subsystem (link.exe's default with /driver:wdm).

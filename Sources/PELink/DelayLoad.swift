@@ -251,3 +251,14 @@ extension Linker {
         return result
     }
 }
+
+extension Linker {
+    /// Whether a dlltool --output-delaylib library is linked: its head object defines
+    /// `__DELAY_IMPORT_DESCRIPTOR_<name>`.
+    func definesDelayImportDescriptor(_ resolver: SymbolResolver) -> Bool {
+        for g in resolver.symbols.indices where resolver.symbols[g].kind == .defined {
+            if resolver.names[g].hasPrefix("__DELAY_IMPORT_DESCRIPTOR_") || resolver.names[g].hasPrefix("___DELAY_IMPORT_DESCRIPTOR_") { return true }
+        }
+        return false
+    }
+}

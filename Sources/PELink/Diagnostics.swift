@@ -36,6 +36,30 @@ struct Diagnostics {
 /// Thrown at a checkpoint when the pass just finished reported errors.
 struct LinkFailed: Error {}
 
+/// How a diagnostic names a symbol: as lld-link does, a C++ name by its demangled form (an i386
+/// Itanium name carries one more underscore), `__imp_X` as `__declspec(dllimport) X`; then the
+/// name itself in parentheses, which is what a .def file or /export: must spell.
+func symbolDisplayName(_ name: String, machine: Machine, demangle: Bool = true) -> String {
+    guard demangle else { return name }
+    var prefix = "", body = Substring(name)
+    if body.hasPrefix("__imp_") {
+        prefix = "__declspec(dllimport) "
+        body = body.dropFirst(6)
+    }
+    var demangled = demangleMicrosoft(String(body))
+    if demangled == nil {
+        if machine == .i386 {
+            if body.hasPrefix("__Z") { demangled = demangleItanium(String(body.dropFirst())) }
+        } else {
+            demangled = demangleItanium(String(body))
+        }
+    }
+    if let demangled { return prefix + demangled + " (" + name + ")" }
+    // An MSVC name the demangler does not fully read: at least its qualified name.
+    let shown = prefix + body + (body.hasPrefix("?") ? demangledSuffix(String(body)) : "")
+    return shown == name ? name : shown + " (" + name + ")"
+}
+
 /// The demangled form of a C++ name (MSVC `?` or Itanium `_Z` mangling), for diagnostics.
 /// `?get@Counter@app@@QEAAHXZ` → ` (public: int __cdecl app::Counter::get(void))`; "" when not mangled.
 func demangledSuffix(_ name: String) -> String {

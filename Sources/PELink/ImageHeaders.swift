@@ -98,7 +98,9 @@ enum ImageHeaders {
         }
         w.u32(UInt32(options.sectionAlignment))
         w.u32(UInt32(options.fileAlignment))
-        w.u16(options.osVersion?.major ?? 6); w.u16(options.osVersion?.minor ?? 0) // operating system version
+        // The OS version follows a subsystem version given with /subsystem:name,X.Y, as lld-link sets it.
+        let osVersion = options.osVersion ?? options.subsystemMajor.map { ($0, options.subsystemMinor ?? 0) }
+        w.u16(osVersion?.major ?? 6); w.u16(osVersion?.minor ?? 0)
         w.u16(options.majorImageVersion); w.u16(options.minorImageVersion)
         w.u16(options.subsystemMajor ?? 6); w.u16(options.subsystemMinor ?? 0)
         w.u32(0)                        // Win32VersionValue
@@ -116,7 +118,7 @@ enum ImageHeaders {
         if image.hasNoSEH { dllCharacteristics |= DLLCharacteristics.noSEH }
         if !options.allowIsolation { dllCharacteristics |= DLLCharacteristics.noIsolation }
         if !options.allowBind { dllCharacteristics |= DLLCharacteristics.noBind }
-        if options.terminalServerAware ?? !options.isDLL { dllCharacteristics |= DLLCharacteristics.terminalServerAware }
+        if !options.isDLL && options.terminalServerAware ?? true { dllCharacteristics |= DLLCharacteristics.terminalServerAware }
         if options.appContainer { dllCharacteristics |= DLLCharacteristics.appContainer }
         if options.integrityCheck { dllCharacteristics |= DLLCharacteristics.forceIntegrity }
         if options.driverWDM { dllCharacteristics |= DLLCharacteristics.wdmDriver }

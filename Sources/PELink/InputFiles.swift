@@ -157,6 +157,24 @@ final class ObjectFile: @unchecked Sendable {
                               type: UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt16.self)))
     }
 
+    /// The symbol of section `sectionIndex` that contains `offset` (the last one at or before
+    /// it) and the distance from it: only computed for diagnostics.
+    func symbolContaining(sectionIndex: Int, offset: Int) -> (name: String, delta: Int)? {
+        var best: (value: UInt32, name: String)?
+        var i = 0
+        while i < coff.symbolCount {
+            let record = coff.symbol(i)
+            let isNamed = record.storageClass == StorageClass.external || record.storageClass == StorageClass.static && record.auxiliaryCount == 0
+                || record.storageClass == StorageClass.label || record.storageClass == StorageClass.function
+            if isNamed, record.sectionNumber == Int32(sectionIndex + 1), Int(record.value) <= offset,
+               best == nil || record.value >= best!.value, let name = try? coff.symbolName(i) {
+                best = (record.value, name)
+            }
+            i += 1 + record.auxiliaryCount
+        }
+        return best.map { ($0.name, offset - Int($0.value)) }
+    }
+
     /// Reads section headers, .drectve and the external symbol names. Runs in parallel per file.
     static func parse(displayName: String, view: ByteView) throws -> ObjectFile {
         let coff = try COFFObject(view: view)
@@ -229,7 +247,7 @@ final class ObjectFile: @unchecked Sendable {
             // checked here (external names are read below anyway).
             if !record.isExternal && coff.hasLongName(i) { _ = try coff.symbolNameBytes(i) }
             if record.sectionNumber < SectionNumber.debug {
-                throw view.error(at: coff.symbolOffset(i), "symbol table: symbol \(i) (\(try coff.symbolName(i))) has section number \(record.sectionNumber); valid are -2 (debug), -1 (absolute), 0 (undefined) and 1...\(coff.sectionCount)")
+                throw view.error(at: coff.symbolOffset(i), "symbol table: symbol \(i): \(try coff.symbolName(i)) should not refer to special section \(record.sectionNumber); valid are -2 (debug), -1 (absolute), 0 (undefined) and 1...\(coff.sectionCount)")
             }
             if record.sectionNumber > 0 && Int(record.sectionNumber) > coff.sectionCount {
                 throw view.error(at: coff.symbolOffset(i), "symbol table: symbol \(i) (\(try coff.symbolName(i))) refers to section \(record.sectionNumber), but the object has \(coff.sectionCount) sections")
@@ -296,7 +314,7 @@ final class ObjectFile: @unchecked Sendable {
                 let p = Int(section.associatedWith)
                 let parent = object.sections[p]
                 if parent.isComdat && parent.selection != ComdatSelection.associative.rawValue && comdatLeader[p] < 0 {
-                    throw view.error(at: nil, "associative COMDAT section \(object.name(of: section).string) (#\(s + 1)) is associated with section \(object.name(of: parent).string) (#\(p + 1)), a COMDAT section that defines no symbol, so nothing decides whether either is kept")
+                    throw view.error(at: nil, "associative comdat \(object.name(of: section).string) (sec \(s + 1)) has invalid reference to section \(object.name(of: parent).string) (sec \(p + 1)): a COMDAT section that defines no symbol, so nothing decides whether either is kept")
                 }
             }
         }

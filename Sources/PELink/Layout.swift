@@ -49,6 +49,7 @@ struct SectionBrackets {
 
 func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userMerges: [(from: String, to: String)],
                          extraMerges: [(String, String)] = [], brackets: [String: SectionBrackets] = [:],
+                         keepImportDataApart: Bool = false,
                          importObjectKey: (Chunk) -> String?, diagnostics: inout Diagnostics) -> [OutputSection] {
     // Chunks are ordered by (partial name, memory flags), then input order, so "$" groups end up
     // in suffix order. The distinct keys are few: chunks are dealt into one bucket per key in input
@@ -128,7 +129,7 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
     }
     // Merges: user ones override defaults with the same source; applied in source-name order, chains followed.
     var mergeMap: [String: String] = [:]
-    for (from, to) in defaultMerges + extraMerges { mergeMap[from] = to }
+    for (from, to) in defaultMerges + extraMerges where !(keepImportDataApart && from == ".idata") { mergeMap[from] = to }
     for (from, to) in userMerges {
         if from == to { continue }
         mergeMap[from] = to

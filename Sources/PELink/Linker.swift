@@ -216,11 +216,12 @@ struct Linker {
         // so the machine must be known before they become symbols: from /machine: or the inputs.
         if options.machine == .unknown, let machine = machineOfInputs(options.inputFiles) { options.machine = machine }
         options.includes = options.includes.map { target.mangle($0) }
+        options.optionalIncludes = options.optionalIncludes.map { target.mangle($0) }
         let resolver = SymbolResolver(options: options, diagnostics: diagnostics)
         var roots: [String] = []
         // An EXE's entry point, when not given, depends on which main function the inputs define.
         if !entryIsInferred, let entry = entrySymbolName { roots.append(entry) }
-        roots += options.includes
+        roots += options.includes + options.optionalIncludes
         let (commandLineExports, definitionExports) = userExportRequests()
         decoratedUserExports = (commandLineExports, definitionExports)
         for request in commandLineExports + definitionExports where request.forwardTo == nil {
@@ -339,9 +340,9 @@ struct Linker {
         var entry = gui ? "WinMainCRTStartup" : "mainCRTStartup"
         if !options.isGNUFlavor {
             if gui && hasWWinMain {
-                if hasWinMain { resolver.diagnostics.warning("found both wWinMain and WinMain; using the latter") } else { entry = "wWinMainCRTStartup" }
+                if hasWinMain { resolver.diagnostics.warning("found both wWinMain and WinMain; using latter (WinMain, as link.exe and lld-link choose)") } else { entry = "wWinMainCRTStartup" }
             } else if !gui && hasWMain {
-                if hasMain { resolver.diagnostics.warning("found both wmain and main; using the latter") } else { entry = "wmainCRTStartup" }
+                if hasMain { resolver.diagnostics.warning("found both wmain and main; using latter (main, as link.exe and lld-link choose)") } else { entry = "wmainCRTStartup" }
             }
         }
         if options.verbose { resolver.diagnostics.note("Entry name inferred: \(target.mangle(entry))") }
@@ -554,6 +555,11 @@ struct Linker {
         chunks.reserveCapacity(resolver.totalSections + 16)
         chunkNames.reserveCapacity(resolver.totalSections + 16)
         var hasInputImportData = false
+        // dlltool --output-delaylib libraries keep their delay IAT slots in .idata$5, which the
+        // delay-load helper writes: mingw-w64's (before 2024) writes them without VirtualProtect,
+        // so the import data stays a writable section of its own, as GNU ld makes .idata.
+        let writableImportData = options.isGNUFlavor && definesDelayImportDescriptor(resolver)
+        let importDataFlags: SectionFlags = writableImportData ? [.initializedData, .memRead, .memWrite] : [.initializedData, .memRead]
         for (o, object) in resolver.objects.enumerated() {
             // Empty sections take part too: they mark places (GNU import libraries bracket their
             // tables with them) and their alignment counts, as in lld-link.
@@ -566,7 +572,7 @@ struct Linker {
                 var flags = section.flags
                 if name.hasPrefix(".idata$") {
                     // Import tables from GNU import libraries join the linker's own, read-only.
-                    flags = [.initializedData, .memRead, SectionFlags(rawValue: section.flags.rawValue & SectionFlags.alignMask.rawValue)]
+                    flags = importDataFlags.union(SectionFlags(rawValue: section.flags.rawValue & SectionFlags.alignMask.rawValue))
                     hasInputImportData = true
                 }
                 chunks.append(Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), partialName: name,
@@ -608,18 +614,18 @@ struct Linker {
         let readOnly: SectionFlags = [.initializedData, .memRead]
         if image.imports.isEmpty && hasInputImportData {
             // Only GNU import libraries: their directory entries still need the null terminator.
-            add(Name(".idata$2"), Chunk(content: .importDirectory, partialName: Name(".idata$2"), flags: readOnly, alignment: 4, size: 20, hasFileData: true))
+            add(Name(".idata$2"), Chunk(content: .importDirectory, partialName: Name(".idata$2"), flags: importDataFlags, alignment: 4, size: 20, hasFileData: true))
         }
         if !image.imports.isEmpty {
             let t = image.imports
             let slotBytes = t.entryCount * target.pointerSize
-            add(Name(".idata$2"), Chunk(content: .importDirectory, partialName: Name(".idata$2"), flags: readOnly, alignment: 4, size: (t.dlls.count + 1) * 20, hasFileData: true))
-            add(Name(".idata$4"), Chunk(content: .importLookupTable, partialName: Name(".idata$4"), flags: readOnly, alignment: target.pointerSize, size: slotBytes, hasFileData: true))
-            add(Name(".idata$5"), Chunk(content: .importAddressTable, partialName: Name(".idata$5"), flags: readOnly, alignment: target.pointerSize, size: slotBytes, hasFileData: true))
+            add(Name(".idata$2"), Chunk(content: .importDirectory, partialName: Name(".idata$2"), flags: importDataFlags, alignment: 4, size: (t.dlls.count + 1) * 20, hasFileData: true))
+            add(Name(".idata$4"), Chunk(content: .importLookupTable, partialName: Name(".idata$4"), flags: importDataFlags, alignment: target.pointerSize, size: slotBytes, hasFileData: true))
+            add(Name(".idata$5"), Chunk(content: .importAddressTable, partialName: Name(".idata$5"), flags: importDataFlags, alignment: target.pointerSize, size: slotBytes, hasFileData: true))
             if t.hintNamesSize > 0 {
-                add(Name(".idata$6"), Chunk(content: .importHintNames, partialName: Name(".idata$6"), flags: readOnly, alignment: 2, size: t.hintNamesSize, hasFileData: true))
+                add(Name(".idata$6"), Chunk(content: .importHintNames, partialName: Name(".idata$6"), flags: importDataFlags, alignment: 2, size: t.hintNamesSize, hasFileData: true))
             }
-            add(Name(".idata$7"), Chunk(content: .importDLLNames, partialName: Name(".idata$7"), flags: readOnly, alignment: 2, size: t.dllNamesSize, hasFileData: true))
+            add(Name(".idata$7"), Chunk(content: .importDLLNames, partialName: Name(".idata$7"), flags: importDataFlags, alignment: 2, size: t.dllNamesSize, hasFileData: true))
         }
         for (section, chunk) in image.delayImports.chunks(target: target) { add(Name(section), chunk) }
         if !resolver.localImportTargets.isEmpty {
@@ -662,7 +668,7 @@ struct Linker {
         }
         var sections = buildOutputSections(chunks: chunks, names: chunkNames, merges: options.merges + resolver.directiveMerges,
                                            extraMerges: options.isGNUFlavor ? [(".ctors", ".rdata"), (".dtors", ".rdata"), (".CRT", ".rdata")] : [],
-                                           brackets: brackets,
+                                           brackets: brackets, keepImportDataApart: writableImportData,
                                            importObjectKey: { chunk in
             guard case let .inputSection(o, _) = chunk.content else { return nil }
             let object = objects[Int(o)]

@@ -65,6 +65,10 @@ public struct LinkOptions: Sendable {
     public var imageBase: UInt64?
     public var exports: [ExportRequest] = []
     public var includes: [String] = []
+    /// /demangle[:no]: diagnostics show C++ names demangled (the default) or only as written.
+    public var demangle = true
+    /// /includeoptional: symbols loaded from libraries when some member defines them; no error otherwise.
+    public var optionalIncludes: [String] = []
     public var alternateNames: [(from: String, to: String)] = []
     public var defaultLibraries: [String] = []
     public var noDefaultLibraries: Set<String> = []

@@ -271,25 +271,10 @@ struct Relocator: @unchecked Sendable {
         return (try? object.coff.symbolName(index)) ?? "symbol #\(index)"
     }
 
-    /// "function+0x12" for the symbol of `object` that contains `offset` of section `sectionIndex`:
-    /// only computed for error messages.
+    /// "function+0x12" for the symbol of `object` that contains `offset` of section `sectionIndex`.
     private func containingSymbol(_ object: ObjectFile, sectionIndex: Int, offset: Int) -> String? {
-        var best: (value: UInt32, name: String)?
-        var i = 0
-        let coff = object.coff
-        while i < coff.symbolCount {
-            let record = coff.symbol(i)
-            let isNamed = record.storageClass == StorageClass.external || record.storageClass == StorageClass.static && record.auxiliaryCount == 0
-                || record.storageClass == StorageClass.label || record.storageClass == StorageClass.function
-            if isNamed, record.sectionNumber == Int32(sectionIndex + 1), Int(record.value) <= offset,
-               best == nil || record.value >= best!.value, let name = try? coff.symbolName(i) {
-                best = (record.value, name)
-            }
-            i += 1 + record.auxiliaryCount
-        }
-        guard let best else { return nil }
-        let delta = offset - Int(best.value)
-        return best.name + demangledSuffix(best.name) + (delta == 0 ? "" : "+0x" + String(delta, radix: 16))
+        guard let (name, delta) = object.symbolContaining(sectionIndex: sectionIndex, offset: offset) else { return nil }
+        return name + demangledSuffix(name) + (delta == 0 ? "" : "+0x" + String(delta, radix: 16))
     }
 
     private func relocate(object: ObjectFile, sectionIndex: Int, section: InputSection, at out: UnsafeMutableRawPointer) -> String? {
@@ -312,7 +297,7 @@ struct Relocator: @unchecked Sendable {
                 return "\(object.displayName): section \(object.name(of: section).string): unknown relocation type 0x\(String(type, radix: 16)) at offset 0x\(String(offset, radix: 16))"
             }
             guard offset >= 0, offset + width <= section.dataCount else {
-                return "\(object.displayName): section \(object.name(of: section).string): relocation \(image.target.relocationName(type)) at offset 0x\(String(offset, radix: 16)) needs \(width) bytes, past the end of the section's \(section.dataCount) bytes"
+                return "relocation points beyond the end of its parent section\n>>> \(object.displayName): section \(object.name(of: section).string): \(image.target.relocationName(type)) at offset 0x\(String(offset, radix: 16)) needs \(width) bytes; the section has \(section.dataCount)"
             }
             let symbolIndex = Int(relocation.symbolTableIndex)
             guard symbolIndex < object.coff.symbolCount else {
@@ -320,7 +305,8 @@ struct Relocator: @unchecked Sendable {
                 return "\(object.coff.view.error(at: record, "relocation \(r + 1) of section \(object.name(of: section).string) (at offset 0x\(String(offset, radix: 16)) in the section) refers to symbol \(symbolIndex), but the symbol table has \(object.coff.symbolCount) records"))"
             }
             guard let target = resolveTarget(targets, firstSection: firstSection, symbolIndex) else {
-                return "\(object.displayName): section \(object.name(of: section).string): relocation at offset 0x\(String(offset, radix: 16)) refers to \(symbolDescription(object, symbolIndex)), which is not in the image (undefined, discarded, or not a symbol)"
+                let place = containingSymbol(object, sectionIndex: sectionIndex, offset: offset).map { ":(\($0))" } ?? ""
+                return "relocation against symbol in discarded section: \(symbolDescription(object, symbolIndex))\n>>> referenced by \(object.displayName)\(place), section \(object.name(of: section).string) at offset 0x\(String(offset, radix: 16)); the symbol's section is not in the image (a COMDAT another object's copy replaced, an associative section whose leader was dropped, or a section that is never linked such as .drectve)"
             }
             let site = sectionStart &+ UInt32(offset)
             let place = RelocationSite(out: out, offset: offset, site: site, type: type, target: target)
@@ -379,6 +365,9 @@ struct Relocator: @unchecked Sendable {
         }
     }
 
+    /// An absolute symbol is in no section (lld-link's words first).
+    static let secrelOfAbsolute = "has no section to be relative to: SECREL relocation cannot be applied to absolute symbols"
+
     /// Offset of the target from the start of its output section (SECREL and its ARM64 parts).
     private func sectionOffset(_ target: RelocationTarget) -> Int64? {
         guard case let .rva(rva, s) = target, s >= 0 else { return nil }
@@ -394,7 +383,7 @@ struct Relocator: @unchecked Sendable {
     }
 
     private func applySecrel32(_ p: RelocationSite) -> String? {
-        guard let offset = sectionOffset(p.target) else { return "has no section to be relative to" }
+        guard let offset = sectionOffset(p.target) else { return Self.secrelOfAbsolute }
         let value = offset + Int64(Int32(bitPattern: p.out.loadLE32(at: p.offset)))
         guard value >= 0 && value <= Int64(UInt32.max) else { return "gives section offset \(value), out of range" }
         p.out.storeLE(UInt32(value), at: p.offset)
@@ -402,7 +391,7 @@ struct Relocator: @unchecked Sendable {
     }
 
     private func applySecrel7(_ p: RelocationSite) -> String? {
-        guard let offset = sectionOffset(p.target) else { return "has no section to be relative to" }
+        guard let offset = sectionOffset(p.target) else { return Self.secrelOfAbsolute }
         let value = offset + Int64(p.out.load(fromByteOffset: p.offset, as: UInt8.self))
         guard value >= 0 && value < 128 else { return "gives section offset \(value), which does not fit in 7 bits" }
         p.out.storeBytes(of: UInt8(value), toByteOffset: p.offset, as: UInt8.self)
@@ -518,7 +507,7 @@ struct Relocator: @unchecked Sendable {
         case ARM64Relocation.pageOffset12L:
             return applyLow12Load(p, instruction, UInt32(truncatingIfNeeded: destinationRVA(p.target) &+ virtualBaseLow12))
         case ARM64Relocation.secrelLow12A, ARM64Relocation.secrelHigh12A, ARM64Relocation.secrelLow12L:
-            guard let offset = sectionOffset(p.target) else { return "has no section to be relative to" }
+            guard let offset = sectionOffset(p.target) else { return Self.secrelOfAbsolute }
             let value = UInt32(truncatingIfNeeded: offset)
             if p.type == ARM64Relocation.secrelHigh12A { return applyLow12Add(p, instruction, value >> 12) }
             return p.type == ARM64Relocation.secrelLow12A ? applyLow12Add(p, instruction, value) : applyLow12Load(p, instruction, value)

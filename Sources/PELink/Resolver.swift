@@ -108,8 +108,7 @@ final class SymbolResolver: @unchecked Sendable {
     }
 
     func displayName(of symbolIndex: Int32) -> String {
-        let name = names[Int(symbolIndex)].string
-        return name + demangledSuffix(name)
+        symbolDisplayName(names[Int(symbolIndex)].string, machine: options.machine, demangle: options.demangle)
     }
 
     private func definerName(_ symbol: Symbol) -> String {
@@ -125,7 +124,7 @@ final class SymbolResolver: @unchecked Sendable {
 
     /// Loads the command-line inputs and everything they pull in, until nothing more is needed.
     func loadAll(inputs: [String], roots: [String]) {
-        for pair in options.failIfMismatch { checkMismatch(pair, source: "the command line") }
+        for pair in options.failIfMismatch { checkMismatch(pair, source: "cmd-line") }
         // Roots are undefined before any file is read, so an archive loads the members that define
         // them in its own symbol order wherever it stands on the command line (as lld-link does).
         for name in roots { reference(symbolIndex(name)) }
@@ -410,7 +409,7 @@ final class SymbolResolver: @unchecked Sendable {
             return true
         default:
             // An object or another import defines the name already (link.exe and lld-link report it too).
-            reportDuplicate("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(path)")
+            reportDuplicate("duplicate symbol: \(displayName(of: index))\n>>> defined at \(definerName(existing))\n>>> defined at \(path)")
             return false
         }
     }
@@ -423,7 +422,7 @@ final class SymbolResolver: @unchecked Sendable {
         if coff.machine != .unknown {
             if options.machine == .unknown { options.machine = coff.machine }
             if coff.machine != options.machine {
-                inputError(FormatError(file: object.displayName, "object is for machine \(coff.machine.optionName), but the link targets \(options.machine.optionName)"))
+                inputError(FormatError(file: object.displayName, "machine type \(coff.machine.optionName) conflicts with \(options.machine.optionName), the machine the link targets"))
                 return
             }
         }
@@ -494,7 +493,7 @@ final class SymbolResolver: @unchecked Sendable {
             reportReplacedImport(index, existing, by: object)
         case .defined, .absolute, .linkerDefined:
             if kind == .absolute && existing.kind == .absolute && existing.value == value { return }
-            reportDuplicate("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(object.displayName)")
+            reportDuplicate("duplicate symbol: \(displayName(of: index))\n>>> defined at \(definerName(existing))\n>>> defined at \(object.displayName)")
         }
     }
 
@@ -559,7 +558,7 @@ final class SymbolResolver: @unchecked Sendable {
             discardNew()
             return
         case .absolute, .linkerDefined:
-            reportDuplicate("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(object.displayName)")
+            reportDuplicate("duplicate symbol: \(displayName(of: index))\n>>> defined at \(definerName(existing))\n>>> defined at \(object.displayName)")
             discardNew()
             return
         case .defined:
@@ -567,7 +566,7 @@ final class SymbolResolver: @unchecked Sendable {
         }
         // A symbol defined by a COMDAT leader remembers its selection; its file and section are the kept copy.
         guard existing.comdatSelection != 0 else {
-            reportDuplicate("duplicate symbol: \(displayName(of: index))\n>>> defined in \(definerName(existing))\n>>> defined in \(object.displayName) (COMDAT)")
+            reportDuplicate("duplicate symbol: \(displayName(of: index))\n>>> defined at \(definerName(existing))\n>>> defined at \(object.displayName) (COMDAT)")
             discardNew()
             return
         }
@@ -576,7 +575,7 @@ final class SymbolResolver: @unchecked Sendable {
         let oldSection = oldObject.sections[Int(owner.section)]
         let kept = ComdatSelection(rawValue: oldSection.selection) ?? .any
         func duplicate(_ why: String) {
-            reportDuplicate("duplicate symbol: \(displayName(of: index)) (COMDAT \(why))\n>>> defined in \(oldObject.displayName)\n>>> defined in \(object.displayName)")
+            reportDuplicate("duplicate symbol: \(displayName(of: index)) (COMDAT \(why))\n>>> defined at \(oldObject.displayName)\n>>> defined at \(object.displayName)")
             discardNew()
         }
         switch kept {
@@ -814,7 +813,7 @@ final class SymbolResolver: @unchecked Sendable {
             return
         }
         if first.value != value {
-            diagnostics.error("/FAILIFMISMATCH: mismatch detected for '\(key)':\n>>> \(first.source) has value \(first.value)\n>>> \(source) has value \(value)")
+            diagnostics.error("/failifmismatch: mismatch detected for '\(key)':\n>>> \(first.source) has value \(first.value)\n>>> \(source) has value \(value)")
         }
     }
 
@@ -1052,19 +1051,37 @@ final class SymbolResolver: @unchecked Sendable {
         if !anyUndefined { return }
         var undefinedReferences: [Int32: [String]] = [:]
         var order: [Int32] = []
+        // Each reference as lld-link lists it, "file:(function)", in section and relocation order;
+        // an object whose symbol table names the symbol but no relocation uses it, as "file".
         for object in objects {
-            var seenHere = Set<Int32>()
+            var undefinedRecords: [Int: Int32] = [:]
             for recordIndex in object.targets.indices {
                 guard case .global(let g) = object.targets[recordIndex].decoded else { continue }
                 let kind = symbols[Int(g)].kind
                 guard kind == .undefined || kind == .lazy else { continue }
                 let record = object.coff.symbol(Int(recordIndex))
                 guard record.sectionNumber == 0 && record.value == 0 else { continue }
-                guard seenHere.insert(g).inserted else { continue }
-                if undefinedReferences[g] == nil { order.append(g) }
-                undefinedReferences[g, default: []].append(object.displayName)
+                undefinedRecords[recordIndex] = g
             }
+            if undefinedRecords.isEmpty { continue }
+            var referenced = Set<Int32>()
+            func add(_ g: Int32, _ referrer: String) {
+                if undefinedReferences[g] == nil { order.append(g) }
+                undefinedReferences[g, default: []].append(referrer)
+            }
+            for (s, section) in object.sections.enumerated() where section.isLive && section.relocationCount > 0 {
+                for r in 0..<section.relocationCount {
+                    let relocation = object.relocation(section, r)
+                    guard let g = undefinedRecords[Int(relocation.symbolTableIndex)] else { continue }
+                    referenced.insert(g)
+                    guard (undefinedReferences[g]?.count ?? 0) <= 10 else { add(g, ""); continue }
+                    let function = object.symbolContaining(sectionIndex: s, offset: Int(relocation.virtualAddress))?.name
+                    add(g, object.displayName + (function.map { ":(\(symbolDisplayName($0, machine: options.machine, demangle: options.demangle)))" } ?? ""))
+                }
+            }
+            for g in Set(undefinedRecords.values).subtracting(referenced).sorted() { add(g, object.displayName) }
         }
+        let fromObjects = Set(undefinedReferences.keys)
         if let entry, let g = find(entry), symbols[Int(g)].kind == .undefined || symbols[Int(g)].kind == .lazy {
             if undefinedReferences[g] == nil { order.append(g) }
             let reason = options.entry != nil ? "/entry:\(entry)"
@@ -1083,11 +1100,14 @@ final class SymbolResolver: @unchecked Sendable {
             if undefinedReferences[g] == nil { order.append(g) }
             undefinedReferences[g, default: []].append("the delay-load code of /delayload:\(options.delayLoadDLLs.joined(separator: ", /delayload:")) (link delayimp.lib, or an object that defines the helper)")
         }
-        for g in order {
+        for (i, g) in order.enumerated() {
             let referrers = undefinedReferences[g]!
-            var message = "undefined symbol: \(displayName(of: g))"
+            // "<root>:" as lld-link says it: only the command line (entry point, /include:) asks.
+            var message = (fromObjects.contains(g) ? "" : "<root>: ") + "undefined symbol: \(displayName(of: g))"
             for r in referrers.prefix(10) { message += "\n>>> referenced by \(r)" }
             if referrers.count > 10 { message += "\n>>> referenced \(referrers.count - 10) more times" }
+            // A blank line between the reports of several symbols, as lld-link separates them.
+            if i + 1 < order.count { message += "\n" }
             if options.forceUnresolved {
                 // /force:unresolved: link anyway (link.exe's LNK4088 image), the symbol at the image
                 // base, which every reference in the image reaches.

@@ -84,9 +84,10 @@ struct BuildSystemTests {
         #expect(fixed?.baseRelocations.isEmpty == true)
         #expect((fixed?.fileHeader.characteristics ?? 0) & FileCharacteristics.relocsStripped != 0)
         #expect((fixed?.optionalHeader.dllCharacteristics ?? 0) & DLLCharacteristics.dynamicBase == 0)
-        let (_, flags) = try link(["/tsaware", "/swaprun:cd,net", "/allowbind:no", "/allowisolation:no", "/osversion:10.2"], "flags")
+        // /tsaware concerns EXEs: a DLL stays without it, with a warning (as link.exe and lld-link link it).
+        let (flagsRun, flags) = try link(["/tsaware", "/swaprun:cd,net", "/allowbind:no", "/allowisolation:no", "/osversion:10.2"], "flags")
         let dllCharacteristics = flags?.optionalHeader.dllCharacteristics ?? 0
-        #expect(dllCharacteristics & DLLCharacteristics.terminalServerAware != 0)
+        #expect(dllCharacteristics & DLLCharacteristics.terminalServerAware == 0 && flagsRun.diagnostics.contains("/tsaware"), "\(flagsRun.diagnostics)")
         #expect(dllCharacteristics & DLLCharacteristics.noBind != 0 && dllCharacteristics & DLLCharacteristics.noIsolation != 0)
         #expect((flags?.fileHeader.characteristics ?? 0) & 0x0C00 == 0x0C00)
         #expect(flags?.optionalHeader.majorOperatingSystemVersion == 10 && flags?.optionalHeader.minorOperatingSystemVersion == 2)
@@ -126,8 +127,8 @@ struct BuildSystemTests {
         }
     }
 
-    /// A .drectve asking for output pelink does not make yet (a manifest dependency) is a warning,
-    /// never silence.
+    /// A .drectve asking for output pelink does not make yet (control flow guard) is a warning,
+    /// never silence; a manifest dependency asked the same way makes the side-by-side manifest.
     @Test func unsupportedDirectivesWarn() throws {
         let folder = try makeTemporaryDirectory("directive-warn")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -135,7 +136,13 @@ struct BuildSystemTests {
         guard let object = try Self.compile(source, name: "md", in: folder) else { return }
         let run = Driver.run(arguments: ["/dll", "/noentry", "/export:f", object, "/out:" + folder.appendingPathComponent("md.dll").path], environment: [:])
         #expect(run.exitCode == 0, "\(run.diagnostics)")
-        #expect(run.diagnostics.contains("warning:") && run.diagnostics.contains("does not write manifests yet"), "\(run.diagnostics)")
+        let manifest = (try? String(contentsOf: folder.appendingPathComponent("md.dll.manifest"), encoding: .utf8)) ?? ""
+        #expect(manifest.contains("name=\"x\""), "the .drectve dependency made no md.dll.manifest: \(manifest)")
+        let guardSource = "#pragma comment(linker, \"/guard:cf\")\nint g(void) { return 1; }"
+        guard let guarded = try Self.compile(guardSource, name: "gd", in: folder) else { return }
+        let guardRun = Driver.run(arguments: ["/dll", "/noentry", "/export:g", guarded, "/out:" + folder.appendingPathComponent("gd.dll").path], environment: [:])
+        #expect(guardRun.exitCode == 0, "\(guardRun.diagnostics)")
+        #expect(guardRun.diagnostics.contains("warning:") && guardRun.diagnostics.contains("control flow guard"), "\(guardRun.diagnostics)")
     }
 
     @Test func exeWithoutMainFunctionNeedsSubsystem() throws {

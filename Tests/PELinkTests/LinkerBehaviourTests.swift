@@ -269,7 +269,7 @@ struct LinkerBehaviourTests {
         let control = Driver.run(arguments: ["/dll", main, otherLib, user32, "/out:" + dll], environment: [:])
         #expect(control.exitCode == 0, "\(control.diagnostics)")
         let duplicate = Driver.run(arguments: ["/dll", main, imp, user32, other, "/out:" + dll], environment: [:])
-        #expect(duplicate.exitCode == 1 && duplicate.diagnostics.contains("duplicate symbol: __imp_MessageBoxA"), "\(duplicate.diagnostics)")
+        #expect(duplicate.exitCode == 1 && duplicate.diagnostics.contains("duplicate symbol: __declspec(dllimport) MessageBoxA (__imp_MessageBoxA)"), "\(duplicate.diagnostics)")
     }
 
     /// `#pragma comment(linker, "/subsystem:windows")` and `/stack:` in .drectve set the headers

@@ -208,10 +208,16 @@ struct OptionTableTests {
         #expect(unlisted.isEmpty, "the parser handles options that have no entry in OptionTable.entries: \(unlisted)")
     }
 
+    /// Unknown options are warnings, as link.exe (LNK4044) and lld-link make them, and errors
+    /// under /wx wherever it stands; a path that merely looks like an option stays an input.
     @Test func unknownOptionsStayUnknown() {
-        let (_, _, error) = Self.parse(["/frobnicate:3"])
-        #expect(error?.contains("unknown option: /frobnicate:3") == true, "\(error ?? "accepted")")
-        #expect(Self.parse(["/@"]).error?.contains("unknown option") == true)
+        let (options, notes, error) = Self.parse(["/frobnicate:3", "a.obj"])
+        #expect(error == nil && notes.contains { $0.contains("warning: ignoring unknown argument '/frobnicate:3'") }, "\(notes) \(error ?? "")")
+        #expect(options?.inputFiles.contains("a.obj") == true && options?.inputFiles.contains("/frobnicate:3") == false)
+        #expect(Self.parse(["/@"]).notes.contains { $0.contains("ignoring unknown argument") })
+        #expect(Self.parse(["/frobnicate", "/wx"]).error?.contains("ignoring unknown argument '/frobnicate'") == true)
+        #expect(Self.parse(["/frobnicate", "/wx", "/wx:no"]).error == nil)
+        #expect(Self.parse(["/no/such/dir/x.obj"]).options?.inputFiles.contains("/no/such/dir/x.obj") == true)
     }
 
     // MARK: README
@@ -382,7 +388,7 @@ struct OptionTableEffectTests {
         let (same, _) = try Self.link(base + ["/failifmismatch:pelink_runtime=static"], in: folder, name: "same.dll")
         #expect(same.exitCode == 0, "\(same.diagnostics)")
         let (other, _) = try Self.link(base + ["/failifmismatch:pelink_runtime=dynamic"], in: folder, name: "other.dll")
-        #expect(other.exitCode == 1 && other.diagnostics.contains("pelink_runtime") && other.diagnostics.contains("the command line"),
+        #expect(other.exitCode == 1 && other.diagnostics.contains("pelink_runtime") && other.diagnostics.contains("cmd-line has value dynamic"),
                 "\(other.diagnostics)")
     }
 
@@ -414,6 +420,61 @@ struct OptionTableEffectTests {
         if lld.exitCode == 0 {
             #expect(MachineTests.exportNames(try PEImage(view: try MappedFile(path: theirs).view)) == exported)
         }
+    }
+
+    /// An undefined symbol is reported as lld-link reports it: the demangled name (then the name
+    /// as written), one ">>> referenced by file:(function)" line per reference, a blank line
+    /// between symbols, "<root>:" when only the command line asks for it; /demangle:no shows the
+    /// names as written.
+    @Test func undefinedSymbolReports() throws {
+        guard let clang = requireTool("clang") else { return }
+        let folder = try makeTemporaryDirectory("undefined-reports")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = folder.appendingPathComponent("refs.cpp")
+        try """
+            int foo();
+            __declspec(dllimport) int baz();
+            extern "C" int first() { return foo() + foo(); }
+            extern "C" int second() { return foo() + baz(); }
+            """.write(to: source, atomically: true, encoding: .utf8)
+        let object = folder.appendingPathComponent("refs.obj").path
+        let compile = try runProcess(clang, ["--target=x86_64-pc-windows-msvc", "-c", "-O0", source.path, "-o", object])
+        guard compile.exitCode == 0 else { Issue.record("clang: \(compile.stderr)"); return }
+        let (run, _) = try Self.link(["/dll", "/noentry", object, "/include:never_defined"], in: folder, name: "refs.dll")
+        let lines = run.diagnostics.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let fooAt = lines.firstIndex { $0.hasSuffix("error: undefined symbol: int __cdecl foo(void) (?foo@@YAHXZ)") }
+        #expect(fooAt != nil, "\(run.diagnostics)")
+        if let fooAt {
+            #expect(Array(lines[(fooAt + 1)...].prefix(4)) == [
+                ">>> referenced by \(object):(first)", ">>> referenced by \(object):(first)",
+                ">>> referenced by \(object):(second)", "",
+            ], "\(run.diagnostics)")
+        }
+        #expect(lines.contains { $0.hasSuffix("error: undefined symbol: __declspec(dllimport) int __cdecl baz(void) (__imp_?baz@@YAHXZ)") }, "\(run.diagnostics)")
+        #expect(lines.contains { $0.hasSuffix("error: <root>: undefined symbol: never_defined") }, "\(run.diagnostics)")
+        let (raw, _) = try Self.link(["/dll", "/noentry", object, "/demangle:no"], in: folder, name: "raw.dll")
+        #expect(raw.diagnostics.contains("error: undefined symbol: ?foo@@YAHXZ\n") && !raw.diagnostics.contains("__cdecl"), "\(raw.diagnostics)")
+    }
+
+    /// lld-link's spellings of GNU ld's MinGW options, and its /includeoptional and /lldmap.
+    @Test func lldLinkSpellings() throws {
+        let folder = try makeTemporaryDirectory("lld-spellings")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let mingw = ["/dll", "/noentry", "/lldmingw", Self.object]
+        let (allRun, all) = try Self.link(mingw + ["/export-all-symbols", "/output-def:" + folder.appendingPathComponent("all.def").path], in: folder, name: "all.dll")
+        #expect(allRun.exitCode == 0, "\(allRun.diagnostics)")
+        #expect((all.map(MachineTests.exportNames) ?? []).isSuperset(of: ["first", "second", "late"]))
+        let definition = (try? String(contentsOf: folder.appendingPathComponent("all.def"), encoding: .utf8)) ?? ""
+        #expect(definition.contains("EXPORTS") && definition.contains("first"), "/output-def wrote: \(definition)")
+        let (noneRun, none) = try Self.link(mingw + ["/exclude-all-symbols"], in: folder, name: "none.dll")
+        #expect(noneRun.exitCode == 0 && none?.exports == nil, "/exclude-all-symbols: \(noneRun.diagnostics)")
+
+        let map = folder.appendingPathComponent("x.map").path
+        let (optionalRun, _) = try Self.link(["/dll", "/noentry", Self.object, "/includeoptional:no_such_symbol", "/lldmap:" + map], in: folder, name: "optional.dll")
+        #expect(optionalRun.exitCode == 0, "/includeoptional of a symbol nothing defines is no error: \(optionalRun.diagnostics)")
+        #expect(FileManager.default.fileExists(atPath: map), "/lldmap: wrote no map")
+        let (strictRun, _) = try Self.link(["/dll", "/noentry", Self.object, "/include:no_such_symbol"], in: folder, name: "strict.dll")
+        #expect(strictRun.exitCode != 0, "/include of a symbol nothing defines stays an error")
     }
 
     /// /out: and /implib: name the image and the import library; nothing else is written.

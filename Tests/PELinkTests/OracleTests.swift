@@ -580,6 +580,9 @@ struct OracleTests {
         "x86-imports": "(a): lld-link lists import thunks that pelink does not make",
         "arm64-thunk-branch14": "(d): pelink shares one range-extension thunk between the branches to a target that reach it; lld-link makes one per branch in its first pass, and lists each as range_extension_thunk",
         "arm64-thunk-branch19": "(d): as arm64-thunk-branch14",
+        "manifest-embed-exe": "lld-link lists the resource object it makes from the manifest as \"internal .obj file created from .res files\"; addresses agree",
+        "manifest-embed-dll": "as manifest-embed-exe",
+        "manifest-input": "as manifest-embed-exe",
         "delayload": "(e): the delay-load tables and code are placed differently (see OraclePair.hasDelayImports)",
         "delayload-unload": "(e)",
         "delayload-nobind": "(e)",
@@ -591,6 +594,7 @@ struct OracleTests {
     static let lldRejects: [String: String] = [
         "assoc-comdat-chain": "lld-link accepts an associative section only when its parent comes earlier in the object; the spec sets no order, and pelink follows the chain to its root",
         "resources-res-and-object": "lld-link takes one resource object or .res files, not both (\"more than one resource obj file not allowed\") outside MinGW mode; with -lldmingw it merges them into the same .rsrc bytes pelink writes",
+        "option-typo-export": "on Unix lld-link takes an unknown /option for a file path (\"could not open '/exprot:exported_function'\"); pelink, as link.exe (LNK4044), warns and links",
         "x86-secrel7": "lld-link applies only DIR32, DIR32NB, REL32, SECTION and SECREL on x86 (\"unsupported relocation type 0xd\"); the spec defines IMAGE_REL_I386_SECREL7 and pelink applies it (the case's NOTES give the expected bytes)",
     ]
 
