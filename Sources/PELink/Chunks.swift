@@ -21,6 +21,7 @@ struct Chunk {
         case rangeExtensionThunk(index: Int32)
         /// x86 /SAFESEH: the sorted RVAs of the registered exception handlers.
         case safeSEHTable
+        var isInputSection: Bool { if case .inputSection = self { return true } else { return false } }
         /// Delay-loaded imports (`DelayImportTables`).
         case delayImportDescriptors, delayImportNameTable, delayBoundImportAddressTable, delayUnloadImportAddressTable
         case delayHintNames, delayDLLNames, delayModuleHandles, delayImportAddressTable
@@ -35,7 +36,7 @@ struct Chunk {
     /// False for uninitialised data: no file bytes.
     var hasFileData: Bool
     /// What the chunk is part of, for the data directories that span several chunks.
-    enum Role: UInt8 { case none, exceptionTable, importDirectory, importAddressTable, importData }
+    enum Role: UInt8 { case none, exceptionTable, importDirectory, importAddressTable, importData, literalExportTable }
     var role: Role
     var isExceptionTable: Bool { role == .exceptionTable }
 
@@ -60,6 +61,8 @@ struct Chunk {
             role = .importAddressTable
         } else if partialName.hasPrefix(".idata$") {
             role = .importData
+        } else if partialName.equals(".edata") && content.isInputSection {
+            role = .literalExportTable
         } else {
             role = .none
         }

@@ -290,6 +290,7 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
     var warnedIssues: Set<Int> = []
     var alignmentGiven = false
     var unknownArguments: [String] = []
+    var wholeArchiveValues: [String] = []
     for argument in arguments {
         guard let (name, value) = splitOption(argument), knownOptionNames.contains(name) || !isExistingFile(argument) else {
             options.inputFiles.append(argument)
@@ -452,6 +453,7 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
         case "wholearchive":
             if let value, !value.isEmpty {
                 options.wholeArchiveNames.insert(((value as NSString).lastPathComponent).lowercased())
+                wholeArchiveValues.append(value)
             } else {
                 options.wholeArchiveAll = true
             }
@@ -606,6 +608,14 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
                 // OptionTableTests reports; never let the option do nothing silently.
                 throw UsageError("\(argument): pelink lists this option as implemented but does not handle it (a pelink bug)")
             }
+        }
+    }
+    // /wholearchive:lib also names an input, as in link.exe and lld-link, unless the library is
+    // on the command line already (then it is loaded once, whole).
+    for value in wholeArchiveValues {
+        let name = (value as NSString).lastPathComponent.lowercased()
+        if !options.inputFiles.contains(where: { ($0 as NSString).lastPathComponent.lowercased() == name }) {
+            options.inputFiles.append(value)
         }
     }
     if options.isDLL && options.terminalServerAware == true {

@@ -147,6 +147,7 @@ enum ImageHeaders {
             return start < end ? (start, end - start) : nil
         }
         if let dir = span(.importDirectory) { directories[DataDirectory.import.rawValue] = dir }
+        if image.chunkRVA[.exportDirectory] == nil, let literal = span(.literalExportTable) { directories[DataDirectory.export.rawValue] = literal }
         if let iat = span(.importAddressTable) { directories[DataDirectory.iat.rawValue] = iat }
         if let delay = image.chunkRVA[.delayImportDescriptors] { directories[DataDirectory.delayImport.rawValue] = (delay.rva, UInt32(delay.size)) }
         if let reloc = image.chunkRVA[.baseRelocations] { directories[DataDirectory.baseRelocation.rawValue] = (reloc.rva, UInt32(reloc.size)) }

@@ -304,6 +304,19 @@ final class ObjectFile: @unchecked Sendable {
                 throw view.error(at: nil, "is a GCC LTO object (compiled with -flto): it holds GIMPLE bytecode in .gnu.lto_* sections and no machine code, and pelink does not do link-time optimization; rebuild it without -flto, or with -ffat-lto-objects")
             }
         }
+        // GCC (MinGW) writes a function's unwind data as COMDAT sections .pdata$NAME and .xdata$NAME
+        // of their own, with no symbol, beside the COMDAT .text$NAME: they are kept or dropped with
+        // that function, as GNU ld and lld-link treat them.
+        for s in object.sections.indices where object.sections[s].isComdat && object.sections[s].associatedWith < 0
+            && object.sections[s].selection != ComdatSelection.associative.rawValue && comdatLeader[s] < 0 {
+            let name = object.name(of: object.sections[s])
+            guard name.hasPrefix(".pdata$") || name.hasPrefix(".xdata$") else { continue }
+            let function = ".text$" + String(name.string.dropFirst(7))
+            if let text = object.sections.indices.first(where: { $0 != s && object.name(of: object.sections[$0]).string == function }) {
+                object.sections[s].associatedWith = Int32(text)
+                object.sections[s].selection = ComdatSelection.associative.rawValue
+            }
+        }
         // An associative section is kept or dropped with the section it names; a chain of them
         // that comes back to itself has no leader to decide, which only a broken producer writes.
         if object.sections.contains(where: { $0.associatedWith >= 0 }) {

@@ -123,7 +123,7 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
         sections.firstIndex { $0.name == name && !$0.chunks.isEmpty } ?? sections.firstIndex { $0.name == name }
     }
     for (name, bracket) in brackets {
-        guard let index = firstSection(named: name), sections[index].chunks.contains(where: { $0.size > 0 }) else { continue }
+        guard let index = firstSection(named: name) else { continue }
         sections[index].chunks.insert(bracket.head, at: 0)
         sections[index].chunks.append(bracket.tail)
     }
@@ -131,14 +131,28 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
     var mergeMap: [String: String] = [:]
     for (from, to) in defaultMerges + extraMerges where !(keepImportDataApart && from == ".idata") { mergeMap[from] = to }
     for (from, to) in userMerges {
+        // The loader finds resources and base relocations only through their own sections.
+        if let fixed = [from, to].first(where: { $0 == ".rsrc" || $0 == ".reloc" }) {
+            diagnostics.error("/merge: cannot merge '\(fixed)' with any section (/merge:\(from)=\(to)): the loader finds \(fixed == ".rsrc" ? "resources" : "base relocations") through that section alone")
+            continue
+        }
         if from == to { continue }
         mergeMap[from] = to
     }
+    var reportedCycle = false
     func finalTarget(_ name: String) -> String {
         var current = name
-        var steps = 0
-        while let next = mergeMap[current], steps < 32 { current = next; steps += 1 }
-        if steps >= 32 { diagnostics.error("/merge: options form a cycle through section \(name)") }
+        var seen: Set<String> = [name]
+        while let next = mergeMap[current] {
+            if !seen.insert(next).inserted {
+                if !reportedCycle {
+                    diagnostics.error("/merge: cycle found for section '\(name)': the /merge: options lead from it back to \(next)")
+                    reportedCycle = true
+                }
+                return name
+            }
+            current = next
+        }
         return current
     }
     for from in mergeMap.keys.sorted() {
@@ -146,8 +160,8 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
         let to = finalTarget(from)
         if to == from { continue }
         guard let target = firstSection(named: to) else {
+            // A merge into a new name keeps the source's place in the order, as lld-link orders it.
             sections[source].name = to
-            sortName[source] = to
             continue
         }
         sections[target].chunks += sections[source].chunks

@@ -232,6 +232,10 @@ struct Linker {
         if resolver.options.machine == .unknown { resolver.options.machine = .amd64 }
         options.machine = resolver.options.machine
         inferSubsystemAndEntry(resolver)
+        if resolver.options.machine == .armnt && !options.dynamicBase {
+            // Windows runs 32-bit ARM images only relocated (lld-link's and link.exe's check).
+            resolver.diagnostics.error("/dynamicbase:no is not compatible with arm: Windows loads 32-bit ARM images only at a relocated address")
+        }
         if ![Machine.amd64, .i386, .arm64].contains(resolver.options.machine) {
             resolver.diagnostics.error("linking for machine \(resolver.options.machine.optionName) is not supported (pelink links x64, x86 and arm64)")
         } else if resolver.options.machine != options.machine && options.machine != .unknown {
@@ -415,6 +419,15 @@ struct Linker {
                 }
             }
         }
+        // MinGW: the constructor and destructor lists, which layout brackets and points these at.
+        if options.isGNUFlavor {
+            for name in mingwListNames.joined() {
+                if let g = resolver.find(name), resolver.symbols[Int(g)].kind == .undefined || resolver.symbols[Int(g)].kind == .lazy {
+                    resolver.symbols[Int(g)].kind = .linkerDefined
+                    resolver.symbols[Int(g)].value = 0
+                }
+            }
+        }
         // Control-flow-guard tables the CRT's load configuration refers to; pelink writes none.
         for name in ["__guard_fids_count", "__guard_fids_table", "__guard_flags", "__guard_iat_count", "__guard_iat_table",
                      "__guard_longjmp_count", "__guard_longjmp_table", "__guard_eh_cont_count", "__guard_eh_cont_table"].map(target.mangle) {
@@ -430,6 +443,14 @@ struct Linker {
     mutating func collectExports(_ resolver: SymbolResolver) -> [ExportEntry] {
         let (commandLineExports, defExports) = decoratedUserExports ?? userExportRequests()
         var directiveExports = resolver.directiveExports.map { decorated($0, userGiven: false) }
+        // An object's own .edata (an export table written by hand, as MinGW code sometimes carries)
+        // is the image's export table, as GNU ld and lld-link use it; exports asked otherwise yield.
+        if hasLiteralExportTable(resolver) {
+            if !commandLineExports.isEmpty || !defExports.isEmpty || !directiveExports.isEmpty {
+                diagnostics.warning("literal .edata sections override exports: the export table is the objects' .edata; /export:, .def and dllexport exports are not added")
+            }
+            return []
+        }
         if options.isGNUFlavor && options.isDLL && !options.excludeAllSymbols
             && (options.exportAllSymbols || (defExports.isEmpty && commandLineExports.isEmpty && directiveExports.isEmpty)) {
             directiveExports += AutoExport.requests(resolver, excluded: options.excludedSymbols.union(resolver.directiveExcludedSymbols)).map {
@@ -568,7 +589,10 @@ struct Linker {
             let order = object.sections.indices.filter { !object.sections[$0].isComdat } + object.sections.indices.filter { object.sections[$0].isComdat }
             for s in order where object.sections[s].isLive {
                 let section = object.sections[s]
-                let name = object.name(of: section)
+                var name = object.name(of: section)
+                // MinGW: GCC names COMDAT sections after their symbol (.text$_Z3fooi); they are
+                // plain .text (and so on) for ordering, in input order, as GNU ld and lld-link place them.
+                if options.isGNUFlavor && section.isComdat, let plain = Self.gnuComdatSectionBase(name) { name = plain }
                 var flags = section.flags
                 if name.hasPrefix(".idata$") {
                     // Import tables from GNU import libraries join the linker's own, read-only.
@@ -658,7 +682,8 @@ struct Linker {
         // MinGW: constructor and destructor lists live in .rdata, bracketed by -1 and 0 (GNU ld's script does the same).
         var brackets: [String: SectionBrackets] = [:]
         if options.isGNUFlavor {
-            for (list, name) in [(UInt8(0), ".ctors"), (UInt8(1), ".dtors")] where mingwListNames[Int(list)].contains(where: { resolver.find($0) != nil }) {
+            // Always, as GNU ld's script and lld-link in MinGW mode make them: the CRT walks them.
+            for (list, name) in [(UInt8(0), ".ctors"), (UInt8(1), ".dtors")] {
                 let flags: SectionFlags = [.initializedData, .memRead, .memWrite, .align8Bytes]
                 let size = target.pointerSize
                 brackets[name] = SectionBrackets(
@@ -820,6 +845,18 @@ struct Linker {
         return image
     }
 
+    /// `.text` for a GCC COMDAT section `.text$NAME` (and .data, .rdata, .pdata, .xdata, .eh_frame).
+    static func gnuComdatSectionBase(_ name: Name) -> Name? {
+        guard name.count > 1, name.bytes.contains(UInt8(ascii: "$")) else { return nil }
+        if name.hasPrefix(".text$") { return Name(".text") }
+        if name.hasPrefix(".data$") { return Name(".data") }
+        if name.hasPrefix(".rdata$") { return Name(".rdata") }
+        if name.hasPrefix(".pdata$") { return Name(".pdata") }
+        if name.hasPrefix(".xdata$") { return Name(".xdata") }
+        if name.hasPrefix(".eh_frame$") { return Name(".eh_frame") }
+        return nil
+    }
+
     /// Names the largest sections, since one oversized input (a huge .bss or COMMON symbol) is
     /// the usual cause.
     func imageTooLargeMessage(_ sections: [OutputSection], _ resolver: SymbolResolver) -> String {
@@ -838,6 +875,10 @@ struct Linker {
             default:
                 culprit = "; the largest part is a table the linker makes, \(largest.size) bytes"
             }
+        }
+        // A section's size is a 32-bit field: past 4 GiB, say that first, as lld-link does.
+        for section in sections where section.chunks.reduce(0, { $0 + $1.size }) > Int(UInt32.max) {
+            return "section larger than 4 GiB: \(section.name); the image would be 2 GiB or larger, the most a PE image can be\(culprit)"
         }
         return "the image would be 2 GiB or larger, the most a PE image can be\(culprit)"
     }

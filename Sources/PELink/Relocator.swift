@@ -305,7 +305,7 @@ struct Relocator: @unchecked Sendable {
                 return "\(object.coff.view.error(at: record, "relocation \(r + 1) of section \(object.name(of: section).string) (at offset 0x\(String(offset, radix: 16)) in the section) refers to symbol \(symbolIndex), but the symbol table has \(object.coff.symbolCount) records"))"
             }
             guard let target = resolveTarget(targets, firstSection: firstSection, symbolIndex) else {
-                let place = containingSymbol(object, sectionIndex: sectionIndex, offset: offset).map { ":(\($0))" } ?? ""
+                let place = object.symbolContaining(sectionIndex: sectionIndex, offset: offset).map { ":(\(resolver.displayName(ofName: $0.name)))" } ?? ""
                 return "relocation against symbol in discarded section: \(symbolDescription(object, symbolIndex))\n>>> referenced by \(object.displayName)\(place), section \(object.name(of: section).string) at offset 0x\(String(offset, radix: 16)); the symbol's section is not in the image (a COMDAT another object's copy replaced, an associative section whose leader was dropped, or a section that is never linked such as .drectve)"
             }
             let site = sectionStart &+ UInt32(offset)

@@ -107,6 +107,10 @@ final class SymbolResolver: @unchecked Sendable {
         pendingMembers.append((archive, member))
     }
 
+    func displayName(ofName name: String) -> String {
+        symbolDisplayName(name, machine: options.machine, demangle: options.demangle)
+    }
+
     func displayName(of symbolIndex: Int32) -> String {
         symbolDisplayName(names[Int(symbolIndex)].string, machine: options.machine, demangle: options.demangle)
     }
@@ -260,7 +264,9 @@ final class SymbolResolver: @unchecked Sendable {
                 parallelFor(batch.count, threads: options.threads) { i in
                     let (a, m) = batch[i]
                     let member = archivesNow[a].archive.members[m]
-                    let name = "\(archivesNow[a].path)(\(member.name))"
+                    // "library.lib(member.obj)", file names only, as lld-link names members (llvm-lib stores the
+                    // paths it was given as member names).
+                    let name = "\(memberFileName(archivesNow[a].path))(\(memberFileName(member.name)))"
                     do {
                         switch FileKind.identify(member.data) {
                         case .importObject:
@@ -1132,4 +1138,9 @@ struct FileIdentity: Hashable {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
     }
+}
+
+/// A member name without the folders some librarians keep in it (llvm-lib, thin archives).
+func memberFileName(_ name: String) -> String {
+    String(name.split(omittingEmptySubsequences: false) { $0 == "/" || $0 == "\\" }.last ?? Substring(name))
 }

@@ -305,4 +305,19 @@ struct LinkerBehaviourTests {
         let again = try runProcess(readobj, ["--file-headers", exe]).stdout
         #expect(again.contains("Subsystem: IMAGE_SUBSYSTEM_WINDOWS_CUI") && again.contains("SizeOfStackReserve: 1048576"), "\(again)")
     }
+
+    /// An object's literal .edata is the export table; an /export: given too is not added (not to
+    /// the DLL, not to its import library), with lld-link's warning.
+    @Test func literalExportTableOverridesExports() throws {
+        let folder = try makeTemporaryDirectory("literal-edata")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let object = GoldenCase.inputsFolder.appendingPathComponent("literal-edata/edata.obj").path
+        let dll = folder.appendingPathComponent("l.dll").path, lib = folder.appendingPathComponent("l.lib").path
+        let run = Driver.run(arguments: ["/dll", "/lldmingw", "/noentry", object, "/export:otherfunc", "/out:" + dll, "/implib:" + lib], environment: [:])
+        #expect(run.exitCode == 0 && run.diagnostics.contains("warning: literal .edata sections override exports"), "\(run.diagnostics)")
+        let image = try PEImage(view: try MappedFile(path: dll).view)
+        #expect((image.exports?.entries ?? []).flatMap(\.names) == ["myfunc"])
+        let members = FileManager.default.fileExists(atPath: lib) ? try oracleImportMembers(URL(fileURLWithPath: lib)) : [:]
+        #expect(members["otherfunc"] == nil, "the import library names otherfunc, which the DLL does not export")
+    }
 }

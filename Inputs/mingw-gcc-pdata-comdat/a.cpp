@@ -1,0 +1,2 @@
+#include "shared.h"
+int first(Counter &c) { return c.get(); }

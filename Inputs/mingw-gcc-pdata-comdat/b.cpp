@@ -1,0 +1,2 @@
+#include "shared.h"
+int second(Counter &c) { return c.get() * 2; }
