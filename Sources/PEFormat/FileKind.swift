@@ -96,7 +96,7 @@ public enum FileKind: Sendable, Equatable {
         case .thinArchive:
             return "is a thin archive (its members live in separate files), which pelink does not read; rebuild the library without --thin"
         case .peImage:
-            return "is a linked PE image (a DLL or EXE), not an object file; link against its import library (.lib) instead, which `pelink /lib /def:` can make from a .def"
+            return "bad file type. Did you specify a DLL instead of an import library? This is a linked PE image (a DLL or EXE), not an object file; link against its import library (.lib) instead, which `pelink /lib /def:` can make from a .def"
         case .llvmBitcode:
             return "is LLVM bitcode (compiled with -flto), not a COFF object; pelink does not do link-time optimization: rebuild it without -flto"
         case .msvcLTCGObject:

@@ -180,6 +180,10 @@ enum ResponseFiles {
     }
 }
 
+/// What --version prints: build systems (CMake, Meson, clang's driver) look for "LLD x.y" to know
+/// which command line the linker takes.
+let versionText = "pelink 0.13 (takes the command lines of LLD 21.0: lld-link and ld.lld)"
+
 /// Parses numbers the way link.exe does: decimal, or hexadecimal with 0x.
 func parseNumber(_ s: String) -> UInt64? {
     let t = s.trimmingCharacters(in: .whitespaces)
@@ -496,6 +500,10 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             options.osVersion = (major, parts.count == 2 ? UInt16(parts[1])! : 0)
         case "failifmismatch": options.failIfMismatch.append(try requireValue())
         case "demangle": options.demangle = try yesNo()
+        case "-version":
+            // lld-link --version (build systems probe it): pelink's version, and whose command line it takes.
+            notes.append(versionText)
+            options.versionOnly = true
         case "exclude-all-symbols":
             // lld-link's spelling of GNU ld --exclude-all-symbols: no automatic export (MinGW).
             options.excludeAllSymbols = true

@@ -38,7 +38,11 @@ public enum Driver {
                     return DriverResult(exitCode: 0, diagnostics: "", output: notes.map { $0 + "\n" }.joined())
                 }
             } else {
-                options = try parseCommandLine(arguments, environment: environment, notes: &notes)
+                // /lldignoreenv: LIB is not read either.
+                options = try parseCommandLine(arguments, environment: ignoresEnvironment ? [:] : environment, notes: &notes)
+                if options.versionOnly {
+                    return DriverResult(exitCode: 0, diagnostics: "", output: notes.map { $0 + "\n" }.joined())
+                }
             }
             if options.inputFiles.isEmpty && options.moduleDefinitionPath == nil {
                 throw UsageError("no input files (see /help)")

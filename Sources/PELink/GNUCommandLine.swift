@@ -172,7 +172,7 @@ enum GNUCommandLine {
                     throw UsageError("\(name) is not supported yet")
                 }
             case "-v", "--version":
-                notes.append("pelink (GNU ld compatible front end for PE/COFF)")
+                notes.append(versionText + " (GNU ld's command line, as ld.lld takes it)")
                 options.versionOnly = arguments.count == 1 || (arguments.count == 2 && arguments.contains("-m") == false)
             case "--verbose": options.verbose = true
             case "--help", "-help":

@@ -104,6 +104,8 @@ final class ObjectFile: @unchecked Sendable {
     var targets: [SymbolTarget] = []
     /// The options of every .drectve section, split as a command line (done while parsing, in parallel).
     var directiveArguments: [String] = []
+    /// The .drectve text as written (quotes kept), for /verbose.
+    var directiveText = ""
     /// External symbol records: record index, name and the name's hash, computed at parse time
     /// (in parallel) so that inserting into the symbol table only probes.
     var externals: [(record: Int32, hash: UInt64)] = []
@@ -229,7 +231,9 @@ final class ObjectFile: @unchecked Sendable {
                     // Producers pad directive strings with NULs or put one between directives:
                     // a NUL separates arguments like a space does.
                     for i in bytes.indices where bytes[i] == 0 { bytes[i] = 0x20 }
-                    object.directiveArguments += try ResponseFiles.tokenize(String(decoding: bytes, as: UTF8.self))
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    object.directiveText += (object.directiveText.isEmpty ? "" : " ") + text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }).joined(separator: " ")
+                    object.directiveArguments += try ResponseFiles.tokenize(text)
                 } catch {
                     throw view.error(at: data.offset + byteOrderMarkLength + error.offset, "section .drectve: the quote at this offset is never closed, so the linker directives cannot be read")
                 }

@@ -94,6 +94,8 @@ enum OptionTable {
 
     /// Every option, in alphabetical order of name.
     static let entries: [OptionEntry] = [
+        option("--version", "print pelink's version (\"LLD x.y\" included, for the build systems that look for it) and exit",
+               tested("versionIsPrinted")),
         option("@file", "read more arguments from a response file (Windows quoting; nested response files)",
                tested("responseFilesNestAndOptionsAreCaseInsensitive", "err-rsp-self-include", "err-rsp-unclosed-quote"),
                example: "@$INPUTS/err-rsp-empty/empty.rsp"),

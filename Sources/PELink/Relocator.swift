@@ -305,6 +305,13 @@ struct Relocator: @unchecked Sendable {
                 return "\(object.coff.view.error(at: record, "relocation \(r + 1) of section \(object.name(of: section).string) (at offset 0x\(String(offset, radix: 16)) in the section) refers to symbol \(symbolIndex), but the symbol table has \(object.coff.symbolCount) records"))"
             }
             guard let target = resolveTarget(targets, firstSection: firstSection, symbolIndex) else {
+                // MinGW: GCC puts the jump table of a COMDAT function in plain .rdata; where another
+                // object's copy of the function won, the table's entries point into the dropped
+                // copy. Like GNU ld and lld-link, leave them as written: the kept table is used.
+                if resolver.options.isGNUFlavor, symbolIndex < targets.count, case let .local(s, _) = targets[symbolIndex].decoded,
+                   Int(s) < object.sections.count, object.sections[Int(s)].isComdat, !object.sections[Int(s)].isLive, !section.isComdat {
+                    continue
+                }
                 let place = object.symbolContaining(sectionIndex: sectionIndex, offset: offset).map { ":(\(resolver.displayName(ofName: $0.name)))" } ?? ""
                 return "relocation against symbol in discarded section: \(symbolDescription(object, symbolIndex))\n>>> referenced by \(object.displayName)\(place), section \(object.name(of: section).string) at offset 0x\(String(offset, radix: 16)); the symbol's section is not in the image (a COMDAT another object's copy replaced, an associative section whose leader was dropped, or a section that is never linked such as .drectve)"
             }

@@ -146,6 +146,7 @@ final class SymbolResolver: @unchecked Sendable {
         for given in inputs {
             // A file not found as given is looked up in /libpath: and LIB folders, as link.exe does.
             let path = FileManager.default.fileExists(atPath: given) ? given : (findLibrary(given) ?? given)
+            if options.verbose { diagnostics.note("Reading \(path)") }
             if let identity = FileIdentity(path: path), !seenFiles.insert(identity).inserted {
                 if options.verbose { diagnostics.note("\(path): named again on the command line; linked once") }
                 continue
@@ -332,6 +333,11 @@ final class SymbolResolver: @unchecked Sendable {
     func findLibrary(_ name: String) -> String? {
         var candidates = [name]
         if !name.lowercased().hasSuffix(".lib") && !name.contains(".") { candidates.append(name + ".lib") }
+        // MinGW libraries are libNAME.a: a /defaultlib:NAME.lib in MinGW mode finds them too, as lld-link's -lldmingw does.
+        if options.isGNUFlavor && !name.contains("/") {
+            let stem = name.lowercased().hasSuffix(".lib") ? String(name.dropLast(4)) : name
+            if !stem.contains(".") || name.lowercased().hasSuffix(".lib") { candidates += ["lib" + stem + ".a", stem + ".a", "lib" + stem + ".lib"] }
+        }
         for candidate in candidates {
             if FileManager.default.fileExists(atPath: candidate) { return candidate }
             if candidate.hasPrefix("/") { continue }
@@ -481,6 +487,9 @@ final class SymbolResolver: @unchecked Sendable {
         }
         // The names were needed only to enter the symbol table.
         object.externals = []
+        if options.verbose && !object.directiveArguments.isEmpty {
+            diagnostics.note("Directives: \(object.displayName): \(object.directiveText)")
+        }
         applyDirectives(object.directiveArguments, object: object)
     }
 
@@ -545,7 +554,7 @@ final class SymbolResolver: @unchecked Sendable {
         }
         func discardNew() { objects[Int(objectIndex)].sections[Int(section)].isLive = false }
         if selection == ComdatSelection.newest.rawValue {
-            diagnostics.error("\(object.displayName): COMDAT symbol \(displayName(of: index)) in section \(object.name(of: newSection).string) uses selection NEWEST (7), which pelink does not support (lld-link rejects it too); rebuild the object with another selection")
+            diagnostics.error("unknown comdat type 7 for symbol \(displayName(of: index)): \(object.displayName), section \(object.name(of: newSection).string), uses COMDAT selection NEWEST (7), which pelink and lld-link do not support (only link.exe's incremental linking wrote it); rebuild the object with another selection")
             discardNew()
             return
         }

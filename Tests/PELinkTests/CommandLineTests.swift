@@ -105,6 +105,14 @@ import PEFormat
         #expect(result.diagnostics.contains("warning: ignoring unknown argument '/frobnicate:3'"), "\(result.diagnostics)")
     }
 
+    /// CMake, Meson and clang's driver run `lld-link --version` and look for "LLD x.y".
+    @Test func versionIsPrinted() {
+        for spelling in ["--version", "/-version"] {
+            let result = Driver.run(arguments: [spelling], environment: [:])
+            #expect(result.exitCode == 0 && result.output.hasPrefix("pelink ") && result.output.contains("LLD 21.0"), "\(spelling): \(result.output)")
+        }
+    }
+
     @Test func helpListsSupportedAndAcceptedOptions() {
         let result = Driver.run(arguments: ["/help"], environment: [:])
         #expect(result.exitCode == 0)

@@ -54,7 +54,7 @@ struct OptionTableTests {
     /// The option names of /help's lines ("  /machine:{…}   target machine").
     static func helpNames(_ help: String) -> [String] {
         help.split(separator: "\n").compactMap { line -> String? in
-            guard line.hasPrefix("  /") || line.hasPrefix("  @") else { return nil }
+            guard line.hasPrefix("  /") || line.hasPrefix("  @") || line.hasPrefix("  --") else { return nil }
             let word = line.dropFirst(2)
             if word.hasPrefix("@") { return "@" }
             return String(word.dropFirst().prefix { !":[{ ,".contains($0) }).lowercased()
