@@ -500,6 +500,10 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             options.osVersion = (major, parts.count == 2 ? UInt16(parts[1])! : 0)
         case "failifmismatch": options.failIfMismatch.append(try requireValue())
         case "demangle": options.demangle = try yesNo()
+        case "order":
+            let v = try requireValue()
+            guard v.hasPrefix("@"), v.count > 1 else { throw UsageError("/order:\(v): expected /order:@file (a file naming one symbol per line)") }
+            options.orderFile = String(v.dropFirst())
         case "-version":
             // lld-link --version (build systems probe it): pelink's version, and whose command line it takes.
             notes.append(versionText)

@@ -49,7 +49,7 @@ struct SectionBrackets {
 
 func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userMerges: [(from: String, to: String)],
                          extraMerges: [(String, String)] = [], brackets: [String: SectionBrackets] = [:],
-                         keepImportDataApart: Bool = false,
+                         keepImportDataApart: Bool = false, orderPriority: [Int32: Int] = [:],
                          importObjectKey: (Chunk) -> String?, diagnostics: inout Diagnostics) -> [OutputSection] {
     // Chunks are ordered by (partial name, memory flags), then input order, so "$" groups end up
     // in suffix order. The distinct keys are few: chunks are dealt into one bucket per key in input
@@ -116,7 +116,15 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
         if name == ".CRT" || name == ".rsrc" { flags = [.initializedData, .memRead] }
         let index = indexOfKey[Key(name: name, flags: flags.rawValue)] ?? add(OutputSection(name: name, flags: flags))
         sections[index].chunks.reserveCapacity(sections[index].chunks.count + bucket.chunks.count)
-        for chunk in bucket.chunks { sections[index].chunks.append(chunks[Int(chunk)]) }
+        // /order: the listed functions first, in the file's order; the rest keep input order.
+        var members = bucket.chunks
+        if !orderPriority.isEmpty && members.contains(where: { orderPriority[$0] != nil }) {
+            members = members.enumerated().sorted { a, b in
+                let pa = orderPriority[a.element] ?? Int.max, pb = orderPriority[b.element] ?? Int.max
+                return pa != pb ? pa < pb : a.offset < b.offset
+            }.map(\.element)
+        }
+        for chunk in members { sections[index].chunks.append(chunks[Int(chunk)]) }
     }
     /// The first section of a name (the one /merge: and the list brackets act on, as in lld-link).
     func firstSection(named name: String) -> Int? {
@@ -313,4 +321,41 @@ func buildBaseRelocationTable(_ sites: [UInt32], type: UInt16) -> [UInt8] {
         }
     }
     return table
+}
+
+extension Linker {
+    /// /order:@file: for each chunk holding a listed symbol, its line in the file (the first line
+    /// when it holds several). A name no input defines is warned about (LNK4037, /ignore:4037).
+    mutating func orderPriorities(_ resolver: SymbolResolver, chunks: [Chunk]) -> [Int32: Int] {
+        guard let path = options.orderFile else { return [:] }
+        let text: String
+        do {
+            let file = try MappedFile(path: path)
+            text = withExtendedLifetime(file) { String(decoding: file.bytes, as: UTF8.self) }
+        } catch {
+            diagnostics.error("/order:@\(path): \(error)")
+            return [:]
+        }
+        var chunkOfSection: [Int: Int32] = [:]
+        for (c, chunk) in chunks.enumerated() {
+            if case let .inputSection(o, s) = chunk.content { chunkOfSection[resolver.objects[Int(o)].firstSection + Int(s)] = Int32(c) }
+        }
+        var priorities: [Int32: Int] = [:]
+        for (line, raw) in text.split(whereSeparator: \.isNewline).enumerated() {
+            let name = raw.trimmingCharacters(in: .whitespaces)
+            if name.isEmpty || name.hasPrefix(";") { continue }
+            // x86 C names are decorated in the objects; an order file may list them either way.
+            let symbol = resolver.find(name) ?? resolver.find(target.mangle(name))
+            guard let g = symbol, resolver.symbols[Int(g)].kind == .defined else {
+                if !options.ignoredWarnings.contains(4037) {
+                    diagnostics.warning("/order:\(path): missing symbol: \(name) [LNK4037] (line \(line + 1): no input defines it)")
+                }
+                continue
+            }
+            let defined = resolver.symbols[Int(g)]
+            let section = resolver.objects[Int(defined.file)].firstSection + Int(defined.section)
+            if let c = chunkOfSection[section], priorities[c] == nil { priorities[c] = line }
+        }
+        return priorities
+    }
 }

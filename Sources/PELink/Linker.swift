@@ -84,7 +84,12 @@ struct Linker {
         }
         try checkpoint()
         if let mapPath, let mapText {
-            do { staged.append(try StagedOutput(path: mapPath, bytes: Array(mapText.utf8))) } catch { diagnostics.error("\(error)") }
+            if mapPath == "-" {
+                // /map:- (lld-link's): the map on standard output.
+                for line in mapText.split(separator: "\n", omittingEmptySubsequences: false).dropLast() { diagnostics.report(String(line)) }
+            } else {
+                do { staged.append(try StagedOutput(path: mapPath, bytes: Array(mapText.utf8))) } catch { diagnostics.error("\(error)") }
+            }
         }
         if let manifest = sideBySideManifest {
             do { staged.append(try StagedOutput(path: manifest.path, bytes: manifest.bytes)) } catch { diagnostics.error("\(error)") }
@@ -694,6 +699,7 @@ struct Linker {
         var sections = buildOutputSections(chunks: chunks, names: chunkNames, merges: options.merges + resolver.directiveMerges,
                                            extraMerges: options.isGNUFlavor ? [(".ctors", ".rdata"), (".dtors", ".rdata"), (".CRT", ".rdata")] : [],
                                            brackets: brackets, keepImportDataApart: writableImportData,
+                                           orderPriority: orderPriorities(resolver, chunks: chunks),
                                            importObjectKey: { chunk in
             guard case let .inputSection(o, _) = chunk.content else { return nil }
             let object = objects[Int(o)]

@@ -249,7 +249,7 @@ enum OptionTable {
                .laterIssue(14, .warns, "pelink keeps every section and folds none yet, as with /opt:noref,noicf"),
                example: "/opt:ref,icf", quietlyAccepted: ["/opt:noref,noicf", "/opt:lbr,nolbr"]),
         option("/order:@file", "lay out functions (COMDATs) in the order a file gives",
-               .rejected("pelink does not reorder functions; link without /order"), example: "/order:@order.txt"),
+               tested("order-file"), example: "/order:@$INPUTS/order-file/order.txt"),
         option("/osversion:major[.minor]", "operating system version in the optional header (default 6.0)",
                tested("headerOptionsTakeEffect"), example: "/osversion:10.0"),
         option("/out:file", "output file (default: named after the first object)",

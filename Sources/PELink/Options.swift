@@ -65,6 +65,8 @@ public struct LinkOptions: Sendable {
     public var imageBase: UInt64?
     public var exports: [ExportRequest] = []
     public var includes: [String] = []
+    /// /order:@file: the file listing symbols whose sections come first, in that order.
+    public var orderFile: String?
     /// /demangle[:no]: diagnostics show C++ names demangled (the default) or only as written.
     public var demangle = true
     /// /includeoptional: symbols loaded from libraries when some member defines them; no error otherwise.

@@ -593,7 +593,22 @@ final class SymbolResolver: @unchecked Sendable {
             reportDuplicate("duplicate symbol: \(displayName(of: index)) (COMDAT \(why))\n>>> defined at \(oldObject.displayName)\n>>> defined at \(object.displayName)")
             discardNew()
         }
-        switch kept {
+        // Two copies with different selections: link.exe and lld-link refuse it, whichever comes
+        // first (except LARGEST, which combines with any), so the result never depends on the order.
+        let added = ComdatSelection(rawValue: newSection.selection) ?? .any
+        // MinGW: GCC writes SAME_SIZE where clang writes ANY for the same inline data (typeinfo);
+        // GNU ld and lld-link take the pair as ANY.
+        let gnuPair: Set<ComdatSelection> = [.any, .sameSize]
+        let mixedGNU = options.isGNUFlavor && gnuPair.contains(added) && gnuPair.contains(kept)
+        if added != kept && kept != .largest && added != .largest && !mixedGNU {
+            if options.verbose {
+                diagnostics.note("conflicting comdat type for symbol: \(kept.rawValue) in \(oldObject.displayName) and \(added.rawValue) in \(object.displayName)")
+            }
+            let names = ["", "NODUPLICATES", "ANY", "SAME_SIZE", "EXACT_MATCH", "ASSOCIATIVE", "LARGEST", "NEWEST"]
+            duplicate("selections \(names[Int(kept.rawValue)]) and \(names[Int(added.rawValue)]) differ")
+            return
+        }
+        switch mixedGNU && added != kept ? .any : kept {
         case .noDuplicates:
             duplicate("selection NODUPLICATES")
         case .sameSize:
