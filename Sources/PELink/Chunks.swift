@@ -22,6 +22,8 @@ struct Chunk {
         /// x86 /SAFESEH: the sorted RVAs of the registered exception handlers.
         case safeSEHTable
         var isInputSection: Bool { if case .inputSection = self { return true } else { return false } }
+        /// The debug directory (data directory 6) and the data of its entries pelink writes.
+        case debugDirectory, extendedDLLCharacteristics
         /// Delay-loaded imports (`DelayImportTables`).
         case delayImportDescriptors, delayImportNameTable, delayBoundImportAddressTable, delayUnloadImportAddressTable
         case delayHintNames, delayDLLNames, delayModuleHandles, delayImportAddressTable

@@ -536,7 +536,12 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
         case "guard":
             if value?.lowercased() == "no" { break }
             throw OptionTable.rejection(name, as: argument)
-        case "cetcompat", "winmd":
+        case "cetcompat": options.cetCompatible = try yesNo()
+        case "dependentloadflag":
+            let v = try requireValue()
+            guard let flags = parseNumber(v), flags <= 0xFFFF else { throw UsageError("/dependentloadflag:\(v): expected a 16-bit number (LOAD_LIBRARY_SEARCH_* flags, such as 0x800)") }
+            options.dependentLoadFlags = UInt16(flags)
+        case "winmd":
             if value?.lowercased() == "no" { break }
             throw OptionTable.rejection(name, as: argument)
         case "inferasanlibs":

@@ -22,6 +22,9 @@ public enum Driver {
             let ignoresEnvironment = commandLine.contains { splitOption($0)?.0 == "lldignoreenv" }
             let arguments = isGNU || isLibrarian || ignoresEnvironment ? commandLine : try withLinkEnvironment(commandLine, environment)
             if let first = arguments.first, let (name, _) = splitOption(first), name == "lib" {
+                if arguments.dropFirst().contains(where: { if let (n, _) = splitOption($0) { return n == "help" || n == "?" } else { return false } }) {
+                    return DriverResult(exitCode: 0, diagnostics: "", output: LibrarianCommand.librarianHelp + "\n")
+                }
                 let messages = try LibrarianCommand.run(arguments: Array(arguments.dropFirst()))
                 return DriverResult(exitCode: 0, diagnostics: format(messages, programName: programName), output: "")
             }
@@ -77,6 +80,7 @@ enum LibrarianCommand {
         var dllName: String?
         var inputs: [String] = []
         var libraryPaths: [String] = []
+        var messages: [String] = []
         for argument in arguments {
             guard let (name, value) = splitOption(argument), !FileManager.default.fileExists(atPath: argument) || name == "def" || name == "out" else {
                 inputs.append(argument)
@@ -90,13 +94,22 @@ enum LibrarianCommand {
                 guard let v = value, let m = Machine.fromOption(v) else { throw UsageError("/machine:\(value ?? ""): unknown machine (expected x64, x86 or arm64)") }
                 machine = m
             case "libpath": if let v = value { libraryPaths.append(v) }
-            case "nologo", "ignore", "llvmlibthin", "wx", "verbose", "ltcg", "subsystem": break
+            case "nologo", "ignore", "wx", "verbose", "ltcg":
+                // No effect on what is written: banners, warnings pelink /lib does not give, and
+                // link-time code generation, which concerns the link, not the library.
+                break
+            case "subsystem":
+                messages.append("warning: /lib \(argument): a library has no subsystem; give /subsystem to the link")
+            case "llvmlibthin":
+                throw UsageError("/lib /llvmlibthin: pelink writes full archives only (it does not read thin ones either); leave /llvmlibthin out")
+            case "help", "?":
+                break   // Driver.run prints librarianHelp
             default: throw UsageError("/lib: unknown option: \(argument)")
             }
         }
         if let defPath {
             let definition = try ModuleDefinition.parse(path: defPath)
-            var messages = definition.warnings.map { "warning: \($0)" }
+            messages += definition.warnings.map { "warning: \($0)" }
             guard let machine else { throw UsageError("/lib /def: needs /machine:x64, /machine:x86 or /machine:arm64") }
             let module = dllName ?? PEFormat.Librarian.moduleFileName(of: definition)
                 ?? ((defPath as NSString).lastPathComponent as NSString).deletingPathExtension + ".dll"
@@ -124,8 +137,16 @@ enum LibrarianCommand {
             }
         }
         try writeFileAtomically(path: output, bytes: try ArchiveWriter.write(members: members, alwaysWriteLongNames: true))
-        return []
+        return messages
     }
+
+    static let librarianHelp = """
+        pelink /lib: the librarian (lib.exe / llvm-lib command line)
+          pelink /lib /out:x.lib a.obj b.obj c.lib   a static library of objects (libraries' members copied)
+          pelink /lib /def:x.def /machine:x64        an import library from a .def (/out:, /name: optional)
+        Options: /out:file /def:file /machine:{x64|x86|arm64} /name:dll /libpath:dir; accepted without
+        effect: /nologo /ignore:N /wx /verbose /ltcg; /subsystem warns; /llvmlibthin is refused.
+        """
 
     /// The symbols a member offers to the linker: external definitions and common symbols.
     static func publicSymbols(of view: ByteView, name: String) throws -> [String] {

@@ -150,6 +150,7 @@ enum ImageHeaders {
         if image.chunkRVA[.exportDirectory] == nil, let literal = span(.literalExportTable) { directories[DataDirectory.export.rawValue] = literal }
         if let iat = span(.importAddressTable) { directories[DataDirectory.iat.rawValue] = iat }
         if let delay = image.chunkRVA[.delayImportDescriptors] { directories[DataDirectory.delayImport.rawValue] = (delay.rva, UInt32(delay.size)) }
+        if let debug = image.chunkRVA[.debugDirectory] { directories[DataDirectory.debug.rawValue] = (debug.rva, UInt32(debug.size)) }
         if let reloc = image.chunkRVA[.baseRelocations] { directories[DataDirectory.baseRelocation.rawValue] = (reloc.rva, UInt32(reloc.size)) }
         // Resources compiled into objects (cvtres, windres: .rsrc$01 and .rsrc$02) form .rsrc;
         // the loader finds them only through this directory.

@@ -657,6 +657,11 @@ struct Linker {
             add(Name(".idata$7"), Chunk(content: .importDLLNames, partialName: Name(".idata$7"), flags: importDataFlags, alignment: 2, size: t.dllNamesSize, hasFileData: true))
         }
         for (section, chunk) in image.delayImports.chunks(target: target) { add(Name(section), chunk) }
+        if options.cetCompatible {
+            // One debug directory entry, IMAGE_DEBUG_TYPE_EX_DLLCHARACTERISTICS, as link.exe writes for /cetcompat.
+            add(Name(".rdata"), Chunk(content: .debugDirectory, partialName: Name(".rdata"), flags: readOnly, alignment: 4, size: 28, hasFileData: true))
+            add(Name(".rdata"), Chunk(content: .extendedDLLCharacteristics, partialName: Name(".rdata"), flags: readOnly, alignment: 4, size: 4, hasFileData: true))
+        }
         if !resolver.localImportTargets.isEmpty {
             add(Name(".rdata"), Chunk(content: .localImportSlots, partialName: Name(".rdata"), flags: readOnly, alignment: target.pointerSize,
                                       size: target.pointerSize * resolver.localImportTargets.count, hasFileData: true))
@@ -1037,6 +1042,7 @@ struct Linker {
         let headers = ImageHeaders.build(image: imageCopy, options: options, resolver: resolver, symbolRVA: { symbolRVA(resolver, image: imageCopy, symbol: $0) })
         // From here on, addresses come from the symbol address table: the symbols themselves can go.
         let tlsPatch = tlsDirectoryPatch(resolver, image: imageCopy)
+        let loadFlagsPatch = dependentLoadFlagsPatch(resolver, image: imageCopy)
         resolver.symbols = []
         var errors: [String] = []
         do {
@@ -1088,6 +1094,7 @@ struct Linker {
                 if !names.table.isEmpty {
                     names.table.withUnsafeBytes { (base + names.fileOffset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
                 }
+                if let (offset, flags) = loadFlagsPatch { base.storeLE(flags, at: offset) }
                 if let tls = tlsPatch {
                     let p = base + tls.fileOffset
                     let characteristics = (p.loadLE32(at: 0) & ~SectionFlags.alignMask.rawValue) | tls.alignmentBits
@@ -1152,6 +1159,31 @@ struct Linker {
         var log2 = 0
         while (1 << log2) < alignment { log2 += 1 }
         return (section.fileOffset + Int(rva - section.rva) + target.tlsCharacteristicsOffset, UInt32(log2 + 1) << 20)
+    }
+
+    /// /dependentloadflag: where DependentLoadFlags of the load configuration lands in the file,
+    /// when the structure the CRT provides (`_load_config_used`) is large enough to have it.
+    mutating func dependentLoadFlagsPatch(_ resolver: SymbolResolver, image: Image) -> (fileOffset: Int, flags: UInt16)? {
+        guard let flags = options.dependentLoadFlags else { return nil }
+        let fieldOffset = target.is64Bit ? 78 : 54
+        guard let g = resolver.find(target.mangle("_load_config_used")), resolver.symbols[Int(g)].kind == .defined,
+              image.addresses.state[Int(g)] == SymbolAddressTable.rva else {
+            diagnostics.warning("/dependentloadflag: no load configuration (_load_config_used) in the link, so the flags have nowhere to go; link the CRT's or define one")
+            return nil
+        }
+        let symbol = resolver.symbols[Int(g)]
+        let object = resolver.objects[Int(symbol.file)]
+        let data = object.data(object.sections[Int(symbol.section)])
+        let start = Int(symbol.value)
+        guard start + 4 <= data.count else { return nil }
+        let declaredSize = Int(data.loadUnaligned(fromByteOffset: start, as: UInt32.self).littleEndian)
+        let rva = UInt32(image.addresses.value[Int(g)])
+        guard declaredSize >= fieldOffset + 2, start + fieldOffset + 2 <= data.count,
+              let section = image.sections.first(where: { rva >= $0.rva && Int(rva) + fieldOffset + 2 <= Int($0.rva) + $0.initializedSize }) else {
+            diagnostics.warning("/dependentloadflag: the load configuration of \(object.displayName) is \(declaredSize) bytes, too small to hold DependentLoadFlags (at offset \(fieldOffset)); the flags are not written")
+            return nil
+        }
+        return (section.fileOffset + Int(rva - section.rva) + fieldOffset, flags)
     }
 
     /// The --output-def file: what the DLL exports, in the .def language (by name order).

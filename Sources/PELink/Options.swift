@@ -67,6 +67,10 @@ public struct LinkOptions: Sendable {
     public var includes: [String] = []
     /// /order:@file: the file listing symbols whose sections come first, in that order.
     public var orderFile: String?
+    /// /cetcompat: the image is compatible with CET shadow stacks (an extended DLL characteristics debug entry).
+    public var cetCompatible = false
+    /// /dependentloadflag:N, written into the load configuration's DependentLoadFlags.
+    public var dependentLoadFlags: UInt16?
     /// /demangle[:no]: diagnostics show C++ names demangled (the default) or only as written.
     public var demangle = true
     /// /includeoptional: symbols loaded from libraries when some member defines them; no error otherwise.

@@ -105,6 +105,20 @@ import PEFormat
         #expect(result.diagnostics.contains("warning: ignoring unknown argument '/frobnicate:3'"), "\(result.diagnostics)")
     }
 
+    /// The librarian's options: /help prints its usage, /llvmlibthin is refused (pelink writes and
+    /// reads full archives only), /subsystem warns; none is silently dropped.
+    @Test func librarianOptionsAreDecided() throws {
+        let help = Driver.run(arguments: ["/lib", "/help"], environment: [:])
+        #expect(help.exitCode == 0 && help.output.contains("pelink /lib /def:x.def"), "\(help.output)")
+        let folder = try makeTemporaryDirectory("lib-options")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let object = GoldenCase.inputsFolder.appendingPathComponent("order-file/funcs.obj").path
+        let thin = Driver.run(arguments: ["/lib", "/llvmlibthin", "/out:" + folder.appendingPathComponent("t.lib").path, object], environment: [:])
+        #expect(thin.exitCode == 1 && thin.diagnostics.contains("/llvmlibthin") && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("t.lib").path))
+        let subsystem = Driver.run(arguments: ["/lib", "/subsystem:console", "/out:" + folder.appendingPathComponent("s.lib").path, object], environment: [:])
+        #expect(subsystem.exitCode == 0 && subsystem.diagnostics.contains("warning: /lib /subsystem:console"), "\(subsystem.diagnostics)")
+    }
+
     /// CMake, Meson and clang's driver run `lld-link --version` and look for "LLD x.y".
     @Test func versionIsPrinted() {
         for spelling in ["--version", "/-version"] {

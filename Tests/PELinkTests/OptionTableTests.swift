@@ -456,6 +456,43 @@ struct OptionTableEffectTests {
         #expect(raw.diagnostics.contains("error: undefined symbol: ?foo@@YAHXZ\n") && !raw.diagnostics.contains("__cdecl"), "\(raw.diagnostics)")
     }
 
+    /// /cetcompat writes the extended DLL characteristics debug entry (CET_COMPAT) and
+    /// /dependentloadflag the load configuration's DependentLoadFlags, as llvm-readobj reads them
+    /// from lld-link's image too; without a load configuration, /dependentloadflag warns.
+    @Test func cetcompatAndDependentLoadFlag() throws {
+        guard let clang = requireTool("clang"), let readobj = requireTool("llvm-readobj"), let lldLink = requireTool("lld-link") else { return }
+        let folder = try makeTemporaryDirectory("cet-loadflags")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = folder.appendingPathComponent("lc.c")
+        // The load configuration a CRT provides: its first field is its size (up to DependentLoadFlags and beyond).
+        try """
+            struct load_config { unsigned int size; unsigned int rest[70]; };
+            const struct load_config _load_config_used = { sizeof(struct load_config) };
+            __declspec(dllexport) int f(void) { return 1; }
+            """.write(to: source, atomically: true, encoding: .utf8)
+        let object = folder.appendingPathComponent("lc.obj").path
+        let compile = try runProcess(clang, ["--target=x86_64-pc-windows-msvc", "-c", source.path, "-o", object])
+        guard compile.exitCode == 0 else { Issue.record("clang: \(compile.stderr)"); return }
+        let arguments = ["/dll", "/noentry", object, "/cetcompat", "/dependentloadflag:0x800"]
+        let ours = folder.appendingPathComponent("ours.dll").path, theirs = folder.appendingPathComponent("theirs.dll").path
+        let run = Driver.run(arguments: arguments + ["/out:" + ours], environment: [:])
+        #expect(run.exitCode == 0, "\(run.diagnostics)")
+        let lld = try runProcess(lldLink, arguments + ["/out:" + theirs])
+        #expect(lld.exitCode == 0, "\(lld.stderr)")
+        func facts(_ dll: String) throws -> [String] {
+            let text = try runProcess(readobj, ["--coff-load-config", "--coff-debug-directory", dll]).stdout
+            return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { $0.hasPrefix("DependentLoadFlags:") || $0.hasPrefix("Type:") || $0.contains("CET_COMPAT") || $0.hasPrefix("SizeOfData:") }
+        }
+        let mine = try facts(ours)
+        #expect(mine.contains("DependentLoadFlags: 0x800") && mine.contains { $0.contains("CET_COMPAT") }, "\(mine)")
+        let other = try facts(theirs)
+        #expect(mine == other, "lld-link's image says \(other)")
+        let noConfig = Driver.run(arguments: ["/dll", "/noentry", GoldenCase.inputsFolder.appendingPathComponent("order-file/funcs.obj").path,
+                                              "/dependentloadflag:0x800", "/out:" + folder.appendingPathComponent("none.dll").path], environment: [:])
+        #expect(noConfig.exitCode == 0 && noConfig.diagnostics.contains("warning: /dependentloadflag"), "\(noConfig.diagnostics)")
+    }
+
     /// lld-link's spellings of GNU ld's MinGW options, and its /includeoptional and /lldmap.
     @Test func lldLinkSpellings() throws {
         let folder = try makeTemporaryDirectory("lld-spellings")
