@@ -7,7 +7,12 @@ import Testing
 
 @Suite("lld's COFF tests with pelink as lld-link")
 struct LLDSuiteTests {
-    static let suiteFolder = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/lldsuite")
+    /// Beside the repository (../shared), else where the project's machines keep it.
+    static let suiteFolder: URL = {
+        let candidates = [repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/lldsuite"),
+                          URL(fileURLWithPath: "/work/shared/lldsuite")]
+        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("lldsuite.py").path) } ?? candidates[0]
+    }()
     static let failingList = repositoryRoot.appendingPathComponent("Tests/lldsuite-failing.md")
 
     /// The table rows of the list: test name → (class, reason).
