@@ -23,7 +23,7 @@ struct Chunk {
         case safeSEHTable
         var isInputSection: Bool { if case .inputSection = self { return true } else { return false } }
         /// The debug directory (data directory 6) and the data of its entries pelink writes.
-        case debugDirectory, extendedDLLCharacteristics
+        case debugDirectory, codeViewRecord, extendedDLLCharacteristics
         /// Delay-loaded imports (`DelayImportTables`).
         case delayImportDescriptors, delayImportNameTable, delayBoundImportAddressTable, delayUnloadImportAddressTable
         case delayHintNames, delayDLLNames, delayModuleHandles, delayImportAddressTable

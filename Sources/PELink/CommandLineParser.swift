@@ -537,6 +537,7 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             if value?.lowercased() == "no" { break }
             throw OptionTable.rejection(name, as: argument)
         case "cetcompat": options.cetCompatible = try yesNo()
+        case "build-id": options.buildID = try yesNo()
         case "dependentloadflag":
             let v = try requireValue()
             guard let flags = parseNumber(v), flags <= 0xFFFF else { throw UsageError("/dependentloadflag:\(v): expected a 16-bit number (LOAD_LIBRARY_SEARCH_* flags, such as 0x800)") }
@@ -579,8 +580,11 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
         case "manifestfile": options.manifestFile = try requireValue()
         case "manifestinput": options.manifestInputs.append(try requireValue())
         case "debug":
-            if value?.lowercased() == "none" { break }
-            warn(name)
+            // /debug:dwarf keeps the objects' DWARF in the image (lld-link's); a PDB is still to come.
+            let kinds = (value ?? "").lowercased().split(separator: ",").map(String.init)
+            if kinds == ["none"] { break }
+            if kinds.contains("dwarf") { options.debugDWARF = true }
+            if kinds.isEmpty || kinds.contains(where: { $0 != "dwarf" }) { warn(name) }
         case "opt":
             var planned = false
             for part in try requireValue().lowercased().split(separator: ",") {

@@ -33,7 +33,7 @@ enum GNUCommandLine {
         "--allow-multiple-definition", "--no-allow-multiple-definition", "--demangle", "--no-demangle",
         "--color-diagnostics", "--no-color-diagnostics", "-static", "-dynamic",
         "--tsaware", "--no-tsaware", "--Bsymbolic", "-Bsymbolic", "--disable-reloc-section", "--enable-reloc-section",
-        "-s", "--strip-all", "-S", "--strip-debug", "--no-undefined", "--fatal-warnings", "--no-fatal-warnings",
+        "--no-undefined", "--fatal-warnings", "--no-fatal-warnings",
         // Archives are searched again whenever a new undefined symbol appears (as lld-link does),
         // so a group adds nothing; clang's MinGW driver passes one with -static.
         "--start-group", "--end-group", "-(", "-)",
@@ -43,6 +43,7 @@ enum GNUCommandLine {
         let arguments = try ResponseFiles.expand(rawArguments)
         var options = LinkOptions()
         options.isGNUFlavor = true
+        options.gnuCommandLine = true
         var searchPaths: [String] = []
         var pendingLibraries: [(index: Int, name: String, isStatic: Bool)] = []
         var linkStatically = false
@@ -175,6 +176,13 @@ enum GNUCommandLine {
                 notes.append(versionText + " (GNU ld's command line, as ld.lld takes it)")
                 options.versionOnly = arguments.count == 1 || (arguments.count == 2 && arguments.contains("-m") == false)
             case "--verbose": options.verbose = true
+            case "--build-id":
+                // --build-id or --build-id=STYLE (a CodeView GUID whatever the style); =none turns it off.
+                options.buildID = inline?.lowercased() != "none"
+            case "--no-build-id": options.buildID = false
+            case "-s", "--strip-all", "-S", "--strip-debug":
+                // No DWARF in the image (pelink writes no COFF symbol table to strip either).
+                options.stripDebug = true
             case "--help", "-help":
                 notes.append(helpText)
                 options.versionOnly = true

@@ -22,6 +22,8 @@ struct InputSection {
     private var alignmentLog2: UInt8
     /// False once discarded: a COMDAT that lost, IMAGE_SCN_LNK_REMOVE, .debug$*, .drectve.
     var isLive = true
+    /// A DWARF section (.debug_*): dropped unless the link keeps DWARF (`LinkOptions.keepsDWARF`).
+    var isDWARF = false
     var isComdat = false
     var selection: UInt8 = 0
     /// 0-based index of the section this one is associated with (ASSOCIATIVE), else -1.
@@ -210,7 +212,8 @@ final class ObjectFile: @unchecked Sendable {
             }
             let isDirectives = name.equals(".drectve")
             if name.hasPrefix(".gnu.lto_") { hasGNULTOSections = true }
-            // CodeView (.debug$) and DWARF (.debug_*) information is not written to the image.
+            // CodeView (.debug$) is not written to the image; DWARF (.debug_*) only when the link keeps it.
+            if name.hasPrefix(".debug_") { section.isDWARF = true }
             if header.characteristics.contains(.lnkRemove) || name.hasPrefix(".debug$") || name.hasPrefix(".debug_") || isDirectives
                 || name.hasPrefix(".gnu.lto_")
                 || name.equals(".llvm_addrsig") || name.equals(".llvm.call-graph-profile") {

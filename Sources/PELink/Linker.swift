@@ -542,6 +542,8 @@ struct Linker {
         var hasNoSEH = false
         /// /delayload: the delay import tables, and where the helper their code calls landed.
         var delayImports = DelayImportTables()
+        /// The debug directory's entries (build id, /cetcompat).
+        var debugDirectory = DebugDirectoryPlan(options: LinkOptions())
         var delayLoadHelperRVA: UInt32?
     }
 
@@ -657,11 +659,8 @@ struct Linker {
             add(Name(".idata$7"), Chunk(content: .importDLLNames, partialName: Name(".idata$7"), flags: importDataFlags, alignment: 2, size: t.dllNamesSize, hasFileData: true))
         }
         for (section, chunk) in image.delayImports.chunks(target: target) { add(Name(section), chunk) }
-        if options.cetCompatible {
-            // One debug directory entry, IMAGE_DEBUG_TYPE_EX_DLLCHARACTERISTICS, as link.exe writes for /cetcompat.
-            add(Name(".rdata"), Chunk(content: .debugDirectory, partialName: Name(".rdata"), flags: readOnly, alignment: 4, size: 28, hasFileData: true))
-            add(Name(".rdata"), Chunk(content: .extendedDLLCharacteristics, partialName: Name(".rdata"), flags: readOnly, alignment: 4, size: 4, hasFileData: true))
-        }
+        image.debugDirectory = DebugDirectoryPlan(options: options)
+        for (section, chunk) in image.debugDirectory.chunks() { add(Name(section), chunk) }
         if !resolver.localImportTargets.isEmpty {
             add(Name(".rdata"), Chunk(content: .localImportSlots, partialName: Name(".rdata"), flags: readOnly, alignment: target.pointerSize,
                                       size: target.pointerSize * resolver.localImportTargets.count, hasFileData: true))
@@ -939,7 +938,7 @@ struct Linker {
         if target.importThunkAbsoluteField != nil && resolver.imports.contains(where: \.needsThunk) { return true }
         if !options.delayLoadDLLs.isEmpty && !resolver.imports.isEmpty { return true }
         for object in resolver.objects {
-            for section in object.sections where section.isLive && section.relocationCount > 0 {
+            for section in object.sections where section.isLive && section.relocationCount > 0 && !section.isDWARF {
                 for r in 0..<section.relocationCount where object.relocation(section, r).type == pointerRelocation {
                     return true
                 }
@@ -961,7 +960,8 @@ struct Linker {
                 var sites: [UInt32] = []
                 let object = objects[o]
                 let targets = object.targets
-                for (s, section) in object.sections.enumerated() where section.isLive && section.relocationCount > 0 {
+                // Debug sections are not loaded: their addresses are never relocated by the loader.
+                for (s, section) in object.sections.enumerated() where section.isLive && section.relocationCount > 0 && !section.isDWARF {
                     let global = object.firstSection + s
                     guard sectionOutput[global] >= 0 else { continue }
                     for r in 0..<section.relocationCount {
@@ -1095,6 +1095,12 @@ struct Linker {
                     names.table.withUnsafeBytes { (base + names.fileOffset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
                 }
                 if let (offset, flags) = loadFlagsPatch { base.storeLE(flags, at: offset) }
+                if let guid = imageCopy.buildIDFileOffset {
+                    // The build id: a hash of every byte (its own field still zero), so equal inputs give equal ids.
+                    let (a, b) = ContentHash.hash128(UnsafeRawBufferPointer(start: base, count: imageCopy.fileSize), threads: options.threads)
+                    base.storeLE(a, at: guid)
+                    base.storeLE(b, at: guid + 8)
+                }
                 if let tls = tlsPatch {
                     let p = base + tls.fileOffset
                     let characteristics = (p.loadLE32(at: 0) & ~SectionFlags.alignMask.rawValue) | tls.alignmentBits

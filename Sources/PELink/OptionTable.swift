@@ -90,7 +90,7 @@ enum OptionTable {
     private static let sampleProfiles = "sample profile-guided optimization (SPGO) needs link-time code generation, which pelink does not do; link without it"
     private static let windowsMetadata = "pelink does not generate Windows Runtime metadata (.winmd); make it with another tool"
     private static let embeddedIDL = "pelink does not turn the IDL attributes of attributed C++ objects into a type library; this only configures that step"
-    private static let debugInformation = "the image has no debug directory and no PDB is written"
+    private static let debugInformation = "no PDB is written and the image has no CodeView debug entry for one (/debug:dwarf keeps DWARF)"
 
     /// Every option, in alphabetical order of name.
     static let entries: [OptionEntry] = [
@@ -113,6 +113,8 @@ enum OptionTable {
         option("/assemblyresource:file", "embed a .NET resource in an assembly", .rejected(managedCode), example: "/assemblyresource:x.resources"),
         option("/base:address", "preferred image base", tested("header-options", "x86-imagebase"), example: "/base:0x10000000"),
         option("/brepro", "reproducible output: time stamp 0 (the default) and \"Repro mode\" in the map file", tested("brepro")),
+        option("/build-id[:no]", "a build id: a debug directory CodeView record whose GUID hashes the image (GNU ld's --build-id; on by default there)",
+               tested("buildID")),
         option("/cetcompat[:no]", "mark the image compatible with CET shadow stacks",
                tested("cetcompatAndDependentLoadFlag")),
         option("/cgthreads:N", "threads for link-time code generation",
@@ -121,7 +123,7 @@ enum OptionTable {
         option("/clrsupportlasterror[:no|:systemdll]", "keep the last error code of P/Invoke calls", .rejected(managedCode)),
         option("/clrthreadattribute:{sta|mta|none}", "threading attribute of a CLR program's entry point", .rejected(managedCode), example: "/clrthreadattribute:sta"),
         option("/clrunmanagedcodecheck[:no]", "SuppressUnmanagedCodeSecurity on P/Invoke stubs", .rejected(managedCode)),
-        option("/debug[:{full|fastlink|ghash|dwarf|none}]", "write debug information (a PDB and the image's debug directory)",
+        option("/debug[:{full|fastlink|ghash|dwarf|none}]", "write debug information (a PDB and the image's debug directory; /debug:dwarf keeps the objects' DWARF, which works now)",
                .laterIssue(13, .warns, debugInformation), quietlyAccepted: ["/debug:none"]),
         option("/debugtype:{cv|pdata|fixup}[,...]", "which debug information to write",
                .laterIssue(13, .warns, debugInformation), example: "/debugtype:cv,fixup"),

@@ -67,10 +67,19 @@ public struct LinkOptions: Sendable {
     public var includes: [String] = []
     /// /order:@file: the file listing symbols whose sections come first, in that order.
     public var orderFile: String?
+    /// /build-id[:no], --build-id[=none]: nil is the default (on for GNU ld's command line unless stripped, as ld.lld does).
+    public var buildID: Bool?
+    /// Set when the command line was GNU ld's (not lld-link's /lldmingw).
+    public var gnuCommandLine = false
     /// /cetcompat: the image is compatible with CET shadow stacks (an extended DLL characteristics debug entry).
     public var cetCompatible = false
     /// /dependentloadflag:N, written into the load configuration's DependentLoadFlags.
     public var dependentLoadFlags: UInt16?
+    /// /debug:dwarf, or the GNU flavor: DWARF (.debug_*) goes into the image.
+    public var debugDWARF = false
+    /// -s/--strip-all, -S/--strip-debug: no DWARF in the image.
+    public var stripDebug = false
+    public var keepsDWARF: Bool { (isGNUFlavor || debugDWARF) && !stripDebug }
     /// /demangle[:no]: diagnostics show C++ names demangled (the default) or only as written.
     public var demangle = true
     /// /includeoptional: symbols loaded from libraries when some member defines them; no error otherwise.

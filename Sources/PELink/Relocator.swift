@@ -52,16 +52,8 @@ struct Relocator: @unchecked Sendable {
         case .importDLLNames:
             for (d, dll) in image.imports.dlls.enumerated() { writeCString(dll.name, to: out + image.imports.dllNameOffsets[d]) }
         case .importThunks: writeThunks(out, chunkRVA: chunk.rva)
-        case .debugDirectory:
-            guard let data = image.chunkRVA[.extendedDLLCharacteristics],
-                  let section = image.sections.first(where: { data.rva >= $0.rva && data.rva < $0.rva + UInt32($0.virtualSize) }) else { return missingTable(chunk) }
-            out.storeLE(UInt32(0), at: 0)                          // Characteristics
-            out.storeLE(resolver.options.timestamp, at: 4)         // TimeDateStamp: the image's
-            out.storeLE(UInt32(0), at: 8)                          // Major and minor version
-            out.storeLE(UInt32(20), at: 12)                        // IMAGE_DEBUG_TYPE_EX_DLLCHARACTERISTICS
-            out.storeLE(UInt32(data.size), at: 16)
-            out.storeLE(data.rva, at: 20)
-            out.storeLE(UInt32(section.fileOffset + Int(data.rva - section.rva)), at: 24)
+        case .debugDirectory: return writeDebugDirectory(out)
+        case .codeViewRecord: writeCodeViewRecord(out)
         case .extendedDLLCharacteristics:
             out.storeLE(UInt32(1), at: 0)                          // IMAGE_DLLCHARACTERISTICS_EX_CET_COMPAT
         case .delayImportDescriptors, .delayImportNameTable, .delayBoundImportAddressTable, .delayUnloadImportAddressTable,

@@ -438,6 +438,9 @@ final class SymbolResolver: @unchecked Sendable {
                 return
             }
         }
+        if options.keepsDWARF {
+            for s in object.sections.indices where object.sections[s].isDWARF { object.sections[s].isLive = true }
+        }
         objects.append(object)
         object.firstSection = totalSections
         totalSections += object.sections.count

@@ -1,0 +1,141 @@
+import PEFormat
+
+/// The image's debug directory (data directory 6, pe-format.md "The .debug Section"): which
+/// entries pelink writes and where their data goes.
+///
+/// - A CodeView record (RSDS) without a PDB path: the build id (`--build-id`, `/build-id`), a
+///   GUID that is a hash of the image's bytes, so the same inputs give the same id and symbol
+///   stores and llvm-symbolizer can match the image with its separate debug file.
+/// - The extended DLL characteristics (`/cetcompat`): CET shadow-stack compatibility.
+///
+/// With a build id everything goes into a `.buildid` section, as lld-link places it; otherwise
+/// into `.rdata`.
+struct DebugDirectoryPlan {
+    enum Entry: Equatable {
+        case codeView
+        case extendedDLLCharacteristics
+    }
+    var entries: [Entry] = []
+
+    static let entrySize = 28
+    /// "RSDS", GUID (16 bytes), age (4), an empty PDB path (one NUL).
+    static let codeViewRecordSize = 4 + 16 + 4 + 1
+    /// Offset of the GUID in the CodeView record, which is filled in once the image is written.
+    static let guidOffset = 4
+
+    var isEmpty: Bool { entries.isEmpty }
+    var hasBuildID: Bool { entries.contains(.codeView) }
+
+    init(options: LinkOptions) {
+        if options.buildID ?? (options.gnuCommandLine && !options.stripDebug) { entries.append(.codeView) }
+        if options.cetCompatible { entries.append(.extendedDLLCharacteristics) }
+    }
+
+    func chunks() -> [(section: StaticString, chunk: Chunk)] {
+        guard !isEmpty else { return [] }
+        let section: StaticString = hasBuildID ? ".buildid" : ".rdata"
+        let flags: SectionFlags = [.initializedData, .memRead]
+        func chunk(_ content: Chunk.Content, size: Int) -> (StaticString, Chunk) {
+            (section, Chunk(content: content, partialName: Name(section), flags: flags, alignment: 4, size: size, hasFileData: true))
+        }
+        var result = [chunk(.debugDirectory, size: entries.count * Self.entrySize)]
+        for entry in entries {
+            switch entry {
+            case .codeView: result.append(chunk(.codeViewRecord, size: Self.codeViewRecordSize))
+            case .extendedDLLCharacteristics: result.append(chunk(.extendedDLLCharacteristics, size: 4))
+            }
+        }
+        return result
+    }
+}
+
+extension Relocator {
+    /// The debug directory's entries, each pointing at its data by RVA and file offset.
+    func writeDebugDirectory(_ out: UnsafeMutableRawPointer) -> String? {
+        for (i, entry) in image.debugDirectory.entries.enumerated() {
+            let (content, type): (Chunk.Content, UInt32) = entry == .codeView ? (.codeViewRecord, 2) : (.extendedDLLCharacteristics, 20)
+            guard let data = image.chunkRVA[content],
+                  let section = image.sections.first(where: { data.rva >= $0.rva && data.rva < $0.rva + UInt32($0.virtualSize) }) else {
+                return "internal error: the debug directory's \(content) was not placed; please report this"
+            }
+            let p = out + i * DebugDirectoryPlan.entrySize
+            p.storeLE(UInt32(0), at: 0)                          // Characteristics
+            p.storeLE(resolver.options.timestamp, at: 4)         // TimeDateStamp: the image's
+            p.storeLE(UInt32(0), at: 8)                          // Major and minor version
+            p.storeLE(type, at: 12)                              // IMAGE_DEBUG_TYPE_CODEVIEW or _EX_DLLCHARACTERISTICS
+            p.storeLE(UInt32(data.size), at: 16)
+            p.storeLE(data.rva, at: 20)
+            p.storeLE(UInt32(section.fileOffset + Int(data.rva - section.rva)), at: 24)
+        }
+        return nil
+    }
+
+    /// "RSDS", the GUID (zero until the image is hashed), age 1, no PDB path.
+    func writeCodeViewRecord(_ out: UnsafeMutableRawPointer) {
+        out.storeLE(UInt32(0x5344_5352), at: 0)
+        out.storeLE(UInt32(1), at: 20)
+    }
+}
+
+extension Linker.Image {
+    /// Where the build id's GUID lies in the file, if the image has one.
+    var buildIDFileOffset: Int? {
+        guard let record = chunkRVA[.codeViewRecord],
+              let section = sections.first(where: { record.rva >= $0.rva && record.rva < $0.rva + UInt32($0.virtualSize) }) else { return nil }
+        return section.fileOffset + Int(record.rva - section.rva) + DebugDirectoryPlan.guidOffset
+    }
+}
+
+/// A 128-bit hash of a buffer, the same whatever the thread count: blocks are hashed in
+/// parallel and their hashes combined in order. Not cryptographic; an identifier of content.
+enum ContentHash {
+    static func hash128(_ bytes: UnsafeRawBufferPointer, threads: Int?) -> (UInt64, UInt64) {
+        let blockSize = 1 << 20
+        let blockCount = max(1, (bytes.count + blockSize - 1) / blockSize)
+        var hashes = [(UInt64, UInt64)](repeating: (0, 0), count: blockCount)
+        hashes.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let results = out.baseAddress!
+            nonisolated(unsafe) let base = bytes.baseAddress
+            let count = bytes.count
+            parallelFor(blockCount, threads: threads) { b in
+                let start = b * blockSize
+                let length = min(blockSize, count - start)
+                results[b] = length > 0 ? block(UnsafeRawBufferPointer(start: base! + start, count: length)) : (0, 0)
+            }
+        }
+        var a: UInt64 = 0x9E37_79B9_7F4A_7C15, c: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+        for (x, y) in hashes {
+            a = mix(a ^ x); c = mix(c ^ y)
+        }
+        return (mix(a ^ UInt64(bytes.count)), mix(c ^ UInt64(bytes.count) &* 0x1656_67B1_9E37_79F9))
+    }
+
+    /// Two lanes over 8-byte words with different seeds and multipliers.
+    private static func block(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+        var a: UInt64 = 0x243F_6A88_85A3_08D3, c: UInt64 = 0x1319_8A2E_0370_7344
+        var i = 0
+        while i + 8 <= bytes.count {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            a = (a ^ word) &* 0x9E37_79B9_7F4A_7C15
+            a ^= a >> 29
+            c = (c ^ (word &+ 0x632B_E59B_D9B4_E019)) &* 0xBF58_476D_1CE4_E5B9
+            c ^= c >> 31
+            i += 8
+        }
+        while i < bytes.count {
+            let byte = UInt64(bytes[i])
+            a = (a ^ byte) &* 0x100_0000_01B3
+            c = (c ^ byte) &* 0xFF51_AFD7_ED55_8CCD
+            i += 1
+        }
+        return (mix(a), mix(c))
+    }
+
+    /// SplitMix64's finalizer.
+    private static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
