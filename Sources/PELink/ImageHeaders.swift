@@ -63,10 +63,10 @@ enum ImageHeaders {
         w.u16(target.machine.rawValue)
         w.u16(UInt16(image.sections.count))
         w.u32(options.timestamp)
-        // No symbols, but the string table that long section names live in goes where the
-        // symbol table would end (pe-format.md, "Section Table": "/offset" names).
+        // The string table that long section names live in goes where the symbol table (often
+        // empty) ends (pe-format.md, "Section Table": "/offset" names).
         w.u32(image.longSectionNames.table.isEmpty ? 0 : UInt32(image.longSectionNames.fileOffset)) // PointerToSymbolTable
-        w.u32(0)                        // NumberOfSymbols
+        w.u32(UInt32(image.longSectionNames.symbolCount)) // NumberOfSymbols
         w.u16(UInt16(target.optionalHeaderSize))
         w.u16(characteristics)
 
@@ -195,25 +195,56 @@ enum ImageHeaders {
 /// Names of more than 8 bytes live in a COFF string table at the end of the file, for
 /// discardable sections only: the loader reads just the 8-byte field, and a mapped section
 /// with a cut name (".eh_fram") is still found by runtimes that look for it, as lld-link decides.
+/// What follows the sections at the end of the file: the COFF symbol table (written only when
+/// the image keeps DWARF, as GNU ld and ld.lld do, for gdb's minimal symbols) and the string
+/// table that long section names and symbol names live in.
 struct LongSectionNames {
-    /// The string table: its 4-byte size, then NUL-terminated names; empty when no name needs it.
+    /// The symbol table's 18-byte records, then the string table (its 4-byte size, then
+    /// NUL-terminated names); empty when nothing needs them.
     var table: [UInt8] = []
     var fileOffset = 0
-    /// Section name → offset in `table`.
+    var symbolCount = 0
+    /// Section name → offset in the string table.
     var offsets: [String: Int] = [:]
+
+    struct Symbol {
+        var name: String
+        var value: UInt32
+        /// 1-based output section.
+        var section: Int16
+        var type: UInt16
+        var storageClass: UInt8
+    }
 
     init() {}
 
-    init(sections: [OutputSection], at fileOffset: Int) {
+    init(sections: [OutputSection], symbols: [Symbol] = [], at fileOffset: Int) {
         var strings: [UInt8] = []
         for section in sections where section.name.utf8.count > 8 && section.flags.contains(.memDiscardable) {
             guard offsets[section.name] == nil else { continue }
             offsets[section.name] = 4 + strings.count
             strings += Array(section.name.utf8) + [0]
         }
-        guard !strings.isEmpty else { return }
+        var records: [UInt8] = []
+        records.reserveCapacity(symbols.count * 18)
+        for symbol in symbols {
+            let name = Array(symbol.name.utf8)
+            if name.count <= 8 {
+                records += name + [UInt8](repeating: 0, count: 8 - name.count)
+            } else {
+                let offset = UInt32(4 + strings.count)
+                records += [0, 0, 0, 0] + withUnsafeBytes(of: offset.littleEndian, Array.init)
+                strings += name + [0]
+            }
+            records += withUnsafeBytes(of: symbol.value.littleEndian, Array.init)
+            records += withUnsafeBytes(of: symbol.section.littleEndian, Array.init)
+            records += withUnsafeBytes(of: symbol.type.littleEndian, Array.init)
+            records += [symbol.storageClass, 0]
+        }
+        guard !strings.isEmpty || !records.isEmpty else { return }
+        symbolCount = symbols.count
         let size = UInt32(4 + strings.count)
-        table = [UInt8(size & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size >> 16 & 0xFF), UInt8(size >> 24)] + strings
+        table = records + withUnsafeBytes(of: size.littleEndian, Array.init) + strings
         self.fileOffset = fileOffset
     }
 }

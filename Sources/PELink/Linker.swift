@@ -842,7 +842,8 @@ struct Linker {
         watch.lap("base relocations")
         image.sizeOfImage = alignUp(endRVA, options.sectionAlignment)
         image.fileSize = endFile
-        image.longSectionNames = LongSectionNames(sections: image.sections, at: endFile)
+        image.longSectionNames = LongSectionNames(sections: image.sections, symbols: options.keepsDWARF ? imageSymbols(resolver, image: image) : [],
+                                                  at: endFile)
         image.fileSize += image.longSectionNames.table.count
         if image.sizeOfImage >= maximumImageSize {
             diagnostics.error(imageTooLargeMessage(image.sections, resolver))
@@ -865,6 +866,49 @@ struct Linker {
         if name.hasPrefix(".xdata$") { return Name(".xdata") }
         if name.hasPrefix(".eh_frame$") { return Name(".eh_frame") }
         return nil
+    }
+
+    /// The image's COFF symbols when it keeps DWARF: every named symbol of the objects' sections
+    /// in the image (external and static; not section, file or feature records), by object and
+    /// record order, relative to its output section.
+    func imageSymbols(_ resolver: SymbolResolver, image: Image) -> [LongSectionNames.Symbol] {
+        var symbols: [LongSectionNames.Symbol] = []
+        for object in resolver.objects {
+            let coff = object.coff
+            var i = 0
+            while i < coff.symbolCount {
+                let record = coff.symbol(i)
+                defer { i += 1 + record.auxiliaryCount }
+                // Absolute externals, and weak externals as they resolved, as ld.lld lists them.
+                if record.storageClass == StorageClass.external && record.sectionNumber == SectionNumber.absolute,
+                   let name = try? coff.symbolName(i), !name.hasPrefix("@") {
+                    symbols.append(.init(name: name, value: record.value, section: -1, type: record.type, storageClass: record.storageClass))
+                    continue
+                }
+                if record.storageClass == StorageClass.weakExternal, i < object.targets.count, case .global(let g) = object.targets[i].decoded,
+                   let name = try? coff.symbolName(i) {
+                    let state = image.addresses.state[Int(g)], value = image.addresses.value[Int(g)]
+                    if state == SymbolAddressTable.absolute {
+                        symbols.append(.init(name: name, value: UInt32(truncatingIfNeeded: value), section: -1, type: record.type, storageClass: StorageClass.external))
+                    } else if state == SymbolAddressTable.rva, case let output = Int(image.addresses.outputSection[Int(g)]), output >= 0 {
+                        symbols.append(.init(name: name, value: UInt32(truncatingIfNeeded: value) &- image.sections[output].rva,
+                                             section: Int16(truncatingIfNeeded: output + 1), type: record.type, storageClass: StorageClass.external))
+                    }
+                    continue
+                }
+                guard record.sectionNumber > 0, Int(record.sectionNumber) <= object.sections.count,
+                      record.storageClass == StorageClass.external || record.storageClass == StorageClass.static else { continue }
+                let global = object.firstSection + Int(record.sectionNumber) - 1
+                let output = Int(image.sectionOutput[global])
+                guard output >= 0, let name = try? coff.symbolName(i), !name.isEmpty else { continue }
+                // A section's own symbol (static, with its definition record) names no code or data.
+                if record.storageClass == StorageClass.static && record.auxiliaryCount > 0 && record.value == 0 { continue }
+                let rva = image.sectionRVA[global] &+ record.value
+                symbols.append(.init(name: name, value: rva &- image.sections[output].rva, section: Int16(truncatingIfNeeded: output + 1),
+                                     type: record.type, storageClass: record.storageClass))
+            }
+        }
+        return symbols
     }
 
     /// Names the largest sections, since one oversized input (a huge .bss or COMMON symbol) is

@@ -75,11 +75,11 @@ public struct LinkOptions: Sendable {
     public var cetCompatible = false
     /// /dependentloadflag:N, written into the load configuration's DependentLoadFlags.
     public var dependentLoadFlags: UInt16?
-    /// /debug:dwarf, or the GNU flavor: DWARF (.debug_*) goes into the image.
+    /// /debug:dwarf, or GNU ld's command line: DWARF (.debug_*) goes into the image.
     public var debugDWARF = false
     /// -s/--strip-all, -S/--strip-debug: no DWARF in the image.
     public var stripDebug = false
-    public var keepsDWARF: Bool { (isGNUFlavor || debugDWARF) && !stripDebug }
+    public var keepsDWARF: Bool { (gnuCommandLine || debugDWARF) && !stripDebug }
     /// /demangle[:no]: diagnostics show C++ names demangled (the default) or only as written.
     public var demangle = true
     /// /includeoptional: symbols loaded from libraries when some member defines them; no error otherwise.

@@ -1,4 +1,4 @@
-// DWARF kept in MinGW images, and the build id, against lld: a DLL from clang -g objects linked
+// DWARF kept in MinGW images (with the COFF symbol table), and the build id, against lld: a DLL from clang -g objects linked
 // by pelink as ld.lld (through clang's MinGW driver) and by ld.lld itself. The kept .debug_*
 // sections have lld's sizes, llvm-dwarfdump reads them, llvm-symbolizer gives the same
 // function:file:line for every address asked, and gdb finds a function's line.
@@ -103,6 +103,16 @@ struct DWARFTests {
         let theirLines = try runProcess(symbolizer, ["--obj=" + theirs] + (try Self.exportAddresses(theirs))).stdout
         #expect(ourLines.contains("triple") && ourLines.contains("square") && ourLines.contains("dwarf.c:"), "\(ourLines)")
         #expect(ourLines == theirLines, "llvm-symbolizer:\npelink:\n\(ourLines)\nld.lld:\n\(theirLines)")
+
+        // The COFF symbol table written with DWARF (gdb's minimal symbols): the names ld.lld writes.
+        if let nm = requireTool("llvm-nm") {
+            func names(_ dll: String) throws -> [String] {
+                try runProcess(nm, [dll]).stdout.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) }.sorted()
+            }
+            let ourNames = try names(ours)
+            #expect(ourNames.contains { $0.hasSuffix("triple") } && ourNames.contains { $0.hasSuffix("add_squares") }, "\(ourNames.prefix(20))")
+            #expect(ourNames == (try names(theirs)), "the symbol table's names differ from ld.lld's")
+        }
 
         let line = try runProcess(gdb, ["-batch", "-nx", "-ex", "info line triple", ours])
         #expect(line.stdout.contains("Line ") && line.stdout.contains("dwarf.c") && line.stdout.contains("<triple>"), "gdb: \(line.stdout) \(line.stderr)")
