@@ -403,8 +403,10 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             let v = try requireValue()
             guard let t = parseNumber(v), t <= UInt64(UInt32.max) else { throw UsageError("/timestamp:\(v): expected a number from 0 to 4294967295") }
             options.timestamp = UInt32(t)
+            options.timestampIsContentHash = false
         case "brepro":
             options.timestamp = 0
+            options.timestampIsContentHash = true
             options.reproducibleMode = true
         case "threads":
             let v = try requireValue()

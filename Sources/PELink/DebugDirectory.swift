@@ -78,6 +78,14 @@ extension Relocator {
 }
 
 extension Linker.Image {
+    /// Where each debug directory entry's TimeDateStamp lies in the file.
+    var debugDirectoryTimestampOffsets: [Int] {
+        guard let directory = chunkRVA[.debugDirectory],
+              let section = sections.first(where: { directory.rva >= $0.rva && directory.rva < $0.rva + UInt32($0.virtualSize) }) else { return [] }
+        let start = section.fileOffset + Int(directory.rva - section.rva)
+        return debugDirectory.entries.indices.map { start + $0 * DebugDirectoryPlan.entrySize + 4 }
+    }
+
     /// Where the build id's GUID lies in the file, if the image has one.
     var buildIDFileOffset: Int? {
         guard let record = chunkRVA[.codeViewRecord],

@@ -44,6 +44,7 @@ enum GNUCommandLine {
         var options = LinkOptions()
         options.isGNUFlavor = true
         options.gnuCommandLine = true
+        options.timestampIsContentHash = false
         var searchPaths: [String] = []
         var pendingLibraries: [(index: Int, name: String, isStatic: Bool)] = []
         var linkStatically = false
@@ -167,6 +168,7 @@ enum GNUCommandLine {
             case "--disable-auto-import": options.autoImport = false
             case "--no-insert-timestamp": options.timestamp = 0
             case "--insert-timestamp": options.timestamp = UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970))
+            case "--build-id-timestamp", "--reproducible-timestamp": options.timestampIsContentHash = true
             case "-u", "--undefined", "--require-defined": options.includes.append(try value(name, inline: inline))
             case "--sysroot", "--defsym", "--wrap":
                 if name == "--sysroot" { _ = try value(name, inline: inline) } else {

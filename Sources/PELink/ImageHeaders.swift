@@ -44,6 +44,8 @@ enum ImageHeaders {
     /// Where the optional header's CheckSum field is: after the MS-DOS part, the PE signature, the
     /// 20-byte file header and 64 bytes of the optional header.
     static func checksumOffset(stub: [UInt8]?) -> Int { dosPart(stub: stub).count + 4 + 20 + 64 }  // the same in PE32 and PE32+
+    /// The file header's TimeDateStamp: after the DOS part, "PE\0\0", Machine and NumberOfSections.
+    static func timestampOffset(stub: [UInt8]?) -> Int { dosPart(stub: stub).count + 4 + 4 }
 
     static func build(image: Linker.Image, options: LinkOptions, resolver: SymbolResolver,
                       symbolRVA: (Int32) -> UInt32?) -> [UInt8] {

@@ -1139,11 +1139,20 @@ struct Linker {
                     names.table.withUnsafeBytes { (base + names.fileOffset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
                 }
                 if let (offset, flags) = loadFlagsPatch { base.storeLE(flags, at: offset) }
-                if let guid = imageCopy.buildIDFileOffset {
-                    // The build id: a hash of every byte (its own field still zero), so equal inputs give equal ids.
+                let guid = imageCopy.buildIDFileOffset
+                if guid != nil || options.timestampIsContentHash {
+                    // One hash of every byte (the fields it fills still zero): equal inputs give an
+                    // equal build id and time stamp, different images (almost surely) different ones.
                     let (a, b) = ContentHash.hash128(UnsafeRawBufferPointer(start: base, count: imageCopy.fileSize), threads: options.threads)
-                    base.storeLE(a, at: guid)
-                    base.storeLE(b, at: guid + 8)
+                    if let guid {
+                        base.storeLE(a, at: guid)
+                        base.storeLE(b, at: guid + 8)
+                    }
+                    if options.timestampIsContentHash {
+                        let stamp = UInt32(truncatingIfNeeded: a)
+                        base.storeLE(stamp, at: ImageHeaders.timestampOffset(stub: options.dosStub))
+                        for entry in imageCopy.debugDirectoryTimestampOffsets { base.storeLE(stamp, at: entry) }
+                    }
                 }
                 if let tls = tlsPatch {
                     let p = base + tls.fileOffset

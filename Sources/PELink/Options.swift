@@ -115,6 +115,10 @@ public struct LinkOptions: Sendable {
     public var merges: [(from: String, to: String)] = []
     public var sectionAttributes: [(name: String, attributes: String)] = []
     public var timestamp: UInt32 = 0
+    /// The file header's TimeDateStamp (and the debug directory's) is a hash of the image's
+    /// content, as /brepro makes it in link.exe and lld-link: pelink's default in the link.exe
+    /// flavor. /timestamp:N sets it instead; GNU ld's command line writes 0 as ld.lld does.
+    public var timestampIsContentHash = true
     /// /map[:file]: where to write the link.exe-style map file (nil: none).
     public var mapPath: String?
     /// /map with no file name: the output's name with .map.

@@ -493,6 +493,35 @@ struct OptionTableEffectTests {
         #expect(noConfig.exitCode == 0 && noConfig.diagnostics.contains("warning: /dependentloadflag"), "\(noConfig.diagnostics)")
     }
 
+    /// The file header's TimeDateStamp is a hash of the content by default (as /brepro makes it),
+    /// the same in the debug directory; /timestamp:N sets it; GNU ld's command line writes 0.
+    @Test func timestampIsAContentHash() throws {
+        let folder = try makeTemporaryDirectory("content-timestamp")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func stamp(_ arguments: [String], _ name: String) throws -> (header: UInt32, debug: [UInt32])? {
+            let (run, image) = try Self.link(arguments + [Self.object], in: folder, name: name)
+            #expect(run.exitCode == 0, "\(run.diagnostics)")
+            guard let image else { return nil }
+            var debug: [UInt32] = []
+            if let directory = image.directory(.debug) {
+                for i in 0..<Int(directory.size) / 28 { debug.append(try image.bytes(atRVA: directory.rva + UInt32(i * 28), count: 28).u32(4)) }
+            }
+            return (image.fileHeader.timeDateStamp, debug)
+        }
+        let first = try stamp(["/dll", "/noentry", "/cetcompat"], "a.dll")
+        let again = try stamp(["/dll", "/noentry", "/cetcompat"], "a.dll")
+        let other = try stamp(["/dll", "/noentry", "/cetcompat", "/base:0x20000000"], "a.dll")
+        #expect(first != nil && first!.header != 0, "a content hash, not 0")
+        #expect(first?.debug == [first?.header ?? 1], "the debug directory entry carries the same time stamp")
+        #expect(again?.header == first?.header, "the same inputs, the same stamp")
+        #expect(other?.header != first?.header, "another image, another stamp")
+        #expect(try stamp(["/dll", "/noentry", "/timestamp:1234"], "b.dll")?.header == 1234)
+        #expect(try stamp(["/dll", "/noentry", "/timestamp:1234", "/brepro", "/cetcompat"], "a.dll")?.header == first?.header, "/brepro after /timestamp: the hash again")
+        let gnu = Driver.run(arguments: ["-m", "i386pep", "--shared", "-e", "first", Self.object, "-o", folder.appendingPathComponent("g.dll").path], environment: [:], programName: "ld.lld")
+        #expect(gnu.exitCode == 0, "\(gnu.diagnostics)")
+        #expect(try PEImage(view: try MappedFile(path: folder.appendingPathComponent("g.dll").path).view).fileHeader.timeDateStamp == 0)
+    }
+
     /// lld-link's spellings of GNU ld's MinGW options, and its /includeoptional and /lldmap.
     @Test func lldLinkSpellings() throws {
         let folder = try makeTemporaryDirectory("lld-spellings")

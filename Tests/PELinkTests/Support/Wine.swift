@@ -195,7 +195,6 @@ extension WineTools {
         if pe.optionalHeader.magic != machine.optionalHeaderMagic {
             problems.append("optional header magic is 0x\(String(pe.optionalHeader.magic, radix: 16)), not 0x\(String(machine.optionalHeaderMagic, radix: 16))")
         }
-        if externalLinker == nil && pe.fileHeader.timeDateStamp != 0 { problems.append("has a time stamp: not written by pelink") }
         return problems
     }
 
