@@ -8,8 +8,10 @@ public struct ArchiveMember: Sendable {
     public var name: String
     /// Offset of the member's 60-byte header in the archive file; linker members refer to members by it.
     public var headerOffset: Int
-    /// The member's contents, without the header or the padding byte.
+    /// The member's contents, without the header or the padding byte (empty in a thin archive).
     public var data: ByteView
+    /// A thin archive's member: the size of the file `name` gives, where its contents are.
+    public var externalSize: Int?
 
     public init(name: String, headerOffset: Int, data: ByteView) {
         self.name = name
@@ -64,6 +66,8 @@ public struct Archive: Sendable {
         String(decoding: symbolNameBytes(symbol), as: UTF8.self)
     }
     public var layout: Layout
+    /// A thin archive: the members are separate files (`ArchiveMember.externalSize`).
+    public let isThin: Bool
 
     public var path: String { view.path }
 
@@ -77,10 +81,10 @@ public struct Archive: Sendable {
 
     public init(view: ByteView) throws {
         self.view = view
-        if Archive.isThinArchive(view) {
-            throw view.error(at: 0, "thin archives are not supported (the members live in separate files); rebuild the library without --thin")
-        }
-        guard Archive.isArchive(view) else {
+        // A thin archive (llvm-ar --thin, llvm-lib /llvmlibthin) holds its symbol table and names
+        // but not the members: each is the file its name gives, beside the archive.
+        isThin = Archive.isThinArchive(view)
+        guard isThin || Archive.isArchive(view) else {
             throw view.error(at: 0, "not an archive: the file does not start with \"!<arch>\\n\"")
         }
 
@@ -96,8 +100,12 @@ public struct Archive: Sendable {
                 throw view.error(at: headerOffset + 58, "archive member header does not end with \"`\\n\" (the header is garbled or a previous member's size is wrong)")
             }
             let size = try Archive.decimalField(header, at: 48, width: 10, what: "size", view: view, headerOffset: headerOffset)
-            let data = try view.slice(headerOffset + Archive.headerSize, size, "archive member whose header at 0x\(String(headerOffset + view.offset, radix: 16)) gives size \(size)")
             let rawName = Array(header.bytes(0, 16))
+            let isTableMember = Archive.isSpecialName(rawName, "/") || Archive.isSpecialName(rawName, "//")
+                || rawName.starts(with: Array("/SYM64/".utf8)) || rawName.starts(with: Array("/<".utf8))
+            let isExternal = isThin && !isTableMember
+            let data = try view.slice(headerOffset + Archive.headerSize, isExternal ? 0 : size,
+                                      "archive member whose header at 0x\(String(headerOffset + view.offset, radix: 16)) gives size \(size)")
 
             if rawName.starts(with: Array("#1/".utf8)) {
                 throw view.error(at: headerOffset, "BSD-style archive member names (\"#1/\") are not supported")
@@ -119,11 +127,14 @@ public struct Archive: Sendable {
                 // ARM64X/ARM64EC directories: not needed to find members, and harmless to skip.
             } else {
                 let name = try Archive.memberName(rawName, longNames: longNames, view: view, headerOffset: headerOffset)
-                members.append(ArchiveMember(name: name, headerOffset: headerOffset, data: data))
+                var member = ArchiveMember(name: name, headerOffset: headerOffset, data: data)
+                if isExternal { member.externalSize = size }
+                members.append(member)
             }
 
-            // Members start on even offsets; a final member may omit its padding byte.
-            headerOffset = min(alignUp(headerOffset + Archive.headerSize + size, 2), view.count)
+            // Members start on even offsets; a final member may omit its padding byte. A thin
+            // archive's members have no bytes here.
+            headerOffset = min(alignUp(headerOffset + Archive.headerSize + (isExternal ? 0 : size), 2), view.count)
         }
 
         self.members = members

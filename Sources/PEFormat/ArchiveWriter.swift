@@ -25,9 +25,11 @@ public enum ArchiveWriter {
     /// member alone, which addresses members by 32-bit offset, as LLVM's archive writer does.
     /// `alwaysWriteLongNames`: write the "//" member even when empty, as MSVC's lib.exe does for
     /// static libraries (the format makes it optional; lld-link writes it only when needed).
+    /// `thin`: a thin archive (llvm-lib /llvmlibthin, llvm-ar --thin) in GNU's layout: the symbol
+    /// table and every member's name (a path, from the archive's folder), not the members' bytes.
     public static func write(members: [(name: String, data: [UInt8], symbols: [String])],
-                             alwaysWriteLongNames: Bool = false) throws -> [UInt8] {
-        let hasSecondLinkerMember = members.count <= Int(UInt16.max)
+                             alwaysWriteLongNames: Bool = false, thin: Bool = false) throws -> [UInt8] {
+        let hasSecondLinkerMember = !thin && members.count <= Int(UInt16.max)
         for member in members {
             if member.name.isEmpty || member.name.utf8.contains(0) {
                 throw FormatError(file: "<archive>", "archive member name \"\(member.name)\" is empty or contains a NUL byte")
@@ -58,7 +60,11 @@ public enum ArchiveWriter {
         var longNames = ByteWriter()
         var headerNames: [String] = []
         for member in members {
-            if needsLongName(member.name) {
+            if thin {
+                // GNU's long names: "name/\n" each.
+                headerNames.append("/\(longNames.count)")
+                longNames.append(Array(member.name.utf8) + Array("/\n".utf8))
+            } else if needsLongName(member.name) {
                 headerNames.append("/\(longNames.count)")
                 longNames.cString(member.name)
             } else {
@@ -74,7 +80,7 @@ public enum ArchiveWriter {
         var memberOffsets: [Int] = []
         for member in members {
             memberOffsets.append(offset)
-            offset += alignUp(Archive.headerSize + member.data.count, 2)
+            offset += alignUp(Archive.headerSize + (thin ? 0 : member.data.count), 2)
         }
         let totalSize = offset
         if totalSize > Int(UInt32.max) {
@@ -82,7 +88,7 @@ public enum ArchiveWriter {
         }
 
         var out = ByteWriter(capacity: totalSize)
-        out.append(Archive.signature)
+        out.append(thin ? Archive.thinSignature : Archive.signature)
 
         // First linker member: symbol count and member offsets big-endian, names in member order.
         writeHeader(&out, name: "/", mode: "0", size: firstLinkerSize)
@@ -105,6 +111,7 @@ public enum ArchiveWriter {
 
         for (index, member) in members.enumerated() {
             writeHeader(&out, name: headerNames[index], mode: "644", size: member.data.count)
+            if thin { continue }
             out.append(member.data)
             out.align(2, fill: 0x0A)
         }

@@ -39,7 +39,7 @@ struct LinkFailed: Error {}
 /// How a diagnostic names a symbol: as lld-link does, a C++ name by its demangled form (an i386
 /// Itanium name carries one more underscore), `__imp_X` as `__declspec(dllimport) X`; then the
 /// name itself in parentheses, which is what a .def file or /export: must spell.
-func symbolDisplayName(_ name: String, machine: Machine, demangle: Bool = true) -> String {
+func symbolDisplayName(_ name: String, machine: Machine, demangle: Bool = true, withName: Bool = true) -> String {
     guard demangle else { return name }
     var prefix = "", body = Substring(name)
     if body.hasPrefix("__imp_") {
@@ -54,7 +54,7 @@ func symbolDisplayName(_ name: String, machine: Machine, demangle: Bool = true) 
             demangled = demangleItanium(String(body))
         }
     }
-    if let demangled { return prefix + demangled + " (" + name + ")" }
+    if let demangled { return prefix + demangled + (withName ? " (" + name + ")" : "") }
     // An MSVC name the demangler does not fully read: at least its qualified name.
     let shown = prefix + body + (body.hasPrefix("?") ? demangledSuffix(String(body)) : "")
     return shown == name ? name : shown + " (" + name + ")"

@@ -81,6 +81,7 @@ enum LibrarianCommand {
         var inputs: [String] = []
         var libraryPaths: [String] = []
         var messages: [String] = []
+        var thin = false
         for argument in arguments {
             guard let (name, value) = splitOption(argument), !FileManager.default.fileExists(atPath: argument) || name == "def" || name == "out" else {
                 inputs.append(argument)
@@ -100,8 +101,7 @@ enum LibrarianCommand {
                 break
             case "subsystem":
                 messages.append("warning: /lib \(argument): a library has no subsystem; give /subsystem to the link")
-            case "llvmlibthin":
-                throw UsageError("/lib /llvmlibthin: pelink writes full archives only (it does not read thin ones either); leave /llvmlibthin out")
+            case "llvmlibthin": thin = true
             case "help", "?":
                 break   // Driver.run prints librarianHelp
             default: throw UsageError("/lib: unknown option: \(argument)")
@@ -136,7 +136,18 @@ enum LibrarianCommand {
                 members.append(((path as NSString).lastPathComponent, view.toArray(), try publicSymbols(of: view, name: path)))
             }
         }
-        try writeFileAtomically(path: output, bytes: try ArchiveWriter.write(members: members, alwaysWriteLongNames: true))
+        if thin {
+            // Members by their path from the library's folder: the objects stay where they are.
+            if try inputs.contains(where: { Archive.isArchive(try MappedFile(path: $0).view) }) {
+                throw UsageError("/lib /llvmlibthin: a thin library names object files; copy members of another library into a full one instead")
+            }
+            let folder = URL(fileURLWithPath: output).deletingLastPathComponent().standardizedFileURL.path
+            for i in members.indices {
+                let full = URL(fileURLWithPath: inputs[i]).standardizedFileURL.path
+                members[i].name = full.hasPrefix(folder + "/") ? String(full.dropFirst(folder.count + 1)) : full
+            }
+        }
+        try writeFileAtomically(path: output, bytes: try ArchiveWriter.write(members: members, alwaysWriteLongNames: !thin, thin: thin))
         return messages
     }
 
@@ -145,7 +156,7 @@ enum LibrarianCommand {
           pelink /lib /out:x.lib a.obj b.obj c.lib   a static library of objects (libraries' members copied)
           pelink /lib /def:x.def /machine:x64        an import library from a .def (/out:, /name: optional)
         Options: /out:file /def:file /machine:{x64|x86|arm64} /name:dll /libpath:dir; accepted without
-        effect: /nologo /ignore:N /wx /verbose /ltcg; /subsystem warns; /llvmlibthin is refused.
+        effect: /nologo /ignore:N /wx /verbose /ltcg; /subsystem warns; /llvmlibthin writes a thin library.
         """
 
     /// The symbols a member offers to the linker: external definitions and common symbols.

@@ -106,6 +106,8 @@ final class ObjectFile: @unchecked Sendable {
     var targets: [SymbolTarget] = []
     /// The options of every .drectve section, split as a command line (done while parsing, in parallel).
     var directiveArguments: [String] = []
+    /// Loaded from a thin library: the member is a file of its own.
+    var isThinMember = false
     /// The .drectve text as written (quotes kept), for /verbose.
     var directiveText = ""
     /// External symbol records: record index, name and the name's hash, computed at parse time
@@ -399,5 +401,13 @@ final class ArchiveFile: @unchecked Sendable {
         self.path = path
         self.archive = archive
         self.loaded = Array(repeating: false, count: archive.members.count)
+    }
+
+    /// A thin archive's member `m`: the file its name gives, relative to the archive's folder.
+    func externalMember(_ m: Int) throws -> ByteView {
+        let name = archive.members[m].name
+        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
+        let memberPath = name.hasPrefix("/") || folder.isEmpty ? name : folder + "/" + name
+        return try MappedFile(path: memberPath).view
     }
 }

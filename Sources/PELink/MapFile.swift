@@ -188,8 +188,9 @@ enum MapFile {
 
     /// `file.obj`, or `library:member.obj` for an archive member, as link.exe names them.
     private static func objectLabel(_ object: ObjectFile) -> String {
+        // A thin library's member is a file of its own, listed by its name, as lld-link lists it.
         if let archive = object.archivePath, let member = object.memberName {
-            return libraryLabel(archive) + ":" + (member as NSString).lastPathComponent
+            return object.isThinMember ? memberFileName(member) : libraryLabel(archive) + ":" + (member as NSString).lastPathComponent
         }
         return (object.displayName as NSString).lastPathComponent
     }

@@ -62,6 +62,9 @@ final class SymbolResolver: @unchecked Sendable {
     /// Set when an input could not be read: undefined symbols are then not reported, since the
     /// unreadable file most likely defines them.
     private(set) var hadUnreadableInput = false
+    /// Thin archives: the symbol each member was loaded for (archive << 32 | member), for the
+    /// message when its file is missing.
+    private var thinMemberSymbol: [Int: Int32] = [:]
 
     func inputError(_ error: Error) {
         hadUnreadableInput = true
@@ -100,6 +103,7 @@ final class SymbolResolver: @unchecked Sendable {
     private func queueMember(archive: Int, member: Int, for symbol: Int32) {
         guard !archives[archive].loaded[member] else { return }
         archives[archive].loaded[member] = true
+        if archives[archive].archive.isThin && symbol >= 0 { thinMemberSymbol[archive << 32 | member] = symbol }
         if options.verbose {
             let reason = symbol >= 0 ? "for \(displayName(of: symbol))" : "(--whole-archive)"
             diagnostics.note("Loaded \(archives[archive].path)(\(archives[archive].archive.members[member].name)) \(reason)")
@@ -158,7 +162,7 @@ final class SymbolResolver: @unchecked Sendable {
             }
             let view = file.view
             switch FileKind.identify(view) {
-            case .archive:
+            case .archive, .thinArchive:
                 do {
                     archives.append(ArchiveFile(path: path, archive: try Archive(view: view)))
                     order.append((1, archives.count - 1))
@@ -264,11 +268,17 @@ final class SymbolResolver: @unchecked Sendable {
                 nonisolated(unsafe) let importOut = importBase
                 parallelFor(batch.count, threads: options.threads) { i in
                     let (a, m) = batch[i]
-                    let member = archivesNow[a].archive.members[m]
+                    var member = archivesNow[a].archive.members[m]
                     // "library.lib(member.obj)", file names only, as lld-link names members (llvm-lib stores the
                     // paths it was given as member names).
                     let name = "\(memberFileName(archivesNow[a].path))(\(memberFileName(member.name)))"
                     do {
+                        if member.externalSize != nil {
+                            do { member.data = try archivesNow[a].externalMember(m) } catch {
+                                out[i] = .failure(ThinMemberMissing(archive: archivesNow[a].path, member: member.name, reason: "\(error)"))
+                                return
+                            }
+                        }
                         switch FileKind.identify(member.data) {
                         case .importObject:
                             importOut[i] = try ImportObject(view: member.data)
@@ -293,10 +303,17 @@ final class SymbolResolver: @unchecked Sendable {
                 let (a, m) = batch[i]
                 object.archivePath = archives[a].path
                 object.memberName = archives[a].archive.members[m].name
+                object.isThinMember = archives[a].archive.isThin
                 addObject(object)
             case .success(nil):
                 let (a, m) = batch[i]
                 addImportObject(importMembers[i]!, from: "\(archives[a].path)(\(archives[a].archive.members[m].name))")
+            case .failure(let error as ThinMemberMissing):
+                // lld-link's words, with the symbol that asked for the member.
+                let (a, m) = batch[i]
+                let symbol = thinMemberSymbol[a << 32 | m].map { symbolDisplayName(names[Int($0)].string, machine: options.machine, demangle: options.demangle, withName: false) } ?? "?"
+                diagnostics.error("could not get the buffer for the member defining symbol \(symbol): \(memberFileName(error.archive))(\(memberFileName(error.member))): \(error.reason) (a thin archive's member is a separate file, looked for beside the archive)")
+                hadUnreadableInput = true
             case .failure(let error): inputError(error)
             }
         }
@@ -367,7 +384,7 @@ final class SymbolResolver: @unchecked Sendable {
         do {
             let file = try MappedFile(path: path)
             switch FileKind.identify(file.view) {
-            case .archive: break
+            case .archive, .thinArchive: break
             case .coffObject, .bigObject:
                 addObject(try ObjectFile.parse(displayName: path, view: file.view))
                 return
@@ -1170,4 +1187,11 @@ struct FileIdentity: Hashable {
 /// A member name without the folders some librarians keep in it (llvm-lib, thin archives).
 func memberFileName(_ name: String) -> String {
     String(name.split(omittingEmptySubsequences: false) { $0 == "/" || $0 == "\\" }.last ?? Substring(name))
+}
+
+/// A thin archive's member whose file cannot be read.
+struct ThinMemberMissing: Error {
+    var archive: String
+    var member: String
+    var reason: String
 }

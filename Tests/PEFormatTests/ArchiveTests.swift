@@ -146,8 +146,15 @@ private func expectArchiveError(_ bytes: [UInt8], contains fragment: String, off
         expectArchiveError(Array("!<arhc>\nxxxxxxxx".utf8), contains: "not an archive", offset: 0)
     }
 
-    @Test func rejectsThinArchives() {
-        expectArchiveError(Array("!<thin>\n".utf8), contains: "thin archives are not supported", offset: 0)
+    /// A thin archive holds the symbol table and the members' names (paths), not their bytes.
+    @Test func readsThinArchives() throws {
+        let bytes = try ArchiveWriter.write(members: [(name: "sub/a.obj", data: [1, 2, 3], symbols: ["f"]),
+                                                      (name: "b.obj", data: [4, 5], symbols: ["g"])], thin: true)
+        #expect(bytes.starts(with: Array("!<thin>\n".utf8)))
+        let archive = try Archive(view: LibraryTestSupport.view(bytes))
+        #expect(archive.isThin && archive.members.map(\.name) == ["sub/a.obj", "b.obj"])
+        #expect(archive.members.map(\.externalSize) == [3, 2] && archive.members.allSatisfy { $0.data.count == 0 })
+        #expect(archive.symbolTable.count == 2)
     }
 
     @Test func rejectsSizeFieldThatIsNotDecimal() {

@@ -105,16 +105,24 @@ import PEFormat
         #expect(result.diagnostics.contains("warning: ignoring unknown argument '/frobnicate:3'"), "\(result.diagnostics)")
     }
 
-    /// The librarian's options: /help prints its usage, /llvmlibthin is refused (pelink writes and
-    /// reads full archives only), /subsystem warns; none is silently dropped.
+    /// The librarian's options: /help prints its usage, /llvmlibthin writes a thin library,
+    /// /subsystem warns; none is silently dropped.
     @Test func librarianOptionsAreDecided() throws {
         let help = Driver.run(arguments: ["/lib", "/help"], environment: [:])
         #expect(help.exitCode == 0 && help.output.contains("pelink /lib /def:x.def"), "\(help.output)")
         let folder = try makeTemporaryDirectory("lib-options")
         defer { try? FileManager.default.removeItem(at: folder) }
         let object = GoldenCase.inputsFolder.appendingPathComponent("order-file/funcs.obj").path
-        let thin = Driver.run(arguments: ["/lib", "/llvmlibthin", "/out:" + folder.appendingPathComponent("t.lib").path, object], environment: [:])
-        #expect(thin.exitCode == 1 && thin.diagnostics.contains("/llvmlibthin") && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("t.lib").path))
+        // /llvmlibthin: a thin library, byte for byte what lld-link writes (members named from the library's folder).
+        let member = folder.appendingPathComponent("member.obj")
+        try FileManager.default.copyItem(atPath: object, toPath: member.path)
+        let thin = Driver.run(arguments: ["/lib", "/llvmlibthin", "/out:" + folder.appendingPathComponent("t.lib").path, member.path], environment: [:])
+        #expect(thin.exitCode == 0, "\(thin.diagnostics)")
+        if let lldLink = requireTool("lld-link") {
+            let lld = try runProcess(lldLink, ["/lib", "/llvmlibthin", "/out:" + folder.appendingPathComponent("l.lib").path, "member.obj"], currentDirectory: folder.path)
+            #expect(lld.exitCode == 0, "\(lld.stderr)")
+            #expect(try Data(contentsOf: folder.appendingPathComponent("t.lib")) == Data(contentsOf: folder.appendingPathComponent("l.lib")))
+        }
         let subsystem = Driver.run(arguments: ["/lib", "/subsystem:console", "/out:" + folder.appendingPathComponent("s.lib").path, object], environment: [:])
         #expect(subsystem.exitCode == 0 && subsystem.diagnostics.contains("warning: /lib /subsystem:console"), "\(subsystem.diagnostics)")
     }

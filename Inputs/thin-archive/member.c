@@ -1,0 +1,1 @@
+__declspec(dllexport) int from_thin_library(int x) { return x + 40; }
