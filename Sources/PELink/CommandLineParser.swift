@@ -584,9 +584,14 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
         case "debug":
             // /debug:dwarf keeps the objects' DWARF in the image (lld-link's); a PDB is still to come.
             let kinds = (value ?? "").lowercased().split(separator: ",").map(String.init)
-            if kinds == ["none"] { break }
+            if kinds == ["none"] { options.writesPDB = false; break }
             if kinds.contains("dwarf") { options.debugDWARF = true }
-            if kinds.isEmpty || kinds.contains(where: { $0 != "dwarf" }) { warn(name) }
+            if kinds.isEmpty || kinds.contains(where: { $0 != "dwarf" && $0 != "symtab" }) {
+                options.writesPDB = true
+                warn(name)
+            }
+        case "pdb": options.pdbPath = try requireValue()
+        case "pdbaltpath": options.pdbAltPath = try requireValue()
         case "opt":
             var planned = false
             for part in try requireValue().lowercased().split(separator: ",") {

@@ -18,18 +18,32 @@ struct DebugDirectoryPlan {
     var entries: [Entry] = []
 
     static let entrySize = 28
-    /// "RSDS", GUID (16 bytes), age (4), an empty PDB path (one NUL).
-    static let codeViewRecordSize = 4 + 16 + 4 + 1
     /// Offset of the GUID in the CodeView record, which is filled in once the image is written.
     static let guidOffset = 4
 
     var isEmpty: Bool { entries.isEmpty }
     var hasBuildID: Bool { entries.contains(.codeView) }
+    /// The PDB path the CodeView record names (empty for a bare build id).
+    var pdbPathInImage = ""
 
-    init(options: LinkOptions) {
-        if options.buildID ?? (options.gnuCommandLine && !options.stripDebug) { entries.append(.codeView) }
+    init(options: LinkOptions, outputPath: String = "") {
+        if options.writesPDB {
+            entries.append(.codeView)
+            pdbPathInImage = options.pdbAltPath ?? Self.pdbPath(options: options, outputPath: outputPath)
+        } else if options.buildID ?? (options.gnuCommandLine && !options.stripDebug) {
+            entries.append(.codeView)
+        }
         if options.cetCompatible { entries.append(.extendedDLLCharacteristics) }
     }
+
+    /// /pdb:, else the output's name with .pdb.
+    static func pdbPath(options: LinkOptions, outputPath: String) -> String {
+        if let path = options.pdbPath { return path }
+        let dot = outputPath.lastIndex(of: ".").flatMap { dot in outputPath[dot...].contains("/") ? nil : dot }
+        return (dot.map { String(outputPath[..<$0]) } ?? outputPath) + ".pdb"
+    }
+
+    var codeViewRecordSize: Int { 4 + 16 + 4 + pdbPathInImage.utf8.count + 1 }
 
     func chunks() -> [(section: StaticString, chunk: Chunk)] {
         guard !isEmpty else { return [] }
@@ -41,7 +55,7 @@ struct DebugDirectoryPlan {
         var result = [chunk(.debugDirectory, size: entries.count * Self.entrySize)]
         for entry in entries {
             switch entry {
-            case .codeView: result.append(chunk(.codeViewRecord, size: Self.codeViewRecordSize))
+            case .codeView: result.append(chunk(.codeViewRecord, size: codeViewRecordSize))
             case .extendedDLLCharacteristics: result.append(chunk(.extendedDLLCharacteristics, size: 4))
             }
         }
@@ -70,10 +84,11 @@ extension Relocator {
         return nil
     }
 
-    /// "RSDS", the GUID (zero until the image is hashed), age 1, no PDB path.
+    /// "RSDS", the GUID (zero until the image is hashed), age 1, the PDB's path (empty for a build id).
     func writeCodeViewRecord(_ out: UnsafeMutableRawPointer) {
         out.storeLE(UInt32(0x5344_5352), at: 0)
         out.storeLE(UInt32(1), at: 20)
+        writeCString(image.debugDirectory.pdbPathInImage, to: out + 24)
     }
 }
 
@@ -146,4 +161,10 @@ enum ContentHash {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+/// Set once the image is written: the content hash its build id or PDB GUID (and its default
+/// time stamp) came from.
+final class ImageIdentity: @unchecked Sendable {
+    var contentHash: (UInt64, UInt64) = (0, 0)
 }

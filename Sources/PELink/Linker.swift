@@ -35,6 +35,8 @@ struct Linker {
     var inferredEntry: String?
     /// `userExportRequests()`, made once when resolution starts (decorating thousands of names costs).
     var decoratedUserExports: (commandLine: [ExportRequest], moduleDefinition: [ExportRequest])?
+    /// The hash of the written image (build id / PDB GUID, content time stamp), for the PDB.
+    let imageIdentity = ImageIdentity()
     /// The manifest written beside the image (/manifest without :embed).
     var sideBySideManifest: (path: String, bytes: [UInt8])?
 
@@ -90,6 +92,16 @@ struct Linker {
             } else {
                 do { staged.append(try StagedOutput(path: mapPath, bytes: Array(mapText.utf8))) } catch { diagnostics.error("\(error)") }
             }
+        }
+        if options.writesPDB {
+            // The PDB carries the GUID and time stamp the image's CodeView record and header got.
+            let (a, b) = imageIdentity.contentHash
+            let guid = withUnsafeBytes(of: a.littleEndian, Array.init) + withUnsafeBytes(of: b.littleEndian, Array.init)
+            let stamp = options.timestampIsContentHash ? UInt32(truncatingIfNeeded: a) : options.timestamp
+            let modules = resolver.objects.map { PDBModule(moduleName: $0.memberName ?? $0.displayName, objectName: $0.archivePath ?? $0.displayName) }
+                + [PDBModule(moduleName: "* Linker *", objectName: "")]
+            let bytes = clock.timed("Write PDB") { PDBWriter.write(guid: guid, age: 1, signature: stamp, machine: options.machine, modules: modules) }
+            do { staged.append(try StagedOutput(path: DebugDirectoryPlan.pdbPath(options: options, outputPath: outputPath), bytes: bytes)) } catch { diagnostics.error("\(error)") }
         }
         if let manifest = sideBySideManifest {
             do { staged.append(try StagedOutput(path: manifest.path, bytes: manifest.bytes)) } catch { diagnostics.error("\(error)") }
@@ -659,7 +671,7 @@ struct Linker {
             add(Name(".idata$7"), Chunk(content: .importDLLNames, partialName: Name(".idata$7"), flags: importDataFlags, alignment: 2, size: t.dllNamesSize, hasFileData: true))
         }
         for (section, chunk) in image.delayImports.chunks(target: target) { add(Name(section), chunk) }
-        image.debugDirectory = DebugDirectoryPlan(options: options)
+        image.debugDirectory = DebugDirectoryPlan(options: options, outputPath: outputPath)
         for (section, chunk) in image.debugDirectory.chunks() { add(Name(section), chunk) }
         if !resolver.localImportTargets.isEmpty {
             add(Name(".rdata"), Chunk(content: .localImportSlots, partialName: Name(".rdata"), flags: readOnly, alignment: target.pointerSize,
@@ -1087,6 +1099,7 @@ struct Linker {
         // From here on, addresses come from the symbol address table: the symbols themselves can go.
         let tlsPatch = tlsDirectoryPatch(resolver, image: imageCopy)
         let loadFlagsPatch = dependentLoadFlagsPatch(resolver, image: imageCopy)
+        let identity = imageIdentity
         resolver.symbols = []
         var errors: [String] = []
         do {
@@ -1144,6 +1157,7 @@ struct Linker {
                     // One hash of every byte (the fields it fills still zero): equal inputs give an
                     // equal build id and time stamp, different images (almost surely) different ones.
                     let (a, b) = ContentHash.hash128(UnsafeRawBufferPointer(start: base, count: imageCopy.fileSize), threads: options.threads)
+                    identity.contentHash = (a, b)
                     if let guid {
                         base.storeLE(a, at: guid)
                         base.storeLE(b, at: guid + 8)

@@ -90,7 +90,7 @@ enum OptionTable {
     private static let sampleProfiles = "sample profile-guided optimization (SPGO) needs link-time code generation, which pelink does not do; link without it"
     private static let windowsMetadata = "pelink does not generate Windows Runtime metadata (.winmd); make it with another tool"
     private static let embeddedIDL = "pelink does not turn the IDL attributes of attributed C++ objects into a type library; this only configures that step"
-    private static let debugInformation = "no PDB is written and the image has no CodeView debug entry for one (/debug:dwarf keeps DWARF)"
+    private static let debugInformation = "the PDB holds the modules but no types, symbols or line numbers yet (/debug:dwarf keeps DWARF)"
 
     /// Every option, in alphabetical order of name.
     static let entries: [OptionEntry] = [
@@ -256,8 +256,8 @@ enum OptionTable {
                tested("implibAndOutNameTheOutputs", "err-out-missing-folder"), example: "/out:x.dll"),
         option("/output-def:file", "lld-link's spelling of GNU ld --output-def: a .def listing the exports", tested("lldLinkSpellings"),
                example: "/output-def:x.def"),
-        option("/pdb:file", "name of the PDB", .laterIssue(13, .warns, debugInformation), example: "/pdb:x.pdb"),
-        option("/pdbaltpath:path", "the PDB path recorded in the image", .laterIssue(13, .warns, debugInformation), example: "/pdbaltpath:%_PDB%"),
+        option("/pdb:file", "name of the PDB /debug writes (default: the output's name with .pdb)", tested("pdbMatchesTheImage"), example: "/pdb:x.pdb"),
+        option("/pdbaltpath:path", "the PDB path recorded in the image (default: the /pdb path)", tested("pdbMatchesTheImage"), example: "/pdbaltpath:x.pdb"),
         option("/pdbstripped:file", "a second PDB without private symbols", .laterIssue(13, .warns, debugInformation), example: "/pdbstripped:x.pdb"),
         option("/pgd:file", "the database of profile-guided optimization", .rejected(profileGuided), example: "/pgd:x.pgd"),
         option("/pogosafemode", "thread-safe profile instrumentation (obsolete)", .rejected(profileGuided)),
@@ -354,7 +354,7 @@ enum OptionTable {
     static func warning(_ name: String) -> String {
         let why = entry(named: name)?.reason ?? "ignored"
         if why == debugInformation {
-            return "warning: /\(name) asks for debug information, which pelink does not write yet: \(why)"
+            return "warning: /\(name) asks for debug information that pelink writes only in part yet: \(why)"
         }
         return "warning: /\(name): \(why)"
     }

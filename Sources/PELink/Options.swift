@@ -75,6 +75,11 @@ public struct LinkOptions: Sendable {
     public var cetCompatible = false
     /// /dependentloadflag:N, written into the load configuration's DependentLoadFlags.
     public var dependentLoadFlags: UInt16?
+    /// /debug (full, fastlink, ghash): a PDB, and the image's CodeView record naming it.
+    public var writesPDB = false
+    /// /pdb:path (default: the output's name with .pdb) and /pdbaltpath:path (what the image records).
+    public var pdbPath: String?
+    public var pdbAltPath: String?
     /// /debug:dwarf, or GNU ld's command line: DWARF (.debug_*) goes into the image.
     public var debugDWARF = false
     /// -s/--strip-all, -S/--strip-debug: no DWARF in the image.
