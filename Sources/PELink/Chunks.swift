@@ -121,7 +121,7 @@ struct ImportTables {
         var groups: [String: [Int]] = [:]
         var displayName: [String: String] = [:]
         var dllOrder: [String] = []
-        for (i, entry) in imports.enumerated() where included(i) {
+        for (i, entry) in imports.enumerated() where entry.isLive && included(i) {
             let key = entry.dllName.lowercased()
             if groups[key] == nil { dllOrder.append(key) }
             groups[key, default: []].append(i)

@@ -591,14 +591,19 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
                 warn(name)
             }
         case "pdb": options.pdbPath = try requireValue()
+        case "profile":
+            options.profile = true
+            warn(name)
         case "pdbaltpath": options.pdbAltPath = try requireValue()
         case "opt":
             var planned = false
             for part in try requireValue().lowercased().split(separator: ",") {
                 switch part {
-                case "noref", "noicf", "lbr", "nolbr", "nolldtailmerge":
+                case "ref": options.optRef = true
+                case "noref": options.optRef = false
+                case "noicf", "lbr", "nolbr", "nolldtailmerge":
                     break  // what pelink does anyway (range-extension thunks are always made)
-                case "ref", "icf", "safeicf", "lldtailmerge":
+                case "icf", "safeicf", "lldtailmerge":
                     planned = true
                 case _ where part.hasPrefix("icf="):
                     planned = true

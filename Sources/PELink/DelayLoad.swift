@@ -229,7 +229,7 @@ extension Linker {
         let asked = Set(options.delayLoadDLLs)
         var used = Set<String>()
         var result = Array(repeating: false, count: resolver.imports.count)
-        for (i, entry) in resolver.imports.enumerated() {
+        for (i, entry) in resolver.imports.enumerated() where entry.isLive {
             let dll = entry.dllName.lowercased()
             guard asked.contains(dll) else { continue }
             used.insert(dll)

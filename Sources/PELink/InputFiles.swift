@@ -314,13 +314,16 @@ final class ObjectFile: @unchecked Sendable {
             }
         }
         // GCC (MinGW) writes a function's unwind data as COMDAT sections .pdata$NAME and .xdata$NAME
-        // of their own, with no symbol, beside the COMDAT .text$NAME: they are kept or dropped with
-        // that function, as GNU ld and lld-link treat them.
+        // (.eh_frame$NAME on i386) of their own, with no symbol, beside the COMDAT .text$NAME: they
+        // are kept or dropped with that function, as GNU ld and lld-link treat them.
         for s in object.sections.indices where object.sections[s].isComdat && object.sections[s].associatedWith < 0
             && object.sections[s].selection != ComdatSelection.associative.rawValue && comdatLeader[s] < 0 {
             let name = object.name(of: object.sections[s])
-            guard name.hasPrefix(".pdata$") || name.hasPrefix(".xdata$") else { continue }
-            let function = ".text$" + String(name.string.dropFirst(7))
+            let prefixLength: Int
+            if name.hasPrefix(".pdata$") || name.hasPrefix(".xdata$") { prefixLength = 7 }
+            else if name.hasPrefix(".eh_frame$") { prefixLength = 10 }   // i386 GCC's unwind tables
+            else { continue }
+            let function = ".text$" + String(name.string.dropFirst(prefixLength))
             if let text = object.sections.indices.first(where: { $0 != s && object.name(of: object.sections[$0]).string == function }) {
                 object.sections[s].associatedWith = Int32(text)
                 object.sections[s].selection = ComdatSelection.associative.rawValue
@@ -387,6 +390,9 @@ struct ImportEntry {
     var iatRVA: UInt32 = 0
     var thunkRVA: UInt32 = 0
     var needsThunk = false
+    /// /opt:ref: whether kept code or data refers to the import (its `__imp_` slot or its thunk).
+    var isLive = true
+    var thunkIsLive = false
     /// The library (or import object file) it came from, for the map file.
     var sourcePath = ""
 }

@@ -64,6 +64,7 @@ struct Linker {
         clock.detail(String(format: "archive members: %d in %d batches, parse %.3f s, insert %.3f s", stats.membersLoaded, stats.memberBatches, stats.parseMembers, stats.insertMembers))
         let exports = clock.timed("Collect exports") { collectExports(resolver) }
         try checkpoint()
+        clock.timed("Remove unreferenced sections (/opt:ref)") { collectGarbage(resolver, exports: exports) }
         var image = clock.timed("Lay out") { layOut(resolver, exports: exports) }
         clock.detail(layoutDetails)
         try checkpoint()
@@ -574,9 +575,14 @@ struct Linker {
         if !target.is64Bit && imageBase > 0xFFFF_0000 {
             diagnostics.error("/base:0x\(String(imageBase, radix: 16)) is beyond 4 GiB; a 32-bit (\(target.machine.optionName)) image must load below it")
         }
-        // Import thunks are made only for imports called without __declspec(dllimport).
-        for i in resolver.symbols.indices where resolver.symbols[i].kind == .importThunk && resolver.symbols[i].isReferenced {
-            resolver.imports[Int(resolver.symbols[i].file)].needsThunk = true
+        // Import thunks are made only for imports called without __declspec(dllimport) (by kept
+        // code, with /opt:ref).
+        if collectsGarbage {
+            for i in resolver.imports.indices where resolver.imports[i].thunkIsLive { resolver.imports[i].needsThunk = true }
+        } else {
+            for i in resolver.symbols.indices where resolver.symbols[i].kind == .importThunk && resolver.symbols[i].isReferenced {
+                resolver.imports[Int(resolver.symbols[i].file)].needsThunk = true
+            }
         }
         let importSymbolNames = resolver.imports.map { resolver.names[Int($0.addressSymbol)].string }
         let isDelayLoaded = delayLoadedImports(resolver)

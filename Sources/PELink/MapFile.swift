@@ -102,6 +102,8 @@ enum MapFile {
                 source = objectLabel(resolver.objects[Int(symbol.file)])
             case .importThunk, .importAddress:
                 let entry = resolver.imports[Int(symbol.file)]
+                // An import /opt:ref left out has no slot to list.
+                if !entry.isLive { continue }
                 source = libraryLabel(entry.sourcePath) + ":" + entry.dllName
             case .localImport:
                 source = "" // the slot is the linker's own, as link.exe lists it

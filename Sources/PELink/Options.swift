@@ -85,6 +85,10 @@ public struct LinkOptions: Sendable {
     /// -s/--strip-all, -S/--strip-debug: no DWARF in the image.
     public var stripDebug = false
     public var keepsDWARF: Bool { (gnuCommandLine || debugDWARF) && !stripDebug }
+    /// /profile: keeps /opt:ref on with /debug (the rest of it is for profilers, issue 13).
+    public var profile = false
+    /// /opt:ref (true) or /opt:noref (false); nil: link.exe's default, on unless /debug.
+    public var optRef: Bool?
     /// /demangle[:no]: diagnostics show C++ names demangled (the default) or only as written.
     public var demangle = true
     /// /includeoptional: symbols loaded from libraries when some member defines them; no error otherwise.

@@ -42,6 +42,8 @@ final class SymbolResolver: @unchecked Sendable {
     var commonAlignments: [String: Int] = [:]
     /// /FAILIFMISMATCH:key=value: the first value seen for each key, and who gave it.
     var mismatchChecks: [String: (value: String, source: String)] = [:]
+    /// /include: symbols from .drectve, roots of /opt:ref.
+    var directiveIncludes: [String] = []
     /// /manifestdependency values from .drectve, in load order.
     var directiveManifestDependencies: [String] = []
     /// .drectve options asking for output pelink does not make, warned about once each.
@@ -725,6 +727,7 @@ final class SymbolResolver: @unchecked Sendable {
                 case "include":
                     guard let value else { throw UsageError("/INCLUDE needs a value") }
                     reference(symbolIndex(value))
+                    directiveIncludes.append(value)
                 case "alternatename":
                     guard let value else { throw UsageError("/ALTERNATENAME needs a value") }
                     let parts = value.split(separator: "=", maxSplits: 1).map(String.init)

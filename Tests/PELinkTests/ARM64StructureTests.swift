@@ -863,7 +863,7 @@ enum ARM64Links {
         let dll = folder.appendingPathComponent(testCase.name + ".dll"), map = folder.appendingPathComponent(testCase.name + ".map")
         let run = try runProcess(lldLink, testCase.arguments + [
             "/out:" + dll.path, "/implib:" + folder.appendingPathComponent(testCase.name + ".lib").path,
-            "/map:" + map.path, "/opt:noref,noicf", "/timestamp:0",
+            "/map:" + map.path, "/opt:noicf", "/timestamp:0",
         ], environment: ["LIB": "", "LINK": "", "_LINK_": ""], currentDirectory: testCase.folder)
         return (dll, map, run)
     }

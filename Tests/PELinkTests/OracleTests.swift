@@ -10,7 +10,8 @@
 //     (symbol, DLL, type, name type, ordinal) through PEFormat's ImportObject.
 //
 // lld-link runs in the case folder with the case's ARGS as written, plus
-// /opt:noref,noicf (pelink never discards or folds anything) and /timestamp:0.
+// /opt:noicf (pelink folds nothing yet; both linkers remove unreferenced COMDATs and imports,
+// /opt:ref being the default) and /timestamp:0 (only addresses are compared, not time stamps).
 //
 // For `error` cases lld-link must fail too, except where the case's NOTES say lld-link wrongly
 // accepts the input; there the test asserts that lld-link succeeds, documenting that pelink is
@@ -478,7 +479,7 @@ struct OracleTests {
         let lldDLL = lldFolder.appendingPathComponent(name + ".dll")
         let lldLib = lldFolder.appendingPathComponent(name + ".lib")
         let lldRun = try runProcess(lldLink, testCase.arguments + [
-            "/out:" + lldDLL.path, "/implib:" + lldLib.path, "/opt:noref,noicf", "/timestamp:0",
+            "/out:" + lldDLL.path, "/implib:" + lldLib.path, "/opt:noicf", "/timestamp:0",
         ], environment: ["LIB": "", "LINK": "", "_LINK_": ""], currentDirectory: testCase.folder)
         if let reason = lldRejects[name] {
             // Documented: lld-link refuses this input. Should it start accepting it, compare again.
@@ -581,6 +582,7 @@ struct OracleTests {
         "comdat-largest": "lld-link keeps the replaced smaller SELECT_LARGEST section (see the case's NOTES)",
         "gnu-import-library": "lld-link also lists the section-named static symbols of dlltool's objects (.text, .idata$4, ...)",
         "resources-object": "lld-link also lists the section-named static symbol .rsrc of windres's object",
+        "opt-noref": "(a): lld-link lists import thunks that pelink does not make",
         "arm64-imports": "(a): lld-link lists import thunks that pelink does not make",
         "x86-imports": "(a): lld-link lists import thunks that pelink does not make",
         "arm64-thunk-branch14": "(d): pelink shares one range-extension thunk between the branches to a target that reach it; lld-link makes one per branch in its first pass, and lists each as range_extension_thunk",
@@ -626,7 +628,7 @@ struct OracleTests {
         #expect(ours.result.exitCode == 0, "pelink failed:\n\(ours.result.diagnostics)")
         let lldRun = try runProcess(lldLink, ["/timestamp:0"] + testCase.arguments + [
             "/out:" + lldFolder.appendingPathComponent(name + ".dll").path, "/implib:" + lldFolder.appendingPathComponent(name + ".lib").path,
-            "/opt:noref,noicf", "/map:" + theirMap.path, "/mapinfo:exports",
+            "/opt:noicf", "/map:" + theirMap.path, "/mapinfo:exports",
         ], environment: ["LIB": "", "LINK": "", "_LINK_": ""], currentDirectory: testCase.folder)
         #expect(lldRun.exitCode == 0, "lld-link failed:\n\(lldRun.stderr)")
         guard ours.result.exitCode == 0, lldRun.exitCode == 0 else { return }
@@ -660,7 +662,7 @@ struct OracleTests {
         let run = try runProcess(lldLink, testCase.arguments + (ownOutput ? [] : [
             "/out:" + temporary.appendingPathComponent(name + ".dll").path]) + [
             "/implib:" + temporary.appendingPathComponent(name + ".lib").path,
-            "/opt:noref,noicf", "/timestamp:0",
+            "/opt:noicf", "/timestamp:0",
         ], environment: ["LIB": "", "LINK": "", "_LINK_": ""], currentDirectory: testCase.folder)
         if Self.lldWronglyAccepts(testCase) {
             // Documented: lld-link accepts this input (see the case's NOTES) and pelink is stricter.
