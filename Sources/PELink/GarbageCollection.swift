@@ -14,74 +14,150 @@ extension Linker {
     mutating func collectGarbage(_ resolver: SymbolResolver, exports: [ExportEntry]) {
         guard collectsGarbage else { return }
         let objects = resolver.objects
-        var marked = [Bool](repeating: false, count: resolver.totalSections)
-        var worklist: [Int] = []
-        // Sections associated with each section, by global index.
-        var children: [Int: [Int]] = [:]
+        let sectionCount = resolver.totalSections
+
+        // Where each global symbol leads: its section (by global index), an import (-2 for the
+        // `__imp_` slot, -3 for the thunk, with the import in `symbolImport`), or nowhere (-1).
+        let symbols = resolver.symbols
+        var symbolTarget = [Int32](repeating: -1, count: symbols.count)
+        var symbolImport = [Int32](repeating: -1, count: symbols.count)
+        for g in symbols.indices {
+            var symbol = symbols[g]
+            // Auto-imported and locally imported symbols stand for another symbol.
+            if (symbol.kind == .autoImported || symbol.kind == .localImport), symbol.member >= 0, Int(symbol.member) != g {
+                symbol = symbols[Int(symbol.member)]
+            }
+            switch symbol.kind {
+            case .defined: symbolTarget[g] = Int32(objects[Int(symbol.file)].firstSection) + symbol.section
+            case .importAddress: symbolTarget[g] = -2; symbolImport[g] = symbol.file
+            case .importThunk: symbolTarget[g] = -3; symbolImport[g] = symbol.file
+            default: break
+            }
+        }
+        var isCandidate = [Bool](repeating: false, count: sectionCount)   // live: may be marked
+        var childCount = [Int32](repeating: 0, count: sectionCount + 1)
+        // What each live section refers to, read in parallel per object: a global symbol as its
+        // index, a section of the same object as -(global section + 1). Marking then only follows
+        // these lists.
+        var perObject = [(start: [Int32], refs: [Int32])](repeating: ([], []), count: objects.count)
+        perObject.withUnsafeMutableBufferPointer { buffer in
+          isCandidate.withUnsafeMutableBufferPointer { candidates in
+           childCount.withUnsafeMutableBufferPointer { counts in
+            nonisolated(unsafe) let out = buffer.baseAddress!
+            // Each object writes only its own sections' entries.
+            nonisolated(unsafe) let candidate = candidates.baseAddress!
+            nonisolated(unsafe) let count = counts.baseAddress!
+            parallelFor(objects.count, threads: options.threads) { o in
+                let object = objects[o]
+                let first = object.firstSection
+                for (s, section) in object.sections.enumerated() {
+                    candidate[first + s] = section.isLive
+                    if section.associatedWith >= 0 { count[first + Int(section.associatedWith)] += 1 }
+                }
+                var start: [Int32] = [0]
+                var refs: [Int32] = []
+                start.reserveCapacity(object.sections.count + 1)
+                object.targets.withUnsafeBufferPointer { targets in
+                    for section in object.sections {
+                        if section.isLive && !section.isDWARF {
+                            for r in 0..<section.relocationCount {
+                                let index = Int(object.relocation(section, r).symbolTableIndex)
+                                guard index < targets.count else { continue }
+                                switch targets[index].decoded {
+                                case .global(let g): refs.append(g)
+                                case .local(let s, _): refs.append(-Int32(first) - s - 1)
+                                default: break
+                                }
+                            }
+                        }
+                        start.append(Int32(refs.count))
+                    }
+                }
+                out[o] = (start, refs)
+            }
+           }
+          }
+        }
+        var referenceStart = [Int32](repeating: 0, count: sectionCount + 1)
+        var references: [Int32] = []
+        references.reserveCapacity(perObject.reduce(0) { $0 + $1.refs.count })
+        for (o, object) in objects.enumerated() {
+            let (start, refs) = perObject[o]
+            let base = Int32(references.count)
+            for s in object.sections.indices { referenceStart[object.firstSection + s + 1] = base + start[s + 1] }
+            references += refs
+        }
+        perObject = []
+        // Associative children of each section, as offsets into one array.
+        var childStart = [Int32](repeating: 0, count: sectionCount + 1)
+        for i in 0..<sectionCount { childStart[i + 1] = childStart[i] + childCount[i] }
+        var children = [Int32](repeating: 0, count: Int(childStart[sectionCount]))
+        var fill = childStart
         for object in objects {
             for (s, section) in object.sections.enumerated() where section.associatedWith >= 0 {
-                children[object.firstSection + Int(section.associatedWith), default: []].append(object.firstSection + s)
+                let parent = object.firstSection + Int(section.associatedWith)
+                children[Int(fill[parent])] = Int32(object.firstSection + s)
+                fill[parent] += 1
             }
         }
-        var objectOfSection = [Int32](repeating: -1, count: resolver.totalSections)
-        for (o, object) in objects.enumerated() {
-            for s in object.sections.indices { objectOfSection[object.firstSection + s] = Int32(o) }
-        }
-        func enqueue(_ global: Int) {
-            let o = Int(objectOfSection[global])
-            guard o >= 0, !marked[global], objects[o].sections[global - objects[o].firstSection].isLive else { return }
-            marked[global] = true
-            worklist.append(global)
-        }
-        func markSymbol(_ g: Int32) {
-            let symbol = resolver.symbols[Int(g)]
-            switch symbol.kind {
-            case .defined:
-                enqueue(objects[Int(symbol.file)].firstSection + Int(symbol.section))
-            case .importAddress:
-                resolver.imports[Int(symbol.file)].isLive = true
-            case .importThunk:
-                resolver.imports[Int(symbol.file)].isLive = true
-                resolver.imports[Int(symbol.file)].thunkIsLive = true
-            case .autoImported, .localImport:
-                if symbol.member >= 0 && symbol.member != g { markSymbol(symbol.member) }
-            default:
-                break
-            }
-        }
-        for i in resolver.imports.indices {
-            resolver.imports[i].isLive = false
-            resolver.imports[i].thunkIsLive = false
-        }
-        // Roots: every plain section (DWARF aside: it refers to code but keeps none alive).
-        for object in objects {
-            for (s, section) in object.sections.enumerated() where section.isLive && !section.isComdat && !section.isDWARF {
-                enqueue(object.firstSection + s)
-            }
-        }
+
         let target = self.target
         var rootNames = options.includes + resolver.directiveIncludes
         if let entry = entrySymbolName { rootNames.append(entry) }
         rootNames += ["_load_config_used", "_tls_used"].map(target.mangle)
         if !options.delayLoadDLLs.isEmpty { rootNames.append(target.delayLoadHelperName) }
-        for name in rootNames { if let g = resolver.find(name) { markSymbol(g) } }
-        for entry in exports where entry.symbol >= 0 { markSymbol(entry.symbol) }
-        for g in resolver.localImportTargets { markSymbol(g) }
-
-        while let global = worklist.popLast() {
-            let o = Int(objectOfSection[global])
-            let object = objects[o]
-            let section = object.sections[global - object.firstSection]
-            for r in 0..<section.relocationCount {
-                let index = Int(object.relocation(section, r).symbolTableIndex)
-                guard index < object.targets.count else { continue }
-                switch object.targets[index].decoded {
-                case .global(let g): markSymbol(g)
-                case .local(let s, _): enqueue(object.firstSection + Int(s))
-                default: break
+        let rootSymbols = rootNames.compactMap { resolver.find($0) } + exports.filter { $0.symbol >= 0 }.map(\.symbol)
+            + resolver.localImportTargets
+        // Flat buffers, no captured arrays: this pass touches every relocation of the link.
+        let marked = UnsafeMutableBufferPointer<Bool>.allocate(capacity: sectionCount)
+        marked.initialize(repeating: false)
+        let importLive = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, resolver.imports.count))
+        importLive.initialize(repeating: false)
+        let thunkLive = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, resolver.imports.count))
+        thunkLive.initialize(repeating: false)
+        // Sections marked and not yet scanned; each is pushed once, so sectionCount is enough.
+        let pending = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, sectionCount))
+        let pendingCount = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        pendingCount.pointee = 0
+        defer { marked.deallocate(); importLive.deallocate(); thunkLive.deallocate(); pending.deallocate(); pendingCount.deallocate() }
+        isCandidate.withUnsafeBufferPointer { candidate in
+            symbolTarget.withUnsafeBufferPointer { targetOf in
+                symbolImport.withUnsafeBufferPointer { importOf in
+                    @inline(__always) func enqueue(_ global: Int) {
+                        guard candidate[global], !marked[global] else { return }
+                        marked[global] = true
+                        pending[pendingCount.pointee] = Int32(global)
+                        pendingCount.pointee += 1
+                    }
+                    @inline(__always) func markSymbol(_ g: Int) {
+                        let t = targetOf[g]
+                        if t >= 0 { enqueue(Int(t)) }
+                        else if t == -2 { importLive[Int(importOf[g])] = true }
+                        else if t == -3 { importLive[Int(importOf[g])] = true; thunkLive[Int(importOf[g])] = true }
+                    }
+                    // Roots: every plain section (DWARF aside: it refers to code but keeps none alive).
+                    for object in objects {
+                        for (s, section) in object.sections.enumerated() where section.isLive && !section.isComdat && !section.isDWARF {
+                            enqueue(object.firstSection + s)
+                        }
+                    }
+                    for g in rootSymbols { markSymbol(Int(g)) }
+                    var scanned = 0
+                    while scanned < pendingCount.pointee {
+                        let global = Int(pending[scanned])
+                        scanned += 1
+                        for k in referenceStart[global]..<referenceStart[global + 1] {
+                            let reference = references[Int(k)]
+                            if reference >= 0 { markSymbol(Int(reference)) } else { enqueue(Int(-reference - 1)) }
+                        }
+                        for c in childStart[global]..<childStart[global + 1] { enqueue(Int(children[Int(c)])) }
+                    }
                 }
             }
-            for child in children[global] ?? [] { enqueue(child) }
+        }
+        for i in resolver.imports.indices {
+            resolver.imports[i].isLive = importLive[i]
+            resolver.imports[i].thunkIsLive = thunkLive[i]
         }
         var dropped = 0
         for object in objects {
