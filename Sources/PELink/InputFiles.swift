@@ -1,4 +1,7 @@
 import PEFormat
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A section whose characteristics carry no IMAGE_SCN_ALIGN_* value is aligned to 16 bytes
 /// (pe-format.md, "Section Flags": the default for object files).
@@ -414,6 +417,11 @@ final class ArchiveFile: @unchecked Sendable {
         let name = archive.members[m].name
         let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
         let memberPath = name.hasPrefix("/") || folder.isEmpty ? name : folder + "/" + name
+        // The name comes from the library: only a regular file is opened (a FIFO or a device named
+        // there would block or never end).
+        var info = stat()
+        guard stat(memberPath, &info) == 0 else { throw FormatError(file: "", "could not open '\(memberPath)': \(String(cString: strerror(errno)))") }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw FormatError(file: "", "'\(memberPath)' is not a regular file") }
         return try MappedFile(path: memberPath).view
     }
 }
