@@ -96,7 +96,7 @@ struct BuildSystemTests {
             let (run, _) = try link([option], "rejected")
             #expect(run.exitCode != 0 && run.diagnostics.contains(option.dropFirst().split(separator: ":")[0]), "\(option): \(run.diagnostics)")
         }
-        let (debugRun, _) = try link(["/debug", "/pdb:x.pdb"], "debug")
+        let (debugRun, _) = try link(["/debug", "/pdb:" + folder.appendingPathComponent("x.pdb").path], "debug")
         #expect(debugRun.exitCode == 0 && debugRun.diagnostics.contains("warning: /debug asks for debug information"), "\(debugRun.diagnostics)")
     }
 
