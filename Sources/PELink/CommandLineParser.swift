@@ -585,8 +585,12 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             // /debug:dwarf keeps the objects' DWARF in the image (lld-link's); a PDB is still to come.
             let kinds = (value ?? "").lowercased().split(separator: ",").map(String.init)
             if kinds == ["none"] { options.writesPDB = false; break }
+            if let unknown = kinds.first(where: { !["full", "fastlink", "ghash", "noghash", "dwarf", "symtab", "none"].contains($0) }) {
+                throw UsageError("/debug:\(unknown): expected /debug, /debug:full, :fastlink, :ghash, :dwarf, :symtab or :none")
+            }
             if kinds.contains("dwarf") { options.debugDWARF = true }
-            if kinds.isEmpty || kinds.contains(where: { $0 != "dwarf" && $0 != "symtab" }) {
+            if kinds.contains("symtab") { options.debugSymtab = true }
+            if kinds.isEmpty || kinds.contains(where: { $0 != "dwarf" && $0 != "symtab" && $0 != "none" }) {
                 options.writesPDB = true
                 warn(name)
             }

@@ -242,7 +242,8 @@ extension Linker {
         for dll in options.delayLoadDLLs {
             if dll == "kernel32.dll" || dll == "kernel32" {
                 diagnostics.error("/delayload:\(dll): kernel32.dll cannot be delay-loaded; the delay-load helper itself calls LoadLibrary and GetProcAddress from it")
-            } else if !used.contains(dll) {
+            } else if !used.contains(dll) && !resolver.imports.contains(where: { $0.dllName.lowercased() == dll }) {
+                // (A DLL whose imports /opt:ref removed is no misspelling: nothing to delay-load, no error.)
                 let known = Set(resolver.imports.map { $0.dllName.lowercased() }).sorted()
                 diagnostics.error("/delayload:\(dll): nothing in the link imports from \(dll)" +
                                   (known.isEmpty ? " (the link imports from no DLL through an import library)" : "; the link imports from \(known.joined(separator: ", "))"))
@@ -257,7 +258,8 @@ extension Linker {
     /// `__DELAY_IMPORT_DESCRIPTOR_<name>`.
     func definesDelayImportDescriptor(_ resolver: SymbolResolver) -> Bool {
         for g in resolver.symbols.indices where resolver.symbols[g].kind == .defined {
-            if resolver.names[g].hasPrefix("__DELAY_IMPORT_DESCRIPTOR_") || resolver.names[g].hasPrefix("___DELAY_IMPORT_DESCRIPTOR_") { return true }
+            // dlltool writes the same name for every machine (no C-name underscore on x86).
+            if resolver.names[g].hasPrefix("__DELAY_IMPORT_DESCRIPTOR_") { return true }
         }
         return false
     }

@@ -860,7 +860,7 @@ struct Linker {
         watch.lap("base relocations")
         image.sizeOfImage = alignUp(endRVA, options.sectionAlignment)
         image.fileSize = endFile
-        image.longSectionNames = LongSectionNames(sections: image.sections, symbols: options.keepsDWARF ? imageSymbols(resolver, image: image) : [],
+        image.longSectionNames = LongSectionNames(sections: image.sections, symbols: options.writesSymbolTable ? imageSymbols(resolver, image: image) : [],
                                                   at: endFile)
         image.fileSize += image.longSectionNames.table.count
         if image.sizeOfImage >= maximumImageSize {
@@ -1244,7 +1244,7 @@ struct Linker {
     /// when the structure the CRT provides (`_load_config_used`) is large enough to have it.
     mutating func dependentLoadFlagsPatch(_ resolver: SymbolResolver, image: Image) -> (fileOffset: Int, flags: UInt16)? {
         guard let flags = options.dependentLoadFlags else { return nil }
-        let fieldOffset = target.is64Bit ? 78 : 54
+        let fieldOffset = target.loadConfigDependentLoadFlagsOffset
         guard let g = resolver.find(target.mangle("_load_config_used")), resolver.symbols[Int(g)].kind == .defined,
               image.addresses.state[Int(g)] == SymbolAddressTable.rva else {
             diagnostics.warning("/dependentloadflag: no load configuration (_load_config_used) in the link, so the flags have nowhere to go; link the CRT's or define one")

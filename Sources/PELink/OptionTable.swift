@@ -123,7 +123,7 @@ enum OptionTable {
         option("/clrsupportlasterror[:no|:systemdll]", "keep the last error code of P/Invoke calls", .rejected(managedCode)),
         option("/clrthreadattribute:{sta|mta|none}", "threading attribute of a CLR program's entry point", .rejected(managedCode), example: "/clrthreadattribute:sta"),
         option("/clrunmanagedcodecheck[:no]", "SuppressUnmanagedCodeSecurity on P/Invoke stubs", .rejected(managedCode)),
-        option("/debug[:{full|fastlink|ghash|dwarf|none}]", "write debug information (a PDB and the image's debug directory; /debug:dwarf keeps the objects' DWARF, which works now)",
+        option("/debug[:{full|fastlink|ghash|dwarf|symtab|none}]", "write debug information (a PDB and the image's debug directory; /debug:dwarf keeps the objects' DWARF and /debug:symtab writes the COFF symbol table, which work now)",
                .laterIssue(13, .warns, debugInformation), quietlyAccepted: ["/debug:none"]),
         option("/debugtype:{cv|pdata|fixup}[,...]", "which debug information to write",
                .laterIssue(13, .warns, debugInformation), example: "/debugtype:cv,fixup"),

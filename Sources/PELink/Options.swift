@@ -85,6 +85,9 @@ public struct LinkOptions: Sendable {
     /// -s/--strip-all, -S/--strip-debug: no DWARF in the image.
     public var stripDebug = false
     public var keepsDWARF: Bool { (gnuCommandLine || debugDWARF) && !stripDebug }
+    /// /debug:symtab: the COFF symbol table alone (it comes with DWARF too).
+    public var debugSymtab = false
+    public var writesSymbolTable: Bool { keepsDWARF || (debugSymtab && !stripDebug) }
     /// /profile: keeps /opt:ref on with /debug (the rest of it is for profilers, issue 13).
     public var profile = false
     /// /opt:ref (true) or /opt:noref (false); nil: link.exe's default, on unless /debug.

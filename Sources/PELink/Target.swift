@@ -342,6 +342,9 @@ struct Target: Sendable {
     /// Size of IMAGE_TLS_DIRECTORY, and where its Characteristics field is.
     var tlsDirectorySize: UInt32 { is64Bit ? 40 : 24 }
     var tlsCharacteristicsOffset: Int { is64Bit ? 36 : 20 }
+    /// Where DependentLoadFlags is in IMAGE_LOAD_CONFIG_DIRECTORY (after the fields whose width
+    /// follows the pointer size; the 32-bit one orders ProcessHeapFlags before ProcessAffinityMask).
+    var loadConfigDependentLoadFlagsOffset: Int { is64Bit ? 78 : 54 }
 }
 
 /// Field encodings of the ARM64 instructions the linker patches or writes.

@@ -62,6 +62,12 @@ struct PDBTests {
         }
         #expect(link(["/debug", "/debug:none"], "z.dll").exitCode == 0)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("z.pdb").path), "/debug:none writes no PDB")
+        // /debug:symtab: the COFF symbol table alone, no PDB; an unknown kind is an error.
+        #expect(link(["/debug:symtab"], "s.dll").exitCode == 0)
+        let symtab = try PEImage(view: try MappedFile(path: folder.appendingPathComponent("s.dll").path).view)
+        #expect(symtab.fileHeader.numberOfSymbols > 0 && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("s.pdb").path))
+        let bogus = link(["/debug:bogus"], "b.dll")
+        #expect(bogus.exitCode == 1 && bogus.diagnostics.contains("/debug:bogus"), "\(bogus.diagnostics)")
         // A failed link writes no PDB.
         #expect(link(["/debug", "/include:missing_symbol"], "f.dll").exitCode != 0)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("f.pdb").path))
