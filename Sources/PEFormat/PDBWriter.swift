@@ -1,17 +1,73 @@
-// A PDB 7.0 file: an MSF container (4 KiB blocks, two free block maps, a stream directory) and the
-// streams a debugger and llvm-pdbutil read first: the PDB info stream (GUID, age, the named stream
-// map with /names), TPI and IPI (headers of empty type streams), DBI (one module per object,
-// section contributions, the file info and the EC names table), and /names.
+// A PDB 7.0 file: an MSF container (4 KiB blocks, two free block maps, a stream directory) and
+// its streams: the PDB info stream (GUID, age, the named stream map with /names), TPI and IPI with
+// their hash streams, DBI (one module per object with its symbols and C13 line tables, section
+// contributions, the section map, the file info, the image's section headers), the publics,
+// globals and symbol record streams, and /names.
 //
-// What it does not hold yet: types, symbols and line tables (the modules have no symbol streams).
+// The streams' contents are made by the linker (types by `TypeMerger`, global and public symbols
+// by `PDBSymbolTables`); this file lays them out in the container.
+
+/// One section contribution: an input section's place in the image (DBI "SC" entries).
+public struct PDBSectionContribution: Sendable, Equatable {
+    public var section: UInt16          // 1-based output section
+    public var offset: UInt32
+    public var size: UInt32
+    public var characteristics: UInt32
+    public var module: UInt16
+    public var dataCRC: UInt32
+    public var relocationCRC: UInt32
+    public init(section: UInt16, offset: UInt32, size: UInt32, characteristics: UInt32, module: UInt16, dataCRC: UInt32, relocationCRC: UInt32 = 0) {
+        self.section = section
+        self.offset = offset
+        self.size = size
+        self.characteristics = characteristics
+        self.module = module
+        self.dataCRC = dataCRC
+        self.relocationCRC = relocationCRC
+    }
+    /// What DBI records for a module with no section in the image.
+    static let none = PDBSectionContribution(section: 0xFFFF, offset: 0, size: 0xFFFF_FFFF, characteristics: 0, module: 0xFFFF, dataCRC: 0)
+}
 
 public struct PDBModule: Sendable {
-    /// The object's name as the link saw it ("a.obj", "lib.lib(b.obj)" is given as module "b.obj", object "lib.lib").
+    /// The object's name as the link saw it; for an archive member, the member's name, with the
+    /// library as `objectName`.
     public var moduleName: String
     public var objectName: String
+    /// The module's symbol records (each 4-byte aligned), without the leading C13 signature.
+    public var symbols: [UInt8] = []
+    /// The module's C13 debug subsections (lines, file checksums, inlinee lines), each aligned.
+    public var c13Lines: [UInt8] = []
+    /// Source files in the order of the module's file checksums.
+    public var sourceFiles: [String] = []
+    public var firstContribution: PDBSectionContribution?
     public init(moduleName: String, objectName: String) {
         self.moduleName = moduleName
         self.objectName = objectName
+    }
+}
+
+/// Everything a PDB holds, as the linker made it.
+public struct PDBContents: Sendable {
+    public var guid: [UInt8]
+    public var age: UInt32
+    /// The image's time stamp.
+    public var signature: UInt32
+    public var machine: Machine
+    public var modules: [PDBModule] = []
+    public var contributions: [PDBSectionContribution] = []
+    /// The image's section headers, 40 bytes each, as written in the image.
+    public var sectionHeaders: [UInt8] = []
+    public var types: TypeMerger = TypeMerger()
+    public var names: PDBStringTable = PDBStringTable(withEmptyString: true)
+    public var symbolRecords: [UInt8] = []
+    public var publicsStream: [UInt8] = []
+    public var globalsStream: [UInt8] = []
+    public init(guid: [UInt8], age: UInt32, signature: UInt32, machine: Machine) {
+        self.guid = guid
+        self.age = age
+        self.signature = signature
+        self.machine = machine
     }
 }
 
@@ -19,74 +75,108 @@ public enum PDBWriter {
     public static let blockSize = 4096
     static let magic: [UInt8] = Array("Microsoft C/C++ MSF 7.00\r\n".utf8) + [0x1A, 0x44, 0x53, 0, 0, 0]
 
-    /// The whole file. `guid` and `age` must equal the image's CodeView record; `signature` is
-    /// the image's time stamp.
-    public static func write(guid: [UInt8], age: UInt32, signature: UInt32, machine: Machine, modules: [PDBModule]) -> [UInt8] {
-        precondition(guid.count == 16)
-        let names = stringTable([])
+    /// Fixed stream numbers; module symbol streams follow from `firstModuleStream`.
+    enum Stream {
+        static let info: UInt16 = 1, tpi: UInt16 = 2, dbi: UInt16 = 3, ipi: UInt16 = 4, names: UInt16 = 5
+        static let tpiHash: UInt16 = 6, ipiHash: UInt16 = 7, globals: UInt16 = 8, publics: UInt16 = 9
+        static let symbolRecords: UInt16 = 10, sectionHeaders: UInt16 = 11, firstModuleStream: UInt16 = 12
+    }
+
+    /// The whole file.
+    public static func write(_ contents: PDBContents) -> [UInt8] {
+        precondition(contents.guid.count == 16)
+        let tpi = contents.types.typeStream(hashStreamIndex: Stream.tpiHash)
+        let ipi = contents.types.itemStream(hashStreamIndex: Stream.ipiHash)
         var streams: [[UInt8]] = []
         streams.append([])                                                      // 0: the old directory
-        streams.append(infoStream(guid: guid, age: age, signature: signature, namesStream: 5))
-        streams.append(typeStreamHeader())                                      // 2: TPI
-        streams.append(dbiStream(age: age, machine: machine, modules: modules)) // 3: DBI
-        streams.append(typeStreamHeader())                                      // 4: IPI
-        streams.append(names)                                                   // 5: /names
+        streams.append(infoStream(guid: contents.guid, age: contents.age, signature: contents.signature, namesStream: UInt32(Stream.names)))
+        streams.append(tpi.stream)
+        streams.append(dbiStream(contents))
+        streams.append(ipi.stream)
+        streams.append(contents.names.bytes())
+        streams.append(tpi.hashStream)
+        streams.append(ipi.hashStream)
+        streams.append(contents.globalsStream)
+        streams.append(contents.publicsStream)
+        streams.append(contents.symbolRecords)
+        streams.append(contents.sectionHeaders)
+        for module in contents.modules {
+            var w = ByteWriter()
+            w.u32(4)                        // CV_SIGNATURE_C13
+            w.append(module.symbols)
+            w.append(module.c13Lines)
+            w.u32(0)                        // global references: none
+            streams.append(w.bytes)
+        }
         return container(streams)
     }
 
     // MARK: The MSF container
 
     static func container(_ streams: [[UInt8]]) -> [UInt8] {
-        // Blocks 0 (superblock), 1 and 2 (free block maps); then each stream's blocks, the
-        // directory's, and the block holding the directory's block list.
+        // Block 0 is the superblock; blocks 1 and 2 of every interval of `blockSize` blocks hold
+        // the two free block maps. The streams' blocks, the directory's and the block holding the
+        // directory's block list take the others in order.
         var next = 3
+        func allocate() -> UInt32 {
+            while next % blockSize == 1 || next % blockSize == 2 { next += 1 }
+            defer { next += 1 }
+            return UInt32(next)
+        }
         var streamBlocks: [[UInt32]] = []
         for stream in streams {
             let count = (stream.count + blockSize - 1) / blockSize
-            streamBlocks.append((0..<count).map { UInt32(next + $0) })
-            next += count
+            streamBlocks.append((0..<count).map { _ in allocate() })
         }
         var directory = ByteWriter()
         directory.u32(UInt32(streams.count))
         for stream in streams { directory.u32(UInt32(stream.count)) }
         for blocks in streamBlocks { for b in blocks { directory.u32(b) } }
         let directoryBlockCount = (directory.count + blockSize - 1) / blockSize
-        let directoryBlocks = (0..<directoryBlockCount).map { UInt32(next + $0) }
-        next += directoryBlockCount
-        let blockMapBlock = next
-        next += 1
-        let blockCount = next
-
-        var file = [UInt8](repeating: 0, count: blockCount * blockSize)
-        func put(_ bytes: [UInt8], at block: Int, offset: Int = 0) {
-            file.replaceSubrange(block * blockSize + offset..<block * blockSize + offset + bytes.count, with: bytes)
-        }
-        var superblock = ByteWriter()
-        superblock.append(magic)
-        superblock.u32(UInt32(blockSize))
-        superblock.u32(1)                           // the free block map in use
-        superblock.u32(UInt32(blockCount))
-        superblock.u32(UInt32(directory.count))
-        superblock.u32(0)
-        superblock.u32(UInt32(blockMapBlock))
-        put(superblock.bytes, at: 0)
-        // Free block maps: a set bit is a free block; every block up to blockCount is used.
-        var fpm = [UInt8](repeating: 0xFF, count: blockSize)
-        for b in 0..<min(blockCount, blockSize * 8) { fpm[b / 8] &= ~UInt8(1 << (b % 8)) }
-        put(fpm, at: 1)
-        put(fpm, at: 2)
-        for (stream, blocks) in zip(streams, streamBlocks) {
-            for (i, block) in blocks.enumerated() {
-                put(Array(stream[(i * blockSize)..<min(stream.count, (i + 1) * blockSize)]), at: Int(block))
-            }
-        }
-        let directoryBytes = directory.bytes
-        for (i, block) in directoryBlocks.enumerated() {
-            put(Array(directoryBytes[(i * blockSize)..<min(directoryBytes.count, (i + 1) * blockSize)]), at: Int(block))
-        }
+        let directoryBlocks = (0..<directoryBlockCount).map { _ in allocate() }
         var blockMap = ByteWriter()
         for block in directoryBlocks { blockMap.u32(block) }
-        put(blockMap.bytes, at: blockMapBlock)
+        let blockMapBlocks = (0..<max(1, (blockMap.count + blockSize - 1) / blockSize)).map { _ in allocate() }
+        // The free block maps cover every interval up to the last block.
+        // An interval the last block opens also gets its free block maps.
+        let blockCount = next % blockSize == 1 ? next + 2 : next
+        var file = [UInt8](repeating: 0, count: blockCount * blockSize)
+        file.withUnsafeMutableBytes { out in
+            func put(_ bytes: [UInt8], blocks: [UInt32]) {
+                bytes.withUnsafeBytes { source in
+                    for (i, block) in blocks.enumerated() {
+                        let start = i * blockSize
+                        let length = min(blockSize, source.count - start)
+                        if length > 0 { (out.baseAddress! + Int(block) * blockSize).copyMemory(from: source.baseAddress! + start, byteCount: length) }
+                    }
+                }
+            }
+            var superblock = ByteWriter()
+            superblock.append(magic)
+            superblock.u32(UInt32(blockSize))
+            superblock.u32(1)                           // the free block map in use
+            superblock.u32(UInt32(blockCount))
+            superblock.u32(UInt32(directory.count))
+            superblock.u32(0)
+            superblock.u32(blockMapBlocks[0])
+            put(superblock.bytes, blocks: [0])
+            // Free block maps: a set bit is a free block; every block up to blockCount is used.
+            // Interval k's map blocks describe blocks [k × 8 × blockSize, (k + 1) × 8 × blockSize).
+            var interval = 0
+            while interval * blockSize < blockCount {
+                var fpm = [UInt8](repeating: 0xFF, count: blockSize)
+                let first = interval * blockSize * 8
+                if first < blockCount {
+                    for b in first..<min(blockCount, first + blockSize * 8) { fpm[(b - first) / 8] &= ~UInt8(1 << ((b - first) % 8)) }
+                }
+                put(fpm, blocks: [UInt32(interval * blockSize + 1)])
+                put(fpm, blocks: [UInt32(interval * blockSize + 2)])
+                interval += 1
+            }
+            for (stream, blocks) in zip(streams, streamBlocks) { put(stream, blocks: blocks) }
+            put(directory.bytes, blocks: directoryBlocks)
+            put(blockMap.bytes, blocks: blockMapBlocks)
+        }
         return file
     }
 
@@ -114,76 +204,89 @@ public enum PDBWriter {
         return w.bytes
     }
 
-    /// An empty TPI or IPI stream: the 56-byte header, type indices from 0x1000, no hash stream.
-    static func typeStreamHeader() -> [UInt8] {
-        var w = ByteWriter()
-        w.u32(20040203)     // version V80
-        w.u32(56)           // header size
-        w.u32(0x1000); w.u32(0x1000)
-        w.u32(0)            // type record bytes
-        w.u16(0xFFFF); w.u16(0xFFFF)
-        w.u32(4)            // hash key size
-        w.u32(0x3FFFF)      // hash buckets
-        for _ in 0..<6 { w.u32(0) }
-        return w.bytes
-    }
-
-    /// "/names" and the DBI stream's EC table: signature, version 1, the strings (first the empty
-    /// one), a one-bucket hash table and the count of names.
-    static func stringTable(_ strings: [String]) -> [UInt8] {
-        var buffer: [UInt8] = [0]
-        for s in strings { buffer += Array(s.utf8) + [0] }
-        var w = ByteWriter()
-        w.u32(0xEFFE_EFFE)
-        w.u32(1)
-        w.u32(UInt32(buffer.count))
-        w.append(buffer)
-        w.u32(1)            // buckets
-        w.u32(0)
-        w.u32(UInt32(strings.count))
-        return w.bytes
-    }
-
-    static func dbiStream(age: UInt32, machine: Machine, modules: [PDBModule]) -> [UInt8] {
+    static func dbiStream(_ contents: PDBContents) -> [UInt8] {
+        let modules = contents.modules
         var modInfo = ByteWriter()
+        func contribution(_ c: PDBSectionContribution, to w: inout ByteWriter) {
+            w.u16(c.section); w.u16(0); w.u32(c.offset); w.u32(c.size); w.u32(c.characteristics)
+            w.u16(c.module); w.u16(0); w.u32(c.dataCRC); w.u32(c.relocationCRC)
+        }
         for (index, module) in modules.enumerated() {
             modInfo.u32(0)                  // unused
-            // The module's first section contribution: none known.
-            modInfo.u16(0xFFFF); modInfo.u16(0); modInfo.u32(0); modInfo.u32(0xFFFF_FFFF); modInfo.u32(0)
-            modInfo.u16(UInt16(truncatingIfNeeded: index)); modInfo.u16(0); modInfo.u32(0); modInfo.u32(0)
+            contribution(module.firstContribution ?? .none, to: &modInfo)
             modInfo.u16(0)                  // flags
-            modInfo.u16(0xFFFF)             // no symbol stream
-            modInfo.u32(0); modInfo.u32(0); modInfo.u32(0)   // symbol, C11 and C13 bytes
-            modInfo.u16(0); modInfo.u16(0)  // source files, padding
+            modInfo.u16(Stream.firstModuleStream &+ UInt16(truncatingIfNeeded: index))
+            modInfo.u32(UInt32(4 + module.symbols.count))
+            modInfo.u32(0)                  // C11 lines: none
+            modInfo.u32(UInt32(module.c13Lines.count))
+            modInfo.u16(UInt16(truncatingIfNeeded: module.sourceFiles.count))
+            modInfo.u16(0)
             modInfo.u32(0); modInfo.u32(0); modInfo.u32(0)
             modInfo.cString(module.moduleName)
             modInfo.cString(module.objectName)
             modInfo.align(4, fill: 0)
         }
         var contributions = ByteWriter()
-        contributions.u32(0xF12E_BA2D)      // version 60, no entries
+        contributions.u32(0xF12E_BA2D)      // version 60
+        for c in contents.contributions { contribution(c, to: &contributions) }
+
+        // The section map: one entry per image section, then the absolute "section".
+        let sectionCount = contents.sectionHeaders.count / 40
         var sectionMap = ByteWriter()
-        sectionMap.u16(0); sectionMap.u16(0)
+        sectionMap.u16(UInt16(truncatingIfNeeded: sectionCount + 1)); sectionMap.u16(UInt16(truncatingIfNeeded: sectionCount + 1))
+        for s in 0..<sectionCount {
+            let header = s * 40
+            func u32(_ at: Int) -> UInt32 { (0..<4).reduce(UInt32(0)) { $0 | UInt32(contents.sectionHeaders[header + at + $1]) << (8 * UInt32($1)) } }
+            let characteristics = u32(36)
+            var flags: UInt16 = 0x0108      // selector, 32-bit address
+            if characteristics & 0x4000_0000 != 0 { flags |= 1 }
+            if characteristics & 0x8000_0000 != 0 { flags |= 2 }
+            if characteristics & 0x2000_0000 != 0 { flags |= 4 }
+            sectionMap.u16(flags); sectionMap.u16(0); sectionMap.u16(0)
+            sectionMap.u16(UInt16(truncatingIfNeeded: s + 1))
+            sectionMap.u16(0xFFFF); sectionMap.u16(0xFFFF)
+            sectionMap.u32(0); sectionMap.u32(u32(8))
+        }
+        sectionMap.u16(0x0208); sectionMap.u16(0); sectionMap.u16(0)
+        sectionMap.u16(UInt16(truncatingIfNeeded: sectionCount + 1))
+        sectionMap.u16(0xFFFF); sectionMap.u16(0xFFFF)
+        sectionMap.u32(0); sectionMap.u32(0xFFFF_FFFF)
+
+        // File info: per module the first index and count of its files, their name offsets, and
+        // the names, each once.
         var fileInfo = ByteWriter()
         fileInfo.u16(UInt16(truncatingIfNeeded: modules.count))
-        fileInfo.u16(0)
-        for _ in modules { fileInfo.u16(0) }    // first file index of each module
-        for _ in modules { fileInfo.u16(0) }    // files of each module
-        fileInfo.u8(0)                          // the (empty) names buffer
+        let totalFiles = modules.reduce(0) { $0 + $1.sourceFiles.count }
+        fileInfo.u16(UInt16(truncatingIfNeeded: totalFiles))
+        var first = 0
+        for module in modules { fileInfo.u16(UInt16(truncatingIfNeeded: first)); first += module.sourceFiles.count }
+        for module in modules { fileInfo.u16(UInt16(truncatingIfNeeded: module.sourceFiles.count)) }
+        var nameOffsets: [String: UInt32] = [:]
+        var nameBuffer = ByteWriter()
+        for module in modules {
+            for file in module.sourceFiles {
+                if let offset = nameOffsets[file] { fileInfo.u32(offset); continue }
+                let offset = UInt32(nameBuffer.count)
+                nameOffsets[file] = offset
+                nameBuffer.cString(file)
+                fileInfo.u32(offset)
+            }
+        }
+        fileInfo.append(nameBuffer.bytes)
         fileInfo.align(4, fill: 0)
-        let ecNames = stringTable([])
+        let ecNames = PDBStringTable().bytes()
         var optionalHeader = ByteWriter()
-        for _ in 0..<11 { optionalHeader.u16(0xFFFF) }
+        for i in 0..<11 { optionalHeader.u16(i == 5 ? Stream.sectionHeaders : 0xFFFF) }
 
         var w = ByteWriter()
         w.u32(0xFFFF_FFFF)          // version signature -1
         w.u32(19990903)             // version V70
-        w.u32(age)
-        w.u16(0xFFFF)               // globals stream: none
+        w.u32(contents.age)
+        w.u16(Stream.globals)
         w.u16(0x8E00)               // build number: new format, 14.0
-        w.u16(0xFFFF)               // publics stream: none
+        w.u16(Stream.publics)
         w.u16(0)                    // mspdb version
-        w.u16(0xFFFF)               // symbol records stream: none
+        w.u16(Stream.symbolRecords)
         w.u16(0)
         w.u32(UInt32(modInfo.count))
         w.u32(UInt32(contributions.count))
@@ -194,7 +297,7 @@ public enum PDBWriter {
         w.u32(UInt32(optionalHeader.count))
         w.u32(UInt32(ecNames.count))
         w.u16(0)                    // flags
-        w.u16(machine.rawValue)
+        w.u16(contents.machine.rawValue)
         w.u32(0)
         w.append(modInfo.bytes)
         w.append(contributions.bytes)

@@ -582,7 +582,7 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
         case "manifestfile": options.manifestFile = try requireValue()
         case "manifestinput": options.manifestInputs.append(try requireValue())
         case "debug":
-            // /debug:dwarf keeps the objects' DWARF in the image (lld-link's); a PDB is still to come.
+            // /debug:dwarf keeps the objects' DWARF in the image (lld-link's) instead of a PDB.
             let kinds = (value ?? "").lowercased().split(separator: ",").map(String.init)
             if kinds == ["none"] { options.writesPDB = false; break }
             if let unknown = kinds.first(where: { !["full", "fastlink", "ghash", "noghash", "dwarf", "symtab", "none"].contains($0) }) {
@@ -592,7 +592,6 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             if kinds.contains("symtab") { options.debugSymtab = true }
             if kinds.isEmpty || kinds.contains(where: { $0 != "dwarf" && $0 != "symtab" && $0 != "none" }) {
                 options.writesPDB = true
-                warn(name)
             }
         case "pdb": options.pdbPath = try requireValue()
         case "profile":

@@ -23,12 +23,16 @@ struct DebugDirectoryPlan {
 
     var isEmpty: Bool { entries.isEmpty }
     var hasBuildID: Bool { entries.contains(.codeView) }
+    /// The CodeView record names a PDB: the directory goes in .rdata, as lld-link and link.exe
+    /// place it; a bare build id gets its own .buildid section, as ld.lld places it.
+    var namesPDB = false
     /// The PDB path the CodeView record names (empty for a bare build id).
     var pdbPathInImage = ""
 
     init(options: LinkOptions, outputPath: String = "") {
         if options.writesPDB {
             entries.append(.codeView)
+            namesPDB = true
             pdbPathInImage = options.pdbAltPath ?? Self.pdbPath(options: options, outputPath: outputPath)
         } else if options.buildID ?? (options.gnuCommandLine && !options.stripDebug) {
             entries.append(.codeView)
@@ -47,7 +51,7 @@ struct DebugDirectoryPlan {
 
     func chunks() -> [(section: StaticString, chunk: Chunk)] {
         guard !isEmpty else { return [] }
-        let section: StaticString = hasBuildID ? ".buildid" : ".rdata"
+        let section: StaticString = hasBuildID && !namesPDB ? ".buildid" : ".rdata"
         let flags: SectionFlags = [.initializedData, .memRead]
         func chunk(_ content: Chunk.Content, size: Int) -> (StaticString, Chunk) {
             (section, Chunk(content: content, partialName: Name(section), flags: flags, alignment: 4, size: size, hasFileData: true))

@@ -178,6 +178,14 @@ enum ImageHeaders {
         }
         for (rva, size) in directories { w.u32(rva); w.u32(size) }
 
+        w.append(sectionTable(image))
+        w.zeros(image.sizeOfHeaders - w.count)
+        return w.bytes
+    }
+
+    /// The section headers, 40 bytes each (also a stream of the PDB).
+    static func sectionTable(_ image: Linker.Image) -> [UInt8] {
+        var w = ByteWriter()
         for s in image.sections {
             var name = image.longSectionNames.offsets[s.name].map { Array("/\($0)".utf8) } ?? Array(s.name.utf8.prefix(8))
             name += Array(repeating: 0, count: 8 - name.count)
@@ -189,7 +197,6 @@ enum ImageHeaders {
             w.u32(0); w.u32(0); w.u16(0); w.u16(0)
             w.u32(s.flags.rawValue)
         }
-        w.zeros(image.sizeOfHeaders - w.count)
         return w.bytes
     }
 }

@@ -59,6 +59,9 @@ struct Linker {
         if options.inputFiles.isEmpty { return try writeImportLibraryOnly() }
         let resolver = clock.timed("Read inputs and resolve symbols") { resolveSymbols() }
         try checkpoint()
+        // Types depend on no address: merge them while the image is laid out and written.
+        let typeMerge = options.writesPDB ? TypeMergeJob(objects: resolver.objects) : nil
+        typeMerge?.start()
         let stats = resolver.statistics
         clock.detail(String(format: "read archive headers %.3f s, parse objects %.3f s, insert their symbols %.3f s", stats.readArchives, stats.parseObjects, stats.insertObjects))
         clock.detail(String(format: "archive members: %d in %d batches, parse %.3f s, insert %.3f s", stats.membersLoaded, stats.memberBatches, stats.parseMembers, stats.insertMembers))
@@ -69,6 +72,9 @@ struct Linker {
         clock.detail(layoutDetails)
         try checkpoint()
         let outputPath = self.outputPath
+        // What the PDB needs of the symbols, which writing the image releases.
+        let pdbPublics = options.writesPDB ? clock.timed("Collect the PDB's public symbols") { PDBBuilder.publicSymbols(resolver, image: image) } : []
+        let pdbBuilder = PDBBuilder(resolver: resolver, image: image, relocator: Relocator(resolver: resolver, image: image))
         resolver.releaseResolutionTables()
         // The import library depends only on the exports: build its bytes while the image is written,
         // and put it on disk only once the image is, so a failed link replaces neither file.
@@ -94,15 +100,10 @@ struct Linker {
                 do { staged.append(try StagedOutput(path: mapPath, bytes: Array(mapText.utf8))) } catch { diagnostics.error("\(error)") }
             }
         }
-        if options.writesPDB {
-            // The PDB carries the GUID and time stamp the image's CodeView record and header got.
-            let (a, b) = imageIdentity.contentHash
-            let guid = withUnsafeBytes(of: a.littleEndian, Array.init) + withUnsafeBytes(of: b.littleEndian, Array.init)
-            let stamp = options.timestampIsContentHash ? UInt32(truncatingIfNeeded: a) : options.timestamp
-            let modules = resolver.objects.map { PDBModule(moduleName: $0.memberName ?? $0.displayName, objectName: $0.archivePath ?? $0.displayName) }
-                + [PDBModule(moduleName: "* Linker *", objectName: "")]
-            let bytes = clock.timed("Write PDB") { PDBWriter.write(guid: guid, age: 1, signature: stamp, machine: options.machine, modules: modules) }
-            do { staged.append(try StagedOutput(path: DebugDirectoryPlan.pdbPath(options: options, outputPath: outputPath), bytes: bytes)) } catch { diagnostics.error("\(error)") }
+        if let typeMerge {
+            if let bytes = clock.timed("Make PDB", { makePDB(pdbBuilder, typeMerge: typeMerge, publics: pdbPublics) }) {
+                do { staged.append(try StagedOutput(path: DebugDirectoryPlan.pdbPath(options: options, outputPath: outputPath), bytes: bytes)) } catch { diagnostics.error("\(error)") }
+            }
         }
         if let manifest = sideBySideManifest {
             do { staged.append(try StagedOutput(path: manifest.path, bytes: manifest.bytes)) } catch { diagnostics.error("\(error)") }
@@ -1098,6 +1099,60 @@ struct Linker {
     // MARK: Writing
 
     /// Writes the image to a staged output; nil (with the errors in `diagnostics`) on failure.
+    /// The PDB's bytes: the merged types, a module per object (made in parallel), the globals
+    /// and publics, and the GUID and time stamp the image's CodeView record and header got.
+    mutating func makePDB(_ builder: PDBBuilder, typeMerge: TypeMergeJob, publics: [PDBPublicSymbol]) -> [UInt8]? {
+        let (types, maps, typeErrors) = typeMerge.finish()
+        for error in typeErrors { diagnostics.error(error) }
+        if !typeErrors.isEmpty { return nil }
+        let objectCount = builder.resolver.objects.count
+        let results = ParallelResults<PDBModuleParts>(count: objectCount)
+        parallelFor(objectCount, threads: options.threads) { o in
+            results.set(o, builder.module(o, typeMap: o < maps.count ? maps[o] : [], types: types))
+        }
+        let (a, b) = imageIdentity.contentHash
+        let guid = withUnsafeBytes(of: a.littleEndian, Array.init) + withUnsafeBytes(of: b.littleEndian, Array.init)
+        let stamp = options.timestampIsContentHash ? UInt32(truncatingIfNeeded: a) : options.timestamp
+        var contents = PDBContents(guid: guid, age: 1, signature: stamp, machine: options.machine)
+        contents.types = types
+        var globals: [[UInt8]] = []
+        // Typedefs and constants many objects repeat are kept once (as lld-link and MSVC do).
+        var seenGlobals = Set<[UInt8]>()
+        for o in 0..<objectCount {
+            guard var parts = results.take(o) else { continue }
+            for error in parts.errors { diagnostics.error(error) }
+            for warning in parts.warnings { diagnostics.warning(warning) }
+            if !parts.errors.isEmpty { continue }
+            for (offset, string) in parts.lineNameFixups {
+                let value = contents.names.offset(of: string)
+                guard offset + 4 <= parts.module.c13Lines.count else { continue }
+                parts.module.c13Lines.withUnsafeMutableBytes { $0.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt32.self) }
+            }
+            for (offset, string) in parts.symbolNameFixups {
+                let value = contents.names.offset(of: string)
+                guard offset + 4 <= parts.module.symbols.count else { continue }
+                parts.module.symbols.withUnsafeMutableBytes { $0.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt32.self) }
+            }
+            for record in parts.globals {
+                let kind = UInt16(record[2]) | UInt16(record[3]) << 8
+                if kind == CodeViewSymbol.userDefinedType || kind == CodeViewSymbol.constant {
+                    if !seenGlobals.insert(record).inserted { continue }
+                }
+                globals.append(record)
+            }
+            contents.modules.append(parts.module)
+        }
+        if diagnostics.hasErrors { return nil }
+        contents.modules.append(builder.linkerModule())
+        contents.contributions = builder.contributions()
+        for contribution in contents.contributions.reversed() where Int(contribution.module) < contents.modules.count {
+            contents.modules[Int(contribution.module)].firstContribution = contribution
+        }
+        contents.sectionHeaders = ImageHeaders.sectionTable(builder.image)
+        (contents.symbolRecords, contents.publicsStream, contents.globalsStream) = PDBSymbolTables.build(publics: publics, globals: globals)
+        return PDBWriter.write(contents)
+    }
+
     mutating func writeImage(_ image: inout Image, resolver: SymbolResolver, to path: String) -> StagedOutput? {
         let relocator = Relocator(resolver: resolver, image: image)
         let imageCopy = image

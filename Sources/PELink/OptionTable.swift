@@ -90,7 +90,7 @@ enum OptionTable {
     private static let sampleProfiles = "sample profile-guided optimization (SPGO) needs link-time code generation, which pelink does not do; link without it"
     private static let windowsMetadata = "pelink does not generate Windows Runtime metadata (.winmd); make it with another tool"
     private static let embeddedIDL = "pelink does not turn the IDL attributes of attributed C++ objects into a type library; this only configures that step"
-    private static let debugInformation = "the PDB holds the modules but no types, symbols or line numbers yet (/debug:dwarf keeps DWARF)"
+    private static let debugInformation = "pelink's PDB holds types, symbols, line tables, publics and globals, but not this yet"
 
     /// Every option, in alphabetical order of name.
     static let entries: [OptionEntry] = [
@@ -123,8 +123,8 @@ enum OptionTable {
         option("/clrsupportlasterror[:no|:systemdll]", "keep the last error code of P/Invoke calls", .rejected(managedCode)),
         option("/clrthreadattribute:{sta|mta|none}", "threading attribute of a CLR program's entry point", .rejected(managedCode), example: "/clrthreadattribute:sta"),
         option("/clrunmanagedcodecheck[:no]", "SuppressUnmanagedCodeSecurity on P/Invoke stubs", .rejected(managedCode)),
-        option("/debug[:{full|fastlink|ghash|dwarf|symtab|none}]", "write debug information (a PDB and the image's debug directory; /debug:dwarf keeps the objects' DWARF and /debug:symtab writes the COFF symbol table, which work now)",
-               .laterIssue(13, .warns, debugInformation), quietlyAccepted: ["/debug:none"]),
+        option("/debug[:{full|fastlink|ghash|dwarf|symtab|none}]", "write debug information: a PDB (types, symbols, line tables, publics, globals) and the image's CodeView record; :fastlink and :ghash write the same full PDB; /debug:dwarf keeps the objects' DWARF and /debug:symtab writes the COFF symbol table instead",
+               tested("pdbMatchesTheImage", "pdb-c", "pdb-cpp"), quietlyAccepted: ["/debug:none"]),
         option("/debugtype:{cv|pdata|fixup}[,...]", "which debug information to write",
                .laterIssue(13, .warns, debugInformation), example: "/debugtype:cv,fixup"),
         option("/def:file", "module-definition file (NAME, LIBRARY, EXPORTS, HEAPSIZE, STACKSIZE, VERSION, SECTIONS, STUB, DESCRIPTION)",

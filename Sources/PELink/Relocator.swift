@@ -341,6 +341,50 @@ struct Relocator: @unchecked Sendable {
         return nil
     }
 
+    /// A CodeView `.debug$S` section's bytes with its relocations applied: SECREL and SECTION give
+    /// the section:offset of the procedures, data and line tables it describes. It is not in the
+    /// image, so a relocation relative to its own place cannot occur; a target that is not in the
+    /// image (a COMDAT another object's copy replaced, code /opt:ref removed) leaves the field as
+    /// written, since the records about it describe nothing a debugger can reach.
+    func relocatedDebugSection(object: ObjectFile, sectionIndex: Int) -> (bytes: [UInt8], error: String?) {
+        let section = object.sections[sectionIndex]
+        var bytes = [UInt8](object.data(section))
+        let targets = object.targets
+        let machine = image.target.machine
+        let error: String? = bytes.withUnsafeMutableBytes { buffer in
+            guard let out = buffer.baseAddress else { return nil }
+            for r in 0..<section.relocationCount {
+                let relocation = object.relocation(section, r)
+                let offset = Int(relocation.virtualAddress)
+                let type = relocation.type
+                if type == 0 { continue }
+                guard case .bytes(let width) = RelocationWidth.of(type, machine: machine) else {
+                    return "\(object.displayName): section \(object.name(of: section).string): relocation type 0x\(String(type, radix: 16)) at offset 0x\(String(offset, radix: 16)) cannot be applied to debug information"
+                }
+                guard offset >= 0, offset + width <= section.dataCount else {
+                    return "\(object.displayName): section \(object.name(of: section).string): relocation at offset 0x\(String(offset, radix: 16)) needs \(width) bytes; the section has \(section.dataCount)"
+                }
+                let symbolIndex = Int(relocation.symbolTableIndex)
+                guard symbolIndex < object.coff.symbolCount else {
+                    return "\(object.displayName): section \(object.name(of: section).string): relocation \(r + 1) refers to symbol \(symbolIndex), but the symbol table has \(object.coff.symbolCount) records"
+                }
+                guard let target = resolveTarget(targets, firstSection: object.firstSection, symbolIndex) else { continue }
+                let place = RelocationSite(out: out, offset: offset, site: 0, type: type, target: target)
+                let problem: String?
+                switch machine {
+                case .i386: problem = applyI386(place)
+                case .arm64: problem = applyARM64(place, thunkKey: RangeThunkKey(section: object.firstSection + sectionIndex, relocation: r))
+                default: problem = applyAMD64(place)
+                }
+                if let problem {
+                    return "\(object.displayName): section \(object.name(of: section).string)+0x\(String(offset, radix: 16)): \(image.target.relocationName(type)) \(problem)"
+                }
+            }
+            return nil
+        }
+        return (bytes, error)
+    }
+
     /// One relocation being applied: where it is in the output buffer and in the image, and what
     /// it refers to.
     fileprivate struct RelocationSite {

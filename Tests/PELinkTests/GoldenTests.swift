@@ -306,7 +306,9 @@ struct GoldenTests {
 
         #expect(link.result.exitCode == 0, "Inputs/\(name) must link; exit code \(link.result.exitCode)\n\(diagnostics)")
         guard link.result.exitCode == 0 else { return }
-        let expectedFiles = Set([link.dll.lastPathComponent, link.lib.lastPathComponent])
+        // /debug writes the PDB beside the image.
+        let pdbName = (link.dll.lastPathComponent as NSString).deletingPathExtension + ".pdb"
+        let expectedFiles = Set([link.dll.lastPathComponent, link.lib.lastPathComponent] + (testCase.arguments.contains { $0.lowercased().hasPrefix("/debug") && !$0.lowercased().hasPrefix("/debug:none") && !$0.lowercased().hasPrefix("/debug:dwarf") && !$0.lowercased().hasPrefix("/debug:symtab") } ? [pdbName] : []))
         let strays = goldenFolderListing(temporary).filter { !expectedFiles.contains($0) }
         #expect(strays.isEmpty, "the link left other files in its output folder: \(strays.joined(separator: ", "))")
         guard FileManager.default.fileExists(atPath: link.dll.path) else {

@@ -1,0 +1,476 @@
+import Foundation
+import PEFormat
+
+// The PDB of a /debug link, made from the objects' CodeView: their types (.debug$T) merged into
+// TPI and IPI, their symbols and line tables (.debug$S) made into one module stream each, global
+// symbols collected into the globals stream, the image's external symbols into the publics.
+//
+// Types are merged while the image is laid out and written (they depend on no address); the
+// modules are made once every address is known, in parallel, and their strings entered into
+// /names afterwards in object order, so the PDB is the same whatever the thread count.
+
+/// Kinds of `.debug$S` subsections (CodeView's DEBUG_S_*).
+enum DebugSubsection {
+    static let symbols: UInt32 = 0xF1
+    static let lines: UInt32 = 0xF2
+    static let stringTable: UInt32 = 0xF3
+    static let fileChecksums: UInt32 = 0xF4
+    static let frameData: UInt32 = 0xF5
+    static let inlineeLines: UInt32 = 0xF6
+    /// Set in a kind the producer wants the linker to skip.
+    static let ignore: UInt32 = 0x8000_0000
+}
+
+/// Symbol record kinds the PDB writer looks at (CodeView's S_*).
+enum CodeViewSymbol {
+    static let end: UInt16 = 0x0006
+    static let procIDEnd: UInt16 = 0x114F
+    static let inlineSiteEnd: UInt16 = 0x114E
+    static let thunk32: UInt16 = 0x1102
+    static let block32: UInt16 = 0x1103
+    static let with32: UInt16 = 0x1104
+    static let sepCode: UInt16 = 0x1132
+    static let inlineSite: UInt16 = 0x114D
+    static let inlineSite2: UInt16 = 0x115D
+    static let localProc: UInt16 = 0x110F
+    static let globalProc: UInt16 = 0x1110
+    static let localProcID: UInt16 = 0x1146
+    static let globalProcID: UInt16 = 0x1147
+    static let localProcDPC: UInt16 = 0x1155
+    static let localProcDPCID: UInt16 = 0x1156
+    static let globalData: UInt16 = 0x110D
+    static let localData: UInt16 = 0x110C
+    static let globalThreadData: UInt16 = 0x1113
+    static let localThreadData: UInt16 = 0x1112
+    static let userDefinedType: UInt16 = 0x1108
+    static let constant: UInt16 = 0x1107
+    static let procedureReference: UInt16 = 0x1125
+    static let localProcedureReference: UInt16 = 0x1127
+    static let fileStatic: UInt16 = 0x1153
+    static let objectName: UInt16 = 0x1101
+    static let compile3: UInt16 = 0x113C
+    static let section: UInt16 = 0x1136
+
+    static func isProcedure(_ kind: UInt16) -> Bool {
+        kind == localProc || kind == globalProc || kind == localProcID || kind == globalProcID || kind == localProcDPC || kind == localProcDPCID
+    }
+    /// Records that open a scope closed by an S_END (or S_PROC_ID_END, S_INLINESITE_END), with
+    /// their parent and end fields at offsets 4 and 8.
+    static func opensScope(_ kind: UInt16) -> Bool {
+        isProcedure(kind) || kind == thunk32 || kind == block32 || kind == with32 || kind == sepCode || kind == inlineSite || kind == inlineSite2
+    }
+    static func closesScope(_ kind: UInt16) -> Bool { kind == end || kind == procIDEnd || kind == inlineSiteEnd }
+}
+
+/// One object's module, made without touching anything shared: its strings are entered into
+/// /names afterwards (`nameFixups`).
+struct PDBModuleParts {
+    var module: PDBModule
+    /// Places in `module.c13Lines` (file checksum entries) and `module.symbols` (S_FILESTATIC)
+    /// that must hold the /names offset of a string.
+    var lineNameFixups: [(offset: Int, string: [UInt8])] = []
+    var symbolNameFixups: [(offset: Int, string: [UInt8])] = []
+    /// S_PROCREF, S_GDATA32, S_UDT... records for the globals stream.
+    var globals: [[UInt8]] = []
+    var errors: [String] = []
+    var warnings: [String] = []
+}
+
+/// Merges every object's `.debug$T` in a thread of its own, in object order.
+final class TypeMergeJob: @unchecked Sendable {
+    private var merger = TypeMerger()
+    /// Per object: its type index 0x1000 + i → the merged index.
+    private var maps: [[UInt32]] = []
+    private var errors: [String] = []
+    private let done = DispatchSemaphore(value: 0)
+    private let objects: [ObjectFile]
+
+    init(objects: [ObjectFile]) { self.objects = objects }
+
+    func start() {
+        Thread.detachNewThread { [self] in
+            run()
+            done.signal()
+        }
+    }
+
+    private func run() {
+        maps.reserveCapacity(objects.count)
+        for object in objects {
+            var map: [UInt32] = []
+            for section in object.sections {
+                let name = object.name(of: section)
+                if name.equals(".debug$P") {
+                    errors.append("\(object.displayName): section .debug$P: the object was compiled with a precompiled header's types (/Yc), which pelink does not merge; compile it with /Z7 and without /Yc")
+                    continue
+                }
+                guard name.equals(".debug$T"), section.dataCount > 0 else { continue }
+                if !map.isEmpty {
+                    errors.append("\(object.displayName): more than one .debug$T section; an object has one type stream")
+                    continue
+                }
+                do {
+                    map = try merger.merge(debugT: object.data(section), file: object.displayName, sectionOffset: section.dataOffset + (object.coff.view.offset))
+                } catch {
+                    errors.append("\(error)")
+                }
+            }
+            maps.append(map)
+        }
+    }
+
+    /// Waits for the merge.
+    func finish() -> (merger: TypeMerger, maps: [[UInt32]], errors: [String]) {
+        done.wait()
+        return (merger, maps, errors)
+    }
+}
+
+struct PDBBuilder {
+    let resolver: SymbolResolver
+    let image: Linker.Image
+    let relocator: Relocator
+
+    /// Every defined external symbol with an address in the image (code, data, import thunks
+    /// and IAT slots), as lld-link lists them. Read before the image is written, which releases
+    /// the symbols.
+    static func publicSymbols(_ resolver: SymbolResolver, image: Linker.Image) -> [PDBPublicSymbol] {
+        var publics: [PDBPublicSymbol] = []
+        let names = resolver.names
+        for (g, symbol) in resolver.symbols.enumerated() where g < image.addresses.state.count {
+            switch symbol.kind {
+            case .defined, .common, .importAddress, .importThunk: break
+            default: continue
+            }
+            guard image.addresses.state[g] == SymbolAddressTable.rva else { continue }
+            let rva = UInt32(truncatingIfNeeded: image.addresses.value[g])
+            let output = Int(image.addresses.outputSection[g])
+            guard rva != 0, output >= 0, output < image.sections.count else { continue }
+            let section = image.sections[output]
+            publics.append(PDBPublicSymbol(name: [UInt8](names[g].bytes), section: UInt16(truncatingIfNeeded: output + 1),
+                                           offset: rva &- section.rva, isFunction: section.flags.contains(.code)))
+        }
+        return publics
+    }
+
+    /// The section contributions: every input section in the image, by place.
+    func contributions() -> [PDBSectionContribution] {
+        var result: [PDBSectionContribution] = []
+        for (s, section) in image.sections.enumerated() {
+            for chunk in section.chunks {
+                guard case let .inputSection(o, i) = chunk.content else { continue }
+                let input = resolver.objects[Int(o)].sections[Int(i)]
+                result.append(PDBSectionContribution(section: UInt16(truncatingIfNeeded: s + 1), offset: chunk.rva &- section.rva,
+                                                     size: UInt32(truncatingIfNeeded: chunk.size),
+                                                     characteristics: input.flags.rawValue, module: UInt16(truncatingIfNeeded: Int(o)),
+                                                     dataCRC: 0))
+            }
+        }
+        return result
+    }
+
+    /// One object's module stream: the symbols of its `.debug$S` sections that describe code or
+    /// data in the image, with type indices merged and scopes linked in the stream, and its
+    /// C13 line tables, file checksums and inlinee lines.
+    func module(_ index: Int, typeMap: [UInt32], types: TypeMerger) -> PDBModuleParts {
+        let object = resolver.objects[index]
+        var parts = PDBModuleParts(module: PDBModule(moduleName: object.memberName ?? object.displayName, objectName: object.archivePath ?? object.displayName))
+        var debugSections: [(index: Int, bytes: [UInt8])] = []
+        for (s, section) in object.sections.enumerated() where object.name(of: section).equals(".debug$S") && section.dataCount > 0 {
+            // The debug information of a COMDAT follows its leader: a copy that lost, or code
+            // /opt:ref removed, has none in the PDB.
+            if section.associatedWith >= 0, Int(section.associatedWith) < object.sections.count {
+                let leader = object.firstSection + Int(section.associatedWith)
+                if image.sectionOutput[leader] < 0 { continue }
+            }
+            let (bytes, error) = relocator.relocatedDebugSection(object: object, sectionIndex: s)
+            if let error { parts.errors.append(error); return parts }
+            debugSections.append((s, bytes))
+        }
+        // The object's string table (file names of its checksums), wherever it is.
+        var strings: [UInt8] = []
+        for (_, bytes) in debugSections {
+            forEachSubsection(bytes) { kind, range in
+                if kind == DebugSubsection.stringTable && strings.isEmpty { strings = Array(bytes[range]) }
+            }
+        }
+        func string(at offset: UInt32) -> [UInt8]? {
+            let start = Int(offset)
+            guard start < strings.count, let end = strings[start...].firstIndex(of: 0) else { return nil }
+            return Array(strings[start..<end])
+        }
+        var scopes: [Int] = []      // offsets in `symbols` of the open scope records
+        let displayName = object.displayName
+        for (s, bytes) in debugSections {
+            let sectionFileOffset = object.coff.view.offset + object.sections[s].dataOffset
+            guard bytes.count >= 4, bytes[0] == 4, bytes[1] == 0, bytes[2] == 0, bytes[3] == 0 else {
+                parts.errors.append("\(displayName): at offset 0x\(String(sectionFileOffset, radix: 16)): section .debug$S does not begin with the CodeView C13 signature (4)")
+                return parts
+            }
+            var malformed: String?
+            forEachSubsection(bytes, malformed: &malformed) { kind, range in
+                if parts.errors.count > 0 { return }
+                switch kind {
+                case DebugSubsection.symbols:
+                    appendSymbols(bytes[range], base: sectionFileOffset + range.lowerBound, typeMap: typeMap, types: types,
+                                  scopes: &scopes, parts: &parts, moduleIndex: index, displayName: displayName, string: string)
+                case DebugSubsection.fileChecksums:
+                    var w = ByteWriter()
+                    w.u32(kind); w.u32(UInt32(range.count))
+                    let start = parts.module.c13Lines.count + 8
+                    var at = range.lowerBound
+                    var fixups: [(offset: Int, string: [UInt8])] = []
+                    while at + 6 <= range.upperBound {
+                        let nameOffset = UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+                        let checksumSize = Int(bytes[at + 4])
+                        guard let name = string(at: nameOffset) else {
+                            parts.errors.append("\(displayName): at offset 0x\(String(sectionFileOffset + at, radix: 16)): a file checksum names string table offset \(nameOffset), outside the object's .debug$S string table (\(strings.count) bytes)")
+                            return
+                        }
+                        fixups.append((start + at - range.lowerBound, name))
+                        parts.module.sourceFiles.append(String(decoding: name, as: UTF8.self))
+                        at = alignUp(at + 6 + checksumSize, 4) 
+                    }
+                    w.append(bytes[range])
+                    w.align(4, fill: 0)
+                    parts.module.c13Lines += w.bytes
+                    parts.lineNameFixups += fixups
+                case DebugSubsection.inlineeLines:
+                    var copy = Array(bytes[range])
+                    if copy.count >= 4 {
+                        let extended = copy[0] == 1
+                        var at = 4
+                        while at + 12 <= copy.count {
+                            let inlinee = UInt32(copy[at]) | UInt32(copy[at + 1]) << 8 | UInt32(copy[at + 2]) << 16 | UInt32(copy[at + 3]) << 24
+                            if inlinee >= 0x1000 {
+                                guard Int(inlinee - 0x1000) < typeMap.count else {
+                                    parts.errors.append("\(displayName): at offset 0x\(String(sectionFileOffset + range.lowerBound + at, radix: 16)): inlinee lines name item 0x\(String(inlinee, radix: 16)), beyond the object's \(typeMap.count) type records")
+                                    return
+                                }
+                                let merged = typeMap[Int(inlinee - 0x1000)]
+                                for k in 0..<4 { copy[at + k] = UInt8(truncatingIfNeeded: merged >> (8 * UInt32(k))) }
+                            }
+                            var next = at + 12
+                            if extended, next + 4 <= copy.count {
+                                let extra = Int(UInt32(copy[next]) | UInt32(copy[next + 1]) << 8 | UInt32(copy[next + 2]) << 16 | UInt32(copy[next + 3]) << 24)
+                                next += 4 + 4 * min(extra, copy.count)
+                            }
+                            at = next
+                        }
+                    }
+                    var w = ByteWriter()
+                    w.u32(kind); w.u32(UInt32(copy.count)); w.append(copy); w.align(4, fill: 0)
+                    parts.module.c13Lines += w.bytes
+                case DebugSubsection.stringTable, DebugSubsection.frameData:
+                    // The strings go to /names; x86 frame data (FPO) is not carried yet.
+                    break
+                default:
+                    if kind & DebugSubsection.ignore != 0 { break }
+                    var w = ByteWriter()
+                    w.u32(kind); w.u32(UInt32(range.count)); w.append(bytes[range]); w.align(4, fill: 0)
+                    parts.module.c13Lines += w.bytes
+                }
+            }
+            if let malformed {
+                parts.errors.append("\(displayName): at offset 0x\(String(sectionFileOffset, radix: 16)): section .debug$S: \(malformed)")
+            }
+            if !parts.errors.isEmpty { return parts }
+        }
+        if !scopes.isEmpty {
+            parts.warnings.append("\(displayName): .debug$S: \(scopes.count) symbol scope(s) not closed by S_END; the PDB closes them")
+        }
+        return parts
+    }
+
+    /// Calls `body` with each subsection's kind and data range; stops at a malformed one and
+    /// says why in `malformed`.
+    private func forEachSubsection(_ bytes: [UInt8], malformed: inout String?, _ body: (UInt32, Range<Int>) -> Void) {
+        var at = 4
+        while at < bytes.count {
+            guard at + 8 <= bytes.count else { malformed = "a subsection header at offset \(at) is cut off at the section's end"; return }
+            let kind = UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+            let length = Int(UInt32(bytes[at + 4]) | UInt32(bytes[at + 5]) << 8 | UInt32(bytes[at + 6]) << 16 | UInt32(bytes[at + 7]) << 24)
+            guard length <= bytes.count - at - 8 else {
+                malformed = "the subsection at offset \(at) (kind 0x\(String(kind, radix: 16))) says it has \(length) bytes, past the section's end (\(bytes.count) bytes)"
+                return
+            }
+            body(kind, at + 8..<at + 8 + length)
+            at = alignUp(at + 8 + length, 4)
+        }
+    }
+
+    private func forEachSubsection(_ bytes: [UInt8], _ body: (UInt32, Range<Int>) -> Void) {
+        var ignored: String?
+        forEachSubsection(bytes, malformed: &ignored, body)
+    }
+
+    /// Appends one DEBUG_S_SYMBOLS subsection's records to the module: each 4-byte aligned, its
+    /// type indices merged, its scope linked to the module stream, and the global ones also
+    /// (or only) in the globals stream.
+    private func appendSymbols(_ records: ArraySlice<UInt8>, base: Int, typeMap: [UInt32], types: TypeMerger,
+                               scopes: inout [Int], parts: inout PDBModuleParts, moduleIndex: Int, displayName: String,
+                               string: (UInt32) -> [UInt8]?) {
+        var at = records.startIndex
+        while at < records.endIndex {
+            guard at + 4 <= records.endIndex else {
+                parts.errors.append("\(displayName): at offset 0x\(String(base + at - records.startIndex, radix: 16)): a symbol record is cut off at the end of its subsection")
+                return
+            }
+            let length = Int(UInt16(records[at]) | UInt16(records[at + 1]) << 8)
+            guard length >= 2, at + 2 + length <= records.endIndex else {
+                parts.errors.append("\(displayName): at offset 0x\(String(base + at - records.startIndex, radix: 16)): a symbol record says it has \(length) bytes, past the end of its subsection")
+                return
+            }
+            var record = Array(records[at..<at + 2 + length])
+            let recordOffset = base + at - records.startIndex
+            at += 2 + length
+            var kind = UInt16(record[2]) | UInt16(record[3]) << 8
+            let references: [TypeIndexReference]? = record.withUnsafeBytes { CodeView.typeIndexOffsets(inSymbolRecord: $0) }
+            guard let references else {
+                parts.warnings.append("\(displayName): at offset 0x\(String(recordOffset, radix: 16)): symbol record of unknown kind 0x\(String(kind, radix: 16)) left out of the PDB")
+                continue
+            }
+            for reference in references {
+                guard reference.offset + 4 <= record.count else {
+                    parts.errors.append("\(displayName): at offset 0x\(String(recordOffset, radix: 16)): symbol record of kind 0x\(String(kind, radix: 16)) is too short for its type index at offset \(reference.offset)")
+                    return
+                }
+                let index = record.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: reference.offset, as: UInt32.self)) }
+                guard index >= 0x1000 else { continue }
+                guard Int(index - 0x1000) < typeMap.count else {
+                    parts.errors.append("\(displayName): at offset 0x\(String(recordOffset, radix: 16)): symbol record of kind 0x\(String(kind, radix: 16)) refers to type index 0x\(String(index, radix: 16)), beyond the object's \(typeMap.count) type records")
+                    return
+                }
+                let merged = typeMap[Int(index - 0x1000)]
+                record.withUnsafeMutableBytes { $0.storeBytes(of: merged.littleEndian, toByteOffset: reference.offset, as: UInt32.self) }
+            }
+            // A procedure's record names its LF_FUNC_ID; the PDB's names its function type, and
+            // its end is a plain S_END (what MSVC and lld-link write).
+            if kind == CodeViewSymbol.globalProcID || kind == CodeViewSymbol.localProcID || kind == CodeViewSymbol.localProcDPCID {
+                if record.count >= 32 {
+                    let item = record.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 28, as: UInt32.self)) }
+                    if let functionType = types.functionType(ofItem: item) {
+                        record.withUnsafeMutableBytes { $0.storeBytes(of: functionType.littleEndian, toByteOffset: 28, as: UInt32.self) }
+                    }
+                }
+                kind = kind == CodeViewSymbol.globalProcID ? CodeViewSymbol.globalProc : kind == CodeViewSymbol.localProcID ? CodeViewSymbol.localProc : CodeViewSymbol.localProcDPC
+            } else if kind == CodeViewSymbol.procIDEnd {
+                kind = CodeViewSymbol.end
+            }
+            record[2] = UInt8(truncatingIfNeeded: kind); record[3] = UInt8(truncatingIfNeeded: kind >> 8)
+            // Records in a PDB are 4-byte aligned.
+            while record.count % 4 != 0 { record.append(0) }
+            let newLength = UInt16(truncatingIfNeeded: record.count - 2)
+            record[0] = UInt8(truncatingIfNeeded: newLength); record[1] = UInt8(truncatingIfNeeded: newLength >> 8)
+
+            let depth = scopes.count
+            let streamOffset = UInt32(4 + parts.module.symbols.count)
+            var inModule: Bool
+            var inGlobals: Bool
+            switch kind {
+            case CodeViewSymbol.globalData, CodeViewSymbol.globalThreadData: inModule = false; inGlobals = true
+            case CodeViewSymbol.procedureReference, CodeViewSymbol.localProcedureReference: inModule = false; inGlobals = true
+            case CodeViewSymbol.userDefinedType, CodeViewSymbol.constant: inModule = depth > 0; inGlobals = depth == 0
+            case CodeViewSymbol.localData, CodeViewSymbol.localThreadData: inModule = true; inGlobals = depth == 0
+            default: inModule = true; inGlobals = false
+            }
+            if CodeViewSymbol.isProcedure(kind) { inGlobals = true }
+            if CodeViewSymbol.closesScope(kind) {
+                guard let opener = scopes.popLast() else {
+                    parts.warnings.append("\(displayName): at offset 0x\(String(recordOffset, radix: 16)): S_END with no open scope left out of the PDB")
+                    continue
+                }
+                parts.module.symbols.withUnsafeMutableBytes { $0.storeBytes(of: streamOffset.littleEndian, toByteOffset: opener + 8, as: UInt32.self) }
+            }
+            if kind == CodeViewSymbol.fileStatic, record.count >= 16 {
+                // S_FILESTATIC names its file by the object's string table; the PDB's is /names.
+                let nameOffset = record.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) }
+                if let name = string(nameOffset) { parts.symbolNameFixups.append((parts.module.symbols.count + 8, name)) }
+            }
+            if inModule {
+                if CodeViewSymbol.opensScope(kind), record.count >= 12 {
+                    let parent = UInt32(scopes.last.map { 4 + $0 } ?? 0)
+                    record.withUnsafeMutableBytes { $0.storeBytes(of: parent.littleEndian, toByteOffset: 4, as: UInt32.self) }
+                    scopes.append(parts.module.symbols.count)
+                }
+                parts.module.symbols += record
+            }
+            if inGlobals {
+                if CodeViewSymbol.isProcedure(kind) {
+                    // S_PROCREF / S_LPROCREF: where the procedure is in which module's stream.
+                    let nameStart = 4 + 35
+                    guard record.count > nameStart else { continue }
+                    let nameEnd = record[nameStart...].firstIndex(of: 0) ?? record.count
+                    var reference = ByteWriter()
+                    reference.u16(0)
+                    reference.u16(kind == CodeViewSymbol.globalProc ? CodeViewSymbol.procedureReference : CodeViewSymbol.localProcedureReference)
+                    reference.u32(0)
+                    reference.u32(streamOffset)
+                    reference.u16(UInt16(truncatingIfNeeded: moduleIndex + 1))
+                    reference.append(record[nameStart..<nameEnd])
+                    reference.u8(0)
+                    reference.align(4, fill: 0)
+                    reference.patchU16(at: 0, UInt16(truncatingIfNeeded: reference.count - 2))
+                    parts.globals.append(reference.bytes)
+                } else {
+                    parts.globals.append(record)
+                }
+            }
+        }
+    }
+
+    /// The "* Linker *" module: the linker's own S_OBJNAME and S_COMPILE3, and one S_SECTION per
+    /// image section (no paths or times: the PDB stays reproducible).
+    func linkerModule() -> PDBModule {
+        var module = PDBModule(moduleName: "* Linker *", objectName: "")
+        var w = ByteWriter()
+        func record(_ kind: UInt16, _ body: (inout ByteWriter) -> Void) {
+            let start = w.count
+            w.u16(0); w.u16(kind)
+            body(&w)
+            w.align(4, fill: 0)
+            w.patchU16(at: start, UInt16(truncatingIfNeeded: w.count - start - 2))
+        }
+        record(CodeViewSymbol.objectName) { $0.u32(0); $0.cString("* Linker *") }
+        record(CodeViewSymbol.compile3) {
+            $0.u32(7)                   // language: Link
+            $0.u16(UInt16(truncatingIfNeeded: image.target.machine == .arm64 ? 0xF6 : image.target.machine == .i386 ? 0x07 : 0xD0))
+            for _ in 0..<8 { $0.u16(0) }
+            $0.cString("pelink")
+        }
+        for (s, section) in image.sections.enumerated() {
+            record(CodeViewSymbol.section) {
+                $0.u16(UInt16(truncatingIfNeeded: s + 1))
+                $0.u8(12)               // alignment log2 of the section alignment
+                $0.u8(0)
+                $0.u32(section.rva)
+                $0.u32(UInt32(truncatingIfNeeded: section.virtualSize))
+                $0.u32(section.flags.rawValue)
+                $0.cString(section.name)
+            }
+        }
+        module.symbols = w.bytes
+        return module
+    }
+}
+
+/// Results of parallel work, one slot per item, each written by one worker and taken once.
+/// Slots live in memory of their own, so workers writing different slots share nothing.
+final class ParallelResults<Value>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<Value?>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        slots = UnsafeMutablePointer<Value?>.allocate(capacity: max(count, 1))
+        slots.initialize(repeating: nil, count: count)
+    }
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+    func set(_ index: Int, _ value: Value) { slots[index] = value }
+    func take(_ index: Int) -> Value? {
+        defer { slots[index] = nil }
+        return slots[index]
+    }
+}
