@@ -1098,7 +1098,6 @@ struct Linker {
 
     // MARK: Writing
 
-    /// Writes the image to a staged output; nil (with the errors in `diagnostics`) on failure.
     /// The PDB's bytes: the merged types, a module per object (made in parallel), the globals
     /// and publics, and the GUID and time stamp the image's CodeView record and header got.
     mutating func makePDB(_ builder: PDBBuilder, typeMerge: TypeMergeJob, publics: [PDBPublicSymbol]) -> [UInt8]? {
@@ -1153,6 +1152,7 @@ struct Linker {
         return PDBWriter.write(contents)
     }
 
+    /// Writes the image to a staged output; nil (with the errors in `diagnostics`) on failure.
     mutating func writeImage(_ image: inout Image, resolver: SymbolResolver, to path: String) -> StagedOutput? {
         let relocator = Relocator(resolver: resolver, image: image)
         let imageCopy = image

@@ -9,59 +9,6 @@ import PEFormat
 // modules are made once every address is known, in parallel, and their strings entered into
 // /names afterwards in object order, so the PDB is the same whatever the thread count.
 
-/// Kinds of `.debug$S` subsections (CodeView's DEBUG_S_*).
-enum DebugSubsection {
-    static let symbols: UInt32 = 0xF1
-    static let lines: UInt32 = 0xF2
-    static let stringTable: UInt32 = 0xF3
-    static let fileChecksums: UInt32 = 0xF4
-    static let frameData: UInt32 = 0xF5
-    static let inlineeLines: UInt32 = 0xF6
-    /// Set in a kind the producer wants the linker to skip.
-    static let ignore: UInt32 = 0x8000_0000
-}
-
-/// Symbol record kinds the PDB writer looks at (CodeView's S_*).
-enum CodeViewSymbol {
-    static let end: UInt16 = 0x0006
-    static let procIDEnd: UInt16 = 0x114F
-    static let inlineSiteEnd: UInt16 = 0x114E
-    static let thunk32: UInt16 = 0x1102
-    static let block32: UInt16 = 0x1103
-    static let with32: UInt16 = 0x1104
-    static let sepCode: UInt16 = 0x1132
-    static let inlineSite: UInt16 = 0x114D
-    static let inlineSite2: UInt16 = 0x115D
-    static let localProc: UInt16 = 0x110F
-    static let globalProc: UInt16 = 0x1110
-    static let localProcID: UInt16 = 0x1146
-    static let globalProcID: UInt16 = 0x1147
-    static let localProcDPC: UInt16 = 0x1155
-    static let localProcDPCID: UInt16 = 0x1156
-    static let globalData: UInt16 = 0x110D
-    static let localData: UInt16 = 0x110C
-    static let globalThreadData: UInt16 = 0x1113
-    static let localThreadData: UInt16 = 0x1112
-    static let userDefinedType: UInt16 = 0x1108
-    static let constant: UInt16 = 0x1107
-    static let procedureReference: UInt16 = 0x1125
-    static let localProcedureReference: UInt16 = 0x1127
-    static let fileStatic: UInt16 = 0x1153
-    static let objectName: UInt16 = 0x1101
-    static let compile3: UInt16 = 0x113C
-    static let section: UInt16 = 0x1136
-
-    static func isProcedure(_ kind: UInt16) -> Bool {
-        kind == localProc || kind == globalProc || kind == localProcID || kind == globalProcID || kind == localProcDPC || kind == localProcDPCID
-    }
-    /// Records that open a scope closed by an S_END (or S_PROC_ID_END, S_INLINESITE_END), with
-    /// their parent and end fields at offsets 4 and 8.
-    static func opensScope(_ kind: UInt16) -> Bool {
-        isProcedure(kind) || kind == thunk32 || kind == block32 || kind == with32 || kind == sepCode || kind == inlineSite || kind == inlineSite2
-    }
-    static func closesScope(_ kind: UInt16) -> Bool { kind == end || kind == procIDEnd || kind == inlineSiteEnd }
-}
-
 /// One object's module, made without touching anything shared: its strings are entered into
 /// /names afterwards (`nameFixups`).
 struct PDBModuleParts {
@@ -221,7 +168,7 @@ struct PDBBuilder {
                     var at = range.lowerBound
                     var fixups: [(offset: Int, string: [UInt8])] = []
                     while at + 6 <= range.upperBound {
-                        let nameOffset = UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+                        let nameOffset = littleEndian32(bytes, at: at)
                         let checksumSize = Int(bytes[at + 4])
                         guard let name = string(at: nameOffset) else {
                             parts.errors.append("\(displayName): at offset 0x\(String(sectionFileOffset + at, radix: 16)): a file checksum names string table offset \(nameOffset), outside the object's .debug$S string table (\(strings.count) bytes)")
@@ -241,7 +188,7 @@ struct PDBBuilder {
                         let extended = copy[0] == 1
                         var at = 4
                         while at + 12 <= copy.count {
-                            let inlinee = UInt32(copy[at]) | UInt32(copy[at + 1]) << 8 | UInt32(copy[at + 2]) << 16 | UInt32(copy[at + 3]) << 24
+                            let inlinee = littleEndian32(copy, at: at)
                             if inlinee >= 0x1000 {
                                 guard Int(inlinee - 0x1000) < typeMap.count else {
                                     parts.errors.append("\(displayName): at offset 0x\(String(sectionFileOffset + range.lowerBound + at, radix: 16)): inlinee lines name item 0x\(String(inlinee, radix: 16)), beyond the object's \(typeMap.count) type records")
@@ -252,7 +199,7 @@ struct PDBBuilder {
                             }
                             var next = at + 12
                             if extended, next + 4 <= copy.count {
-                                let extra = Int(UInt32(copy[next]) | UInt32(copy[next + 1]) << 8 | UInt32(copy[next + 2]) << 16 | UInt32(copy[next + 3]) << 24)
+                                let extra = Int(littleEndian32(copy, at: next))
                                 next += 4 + 4 * min(extra, copy.count)
                             }
                             at = next
@@ -288,8 +235,8 @@ struct PDBBuilder {
         var at = 4
         while at < bytes.count {
             guard at + 8 <= bytes.count else { malformed = "a subsection header at offset \(at) is cut off at the section's end"; return }
-            let kind = UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
-            let length = Int(UInt32(bytes[at + 4]) | UInt32(bytes[at + 5]) << 8 | UInt32(bytes[at + 6]) << 16 | UInt32(bytes[at + 7]) << 24)
+            let kind = littleEndian32(bytes, at: at)
+            let length = Int(littleEndian32(bytes, at: at + 4))
             guard length <= bytes.count - at - 8 else {
                 malformed = "the subsection at offset \(at) (kind 0x\(String(kind, radix: 16))) says it has \(length) bytes, past the section's end (\(bytes.count) bytes)"
                 return
@@ -434,7 +381,7 @@ struct PDBBuilder {
         record(CodeViewSymbol.objectName) { $0.u32(0); $0.cString("* Linker *") }
         record(CodeViewSymbol.compile3) {
             $0.u32(7)                   // language: Link
-            $0.u16(UInt16(truncatingIfNeeded: image.target.machine == .arm64 ? 0xF6 : image.target.machine == .i386 ? 0x07 : 0xD0))
+            $0.u16(image.target.codeViewMachine)
             for _ in 0..<8 { $0.u16(0) }
             $0.cString("pelink")
         }
@@ -473,4 +420,9 @@ final class ParallelResults<Value>: @unchecked Sendable {
         defer { slots[index] = nil }
         return slots[index]
     }
+}
+
+/// The little-endian word at `at` of a byte array the caller has bounds-checked.
+@inline(__always) private func littleEndian32(_ bytes: [UInt8], at: Int) -> UInt32 {
+    bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
 }

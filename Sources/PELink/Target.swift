@@ -141,6 +141,14 @@ struct Target: Sendable {
     /// The byte that fills gaps in code sections: int3 on x86 and x64, so a stray jump traps;
     /// zero on ARM64 (a permanently undefined instruction), as lld-link fills them.
     var codeFill: Int32 { machine == .arm64 ? 0 : 0xCC }
+    /// The CPU a CodeView S_COMPILE3 record names (CV_CPU_TYPE_e): the PDB's linker module.
+    var codeViewMachine: UInt16 {
+        switch machine {
+        case .arm64: return 0xF6
+        case .i386: return 0x07
+        default: return 0xD0
+        }
+    }
 
     /// Where, inside an x86 import thunk, the absolute address of the IAT slot is: a site for a
     /// HIGHLOW base relocation. Nil on machines whose thunks are PC-relative.
