@@ -382,30 +382,46 @@ public enum CodeView {
     /// gives one reference past the record's end, for the caller's length check to report.
     /// S_MANCONSTANT's field is a COM+ metadata token, not a type index: [] for it.
     public static func typeIndexOffsets(inSymbolRecord record: UnsafeRawBufferPointer) -> [TypeIndexReference]? {
+        guard let fields = typeIndexFields(inSymbolRecord: record) else { return nil }
+        return (0..<fields.count).map { TypeIndexReference(offset: fields.offset + 4 * $0, isItem: fields.isItem) }
+    }
+
+    /// `typeIndexOffsets(inSymbolRecord:)` without an array: a symbol record's type indices are
+    /// `count` consecutive 4-byte fields from `offset`, all types or all items.
+    public struct SymbolTypeIndexFields: Sendable, Equatable {
+        public var offset: Int
+        public var count: Int
+        public var isItem: Bool
+        static let none = SymbolTypeIndexFields(offset: 0, count: 0, isItem: false)
+        static func type(at offset: Int) -> SymbolTypeIndexFields { SymbolTypeIndexFields(offset: offset, count: 1, isItem: false) }
+        static func item(at offset: Int) -> SymbolTypeIndexFields { SymbolTypeIndexFields(offset: offset, count: 1, isItem: true) }
+    }
+
+    public static func typeIndexFields(inSymbolRecord record: UnsafeRawBufferPointer) -> SymbolTypeIndexFields? {
         guard let p = record.baseAddress, record.count >= 4 else { return nil }
         let kind = UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
         switch kind {
         case 0x110F, 0x1110, 0x1155:        // S_LPROC32, S_GPROC32, S_LPROC32_DPC: the function type
-            return [TypeIndexReference(offset: 28, isItem: false)]
+            return .type(at: 28)
         case 0x1146, 0x1147, 0x1156:        // S_LPROC32_ID, S_GPROC32_ID, S_LPROC32_DPC_ID: the LF_FUNC_ID
-            return [TypeIndexReference(offset: 28, isItem: true)]
+            return .item(at: 28)
         case 0x1106, 0x1107, 0x1108, 0x1109, 0x110C, 0x110D, 0x1112, 0x1113, 0x113E, 0x1153:
             // S_REGISTER, S_CONSTANT, S_UDT, S_COBOLUDT, S_LDATA32, S_GDATA32, S_LTHREAD32,
             // S_GTHREAD32, S_LOCAL, S_FILESTATIC
-            return [TypeIndexReference(offset: 4, isItem: false)]
+            return .type(at: 4)
         case 0x114C, 0x1169:                // S_BUILDINFO, S_HOTPATCHFUNC
-            return [TypeIndexReference(offset: 4, isItem: true)]
+            return .item(at: 4)
         case 0x110B, 0x1111, 0x1171:        // S_BPREL32, S_REGREL32, S_REGREL32_INDIR
-            return [TypeIndexReference(offset: 8, isItem: false)]
+            return .type(at: 8)
         case 0x1139, 0x115E:                // S_CALLSITEINFO, S_HEAPALLOCSITE
-            return [TypeIndexReference(offset: 12, isItem: false)]
+            return .type(at: 12)
         case 0x114D, 0x115D:                // S_INLINESITE, S_INLINESITE2: the inlinee
-            return [TypeIndexReference(offset: 12, isItem: true)]
+            return .item(at: 12)
         case 0x115A, 0x115B, 0x1168:        // S_CALLEES, S_CALLERS, S_INLINEES
-            guard record.count >= 8 else { return [TypeIndexReference(offset: 4, isItem: true)] }
+            guard record.count >= 8 else { return .item(at: 4) }
             let count = Int(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
             let fitting = (record.count - 8) / 4
-            return (0..<min(count, fitting + 1)).map { TypeIndexReference(offset: 8 + 4 * $0, isItem: true) }
+            return SymbolTypeIndexFields(offset: 8, count: min(count, fitting + 1), isItem: true)
         case 0x0001, 0x0005, 0x0006, 0x0007, 0x000A, 0x000D, 0x0402,
              // S_COMPILE, S_SSEARCH, S_END, S_SKIP, S_ENDARG, S_RETURN, S_ALIGN
              0x1012, 0x1019, 0x1101, 0x1102, 0x1103, 0x1104, 0x1105, 0x110E, 0x1116,
@@ -419,7 +435,7 @@ public enum CodeView {
              // _FRAMEPOINTER_REL_FULL_SCOPE, _REGISTER_REL, _REGISTER_REL_INDIR
              0x114E, 0x114F, 0x1159, 0x115C:
              // S_INLINESITE_END, S_PROC_ID_END, S_ARMSWITCHTABLE, S_POGODATA
-            return []
+            return SymbolTypeIndexFields.none
         default:
             return nil
         }
@@ -427,29 +443,9 @@ public enum CodeView {
 
     // MARK: Hashes
 
-    /// Microsoft's `LHashPbCb` (LLVM's `hashStringV1`): the bytes taken as little-endian 32-bit
-    /// words XORed together, then a trailing 2-byte word and a trailing byte (unsigned) XORed in;
-    /// then `|= 0x20202020`, `^= h >> 11`, `^= h >> 16`.
-    public static func hashStringV1(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var result: UInt32 = 0
-        if let base = bytes.baseAddress {
-            let count = bytes.count
-            let words = count / 4
-            for i in 0..<words {
-                result ^= UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
-            }
-            var at = 4 * words
-            if count - at >= 2 {
-                result ^= UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt16.self)))
-                at += 2
-            }
-            if count - at == 1 {
-                result ^= UInt32(base.load(fromByteOffset: at, as: UInt8.self))
-            }
-        }
-        result |= 0x2020_2020
-        result ^= result >> 11
-        return result ^ (result >> 16)
+    /// Microsoft's `LHashPbCb` (LLVM's `hashStringV1`): `PDBHash.stringV1`.
+    @inline(__always) static func hashStringV1(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        PDBHash.stringV1(bytes)
     }
 
     /// LLVM's `hashBufferV8` / JamCRC with initial value 0: the reflected CRC-32 (polynomial

@@ -23,7 +23,64 @@ public final class StagedOutput {
     /// so a full disk is an error here rather than a SIGBUS while filling the mapping. An
     /// executable output (a DLL or EXE) gets mode 0777 less the umask, as GNU ld and lld give it,
     /// so binfmt/Wine can run it; other outputs 0666 less the umask.
-    public init(path: String, size: Int, executable: Bool = false, fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+    public convenience init(path: String, size: Int, executable: Bool = false, fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+        try self.init(path: path, executable: executable) { fd in
+            guard size > 0 else { return }
+            try StagedOutput.reserve(fd, size: size, path: path)
+            guard let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), address != MAP_FAILED else {
+                throw FormatError(file: path, "cannot map the output: \(String(cString: strerror(errno)))")
+            }
+            defer { munmap(address, size) }
+            try fill(UnsafeMutableRawBufferPointer(start: address, count: size))
+        }
+    }
+
+    /// Writes the `size` bytes `produce` hands to its `emit` in order, in pieces of any size,
+    /// with write(2) rather than through a mapping: the file's pages stay in the page cache
+    /// without becoming the process's own, which keeps a big output (a PDB) out of the link's
+    /// peak memory.
+    public convenience init(path: String, size: Int, writeInOrder produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        try self.init(path: path, executable: false) { fd in
+            if size > 0 { try StagedOutput.reserve(fd, size: size, path: path) }
+            let capacity = 1 << 20
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+            defer { buffer.deallocate() }
+            var buffered = 0
+            var written = 0
+            func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+                var done = 0
+                while done < bytes.count {
+                    let result = writeToFile(fd, bytes.baseAddress! + done, bytes.count - done)
+                    if result < 0 {
+                        if errno == EINTR { continue }
+                        throw FormatError(file: path, "cannot write the output: \(String(cString: strerror(errno)))")
+                    }
+                    done += result
+                }
+                written += bytes.count
+            }
+            func flush() throws {
+                try writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<buffered]))
+                buffered = 0
+            }
+            try produce { bytes in
+                if buffered + bytes.count > capacity { try flush() }
+                if bytes.count >= capacity {
+                    try writeAll(bytes)
+                } else if bytes.count > 0 {
+                    (buffer.baseAddress! + buffered).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                    buffered += bytes.count
+                }
+            }
+            try flush()
+            guard written == size else {
+                throw FormatError(file: path, "internal error: \(written) bytes written of the \(size) planned")
+            }
+        }
+    }
+
+    /// Creates the temporary file and has `write` fill it.
+    private init(path: String, executable: Bool, write: (Int32) throws -> Void) throws {
         let directory: String
         if let slash = path.lastIndex(of: "/") {
             directory = slash == path.startIndex ? "/" : String(path[..<slash])
@@ -39,18 +96,16 @@ public final class StagedOutput {
         self.temporaryPath = temporaryPath
         self.slot = slot
         defer { close(fd) }
-        if size > 0 {
-            let reserved = posix_fallocate(fd, 0, off_t(size))
-            if reserved != 0 {
-                throw FormatError(file: path, "cannot write the output (\(size) bytes): \(String(cString: strerror(reserved)))")
-            }
-            guard let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), address != MAP_FAILED else {
-                throw FormatError(file: path, "cannot map the output: \(String(cString: strerror(errno)))")
-            }
-            defer { munmap(address, size) }
-            try fill(UnsafeMutableRawBufferPointer(start: address, count: size))
-        }
+        try write(fd)
         fchmod(fd, (executable ? 0o777 : 0o666) & ~StagedOutput.processUmask)
+    }
+
+    /// Reserves the file's space, so a full disk is an error before anything is written.
+    private static func reserve(_ fd: Int32, size: Int, path: String) throws {
+        let reserved = posix_fallocate(fd, 0, off_t(size))
+        if reserved != 0 {
+            throw FormatError(file: path, "cannot write the output (\(size) bytes): \(String(cString: strerror(reserved)))")
+        }
     }
 
     /// The process's umask, read once. /proc gives it without changing it; elsewhere it is read
@@ -60,7 +115,7 @@ public final class StagedOutput {
             defer { fclose(file) }
             var buffer = [CChar](repeating: 0, count: 256)
             while fgets(&buffer, Int32(buffer.count), file) != nil {
-                let line = String(cString: buffer)
+                let line = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 guard line.hasPrefix("Umask:") else { continue }
                 if let value = mode_t(line.dropFirst(6).filter { $0.isHexDigit }, radix: 8) { return value }
             }
@@ -92,6 +147,11 @@ public final class StagedOutput {
             TemporaryOutputs.release(slot)
         }
     }
+}
+
+/// write(2), under a name the staged writer's closures cannot confuse with anything else.
+@inline(__always) private func writeToFile(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, bytes, count)
 }
 
 /// Writes one output atomically (see `StagedOutput`).

@@ -12,6 +12,12 @@
 //   name past its end (up to the next NUL in the COFF symbol), so it can land in a bucket no
 //   reader looks in (fixed in LLVM by llvm/llvm-project#190133). It is hashed right here.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The hash functions of the PDB format.
 public enum PDBHash {
     /// Microsoft's `LHashPbCb` (`hashStringV1` in LLVM): the bytes taken as little-endian 32-bit
@@ -177,16 +183,50 @@ public enum PDBSymbolTables {
     /// The globals are not deduplicated here: lld-link keeps each S_UDT and S_CONSTANT record
     /// once, which the caller does. Deterministic: the same input gives the same bytes.
     public static func build(publics: [PDBPublicSymbol], globals: [[UInt8]]) -> (symbolRecords: [UInt8], publicsStream: [UInt8], globalsStream: [UInt8]) {
-        // Publics by name (bytewise), as lld-link orders them; equal names by address.
-        let sortedPublics = publics.sorted { l, r in
-            if l.name != r.name { return l.name.lexicographicallyPrecedes(r.name) }
-            if l.section != r.section { return l.section < r.section }
-            return l.offset < r.offset
+        let publicPart = self.publics(publics)
+        let globalRecords = Array(globals.joined())
+        let globalsStream = self.globals(globalRecords, after: publicPart.records.count)
+        return (publicPart.records + globalRecords, publicPart.stream, globalsStream)
+    }
+
+    /// The publics' part of `build`: their S_PUB32 records (the symbol record stream's start)
+    /// and the publics stream. Needs nothing of the globals, so a linker makes it while the
+    /// modules are made.
+    public static func publics(_ publics: [PDBPublicSymbol]) -> (records: [UInt8], stream: [UInt8]) {
+        // Some 10^5 publics in a big link: sort plain values (a key of the name's first 8 bytes
+        // and an index) and compare whole names only on equal keys, with no per-name object.
+        var nameBytes: [UInt8] = []
+        nameBytes.reserveCapacity(publics.reduce(0) { $0 + $1.name.count })
+        var nameStarts: [Int] = []
+        nameStarts.reserveCapacity(publics.count + 1)
+        for pub in publics {
+            nameStarts.append(nameBytes.count)
+            nameBytes.append(contentsOf: pub.name)
         }
-        var records = ByteWriter()
+        nameStarts.append(nameBytes.count)
+        var byName: [SortKey] = []
+        byName.reserveCapacity(publics.count)
+        nameBytes.withUnsafeBytes { names in
+            for p in publics.indices {
+                byName.append(SortKey(key: prefixKey(names, nameStarts[p]..<nameStarts[p + 1]), index: Int32(p)))
+            }
+            // Publics by name (bytewise), as lld-link orders them; equal names by address.
+            byName.sort { l, r in
+                if l.key != r.key { return l.key < r.key }
+                let a = Int(l.index), b = Int(r.index)
+                let c = compareBytes(names, nameStarts[a]..<nameStarts[a + 1], names, nameStarts[b]..<nameStarts[b + 1])
+                if c != 0 { return c < 0 }
+                let x = publics[a], y = publics[b]
+                if x.section != y.section { return x.section < y.section }
+                return x.offset < y.offset
+            }
+        }
+
+        var records = ByteWriter(capacity: 16 * publics.count + nameBytes.count)
         var publicEntries: [HashEntry] = []
-        publicEntries.reserveCapacity(sortedPublics.count)
-        for pub in sortedPublics {
+        publicEntries.reserveCapacity(publics.count)
+        for sorted in byName {
+            let pub = publics[Int(sorted.index)]
             let offset = records.count
             let nameLength = min(pub.name.count, maxRecordLength - publicFixedSize - 1)
             let size = alignUp(publicFixedSize + nameLength + 1, 4)
@@ -197,41 +237,81 @@ public enum PDBSymbolTables {
             records.u16(pub.section)
             records.append(pub.name[0..<nameLength])
             records.zeros(size - publicFixedSize - nameLength)
-            publicEntries.append(HashEntry(name: pub.name[0..<nameLength], recordOffset: offset))
-        }
-        var globalEntries: [HashEntry] = []
-        globalEntries.reserveCapacity(globals.count)
-        for record in globals {
-            globalEntries.append(HashEntry(name: symbolName(record), recordOffset: records.count))
-            records.append(record)
+            publicEntries.append(HashEntry(name: offset + publicFixedSize..<offset + publicFixedSize + nameLength, recordOffset: offset))
         }
 
-        let publicHash = hashTable(publicEntries)
-        var publicsStream = ByteWriter(capacity: 28 + publicHash.count + 4 * sortedPublics.count)
-        publicsStream.u32(UInt32(truncatingIfNeeded: publicHash.count))            // SymHash
-        publicsStream.u32(UInt32(truncatingIfNeeded: 4 * sortedPublics.count))     // AddrMap
-        publicsStream.u32(0)                                                        // NumThunks
-        publicsStream.u32(0)                                                        // SizeOfThunk
-        publicsStream.u16(0)                                                        // ISectThunkTable
-        publicsStream.u16(0)                                                        // padding
-        publicsStream.u32(0)                                                        // OffThunkTable
-        publicsStream.u32(0)                                                        // NumSections
-        publicsStream.append(publicHash)
-        // The address map: each public's record offset, by section, offset, then name.
-        let byAddress = sortedPublics.indices.sorted { a, b in
-            let l = sortedPublics[a], r = sortedPublics[b]
-            if l.section != r.section { return l.section < r.section }
-            if l.offset != r.offset { return l.offset < r.offset }
-            if l.name != r.name { return l.name.lexicographicallyPrecedes(r.name) }
-            return a < b
+        let publicHash = hashTable(publicEntries, records: records.bytes)
+        var stream = ByteWriter(capacity: 28 + publicHash.count + 4 * publics.count)
+        stream.u32(UInt32(truncatingIfNeeded: publicHash.count))            // SymHash
+        stream.u32(UInt32(truncatingIfNeeded: 4 * publics.count))          // AddrMap
+        stream.u32(0)                                                        // NumThunks
+        stream.u32(0)                                                        // SizeOfThunk
+        stream.u16(0)                                                        // ISectThunkTable
+        stream.u16(0)                                                        // padding
+        stream.u32(0)                                                        // OffThunkTable
+        stream.u32(0)                                                        // NumSections
+        stream.append(publicHash)
+        // The address map: each public's record offset, by section, offset, then name. Records
+        // are in name order, so among equal addresses the position in `byName` is the name order.
+        var byAddress: [SortKey] = []
+        byAddress.reserveCapacity(byName.count)
+        for (position, sorted) in byName.enumerated() {
+            let pub = publics[Int(sorted.index)]
+            byAddress.append(SortKey(key: UInt64(pub.section) << 32 | UInt64(pub.offset), index: Int32(position)))
         }
-        for index in byAddress { publicsStream.u32(UInt32(truncatingIfNeeded: publicEntries[index].recordOffset)) }
+        byAddress.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+        for entry in byAddress { stream.u32(UInt32(truncatingIfNeeded: publicEntries[Int(entry.index)].recordOffset)) }
+        return (records.bytes, stream.bytes)
+    }
 
-        return (records.bytes, publicsStream.bytes, hashTable(globalEntries))
+    /// The globals stream for `globalRecords` (records one after another, each one's length
+    /// field leading to the next) placed in the symbol record stream after `after` bytes of
+    /// public records.
+    public static func globals(_ globalRecords: [UInt8], after: Int) -> [UInt8] {
+        var entries: [HashEntry] = []
+        globalRecords.withUnsafeBytes { all in
+            var at = 0
+            while at + 4 <= all.count {
+                let size = 2 + Int(all.loadUnaligned(fromByteOffset: at, as: UInt16.self).littleEndian)
+                let end = min(at + size, all.count)
+                let name = nameRange(inRecord: UnsafeRawBufferPointer(rebasing: all[at..<end]))
+                entries.append(HashEntry(name: at + name.lowerBound..<at + name.upperBound, recordOffset: after + at))
+                at = end
+            }
+        }
+        return hashTable(entries, records: globalRecords)
+    }
+
+    /// A sort key of plain values: what to order by first, and the item it stands for.
+    struct SortKey {
+        var key: UInt64
+        var index: Int32
+    }
+
+    /// The first 8 bytes of a name as a big-endian number (zeros past its end): ordering by it
+    /// orders by those bytes.
+    @inline(__always) static func prefixKey(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> UInt64 {
+        var key: UInt64 = 0
+        for i in 0..<8 {
+            key <<= 8
+            if range.lowerBound + i < range.upperBound { key |= UInt64(bytes[range.lowerBound + i]) }
+        }
+        return key
+    }
+
+    /// Bytewise order of two names; a name before every longer name it begins.
+    @inline(__always) static func compareBytes(_ a: UnsafeRawBufferPointer, _ l: Range<Int>, _ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int {
+        let common = min(l.count, r.count)
+        if common > 0 {
+            let c = memcmp(a.baseAddress! + l.lowerBound, b.baseAddress! + r.lowerBound, common)
+            if c != 0 { return Int(c) }
+        }
+        return l.count == r.count ? 0 : (l.count < r.count ? -1 : 1)
     }
 
     struct HashEntry {
-        var name: ArraySlice<UInt8>
+        /// Where the name is in the records `hashTable` is given.
+        var name: Range<Int>
         /// Offset of the record in the symbol record stream.
         var recordOffset: Int
     }
@@ -239,26 +319,65 @@ public enum PDBSymbolTables {
     /// A GSI hash table: header, hash records ({record offset + 1, reference count 1}) bucket
     /// by bucket, the bitmap of non-empty buckets and, for each, the index of its first hash
     /// record × 12 (the size of a hash record in the reference implementation's memory on a
-    /// 32-bit machine).
-    static func hashTable(_ entries: [HashEntry]) -> [UInt8] {
-        let buckets = entries.map { entry in
-            entry.name.withUnsafeBytes { Int(PDBHash.stringV1($0) % UInt32(hashBucketCount)) }
-        }
+    /// 32-bit machine). `entries` are in record order.
+    static func hashTable(_ entries: [HashEntry], records: [UInt8]) -> [UInt8] {
         // Records bucket by bucket; within a bucket as the reference implementation's lookup
-        // expects (caseInsensitiveComparePchPchCchCch), then by record offset.
-        let order = entries.indices.sorted { a, b in
-            if buckets[a] != buckets[b] { return buckets[a] < buckets[b] }
-            let c = compareNames(entries[a].name, entries[b].name)
-            if c != 0 { return c < 0 }
-            return entries[a].recordOffset < entries[b].recordOffset
+        // expects (caseInsensitiveComparePchPchCchCch, see `BucketSortKey`), then by record offset. A counting sort
+        // by bucket first: buckets hold a few dozen names each.
+        var bucketSizes = [Int](repeating: 0, count: hashBucketCount + 1)
+        var order = [Int32](repeating: 0, count: entries.count)
+        records.withUnsafeBytes { bytes in
+            var buckets = [Int32](repeating: 0, count: entries.count)
+            // Each name case-folded once, when it is ASCII (the in-bucket order compares folded
+            // names when both are ASCII, raw bytes otherwise).
+            var folded = [UInt8](repeating: 0, count: entries.reduce(0) { $0 + $1.name.count })
+            var keys: [BucketSortKey] = []
+            keys.reserveCapacity(entries.count)
+            var foldedAt = 0
+            for (e, entry) in entries.enumerated() {
+                let name = UnsafeRawBufferPointer(rebasing: bytes[entry.name])
+                let bucket = Int(PDBHash.stringV1(name) % UInt32(hashBucketCount))
+                buckets[e] = Int32(bucket)
+                bucketSizes[bucket + 1] += 1
+                var ascii = true
+                for (i, c) in name.enumerated() {
+                    if c >= 0x80 { ascii = false }
+                    folded[foldedAt + i] = lowercased(c)
+                }
+                keys.append(BucketSortKey(folded: foldedAt, raw: entry.name.lowerBound, length: entry.name.count, ascii: ascii, recordOffset: entry.recordOffset))
+                foldedAt += name.count
+            }
+            for b in 0..<hashBucketCount { bucketSizes[b + 1] += bucketSizes[b] }
+            var next = bucketSizes
+            for e in entries.indices {
+                let bucket = Int(buckets[e])
+                order[next[bucket]] = Int32(e)
+                next[bucket] += 1
+            }
+            folded.withUnsafeBytes { folded in
+                keys.withUnsafeBufferPointer { keys in
+                    order.withUnsafeMutableBufferPointer { order in
+                        for b in 0..<hashBucketCount where bucketSizes[b + 1] - bucketSizes[b] > 1 {
+                            var slice = UnsafeMutableBufferPointer(rebasing: order[bucketSizes[b]..<bucketSizes[b + 1]])
+                            slice.sort { a, b in
+                                let l = keys[Int(a)], r = keys[Int(b)]
+                                if l.length != r.length { return l.length < r.length }
+                                let c = l.ascii && r.ascii
+                                    ? memcmp(folded.baseAddress! + l.folded, folded.baseAddress! + r.folded, l.length)
+                                    : memcmp(bytes.baseAddress! + l.raw, bytes.baseAddress! + r.raw, l.length)
+                                if c != 0 { return c < 0 }
+                                return l.recordOffset < r.recordOffset
+                            }
+                        }
+                    }
+                }
+            }
         }
         var bitmap = [UInt32](repeating: 0, count: bitmapWordCount)
         var bucketStarts: [UInt32] = []
-        var previous = -1
-        for (position, index) in order.enumerated() where buckets[index] != previous {
-            previous = buckets[index]
-            bitmap[previous / 32] |= 1 << UInt32(previous % 32)
-            bucketStarts.append(UInt32(truncatingIfNeeded: position &* 12))
+        for b in 0..<hashBucketCount where bucketSizes[b + 1] > bucketSizes[b] {
+            bitmap[b / 32] |= 1 << UInt32(b % 32)
+            bucketStarts.append(UInt32(truncatingIfNeeded: bucketSizes[b] &* 12))
         }
         var w = ByteWriter(capacity: 16 + 8 * entries.count + 4 * (bitmapWordCount + bucketStarts.count))
         w.u32(0xFFFF_FFFF)                                          // VerSignature
@@ -266,7 +385,7 @@ public enum PDBSymbolTables {
         w.u32(UInt32(truncatingIfNeeded: 8 * entries.count))        // HrSize
         w.u32(UInt32(truncatingIfNeeded: 4 * (bitmapWordCount + bucketStarts.count)))
         for index in order {
-            w.u32(UInt32(truncatingIfNeeded: entries[index].recordOffset &+ 1))
+            w.u32(UInt32(truncatingIfNeeded: entries[Int(index)].recordOffset &+ 1))
             w.u32(1)
         }
         for word in bitmap { w.u32(word) }
@@ -274,17 +393,16 @@ public enum PDBSymbolTables {
         return w.bytes
     }
 
-    /// The reference implementation's order of names in a bucket: shorter names first; names of
-    /// equal length case-insensitively when both are ASCII, else bytewise.
-    static func compareNames(_ l: ArraySlice<UInt8>, _ r: ArraySlice<UInt8>) -> Int {
-        if l.count != r.count { return l.count < r.count ? -1 : 1 }
-        let ascii = l.allSatisfy { $0 < 0x80 } && r.allSatisfy { $0 < 0x80 }
-        for (a, b) in zip(l, r) {
-            let x = ascii ? lowercased(a) : a
-            let y = ascii ? lowercased(b) : b
-            if x != y { return x < y ? -1 : 1 }
-        }
-        return 0
+    /// What a name's place in its bucket depends on. The reference implementation's order of
+    /// names in a bucket: shorter names first; names of equal length case-insensitively when
+    /// both are ASCII, else bytewise. The name is at `folded` in a buffer of case-folded names
+    /// and at `raw` in the records.
+    struct BucketSortKey {
+        var folded: Int
+        var raw: Int
+        var length: Int
+        var ascii: Bool
+        var recordOffset: Int
     }
 
     @inline(__always) static func lowercased(_ c: UInt8) -> UInt8 {
@@ -295,12 +413,17 @@ public enum PDBSymbolTables {
     /// `getSymbolName` finds it: at a kind-specific offset, up to its NUL (or the record's end);
     /// empty for kinds with no name and for records too short to hold one.
     public static func symbolName(_ record: [UInt8]) -> ArraySlice<UInt8> {
-        guard record.count >= 4 else { return [] }
+        record[record.withUnsafeBytes { nameRange(inRecord: $0) }]
+    }
+
+    /// Where `symbolName` finds the name in the record.
+    static func nameRange(inRecord record: UnsafeRawBufferPointer) -> Range<Int> {
+        guard record.count >= 4 else { return 0..<0 }
         let kind = UInt16(record[2]) | UInt16(record[3]) << 8
         let nameOffset: Int                             // from the end of the kind
         switch kind {
         case 0x1107:                                    // S_CONSTANT: type, numeric leaf, name
-            guard let leaf = numericLeafSize(record, at: 8) else { return [] }
+            guard let leaf = numericLeafSize(record, at: 8) else { return 0..<0 }
             nameOffset = 4 + leaf
         case 0x110F, 0x1110, 0x1146, 0x1147, 0x1155, 0x1156:
             nameOffset = 35                             // S_LPROC32, S_GPROC32, their _ID and _DPC forms
@@ -329,15 +452,19 @@ public enum PDBSymbolTables {
         case 0x1124:                                    // S_UNAMESPACE
             nameOffset = 0
         default:
-            return []
+            return 0..<0
         }
-        return nameSlice(record, from: 4 + nameOffset)
+        let start = 4 + nameOffset
+        guard start < record.count else { return 0..<0 }
+        var end = start
+        while end < record.count && record[end] != 0 { end += 1 }
+        return start..<end
     }
 
     /// Size of the CodeView numeric leaf at `at`: a value below 0x8000 stands in its 2 bytes;
     /// LF_CHAR, LF_SHORT, LF_USHORT, LF_LONG, LF_ULONG, LF_QUADWORD, LF_UQUADWORD, LF_OCTWORD and
     /// LF_UOCTWORD follow their 2-byte tag. Nil for other leaves or past the record's end.
-    static func numericLeafSize(_ record: [UInt8], at: Int) -> Int? {
+    static func numericLeafSize(_ record: UnsafeRawBufferPointer, at: Int) -> Int? {
         guard at >= 0, at + 2 <= record.count else { return nil }
         let tag = UInt16(record[at]) | UInt16(record[at + 1]) << 8
         let size: Int
@@ -351,11 +478,5 @@ public enum PDBSymbolTables {
         default: return nil
         }
         return at + size <= record.count ? size : nil
-    }
-
-    static func nameSlice(_ record: [UInt8], from start: Int) -> ArraySlice<UInt8> {
-        guard start < record.count else { return [] }
-        let end = record[start...].firstIndex(of: 0) ?? record.count
-        return record[start..<end]
     }
 }

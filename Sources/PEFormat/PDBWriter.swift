@@ -60,7 +60,9 @@ public struct PDBContents: Sendable {
     public var sectionHeaders: [UInt8] = []
     public var types: TypeMerger = TypeMerger()
     public var names: PDBStringTable = PDBStringTable(withEmptyString: true)
-    public var symbolRecords: [UInt8] = []
+    /// The symbol record stream, in pieces written one after another (the publics' records,
+    /// then the globals').
+    public var symbolRecords: [[UInt8]] = []
     public var publicsStream: [UInt8] = []
     public var globalsStream: [UInt8] = []
     public init(guid: [UInt8], age: UInt32, signature: UInt32, machine: Machine) {
@@ -84,73 +86,111 @@ public enum PDBWriter {
 
     /// The whole file.
     public static func write(_ contents: PDBContents) -> [UInt8] {
+        let file = layOut(contents)
+        var bytes = [UInt8](repeating: 0, count: file.size)
+        bytes.withUnsafeMutableBytes { file.write(into: $0) }
+        return bytes
+    }
+
+    /// The file laid out in blocks, ready to be written where the caller wants it (straight into
+    /// the mapped output, so the tens of megabytes of a big PDB are copied once).
+    public static func layOut(_ contents: PDBContents) -> Layout {
         precondition(contents.guid.count == 16)
         let tpi = contents.types.typeStream(hashStreamIndex: Stream.tpiHash)
         let ipi = contents.types.itemStream(hashStreamIndex: Stream.ipiHash)
-        var streams: [[UInt8]] = []
+        var streams: [[[UInt8]]] = []
         streams.append([])                                                      // 0: the old directory
-        streams.append(infoStream(guid: contents.guid, age: contents.age, signature: contents.signature, namesStream: UInt32(Stream.names)))
-        streams.append(tpi.stream)
-        streams.append(dbiStream(contents))
-        streams.append(ipi.stream)
-        streams.append(contents.names.bytes())
-        streams.append(tpi.hashStream)
-        streams.append(ipi.hashStream)
-        streams.append(contents.globalsStream)
-        streams.append(contents.publicsStream)
+        streams.append([infoStream(guid: contents.guid, age: contents.age, signature: contents.signature, namesStream: UInt32(Stream.names))])
+        streams.append([tpi.stream])
+        streams.append([dbiStream(contents)])
+        streams.append([ipi.stream])
+        streams.append([contents.names.bytes()])
+        streams.append([tpi.hashStream])
+        streams.append([ipi.hashStream])
+        streams.append([contents.globalsStream])
+        streams.append([contents.publicsStream])
         streams.append(contents.symbolRecords)
-        streams.append(contents.sectionHeaders)
+        streams.append([contents.sectionHeaders])
+        let signature: [UInt8] = [4, 0, 0, 0]         // CV_SIGNATURE_C13
+        let noGlobalReferences: [UInt8] = [0, 0, 0, 0]
         for module in contents.modules {
-            var w = ByteWriter()
-            w.u32(4)                        // CV_SIGNATURE_C13
-            w.append(module.symbols)
-            w.append(module.c13Lines)
-            w.u32(0)                        // global references: none
-            streams.append(w.bytes)
+            streams.append([signature, module.symbols, module.c13Lines, noGlobalReferences])
         }
-        return container(streams)
+        return Layout(streams: streams)
     }
 
     // MARK: The MSF container
 
-    static func container(_ streams: [[UInt8]]) -> [UInt8] {
-        // Block 0 is the superblock; blocks 1 and 2 of every interval of `blockSize` blocks hold
-        // the two free block maps. The streams' blocks, the directory's and the block holding the
-        // directory's block list take the others in order.
-        var next = 3
-        func allocate() -> UInt32 {
-            while next % blockSize == 1 || next % blockSize == 2 { next += 1 }
-            defer { next += 1 }
-            return UInt32(next)
-        }
-        var streamBlocks: [[UInt32]] = []
-        for stream in streams {
-            let count = (stream.count + blockSize - 1) / blockSize
-            streamBlocks.append((0..<count).map { _ in allocate() })
-        }
-        var directory = ByteWriter()
-        directory.u32(UInt32(streams.count))
-        for stream in streams { directory.u32(UInt32(stream.count)) }
-        for blocks in streamBlocks { for b in blocks { directory.u32(b) } }
-        let directoryBlockCount = (directory.count + blockSize - 1) / blockSize
-        let directoryBlocks = (0..<directoryBlockCount).map { _ in allocate() }
-        var blockMap = ByteWriter()
-        for block in directoryBlocks { blockMap.u32(block) }
-        let blockMapBlocks = (0..<max(1, (blockMap.count + blockSize - 1) / blockSize)).map { _ in allocate() }
-        // The free block maps cover every interval up to the last block.
-        // An interval the last block opens also gets its free block maps.
-        let blockCount = next % blockSize == 1 ? next + 2 : next
-        var file = [UInt8](repeating: 0, count: blockCount * blockSize)
-        file.withUnsafeMutableBytes { out in
-            func put(_ bytes: [UInt8], blocks: [UInt32]) {
-                bytes.withUnsafeBytes { source in
-                    for (i, block) in blocks.enumerated() {
-                        let start = i * blockSize
-                        let length = min(blockSize, source.count - start)
-                        if length > 0 { (out.baseAddress! + Int(block) * blockSize).copyMemory(from: source.baseAddress! + start, byteCount: length) }
-                    }
-                }
+    /// An MSF container's layout: its streams (each in pieces, written one after another) and
+    /// the blocks each takes.
+    public struct Layout: Sendable {
+        let streams: [[[UInt8]]]
+        let streamBlocks: [[UInt32]]
+        let directory: [UInt8]
+        let directoryBlocks: [UInt32]
+        let blockMap: [UInt8]
+        let blockMapBlocks: [UInt32]
+        let blockCount: Int
+        public var size: Int { blockCount * blockSize }
+
+        init(streams: [[[UInt8]]]) {
+            self.streams = streams
+            // Block 0 is the superblock; blocks 1 and 2 of every interval of `blockSize` blocks
+            // hold the two free block maps. The streams' blocks, the directory's and the block
+            // holding the directory's block list take the others in order.
+            var next = 3
+            func allocate() -> UInt32 {
+                while next % blockSize == 1 || next % blockSize == 2 { next += 1 }
+                defer { next += 1 }
+                return UInt32(next)
             }
+            let sizes = streams.map { $0.reduce(0) { $0 + $1.count } }
+            var streamBlocks: [[UInt32]] = []
+            for size in sizes {
+                let count = (size + blockSize - 1) / blockSize
+                streamBlocks.append((0..<count).map { _ in allocate() })
+            }
+            var directory = ByteWriter()
+            directory.u32(UInt32(streams.count))
+            for size in sizes { directory.u32(UInt32(size)) }
+            for blocks in streamBlocks { for b in blocks { directory.u32(b) } }
+            let directoryBlockCount = (directory.count + blockSize - 1) / blockSize
+            let directoryBlocks = (0..<directoryBlockCount).map { _ in allocate() }
+            var blockMap = ByteWriter()
+            for block in directoryBlocks { blockMap.u32(block) }
+            let blockMapBlocks = (0..<max(1, (blockMap.count + blockSize - 1) / blockSize)).map { _ in allocate() }
+            self.streamBlocks = streamBlocks
+            self.directory = directory.bytes
+            self.directoryBlocks = directoryBlocks
+            self.blockMap = blockMap.bytes
+            self.blockMapBlocks = blockMapBlocks
+            // The free block maps cover every interval up to the last block.
+            // An interval the last block opens also gets its free block maps.
+            blockCount = next % blockSize == 1 ? next + 2 : next
+        }
+
+        /// Writes the file into `out` (at least `size` bytes).
+        public func write(into out: UnsafeMutableRawBufferPointer) {
+            precondition(out.count >= size)
+            var at = 0
+            write { bytes in
+                (out.baseAddress! + at).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                at += bytes.count
+            }
+        }
+
+        /// Hands the file's `size` bytes to `emit` in order, block by block.
+        public func write(_ emit: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+            // What each block holds: a stream's block, or one of the container's own.
+            enum Content { case superblock, freeBlockMap, stream(Int, Int), directory(Int), blockMap(Int) }
+            var contents = [Content](repeating: .freeBlockMap, count: blockCount)
+            contents[0] = .superblock
+            for (s, blocks) in streamBlocks.enumerated() {
+                for (i, block) in blocks.enumerated() { contents[Int(block)] = .stream(s, i) }
+            }
+            for (i, block) in directoryBlocks.enumerated() { contents[Int(block)] = .directory(i) }
+            for (i, block) in blockMapBlocks.enumerated() { contents[Int(block)] = .blockMap(i) }
+
             var superblock = ByteWriter()
             superblock.append(magic)
             superblock.u32(UInt32(blockSize))
@@ -159,25 +199,48 @@ public enum PDBWriter {
             superblock.u32(UInt32(directory.count))
             superblock.u32(0)
             superblock.u32(blockMapBlocks[0])
-            put(superblock.bytes, blocks: [0])
-            // Free block maps: a set bit is a free block; every block up to blockCount is used.
-            // Interval k's map blocks describe blocks [k × 8 × blockSize, (k + 1) × 8 × blockSize).
-            var interval = 0
-            while interval * blockSize < blockCount {
-                var fpm = [UInt8](repeating: 0xFF, count: blockSize)
-                let first = interval * blockSize * 8
-                if first < blockCount {
-                    for b in first..<min(blockCount, first + blockSize * 8) { fpm[(b - first) / 8] &= ~UInt8(1 << ((b - first) % 8)) }
-                }
-                put(fpm, blocks: [UInt32(interval * blockSize + 1)])
-                put(fpm, blocks: [UInt32(interval * blockSize + 2)])
-                interval += 1
+            let zeros = [UInt8](repeating: 0, count: blockSize)
+            // One block's bytes from `bytes` (block `index` of them), zero-padded.
+            func emitBlock(_ bytes: [UInt8], _ index: Int) throws {
+                let start = min(index * blockSize, bytes.count)
+                let end = min(start + blockSize, bytes.count)
+                try bytes.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+                try zeros.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0..<blockSize - (end - start)])) }
             }
-            for (stream, blocks) in zip(streams, streamBlocks) { put(stream, blocks: blocks) }
-            put(directory.bytes, blocks: directoryBlocks)
-            put(blockMap.bytes, blocks: blockMapBlocks)
+            // A stream's pieces are emitted as they come, crossing blocks: a stream's blocks
+            // follow one another in the file (only free block maps come between), so where the
+            // previous block of the stream ended is where the next begins.
+            var pieceIndex = 0, pieceOffset = 0
+            for block in 0..<blockCount {
+                switch contents[block] {
+                case .superblock: try emitBlock(superblock.bytes, 0)
+                case .directory(let i): try emitBlock(directory, i)
+                case .blockMap(let i): try emitBlock(blockMap, i)
+                case .freeBlockMap:
+                    // A set bit is a free block; every block up to blockCount is used. Interval
+                    // k's map blocks describe blocks [k × 8 × blockSize, (k + 1) × 8 × blockSize).
+                    var fpm = [UInt8](repeating: 0xFF, count: blockSize)
+                    let first = (block / blockSize) * blockSize * 8
+                    if first < blockCount {
+                        for b in first..<min(blockCount, first + blockSize * 8) { fpm[(b - first) / 8] &= ~UInt8(1 << ((b - first) % 8)) }
+                    }
+                    try emitBlock(fpm, 0)
+                case .stream(let s, let i):
+                    let pieces = streams[s]
+                    if i == 0 { pieceIndex = 0; pieceOffset = 0 }
+                    var remaining = blockSize
+                    while remaining > 0 && pieceIndex < pieces.count {
+                        let piece = pieces[pieceIndex]
+                        let length = min(remaining, piece.count - pieceOffset)
+                        try piece.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[pieceOffset..<pieceOffset + length])) }
+                        remaining -= length
+                        pieceOffset += length
+                        if pieceOffset == piece.count { pieceIndex += 1; pieceOffset = 0 }
+                    }
+                    try zeros.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0..<remaining])) }
+                }
+            }
         }
-        return file
     }
 
     // MARK: Streams
@@ -226,9 +289,21 @@ public enum PDBWriter {
             modInfo.cString(module.objectName)
             modInfo.align(4, fill: 0)
         }
-        var contributions = ByteWriter()
-        contributions.u32(0xF12E_BA2D)      // version 60
-        for c in contents.contributions { contribution(c, to: &contributions) }
+        // 10^5 contributions in a big link: stored in place rather than appended field by field.
+        var contributions = [UInt8](repeating: 0, count: 4 + 28 * contents.contributions.count)
+        contributions.withUnsafeMutableBytes { out in
+            out.storeBytes(of: UInt32(0xF12E_BA2D).littleEndian, as: UInt32.self)       // version 60
+            for (i, c) in contents.contributions.enumerated() {
+                let at = 4 + 28 * i
+                out.storeBytes(of: c.section.littleEndian, toByteOffset: at, as: UInt16.self)
+                out.storeBytes(of: c.offset.littleEndian, toByteOffset: at + 4, as: UInt32.self)
+                out.storeBytes(of: c.size.littleEndian, toByteOffset: at + 8, as: UInt32.self)
+                out.storeBytes(of: c.characteristics.littleEndian, toByteOffset: at + 12, as: UInt32.self)
+                out.storeBytes(of: c.module.littleEndian, toByteOffset: at + 16, as: UInt16.self)
+                out.storeBytes(of: c.dataCRC.littleEndian, toByteOffset: at + 20, as: UInt32.self)
+                out.storeBytes(of: c.relocationCRC.littleEndian, toByteOffset: at + 24, as: UInt32.self)
+            }
+        }
 
         // The section map: one entry per image section, then the absolute "section".
         let sectionCount = contents.sectionHeaders.count / 40
@@ -300,7 +375,7 @@ public enum PDBWriter {
         w.u16(contents.machine.rawValue)
         w.u32(0)
         w.append(modInfo.bytes)
-        w.append(contributions.bytes)
+        w.append(contributions)
         w.append(sectionMap.bytes)
         w.append(fileInfo.bytes)
         w.append(ecNames)

@@ -75,6 +75,8 @@ struct Linker {
         // What the PDB needs of the symbols, which writing the image releases.
         let pdbPublics = options.writesPDB ? clock.timed("Collect the PDB's public symbols") { PDBBuilder.publicSymbols(resolver, image: image) } : []
         let pdbBuilder = PDBBuilder(resolver: resolver, image: image, relocator: Relocator(resolver: resolver, image: image))
+        let pdbImageParts = options.writesPDB ? PDBImagePartsJob(builder: pdbBuilder, publics: pdbPublics) : nil
+        pdbImageParts?.start()
         resolver.releaseResolutionTables()
         // The import library depends only on the exports: build its bytes while the image is written,
         // and put it on disk only once the image is, so a failed link replaces neither file.
@@ -101,8 +103,12 @@ struct Linker {
             }
         }
         if let typeMerge {
-            if let bytes = clock.timed("Make PDB", { makePDB(pdbBuilder, typeMerge: typeMerge, publics: pdbPublics) }) {
-                do { staged.append(try StagedOutput(path: DebugDirectoryPlan.pdbPath(options: options, outputPath: outputPath), bytes: bytes)) } catch { diagnostics.error("\(error)") }
+            if let file = clock.timed("Make PDB", { makePDB(pdbBuilder, typeMerge: typeMerge, imageParts: pdbImageParts!) }) {
+                clock.timed("Write PDB") {
+                    do {
+                        staged.append(try StagedOutput(path: DebugDirectoryPlan.pdbPath(options: options, outputPath: outputPath), size: file.size, writeInOrder: { try file.write($0) }))
+                    } catch { diagnostics.error("\(error)") }
+                }
             }
         }
         if let manifest = sideBySideManifest {
@@ -1098,9 +1104,10 @@ struct Linker {
 
     // MARK: Writing
 
-    /// The PDB's bytes: the merged types, a module per object (made in parallel), the globals
-    /// and publics, and the GUID and time stamp the image's CodeView record and header got.
-    mutating func makePDB(_ builder: PDBBuilder, typeMerge: TypeMergeJob, publics: [PDBPublicSymbol]) -> [UInt8]? {
+    /// The PDB laid out for writing: the merged types, a module per object (made in parallel),
+    /// the globals, the publics and contributions `imageParts` made meanwhile, and the GUID and
+    /// time stamp the image's CodeView record and header got.
+    mutating func makePDB(_ builder: PDBBuilder, typeMerge: TypeMergeJob, imageParts: PDBImagePartsJob) -> PDBWriter.Layout? {
         let (types, maps, typeErrors) = typeMerge.finish()
         for error in typeErrors { diagnostics.error(error) }
         if !typeErrors.isEmpty { return nil }
@@ -1114,9 +1121,9 @@ struct Linker {
         let stamp = options.timestampIsContentHash ? UInt32(truncatingIfNeeded: a) : options.timestamp
         var contents = PDBContents(guid: guid, age: 1, signature: stamp, machine: options.machine)
         contents.types = types
-        var globals: [[UInt8]] = []
+        var globals: [UInt8] = []
         // Typedefs and constants many objects repeat are kept once (as lld-link and MSVC do).
-        var seenGlobals = Set<[UInt8]>()
+        var seenGlobals = Set<ArraySlice<UInt8>>()
         for o in 0..<objectCount {
             guard var parts = results.take(o) else { continue }
             for error in parts.errors { diagnostics.error(error) }
@@ -1132,24 +1139,32 @@ struct Linker {
                 guard offset + 4 <= parts.module.symbols.count else { continue }
                 parts.module.symbols.withUnsafeMutableBytes { $0.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt32.self) }
             }
-            for record in parts.globals {
-                let kind = UInt16(record[2]) | UInt16(record[3]) << 8
+            var at = 0
+            let moduleGlobals = parts.globals
+            while at + 4 <= moduleGlobals.count {
+                let end = min(at + 2 + Int(UInt16(moduleGlobals[at]) | UInt16(moduleGlobals[at + 1]) << 8), moduleGlobals.count)
+                defer { at = end }
+                let record = moduleGlobals[at..<end]
+                let kind = UInt16(record[at + 2]) | UInt16(record[at + 3]) << 8
                 if kind == CodeViewSymbol.userDefinedType || kind == CodeViewSymbol.constant {
                     if !seenGlobals.insert(record).inserted { continue }
                 }
-                globals.append(record)
+                globals += record
             }
             contents.modules.append(parts.module)
         }
         if diagnostics.hasErrors { return nil }
-        contents.modules.append(builder.linkerModule())
-        contents.contributions = builder.contributions()
+        let parts = imageParts.finish()
+        contents.modules.append(parts.linkerModule)
+        contents.contributions = parts.contributions
         for contribution in contents.contributions.reversed() where Int(contribution.module) < contents.modules.count {
             contents.modules[Int(contribution.module)].firstContribution = contribution
         }
         contents.sectionHeaders = ImageHeaders.sectionTable(builder.image)
-        (contents.symbolRecords, contents.publicsStream, contents.globalsStream) = PDBSymbolTables.build(publics: publics, globals: globals)
-        return PDBWriter.write(contents)
+        contents.symbolRecords = [parts.publicRecords, globals]
+        contents.publicsStream = parts.publicsStream
+        contents.globalsStream = PDBSymbolTables.globals(globals, after: parts.publicRecords.count)
+        return PDBWriter.layOut(contents)
     }
 
     /// Writes the image to a staged output; nil (with the errors in `diagnostics`) on failure.

@@ -17,8 +17,8 @@ struct PDBModuleParts {
     /// that must hold the /names offset of a string.
     var lineNameFixups: [(offset: Int, string: [UInt8])] = []
     var symbolNameFixups: [(offset: Int, string: [UInt8])] = []
-    /// S_PROCREF, S_GDATA32, S_UDT... records for the globals stream.
-    var globals: [[UInt8]] = []
+    /// S_PROCREF, S_GDATA32, S_UDT... records for the globals stream, one after another.
+    var globals: [UInt8] = []
     var errors: [String] = []
     var warnings: [String] = []
 }
@@ -70,6 +70,40 @@ final class TypeMergeJob: @unchecked Sendable {
     func finish() -> (merger: TypeMerger, maps: [[UInt32]], errors: [String]) {
         done.wait()
         return (merger, maps, errors)
+    }
+}
+
+/// What the PDB needs of the image but not of the modules: the publics (their records and
+/// stream), the section contributions and the linker's module, made in a thread of their own
+/// while the image is written and the modules are made.
+final class PDBImagePartsJob: @unchecked Sendable {
+    struct Parts {
+        var publicRecords: [UInt8]
+        var publicsStream: [UInt8]
+        var contributions: [PDBSectionContribution]
+        var linkerModule: PDBModule
+    }
+    private var parts: Parts?
+    private let done = DispatchSemaphore(value: 0)
+    private let builder: PDBBuilder
+    private let publics: [PDBPublicSymbol]
+
+    init(builder: PDBBuilder, publics: [PDBPublicSymbol]) {
+        self.builder = builder
+        self.publics = publics
+    }
+
+    func start() {
+        Thread.detachNewThread { [self] in
+            let (records, stream) = PDBSymbolTables.publics(publics)
+            parts = Parts(publicRecords: records, publicsStream: stream, contributions: builder.contributions(), linkerModule: builder.linkerModule())
+            done.signal()
+        }
+    }
+
+    func finish() -> Parts {
+        done.wait()
+        return parts!
     }
 }
 
@@ -257,6 +291,9 @@ struct PDBBuilder {
     private func appendSymbols(_ records: ArraySlice<UInt8>, base: Int, typeMap: [UInt32], types: TypeMerger,
                                scopes: inout [Int], parts: inout PDBModuleParts, moduleIndex: Int, displayName: String,
                                string: (UInt32) -> [UInt8]?) {
+        // One buffer for the record being rewritten, reused: a module has 10^4 records.
+        var record: [UInt8] = []
+        record.reserveCapacity(256)
         var at = records.startIndex
         while at < records.endIndex {
             guard at + 4 <= records.endIndex else {
@@ -268,37 +305,35 @@ struct PDBBuilder {
                 parts.errors.append("\(displayName): at offset 0x\(String(base + at - records.startIndex, radix: 16)): a symbol record says it has \(length) bytes, past the end of its subsection")
                 return
             }
-            var record = Array(records[at..<at + 2 + length])
+            record.removeAll(keepingCapacity: true)
+            record.append(contentsOf: records[at..<at + 2 + length])
             let recordOffset = base + at - records.startIndex
             at += 2 + length
             var kind = UInt16(record[2]) | UInt16(record[3]) << 8
-            let references: [TypeIndexReference]? = record.withUnsafeBytes { CodeView.typeIndexOffsets(inSymbolRecord: $0) }
-            guard let references else {
+            guard let fields = record.withUnsafeBytes({ CodeView.typeIndexFields(inSymbolRecord: $0) }) else {
                 parts.warnings.append("\(displayName): at offset 0x\(String(recordOffset, radix: 16)): symbol record of unknown kind 0x\(String(kind, radix: 16)) left out of the PDB")
                 continue
             }
-            for reference in references {
-                guard reference.offset + 4 <= record.count else {
-                    parts.errors.append("\(displayName): at offset 0x\(String(recordOffset, radix: 16)): symbol record of kind 0x\(String(kind, radix: 16)) is too short for its type index at offset \(reference.offset)")
+            for k in 0..<fields.count {
+                let fieldOffset = fields.offset + 4 * k
+                guard fieldOffset + 4 <= record.count else {
+                    parts.errors.append("\(displayName): at offset 0x\(String(recordOffset, radix: 16)): symbol record of kind 0x\(String(kind, radix: 16)) is too short for its type index at offset \(fieldOffset)")
                     return
                 }
-                let index = record.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: reference.offset, as: UInt32.self)) }
+                let index = littleEndian32(record, at: fieldOffset)
                 guard index >= 0x1000 else { continue }
                 guard Int(index - 0x1000) < typeMap.count else {
                     parts.errors.append("\(displayName): at offset 0x\(String(recordOffset, radix: 16)): symbol record of kind 0x\(String(kind, radix: 16)) refers to type index 0x\(String(index, radix: 16)), beyond the object's \(typeMap.count) type records")
                     return
                 }
                 let merged = typeMap[Int(index - 0x1000)]
-                record.withUnsafeMutableBytes { $0.storeBytes(of: merged.littleEndian, toByteOffset: reference.offset, as: UInt32.self) }
+                record.withUnsafeMutableBytes { $0.storeBytes(of: merged.littleEndian, toByteOffset: fieldOffset, as: UInt32.self) }
             }
             // A procedure's record names its LF_FUNC_ID; the PDB's names its function type, and
             // its end is a plain S_END (what MSVC and lld-link write).
             if kind == CodeViewSymbol.globalProcID || kind == CodeViewSymbol.localProcID || kind == CodeViewSymbol.localProcDPCID {
-                if record.count >= 32 {
-                    let item = record.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 28, as: UInt32.self)) }
-                    if let functionType = types.functionType(ofItem: item) {
-                        record.withUnsafeMutableBytes { $0.storeBytes(of: functionType.littleEndian, toByteOffset: 28, as: UInt32.self) }
-                    }
+                if record.count >= 32, let functionType = types.functionType(ofItem: littleEndian32(record, at: 28)) {
+                    record.withUnsafeMutableBytes { $0.storeBytes(of: functionType.littleEndian, toByteOffset: 28, as: UInt32.self) }
                 }
                 kind = kind == CodeViewSymbol.globalProcID ? CodeViewSymbol.globalProc : kind == CodeViewSymbol.localProcID ? CodeViewSymbol.localProc : CodeViewSymbol.localProcDPC
             } else if kind == CodeViewSymbol.procIDEnd {
@@ -348,7 +383,7 @@ struct PDBBuilder {
                     let nameStart = 4 + 35
                     guard record.count > nameStart else { continue }
                     let nameEnd = record[nameStart...].firstIndex(of: 0) ?? record.count
-                    var reference = ByteWriter()
+                    var reference = ByteWriter(capacity: 16 + nameEnd - nameStart)
                     reference.u16(0)
                     reference.u16(kind == CodeViewSymbol.globalProc ? CodeViewSymbol.procedureReference : CodeViewSymbol.localProcedureReference)
                     reference.u32(0)
@@ -358,9 +393,9 @@ struct PDBBuilder {
                     reference.u8(0)
                     reference.align(4, fill: 0)
                     reference.patchU16(at: 0, UInt16(truncatingIfNeeded: reference.count - 2))
-                    parts.globals.append(reference.bytes)
+                    parts.globals += reference.bytes
                 } else {
-                    parts.globals.append(record)
+                    parts.globals += record
                 }
             }
         }

@@ -26,12 +26,12 @@ struct CodeViewTypesTests {
             ("Vec2", 0x12818), ("aß", 0xCFCF), ("Größ", 0x1B4E9),
         ]
         for (name, hash) in known {
-            #expect(Array(name.utf8).withUnsafeBytes { CodeView.hashStringV1($0) } % 0x3FFFF == hash, "\(name)")
+            #expect(Array(name.utf8).withUnsafeBytes { PDBHash.stringV1($0) } % 0x3FFFF == hash, "\(name)")
         }
-        #expect(CodeView.hashStringV1(UnsafeRawBufferPointer(start: nil, count: 0)) == 0x2024_0400)
+        #expect(PDBHash.stringV1(UnsafeRawBufferPointer(start: nil, count: 0)) == 0x2024_0400)
         for text in ["", "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "Größ", "?f@@YAHXZ", "\u{FF}\u{FE}"] {
             let bytes = Array(text.utf8)
-            #expect(bytes.withUnsafeBytes { CodeView.hashStringV1($0) } == PDBHash.stringV1(bytes), "\(text)")
+            #expect(bytes.withUnsafeBytes { PDBHash.stringV1($0) } == PDBHash.stringV1(bytes), "\(text)")
         }
         // Unsigned tail bytes: 0xFF as the odd byte.
         let odd: [UInt8] = [0x41, 0x42, 0x43, 0x44, 0xFF]
@@ -39,7 +39,7 @@ struct CodeViewTypesTests {
         expected |= 0x2020_2020
         expected ^= expected >> 11
         expected ^= expected >> 16
-        #expect(odd.withUnsafeBytes { CodeView.hashStringV1($0) } == expected)
+        #expect(odd.withUnsafeBytes { PDBHash.stringV1($0) } == expected)
     }
 
     @Test("jamCRC is LLVM's JamCRC with initial value 0 (the CRC-32 register, not inverted)")
@@ -60,7 +60,7 @@ struct CodeViewTypesTests {
             return cvRecord(kind, body)
         }
         func hash(_ record: [UInt8]) -> UInt32 { record.withUnsafeBytes { CodeView.recordHash($0) } }
-        func stringHash(_ s: String) -> UInt32 { Array(s.utf8).withUnsafeBytes { CodeView.hashStringV1($0) } }
+        func stringHash(_ s: String) -> UInt32 { Array(s.utf8).withUnsafeBytes { PDBHash.stringV1($0) } }
         func crc(_ record: [UInt8]) -> UInt32 { record.withUnsafeBytes { CodeView.jamCRC($0) } }
 
         let plain = udt(CodeView.Leaf.structure, options: 0x200, name: "S", unique: ".?AUS@@")
@@ -83,7 +83,7 @@ struct CodeViewTypesTests {
         let alias = cvRecord(CodeView.Leaf.alias, le32(0x74) + Array("myint\0".utf8))
         #expect(hash(alias) == stringHash("myint"))
         let sourceLine = cvRecord(CodeView.Leaf.udtSourceLine, le32(0x1005) + le32(0x1000) + le32(7))
-        #expect(hash(sourceLine) == le32(0x1005).withUnsafeBytes { CodeView.hashStringV1($0) })
+        #expect(hash(sourceLine) == le32(0x1005).withUnsafeBytes { PDBHash.stringV1($0) })
         let pointer = cvRecord(CodeView.Leaf.pointer, le32(0x74) + le32(0x1000C))
         #expect(hash(pointer) == crc(pointer))
         // A UDT whose name is not NUL-terminated: by CRC rather than a trap.
