@@ -599,24 +599,30 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             warn(name)
         case "pdbaltpath": options.pdbAltPath = try requireValue()
         case "opt":
-            var planned = false
             for part in try requireValue().lowercased().split(separator: ",") {
                 switch part {
                 case "ref": options.optRef = true
                 case "noref": options.optRef = false
-                case "noicf", "lbr", "nolbr", "nolldtailmerge":
-                    break  // what pelink does anyway (range-extension thunks are always made)
-                case "icf", "safeicf", "lldtailmerge":
-                    planned = true
+                case "noicf": options.icf = FoldingLevel.none
+                case "icf": options.icf = .all
+                case "safeicf": options.icf = .safe
                 case _ where part.hasPrefix("icf="):
-                    planned = true
+                    // The iteration count: pelink refines until nothing changes, as lld-link does.
+                    guard part.dropFirst(4).allSatisfy(\.isNumber), !part.dropFirst(4).isEmpty else {
+                        throw UsageError("/opt:\(part): expected icf=N with N a number of iterations")
+                    }
+                    options.icf = .all
+                case "lbr", "nolbr", "nolldtailmerge":
+                    break  // what pelink does anyway (range-extension thunks are always made)
+                case "lldtailmerge":
+                    let message = "warning: /opt:lldtailmerge: pelink does not merge the tails of string literals (an lld-link extension); the link is made as with /opt:nolldtailmerge"
+                    if !notes.contains(message) { notes.append(message) }
                 case _ where part.hasPrefix("lldlto=") || part.hasPrefix("lldltojobs=") || part.hasPrefix("lldltopartitions="):
                     break  // LTO settings: pelink links no bitcode
                 default:
                     throw UsageError("/opt:\(part): expected ref, noref, icf[=N], noicf, lbr or nolbr")
                 }
             }
-            if planned { warn(name) }
 
         default:
             // Every other option the table knows is decided there: no effect, a warning or an error.

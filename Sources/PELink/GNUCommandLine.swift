@@ -22,13 +22,13 @@ enum GNUCommandLine {
         "--exclude-symbols", "--image-base", "--subsystem", "--major-os-version", "--minor-os-version",
         "--major-image-version", "--minor-image-version", "--major-subsystem-version", "--minor-subsystem-version",
         "--stack", "--heap", "--sysroot", "-plugin", "--plugin", "--file-alignment", "--section-alignment",
-        "--exclude-libs", "-u", "--undefined", "--require-defined", "--defsym", "--wrap",
+        "--exclude-libs", "-u", "--undefined", "--require-defined", "--defsym", "--wrap", "--icf",
     ]
 
     /// Accepted so that the command lines compilers generate work; they change nothing in pelink's output.
     static let acceptedWithoutEffect: Set<String> = [
         "--enable-auto-image-base", "--disable-auto-image-base",
-        "--enable-runtime-pseudo-reloc", "--disable-runtime-pseudo-reloc", "--gc-sections", "--no-gc-sections",
+        "--enable-runtime-pseudo-reloc", "--disable-runtime-pseudo-reloc",
         "--as-needed", "--no-as-needed",
         "--allow-multiple-definition", "--no-allow-multiple-definition", "--demangle", "--no-demangle",
         "--color-diagnostics", "--no-color-diagnostics", "-static", "-dynamic",
@@ -178,6 +178,15 @@ enum GNUCommandLine {
                 notes.append(versionText + " (GNU ld's command line, as ld.lld takes it)")
                 options.versionOnly = arguments.count == 1 || (arguments.count == 2 && arguments.contains("-m") == false)
             case "--verbose": options.verbose = true
+            case "--gc-sections": options.optRef = true
+            case "--no-gc-sections": options.optRef = false
+            case "--icf":
+                switch try value(name, inline: inline) {
+                case "all": options.icf = .all
+                case "safe": options.icf = .safe
+                case "none": options.icf = FoldingLevel.none
+                case let other: throw UsageError("--icf=\(other): expected all, safe or none")
+                }
             case "--build-id":
                 // --build-id or --build-id=STYLE (a CodeView GUID whatever the style); =none turns it off.
                 options.buildID = inline?.lowercased() != "none"
@@ -234,7 +243,8 @@ enum GNUCommandLine {
           --major/minor-image-version, --major/minor-subsystem-version, --major/minor-os-version,
           --stack R[,C], --heap R[,C], --dynamicbase, --nxcompat, --high-entropy-va (and --disable-*),
           --no-insert-timestamp, --insert-timestamp, --enable-auto-import, --disable-auto-import,
-          -u SYMBOL, --file-alignment N, --section-alignment N, --verbose, -v/--version, --help.
+          -u SYMBOL, --file-alignment N, --section-alignment N, --gc-sections, --no-gc-sections,
+          --icf=all|safe|none, --verbose, -v/--version, --help.
           A .def file among the inputs is the module definition.
         Ignored with a note: -plugin FILE, -plugin-opt=... (LTO plugins do not apply to COFF objects).
         Accepted without effect:

@@ -39,6 +39,10 @@ struct InputSection {
     /// Bytes occupied in the image.
     var size: Int { Int(size32) }
     var alignment: Int { 1 << Int(alignmentLog2) }
+    /// Takes `alignment` when larger (a section kept for others folded into it).
+    mutating func raiseAlignment(to alignment: Int) {
+        while 1 << Int(alignmentLog2) < alignment { alignmentLog2 += 1 }
+    }
     /// Where the 10-byte relocation records are, from the object's start.
     var relocationsOffset: Int { Int(relocationsOffset32) }
     var relocationCount: Int { Int(relocationCount32) }

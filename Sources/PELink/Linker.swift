@@ -39,6 +39,8 @@ struct Linker {
     let imageIdentity = ImageIdentity()
     /// The manifest written beside the image (/manifest without :embed).
     var sideBySideManifest: (path: String, bytes: [UInt8])?
+    /// Sections /opt:icf folded (global section numbers): each has the address of the one kept.
+    var foldedSections: [(section: Int32, into: Int32)] = []
 
     init(options: LinkOptions) {
         self.options = options
@@ -68,6 +70,7 @@ struct Linker {
         let exports = clock.timed("Collect exports") { collectExports(resolver) }
         try checkpoint()
         clock.timed("Remove unreferenced sections (/opt:ref)") { collectGarbage(resolver, exports: exports) }
+        clock.timed("Fold identical sections (/opt:icf)") { foldIdenticalSections(resolver, exports: exports) }
         var image = clock.timed("Lay out") { layOut(resolver, exports: exports) }
         clock.detail(layoutDetails)
         try checkpoint()
@@ -787,6 +790,11 @@ struct Linker {
                         if image.chunkRVA[chunk.content] == nil { image.chunkRVA[chunk.content] = (chunk.rva, chunk.size) }
                     }
                 }
+            }
+            // A folded section is where the section it was folded into is.
+            for (section, into) in foldedSections {
+                image.sectionRVA[Int(section)] = image.sectionRVA[Int(into)]
+                image.sectionOutput[Int(section)] = image.sectionOutput[Int(into)]
             }
             if let iat = image.chunkRVA[.importAddressTable] {
                 var slot = Int(iat.rva)

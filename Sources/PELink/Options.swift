@@ -92,6 +92,8 @@ public struct LinkOptions: Sendable {
     public var profile = false
     /// /opt:ref (true) or /opt:noref (false); nil: link.exe's default, on unless /debug.
     public var optRef: Bool?
+    /// /opt:icf, /opt:safeicf, /opt:noicf (GNU: --icf=); nil: link.exe's default, on with /opt:ref.
+    public var icf: FoldingLevel?
     /// /demangle[:no]: diagnostics show C++ names demangled (the default) or only as written.
     public var demangle = true
     /// /includeoptional: symbols loaded from libraries when some member defines them; no error otherwise.

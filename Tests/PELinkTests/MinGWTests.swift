@@ -93,15 +93,58 @@ struct MinGWTests {
     /// DLLs (linked by gcc) use the static libgcc.
     static func libgccFlags(_ machine: WineMachine) -> [String] { machine == .x86 ? ["-static-libgcc"] : [] }
 
-    @Test("zlib1.dll from Debian's libz.a: the shipped DLL's export names, and it works", arguments: WineMachine.allCases)
-    func zlib(_ machine: WineMachine) throws {
+    @Test("--gc-sections --icf=all on a clang -ffunction-sections -fdata-sections DLL: the loaded sections are ld.lld's size, smaller than without, and the DLL works",
+          arguments: WineMachine.allCases)
+    func gcSectionsAndFoldingMatchLLD(_ machine: WineMachine) throws {
+        guard let tools = requireWineTools(machine), let lld = requireTool("ld.lld") else { return }
+        let folder = try makeTemporaryDirectory("mingw-gc-\(machine.rawValue)")
+        defer { removeBuildFolder(folder) }
+        guard let bin = try tools.gnuLinkerFolder(folder) else { return }
+        // ld.lld's DLL has the same name (the export directory holds it), in a folder of its own.
+        let reference = folder.appendingPathComponent("reference")
+        try FileManager.default.createDirectory(at: reference, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: reference.appendingPathComponent("ld.lld").path, withDestinationPath: lld)
+        let compile = ["-shared", "-O1", "-ffunction-sections", "-fdata-sections", Self.source("gc_lib.c")] + Self.libgccFlags(machine)
+        let reduce = ["-Wl,--gc-sections", "-Wl,--icf=all"]
+        for (linker, output, flags) in [(bin, "gc.dll", reduce + ["-Wl,--out-implib,libgc.dll.a"]), (bin, "full.dll", []),
+                                        (reference.path, "reference/gc.dll", reduce)] {
+            if let failure = try tools.clangLink(bin: linker, in: folder, compile + ["-o", output] + flags) {
+                Issue.record(Comment(rawValue: failure)); return
+            }
+        }
+        func loadedSizes(_ name: String) throws -> [String: UInt32] {
+            let image = try PEImage(view: try MappedFile(path: folder.appendingPathComponent(name).path).view)
+            var sizes: [String: UInt32] = [:]
+            for section in image.sections where section.name.hasPrefix(".") && !section.name.hasPrefix(".debug") { sizes[section.name] = section.loadedSize }
+            return sizes
+        }
+        let ours = try loadedSizes("gc.dll"), theirs = try loadedSizes("reference/gc.dll"), full = try loadedSizes("full.dll")
+        #expect(ours == theirs, "loaded section sizes with --gc-sections --icf=all: pelink \(ours), ld.lld \(theirs)")
+        // unused_table (256 bytes of .rdata) and unused_function go; twice_b folds into twice_a.
+        #expect((ours[".rdata"] ?? 0) + 256 <= (full[".rdata"] ?? 0), ".rdata: \(ours[".rdata"] ?? 0) bytes with --gc-sections, \(full[".rdata"] ?? 0) without")
+        #expect((ours[".text"] ?? 0) < (full[".text"] ?? 0), ".text: \(ours[".text"] ?? 0) bytes with --gc-sections --icf=all, \(full[".text"] ?? 0) without")
+        #expect(try Self.exportNames(folder.appendingPathComponent("gc.dll").path) == ["gc_format", "gc_same", "gc_value"])
+        try tools.checkImage(folder.appendingPathComponent("gc.dll"))
+        if let failure = try tools.clangLink(bin: bin, in: folder, ["-O1", Self.source("gc_app.c"), "-o", "gc_app.exe", "-L.", "-lgc"]) {
+            Issue.record(Comment(rawValue: failure)); return
+        }
+        try tools.runAndCheck("gc_app.exe", in: folder, expected: ["gc value=63 same=1 value=54"], what: "DLL linked with --gc-sections --icf=all")
+    }
+
+    /// Linker flags of the second run of the real-library tests: dead stripping and folding, which
+    /// must not change what the library does.
+    static func reductionFlags(_ reduced: Bool) -> [String] { reduced ? ["-Wl,--gc-sections", "-Wl,--icf=all"] : [] }
+
+    @Test("zlib1.dll from Debian's libz.a: the shipped DLL's export names, and it works (also with --gc-sections --icf=all)",
+          arguments: WineMachine.allCases, [false, true])
+    func zlib(_ machine: WineMachine, reduced: Bool) throws {
         guard let tools = requireWineTools(machine) else { return }
         let libz = machine.mingwRoot + "/lib/libz.a", shipped = machine.mingwRoot + "/lib/zlib1.dll"
         guard FileManager.default.fileExists(atPath: libz), FileManager.default.fileExists(atPath: shipped) else {
             if oraclesRequired { Issue.record("libz-mingw-w64-dev / libz-mingw-w64 (\(machine.mingwTriple)) is not installed") }
             return
         }
-        let folder = try makeTemporaryDirectory("mingw-zlib-\(machine.rawValue)")
+        let folder = try makeTemporaryDirectory("mingw-zlib-\(machine.rawValue)\(reduced ? "-reduced" : "")")
         defer { removeBuildFolder(folder) }
         guard let bin = try tools.gnuLinkerFolder(folder) else { return }
         // The exports are the shipped DLL's, written as a .def (zlib's own win32/zlib.def is not shipped).
@@ -109,7 +152,7 @@ struct MinGWTests {
         #expect(names.count > 80, "the shipped zlib1.dll exports \(names.count) names")
         try ("LIBRARY zlib1.dll\nEXPORTS\n" + names.map { "    \($0)\n" }.joined())
             .write(to: folder.appendingPathComponent("zlib.def"), atomically: true, encoding: .utf8)
-        if let failure = try tools.clangLink(bin: bin, in: folder, ["-shared"] + Self.libgccFlags(machine) + [
+        if let failure = try tools.clangLink(bin: bin, in: folder, ["-shared"] + Self.libgccFlags(machine) + Self.reductionFlags(reduced) + [
             "-o", "zlib1.dll", "-Wl,--whole-archive", libz, "-Wl,--no-whole-archive", "zlib.def", "-Wl,--out-implib,libzlib1.dll.a"]) {
             Issue.record(Comment(rawValue: failure)); return
         }
@@ -123,9 +166,9 @@ struct MinGWTests {
         ])
     }
 
-    @Test("libgcrypt from Debian's static libraries and libgcrypt.def: the shipped DLL's exports, and known answers",
-          arguments: WineMachine.allCases)
-    func libgcrypt(_ machine: WineMachine) throws {
+    @Test("libgcrypt from Debian's static libraries and libgcrypt.def: the shipped DLL's exports, and known answers (also with --gc-sections --icf=all)",
+          arguments: WineMachine.allCases, [false, true])
+    func libgcrypt(_ machine: WineMachine, reduced: Bool) throws {
         guard let tools = requireWineTools(machine) else { return }
         let lib = machine.mingwRoot + "/lib"
         let shipped = machine.mingwRoot + "/bin/libgcrypt-20.dll"
@@ -134,10 +177,10 @@ struct MinGWTests {
             if oraclesRequired { Issue.record("libgcrypt-mingw-w64-dev / libgpg-error-mingw-w64-dev (\(machine.mingwTriple)) are not installed") }
             return
         }
-        let folder = try makeTemporaryDirectory("mingw-gcrypt-\(machine.rawValue)")
+        let folder = try makeTemporaryDirectory("mingw-gcrypt-\(machine.rawValue)\(reduced ? "-reduced" : "")")
         defer { removeBuildFolder(folder) }
         guard let bin = try tools.gnuLinkerFolder(folder) else { return }
-        if let failure = try tools.clangLink(bin: bin, in: folder, ["-shared"] + Self.libgccFlags(machine) + [
+        if let failure = try tools.clangLink(bin: bin, in: folder, ["-shared"] + Self.libgccFlags(machine) + Self.reductionFlags(reduced) + [
             "-o", "libgcrypt-20.dll", "-Wl,--whole-archive", lib + "/libgcrypt.a", "-Wl,--no-whole-archive",
             lib + "/libgpg-error.a", lib + "/libgcrypt.def", "-Wl,--out-implib,libgcrypt.dll.a", "-lws2_32"]) {
             Issue.record(Comment(rawValue: failure)); return

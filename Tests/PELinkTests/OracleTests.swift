@@ -9,9 +9,12 @@
 //   - `llvm-nm` on both import libraries (the set of symbols), and each import member's fields
 //     (symbol, DLL, type, name type, ordinal) through PEFormat's ImportObject.
 //
-// lld-link runs in the case folder with the case's ARGS as written, plus
-// /opt:noicf (pelink folds nothing yet; both linkers remove unreferenced COMDATs and imports,
-// /opt:ref being the default) and /timestamp:0 (only addresses are compared, not time stamps).
+// lld-link runs in the case folder with the case's ARGS as written, plus /timestamp:0 (only
+// addresses are compared, not time stamps) and /opt:nolldtailmerge. Both linkers remove
+// unreferenced COMDATs and imports and fold identical sections by default (/opt:ref,icf), so the
+// same sections are kept; but with folding on, lld-link also merges the tails of MSVC string
+// literals (??_C@ sections) into one chunk of its own making, which link.exe does not do and
+// pelink does not do, so that lld-only step is turned off.
 //
 // For `error` cases lld-link must fail too, except where the case's NOTES say lld-link wrongly
 // accepts the input; there the test asserts that lld-link succeeds, documenting that pelink is
@@ -479,7 +482,7 @@ struct OracleTests {
         let lldDLL = lldFolder.appendingPathComponent(name + ".dll")
         let lldLib = lldFolder.appendingPathComponent(name + ".lib")
         let lldRun = try runProcess(lldLink, testCase.arguments + [
-            "/out:" + lldDLL.path, "/implib:" + lldLib.path, "/opt:noicf", "/timestamp:0",
+            "/out:" + lldDLL.path, "/implib:" + lldLib.path, "/opt:nolldtailmerge", "/timestamp:0",
         ], environment: ["LIB": "", "LINK": "", "_LINK_": ""], currentDirectory: testCase.folder)
         if let reason = lldRejects[name] {
             // Documented: lld-link refuses this input. Should it start accepting it, compare again.
@@ -628,7 +631,7 @@ struct OracleTests {
         #expect(ours.result.exitCode == 0, "pelink failed:\n\(ours.result.diagnostics)")
         let lldRun = try runProcess(lldLink, ["/timestamp:0"] + testCase.arguments + [
             "/out:" + lldFolder.appendingPathComponent(name + ".dll").path, "/implib:" + lldFolder.appendingPathComponent(name + ".lib").path,
-            "/opt:noicf", "/map:" + theirMap.path, "/mapinfo:exports",
+            "/opt:nolldtailmerge", "/map:" + theirMap.path, "/mapinfo:exports",
         ], environment: ["LIB": "", "LINK": "", "_LINK_": ""], currentDirectory: testCase.folder)
         #expect(lldRun.exitCode == 0, "lld-link failed:\n\(lldRun.stderr)")
         guard ours.result.exitCode == 0, lldRun.exitCode == 0 else { return }

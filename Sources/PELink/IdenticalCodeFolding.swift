@@ -1,0 +1,546 @@
+import Foundation
+import PEFormat
+
+/// How far /opt:icf (GNU: --icf=) folds identical sections.
+public enum FoldingLevel: Sendable {
+    /// No folding (/opt:noicf, --icf=none).
+    case none
+    /// Only sections whose address nothing can observe: no code or data named in an object's
+    /// address-significance table (.llvm_addrsig), exported, or in an object without such a
+    /// table (/opt:safeicf, --icf=safe).
+    case safe
+    /// Every read-only COMDAT function, and read-only data whose address is insignificant
+    /// (/opt:icf, --icf=all; link.exe's and lld-link's default with /opt:ref).
+    case all
+}
+
+/// /opt:icf: read-only COMDAT sections with the same bytes, the same attributes and relocations
+/// to equivalent targets are folded into one, the first of them in input order; every symbol of
+/// a folded section then has the address of the same place in the kept one.
+///
+/// The rules are lld-link's (and link.exe's for functions):
+/// - eligible: live, COMDAT, not writable; then code (under `.all`), .pdata and .xdata, vtables
+///   (`??_7`, `_ZTV`), and anything else whose address is not significant (see `FoldingLevel`);
+/// - equal: the same section name, characteristics (without alignment), size, COMDAT checksum,
+///   bytes and relocations (type, offset), each relocation's target either the same symbol or
+///   at the same offset of equivalent sections, and equivalent associative sections in order
+///   (debug information and control-flow-guard tables aside);
+/// - equivalence is found by refining a partition until no class splits, so chains of
+///   functions that call each other fold however deep they are. Each round reads the previous
+///   round's classes only, so the result is the same whatever the thread count.
+/// The kept section takes the largest alignment of its class; associative sections of a folded
+/// section that are not folded themselves (debug information aside) go with it.
+extension Linker {
+    var foldingLevel: FoldingLevel {
+        options.icf ?? (collectsGarbage && !options.gnuCommandLine && !options.profile ? .all : .none)
+    }
+
+    mutating func foldIdenticalSections(_ resolver: SymbolResolver, exports: [ExportEntry]) {
+        let level = foldingLevel
+        guard level != .none else { return }
+        let objects = resolver.objects
+        let addressSignificant = addressSignificantSections(resolver, exports: exports)
+        let perObject = ParallelResults<[Int32]>(count: objects.count)
+        let linker = self
+        parallelFor(objects.count, threads: options.threads) { o in
+            let object = objects[o]
+            var leaders: [Int32: String]?
+            var found: [Int32] = []
+            for (s, section) in object.sections.enumerated()
+            where linker.isFoldable(section, object: object, sectionIndex: s, level: level, addressSignificant: addressSignificant, leaders: &leaders) {
+                found.append(Int32(object.firstSection + s))
+            }
+            perObject.set(o, found)
+        }
+        var candidates: [Int32] = []
+        for o in objects.indices { candidates += perObject.take(o) ?? [] }
+        guard candidates.count > 1 else { return }
+        let facts = FoldingFacts(resolver: resolver, candidates: candidates, threads: options.threads)
+        var partition = FoldingPartition(facts: facts, sectionCount: resolver.totalSections, threads: options.threads)
+        partition.refine()
+
+        var foldedCount = 0
+        var childrenCache: [Int: [Int32: [Int32]]] = [:]
+        for group in partition.groups() {
+            let leader = Int(group[0])
+            let (leaderObject, leaderSection) = facts.place(leader)
+            if options.verbose { diagnostics.note("Selected \(sectionDisplayName(resolver, leader))") }
+            for member in group.dropFirst() {
+                let m = Int(member)
+                if options.verbose { diagnostics.note("  Removed \(sectionDisplayName(resolver, m))") }
+                let (object, section) = facts.place(m)
+                objects[leaderObject].sections[leaderSection].raiseAlignment(to: objects[object].sections[section].alignment)
+                objects[object].sections[section].isLive = false
+                foldedSections.append((section: Int32(m), into: Int32(leader)))
+                if childrenCache[object] == nil { childrenCache[object] = associativeChildren(objects[object]) }
+                dropUnfoldedChildren(of: section, in: objects[object], children: childrenCache[object]!, partition: partition)
+                foldedCount += 1
+            }
+        }
+        if options.verbose {
+            diagnostics.note("/opt:icf: \(foldedCount) sections folded into others (\(partition.rounds) rounds of refinement)")
+        }
+    }
+
+    /// Whether `section` may be folded (the eligibility rules above).
+    private func isFoldable(_ section: InputSection, object: ObjectFile, sectionIndex: Int,
+                            level: FoldingLevel, addressSignificant: [Bool], leaders: inout [Int32: String]?) -> Bool {
+        guard section.isLive, section.isComdat, !section.isDWARF, !section.flags.contains(.memWrite) else { return false }
+        if level == .all && section.flags.contains(.memExecute) { return true }
+        let name = object.name(of: section)
+        if name.equals(".pdata") || name.equals(".xdata") || name.hasPrefix(".pdata$") || name.hasPrefix(".xdata$") { return true }
+        let global = object.firstSection + sectionIndex
+        guard addressSignificant[global] else { return true }
+        // A vtable's address is never compared: fold it even when its symbol is significant.
+        if leaders == nil { leaders = comdatLeaderNames(object) }
+        guard let leader = leaders?[Int32(sectionIndex)] else { return false }
+        return leader.hasPrefix("??_7") || leader.hasPrefix(target.machine == .i386 ? "__ZTV" : "_ZTV")
+    }
+
+    /// The name of the symbol that names each section (its first external symbol), by section index.
+    private func comdatLeaderNames(_ object: ObjectFile) -> [Int32: String] {
+        var names: [Int32: String] = [:]
+        var i = 0
+        while i < object.coff.symbolCount {
+            let record = object.coff.symbol(i)
+            if record.storageClass == StorageClass.external, record.sectionNumber > 0, names[record.sectionNumber - 1] == nil {
+                names[record.sectionNumber - 1] = object.checkedSymbolName(Int32(i)).string
+            }
+            i += 1 + record.auxiliaryCount
+        }
+        return names
+    }
+
+    /// Sections whose address a program may observe: those of exported symbols, of the symbols
+    /// an object's .llvm_addrsig lists, and every section of an object without that table.
+    private func addressSignificantSections(_ resolver: SymbolResolver, exports: [ExportEntry]) -> [Bool] {
+        var significant = [Bool](repeating: false, count: resolver.totalSections)
+        let objects = resolver.objects
+        func mark(_ g: Int) {
+            let symbol = resolver.symbols[g]
+            guard symbol.kind == .defined, symbol.section >= 0, symbol.file >= 0, Int(symbol.file) < objects.count else { return }
+            significant[objects[Int(symbol.file)].firstSection + Int(symbol.section)] = true
+        }
+        for export in exports where export.symbol >= 0 { mark(Int(export.symbol)) }
+        for object in objects {
+            guard let table = object.sections.firstIndex(where: { object.name(of: $0).equals(".llvm_addrsig") }) else {
+                for s in object.sections.indices { significant[object.firstSection + s] = true }
+                continue
+            }
+            let bytes = object.data(object.sections[table])
+            var at = 0
+            while at < bytes.count {
+                // ULEB128 symbol table indices.
+                var index = 0, shift = 0
+                while at < bytes.count {
+                    let byte = bytes[at]
+                    at += 1
+                    if shift < 63 { index |= Int(byte & 0x7F) << shift }
+                    shift += 7
+                    if byte & 0x80 == 0 { break }
+                }
+                guard index < object.targets.count else { continue }
+                switch object.targets[index].decoded {
+                case .global(let g): mark(Int(g))
+                case .local(let s, _): significant[object.firstSection + Int(s)] = true
+                default: break
+                }
+            }
+        }
+        return significant
+    }
+
+    /// Associative sections of a folded section go with it, unless they are folded themselves
+    /// or are debug information (which describes the kept copy's address as well).
+    private func dropUnfoldedChildren(of parent: Int, in object: ObjectFile, children: [Int32: [Int32]], partition: FoldingPartition) {
+        for child in children[Int32(parent)] ?? [] {
+            let s = Int(child)
+            guard object.sections[s].isLive, !partition.isCandidate(object.firstSection + s),
+                  !object.name(of: object.sections[s]).hasPrefix(".debug") else { continue }
+            object.sections[s].isLive = false
+            dropUnfoldedChildren(of: s, in: object, children: children, partition: partition)
+        }
+    }
+
+    /// An object's associative sections by the section they follow (indices in the object).
+    private func associativeChildren(_ object: ObjectFile) -> [Int32: [Int32]] {
+        var children: [Int32: [Int32]] = [:]
+        for (s, section) in object.sections.enumerated() where section.associatedWith >= 0 {
+            children[section.associatedWith, default: []].append(Int32(s))
+        }
+        return children
+    }
+
+    private func sectionDisplayName(_ resolver: SymbolResolver, _ global: Int) -> String {
+        let o = resolver.objects.lastIndex(where: { $0.firstSection <= global }) ?? 0
+        let object = resolver.objects[o]
+        let s = global - object.firstSection
+        let name = comdatLeaderNames(object)[Int32(s)] ?? object.name(of: object.sections[s]).string
+        return "\(symbolDisplayName(name, machine: options.machine, demangle: options.demangle)) (\(object.displayName))"
+    }
+}
+
+/// What folding compares of each candidate, read once (in parallel) from the objects.
+struct FoldingFacts: Sendable {
+    /// Candidates' global section numbers, in input order.
+    let candidates: [Int32]
+    /// Per candidate: a hash of everything compared exactly (name, characteristics, size,
+    /// checksum, bytes, relocations and their fixed targets).
+    let hashes: [UInt64]
+    /// Per candidate, from `relocationStart[c]`: each relocation's target section (global) when
+    /// it is a place in a section, else -1; and the place's offset, or the target's identity.
+    let relocationStart: [Int32]
+    let targetSection: [Int32]
+    let targetKey: [UInt64]
+    /// Per candidate, from `childStart[c]`: its associative sections that take part.
+    let childStart: [Int32]
+    let children: [Int32]
+    /// The object and section index of every global section number.
+    private let objectOfSection: [Int32]
+    private let objects: [ObjectFile]
+
+    init(resolver: SymbolResolver, candidates: [Int32], threads: Int?) {
+        self.candidates = candidates
+        let objects = resolver.objects
+        self.objects = objects
+        var objectOf = [Int32](repeating: 0, count: resolver.totalSections)
+        for (o, object) in objects.enumerated() {
+            for s in object.sections.indices { objectOf[object.firstSection + s] = Int32(o) }
+        }
+        objectOfSection = objectOf
+        let symbols = resolver.symbols
+
+        // Per candidate, made in parallel object by object (candidates are in input order, so
+        // each object's are consecutive): its hash, targets and children.
+        // One object's candidates: hashes, and targets and children one candidate after another.
+        struct Part {
+            var hashes: [UInt64] = []
+            var relocationCounts: [Int32] = [], sections: [Int32] = [], keys: [UInt64] = []
+            var childCounts: [Int32] = [], children: [Int32] = []
+        }
+        var objectRuns: [Range<Int>] = []
+        var runStart = 0
+        for c in 1...candidates.count where c == candidates.count || objectOf[Int(candidates[c])] != objectOf[Int(candidates[runStart])] {
+            objectRuns.append(runStart..<c)
+            runStart = c
+        }
+        let parts = ParallelResults<Part>(count: objectRuns.count)
+        parallelFor(objectRuns.count, threads: threads) { run in
+            let o = Int(objectOf[Int(candidates[objectRuns[run].lowerBound])])
+            let object = objects[o]
+            // The object's associative sections that take part, by parent.
+            var childrenOf: [Int32: [Int32]] = [:]
+            for (k, child) in object.sections.enumerated() where child.associatedWith >= 0 && FoldingFacts.takesPart(object.name(of: child)) {
+                childrenOf[child.associatedWith, default: []].append(Int32(object.firstSection + k))
+            }
+            var part = Part()
+            for c in objectRuns[run] {
+                let s = Int(candidates[c]) - object.firstSection
+                let section = object.sections[s]
+                var hasher = FoldingHasher()
+                hasher.add(object.name(of: section).bytes)
+                hasher.add(UInt64(section.flags.rawValue & FoldingFacts.comparedFlags))
+                hasher.add(UInt64(section.size) << 32 | UInt64(section.checksum))
+                hasher.add(object.data(section))
+                for r in 0..<section.relocationCount {
+                    let relocation = object.relocation(section, r)
+                    let index = Int(relocation.symbolTableIndex)
+                    var targetSection: Int32 = -1
+                    var key = FoldingFacts.identity(object: o, index: index)
+                    if index < object.targets.count {
+                        switch object.targets[index].decoded {
+                        case .global(let g):
+                            var symbol = symbols[Int(g)]
+                            if (symbol.kind == .autoImported || symbol.kind == .localImport), symbol.member >= 0 { symbol = symbols[Int(symbol.member)] }
+                            if symbol.kind == .defined, symbol.section >= 0, symbol.file >= 0, Int(symbol.file) < objects.count {
+                                targetSection = Int32(objects[Int(symbol.file)].firstSection) + symbol.section
+                                key = symbol.value
+                            } else {
+                                key = 1 << 62 | UInt64(UInt32(bitPattern: g))
+                            }
+                        case .local(let t, let value):
+                            targetSection = Int32(object.firstSection) + t
+                            key = UInt64(value)
+                        default: break
+                        }
+                    }
+                    part.sections.append(targetSection)
+                    part.keys.append(key)
+                    hasher.add(UInt64(relocation.type) << 32 | UInt64(relocation.virtualAddress))
+                    hasher.add(targetSection >= 0 ? key : key ^ 0x5555_5555_5555_5555)
+                }
+                part.relocationCounts.append(Int32(section.relocationCount))
+                let children = childrenOf[Int32(s)] ?? []
+                part.children += children
+                part.childCounts.append(Int32(children.count))
+                hasher.add(UInt64(children.count))
+                part.hashes.append(hasher.value)
+            }
+            parts.set(run, part)
+        }
+        var hashes: [UInt64] = [], relocationStart: [Int32] = [0], targetSection: [Int32] = [], targetKey: [UInt64] = []
+        var childStart: [Int32] = [0], children: [Int32] = []
+        hashes.reserveCapacity(candidates.count)
+        relocationStart.reserveCapacity(candidates.count + 1)
+        childStart.reserveCapacity(candidates.count + 1)
+        for run in objectRuns.indices {
+            let part = parts.take(run)!
+            hashes += part.hashes
+            targetSection += part.sections
+            targetKey += part.keys
+            children += part.children
+            for count in part.relocationCounts { relocationStart.append(relocationStart.last! + count) }
+            for count in part.childCounts { childStart.append(childStart.last! + count) }
+        }
+        self.hashes = hashes
+        self.relocationStart = relocationStart
+        self.targetSection = targetSection
+        self.targetKey = targetKey
+        self.childStart = childStart
+        self.children = children
+    }
+
+    /// Characteristics compared: the type and memory bits (alignment may differ; the kept
+    /// section takes the largest).
+    static let comparedFlags: UInt32 = 0xFE00_00E0
+
+    /// A target that is no place in a section (an import, an absolute or undefined symbol)
+    /// equals only itself: the same global symbol, or the same record of the same object.
+    static func identity(object: Int, index: Int) -> UInt64 {
+        2 << 62 | UInt64(UInt32(truncatingIfNeeded: object)) << 32 | UInt64(UInt32(truncatingIfNeeded: index))
+    }
+
+    /// Associative sections compared with their parent: not debug information or control-flow
+    /// guard tables, which describe a function without being part of it.
+    static func takesPart(_ name: Name) -> Bool {
+        !(name.hasPrefix(".debug") || name.equals(".gfids$y") || name.equals(".giats$y") || name.equals(".gljmp$y"))
+    }
+
+    /// Whether a candidate's equivalence depends on other sections' classes: it has a relocation
+    /// to a place in a section, or associative sections. (Members of one class agree on this.)
+    func mayDiffer(_ c: Int) -> Bool {
+        if childStart[c + 1] > childStart[c] { return true }
+        for r in Int(relocationStart[c])..<Int(relocationStart[c + 1]) where targetSection[r] >= 0 { return true }
+        return false
+    }
+
+    func place(_ global: Int) -> (object: Int, section: Int) {
+        let o = Int(objectOfSection[global])
+        return (o, global - objects[o].firstSection)
+    }
+
+    /// Whether candidates `a` and `b` (indices into `candidates`) are equal in everything but
+    /// their targets' classes: the exact comparison behind a hash match.
+    func constantPartsEqual(_ a: Int, _ b: Int) -> Bool {
+        guard hashes[a] == hashes[b] else { return false }
+        let (oa, sa) = place(Int(candidates[a])), (ob, sb) = place(Int(candidates[b]))
+        let objectA = objects[oa], objectB = objects[ob]
+        let x = objectA.sections[sa], y = objectB.sections[sb]
+        guard x.flags.rawValue & FoldingFacts.comparedFlags == y.flags.rawValue & FoldingFacts.comparedFlags,
+              x.size == y.size, x.checksum == y.checksum, x.relocationCount == y.relocationCount,
+              childStart[a + 1] - childStart[a] == childStart[b + 1] - childStart[b],
+              objectA.name(of: x).equals(objectB.name(of: y)) else { return false }
+        let dataA = objectA.data(x), dataB = objectB.data(y)
+        guard dataA.count == dataB.count, dataA.count == 0 || memcmp(dataA.baseAddress!, dataB.baseAddress!, dataA.count) == 0 else { return false }
+        let ra = Int(relocationStart[a]), rb = Int(relocationStart[b])
+        for r in 0..<x.relocationCount {
+            let p = objectA.relocation(x, r), q = objectB.relocation(y, r)
+            guard p.type == q.type, p.virtualAddress == q.virtualAddress,
+                  (targetSection[ra + r] >= 0) == (targetSection[rb + r] >= 0),
+                  targetKey[ra + r] == targetKey[rb + r] else { return false }
+        }
+        return true
+    }
+}
+
+/// The classes of equivalent candidates, refined until stable.
+struct FoldingPartition {
+    let facts: FoldingFacts
+    let threads: Int?
+    /// Candidates (indices into `facts.candidates`) ordered so that each class is a run.
+    private(set) var order: [Int32]
+    /// The class of every global section: a candidate's is the position in `order` where its
+    /// class begins; any other section's is its own number with the top bit set.
+    private var classOf: [UInt64]
+    /// Where each class with more than one member begins in `order`, and where it ends.
+    private var openClasses: [Range<Int>] = []
+    private var candidateOf: [Int32]
+    private(set) var rounds = 0
+
+    init(facts: FoldingFacts, sectionCount: Int, threads: Int?) {
+        self.facts = facts
+        self.threads = threads
+        classOf = (0..<sectionCount).map { UInt64($0) | 1 << 63 }
+        candidateOf = [Int32](repeating: -1, count: sectionCount)
+        for (c, global) in facts.candidates.enumerated() { candidateOf[Int(global)] = Int32(c) }
+        // First by hash (then input order), then split each run of equal hashes exactly.
+        order = facts.hashes.enumerated().map { (hash: $0.element, candidate: Int32($0.offset)) }
+            .sorted { $0.hash != $1.hash ? $0.hash < $1.hash : $0.candidate < $1.candidate }.map(\.candidate)
+        // Runs of equal hashes, split exactly in parallel (each run is independent).
+        var runs: [Range<Int>] = []
+        var start = 0
+        while start < order.count {
+            var end = start + 1
+            while end < order.count && facts.hashes[Int(order[end])] == facts.hashes[Int(order[start])] { end += 1 }
+            if end - start > 1 { runs.append(start..<end) }
+            start = end
+        }
+        let results = ParallelResults<[(range: Range<Int>, members: [Int32])]>(count: runs.count)
+        let sorted = order
+        parallelFor(runs.count, threads: threads) { k in
+            var rest = Array(sorted[runs[k]])
+            var begin = runs[k].lowerBound
+            var pieces: [(range: Range<Int>, members: [Int32])] = []
+            while !rest.isEmpty {
+                // Stable partition: the members equal to the first, then the rest.
+                let first = Int(rest[0])
+                var equal: [Int32] = [rest[0]], other: [Int32] = []
+                for m in rest.dropFirst() {
+                    if facts.constantPartsEqual(first, Int(m)) { equal.append(m) } else { other.append(m) }
+                }
+                pieces.append((begin..<begin + equal.count, equal))
+                begin += equal.count
+                rest = other
+            }
+            results.set(k, pieces)
+        }
+        for k in runs.indices {
+            for piece in results.take(k)! {
+                order.replaceSubrange(piece.range, with: piece.members)
+                for m in piece.members { classOf[Int(facts.candidates[Int(m)])] = UInt64(piece.range.lowerBound) }
+                // A class whose members refer to no section and have no associative sections
+                // can never split: refinement leaves it out.
+                if piece.range.count > 1 && facts.mayDiffer(Int(piece.members[0])) { openClasses.append(piece.range) }
+            }
+        }
+        // A candidate alone in its hash is a class of its own.
+        for (position, m) in order.enumerated() where classOf[Int(facts.candidates[Int(m)])] & 1 << 63 != 0 {
+            classOf[Int(facts.candidates[Int(m)])] = UInt64(position)
+        }
+    }
+
+    func isCandidate(_ global: Int) -> Bool { candidateOf[global] >= 0 }
+
+    /// Splits classes whose members' targets or associative sections fall in different classes,
+    /// until none splits. Classes are split in parallel; each round reads the last round's
+    /// classes and writes only its own members, so the rounds are deterministic.
+    mutating func refine() {
+        while !openClasses.isEmpty {
+            rounds += 1
+            let current = classOf
+            let facts = self.facts
+            let classes = openClasses
+            let results = ParallelResults<[(range: Range<Int>, members: [Int32])]>(count: classes.count)
+            let order = self.order
+            parallelFor(classes.count, threads: threads) { k in
+                // Members by the hash of their targets' classes (then input order), so that a
+                // large class splitting into many is sorted once rather than scanned per piece;
+                // members of equal hashes are then compared exactly.
+                let members = order[classes[k]].map { (key: FoldingPartition.targetClassHash(Int($0), facts: facts, classOf: current), member: $0) }
+                    .sorted { $0.key != $1.key ? $0.key < $1.key : $0.member < $1.member }
+                var pieces: [(range: Range<Int>, members: [Int32])] = []
+                var begin = classes[k].lowerBound
+                var runStart = 0
+                while runStart < members.count {
+                    var runEnd = runStart + 1
+                    while runEnd < members.count && members[runEnd].key == members[runStart].key { runEnd += 1 }
+                    var rest = members[runStart..<runEnd].map(\.member)
+                    while !rest.isEmpty {
+                        let first = Int(rest[0])
+                        var equal: [Int32] = [rest[0]], other: [Int32] = []
+                        for m in rest.dropFirst() {
+                            if FoldingPartition.targetsEquivalent(first, Int(m), facts: facts, classOf: current) { equal.append(m) } else { other.append(m) }
+                        }
+                        pieces.append((begin..<begin + equal.count, equal))
+                        begin += equal.count
+                        rest = other
+                    }
+                    runStart = runEnd
+                }
+                results.set(k, pieces)
+            }
+            var next: [Range<Int>] = []
+            var split = false
+            for k in classes.indices {
+                let pieces = results.take(k)!
+                if pieces.count > 1 { split = true }
+                for piece in pieces {
+                    self.order.replaceSubrange(piece.range, with: piece.members)
+                    for m in piece.members { classOf[Int(facts.candidates[Int(m)])] = UInt64(piece.range.lowerBound) }
+                    if piece.range.count > 1 { next.append(piece.range) }
+                }
+            }
+            openClasses = split ? next : []
+        }
+    }
+
+    /// A hash of the classes of a candidate's relocation targets and associative sections: equal
+    /// for candidates `targetsEquivalent` finds equal.
+    static func targetClassHash(_ a: Int, facts: FoldingFacts, classOf: [UInt64]) -> UInt64 {
+        var hasher = FoldingHasher()
+        for r in Int(facts.relocationStart[a])..<Int(facts.relocationStart[a + 1]) {
+            let target = facts.targetSection[r]
+            if target >= 0 { hasher.add(classOf[Int(target)]) }
+        }
+        for c in Int(facts.childStart[a])..<Int(facts.childStart[a + 1]) { hasher.add(classOf[Int(facts.children[c])]) }
+        return hasher.value
+    }
+
+    /// Whether two candidates of one class have their relocation targets and associative
+    /// sections in the same classes.
+    static func targetsEquivalent(_ a: Int, _ b: Int, facts: FoldingFacts, classOf: [UInt64]) -> Bool {
+        let ra = Int(facts.relocationStart[a]), rb = Int(facts.relocationStart[b])
+        let count = Int(facts.relocationStart[a + 1]) - ra
+        for r in 0..<count {
+            let x = facts.targetSection[ra + r], y = facts.targetSection[rb + r]
+            if x >= 0 && x != y && classOf[Int(x)] != classOf[Int(y)] { return false }
+        }
+        let ca = Int(facts.childStart[a]), cb = Int(facts.childStart[b])
+        for i in 0..<(Int(facts.childStart[a + 1]) - ca) {
+            let x = Int(facts.children[ca + i]), y = Int(facts.children[cb + i])
+            if x != y && classOf[x] != classOf[y] { return false }
+        }
+        return true
+    }
+
+    /// The classes of more than one member, each its members' global section numbers in input
+    /// order (the first is kept).
+    func groups() -> [[Int32]] {
+        var result: [[Int32]] = []
+        var start = 0
+        while start < order.count {
+            let cls = classOf[Int(facts.candidates[Int(order[start])])]
+            var end = start + 1
+            while end < order.count && classOf[Int(facts.candidates[Int(order[end])])] == cls { end += 1 }
+            if end - start > 1 { result.append(order[start..<end].map { facts.candidates[Int($0)] }.sorted()) }
+            start = end
+        }
+        return result
+    }
+}
+
+/// A 64-bit hash fed with words and byte runs; the same on every machine and thread count.
+struct FoldingHasher {
+    private(set) var value: UInt64 = 0x243F_6A88_85A3_08D3
+
+    mutating func add(_ word: UInt64) {
+        value = (value ^ word) &* 0x9E37_79B9_7F4A_7C15
+        value ^= value >> 29
+    }
+
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        var i = 0
+        while i + 8 <= bytes.count {
+            add(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+            i += 8
+        }
+        var tail: UInt64 = UInt64(bytes.count) << 56
+        var shift: UInt64 = 0
+        while i < bytes.count {
+            tail |= UInt64(bytes[i]) << shift
+            shift += 8
+            i += 1
+        }
+        add(tail)
+    }
+}
