@@ -1,8 +1,10 @@
 // A PDB 7.0 file: an MSF container (4 KiB blocks, two free block maps, a stream directory) and
-// its streams: the PDB info stream (GUID, age, the named stream map with /names), TPI and IPI with
-// their hash streams, DBI (one module per object with its symbols and C13 line tables, section
+// its streams: the PDB info stream (GUID, age, the named stream map), TPI and IPI with their hash
+// streams, DBI (one module per object with its symbols and C13 line tables, section
 // contributions, the section map, the file info, the image's section headers), the publics,
-// globals and symbol record streams, and /names.
+// globals and symbol record streams, /names, and the named streams a link adds: files given by
+// name (/sourcelink's "sourcelink$1", lld-link's /pdbstream) and injected sources (/natvis: the
+// /src/headerblock stream and one /src/files/<name> stream per file).
 //
 // The streams' contents are made by the linker (types by `TypeMerger`, global and public symbols
 // by `PDBSymbolTables`); this file lays them out in the container.
@@ -47,6 +49,42 @@ public struct PDBModule: Sendable {
     }
 }
 
+/// A named stream of the PDB that holds a file's bytes as they are (/sourcelink's
+/// "sourcelink$1").
+public struct PDBNamedStream: Sendable, Equatable {
+    public var name: String
+    public var bytes: [UInt8]
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
+    }
+}
+
+/// A file the PDB carries as an injected source (/natvis): its bytes in the named stream
+/// "/src/files/<virtual name>", and an entry in /src/headerblock that gives its name, its
+/// virtual name (both in /names), its size and a CRC of its bytes.
+public struct PDBInjectedSource: Sendable, Equatable {
+    /// The path as the command line gave it.
+    public var name: String
+    public var content: [UInt8]
+    public init(name: String, content: [UInt8]) {
+        self.name = name
+        self.content = content
+    }
+
+    /// The name the PDB files the source under: the path in ASCII lower case with every `/`
+    /// made `\`, as link.exe and lld-link record it (readers look the stream up by this name).
+    public var virtualName: String {
+        String(decoding: name.utf8.map { byte -> UInt8 in
+            if byte == UInt8(ascii: "/") { return UInt8(ascii: "\\") }
+            return byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+        }, as: UTF8.self)
+    }
+
+    /// The name of the stream that holds the bytes.
+    public var streamName: String { "/src/files/" + virtualName }
+}
+
 /// Everything a PDB holds, as the linker made it.
 public struct PDBContents: Sendable {
     public var guid: [UInt8]
@@ -65,6 +103,11 @@ public struct PDBContents: Sendable {
     public var symbolRecords: [[UInt8]] = []
     public var publicsStream: [UInt8] = []
     public var globalsStream: [UInt8] = []
+    /// Named streams of files, in order (their names distinct, and none of /names or the
+    /// injected sources').
+    public var namedStreams: [PDBNamedStream] = []
+    /// Injected sources, in order (their virtual names distinct).
+    public var injectedSources: [PDBInjectedSource] = []
     public init(guid: [UInt8], age: UInt32, signature: UInt32, machine: Machine) {
         self.guid = guid
         self.age = age
@@ -100,11 +143,11 @@ public enum PDBWriter {
         let ipi = contents.types.itemStream(hashStreamIndex: Stream.ipiHash)
         var streams: [[[UInt8]]] = []
         streams.append([])                                                      // 0: the old directory
-        streams.append([infoStream(guid: contents.guid, age: contents.age, signature: contents.signature, namesStream: UInt32(Stream.names))])
+        streams.append([])                                                      // 1: the info stream, made last
         streams.append([tpi.stream])
         streams.append([dbiStream(contents)])
         streams.append([ipi.stream])
-        streams.append([contents.names.bytes()])
+        streams.append([])                                                      // 5: /names, made last
         streams.append([tpi.hashStream])
         streams.append([ipi.hashStream])
         streams.append([contents.globalsStream])
@@ -116,6 +159,34 @@ public enum PDBWriter {
         for module in contents.modules {
             streams.append([signature, module.symbols, module.c13Lines, noGlobalReferences])
         }
+
+        // The named streams follow the modules': the files given by name, then the injected
+        // sources' header block and files. Their names (and the injected sources' in /names)
+        // are entered in that order, after everything the modules entered.
+        var map = NamedStreamMap()
+        map.add("/names", stream: UInt32(Stream.names))
+        for named in contents.namedStreams where !map.contains(named.name) {
+            map.add(named.name, stream: UInt32(streams.count))
+            streams.append([named.bytes])
+        }
+        var names = contents.names
+        var sources: [(source: PDBInjectedSource, name: UInt32, virtualName: UInt32)] = []
+        var sourceStreams: Set<String> = []
+        for source in contents.injectedSources where !map.contains(source.streamName) && sourceStreams.insert(source.streamName).inserted {
+            sources.append((source, names.offset(of: Array(source.name.utf8)), names.offset(of: Array(source.virtualName.utf8))))
+        }
+        if !sources.isEmpty {
+            // No object file: the empty string's offset, as lld-link records it.
+            let header = sourceHeaderBlock(sources.map { ($0.source.content, $0.name, $0.virtualName) }, objectName: names.offset(of: []))
+            map.add("/src/headerblock", stream: UInt32(streams.count))
+            streams.append([header])
+            for entry in sources {
+                map.add(entry.source.streamName, stream: UInt32(streams.count))
+                streams.append([entry.source.content])
+            }
+        }
+        streams[Int(Stream.names)] = [names.bytes()]
+        streams[Int(Stream.info)] = [infoStream(guid: contents.guid, age: contents.age, signature: contents.signature, namedStreams: map)]
         return Layout(streams: streams)
     }
 
@@ -245,25 +316,79 @@ public enum PDBWriter {
 
     // MARK: Streams
 
-    /// Version VC70, the signature, age and GUID, the named stream map ("/names" → its stream),
-    /// and the VC140 feature.
-    static func infoStream(guid: [UInt8], age: UInt32, signature: UInt32, namesStream: UInt32) -> [UInt8] {
+    /// Version VC70, the signature, age and GUID, the named stream map, and the VC140 feature.
+    static func infoStream(guid: [UInt8], age: UInt32, signature: UInt32, namedStreams: NamedStreamMap) -> [UInt8] {
         var w = ByteWriter()
         w.u32(20000404)
         w.u32(signature)
         w.u32(age)
         w.append(guid)
-        let name = Array("/names".utf8) + [0]
-        w.u32(UInt32(name.count))
-        w.append(name)
-        w.u32(1)            // entries
-        w.u32(1)            // capacity: one bucket
-        w.u32(1); w.u32(1)  // present buckets: bucket 0
-        w.u32(0)            // deleted buckets: none
-        w.u32(0)            // key: "/names" at offset 0 of the string buffer
-        w.u32(namesStream)
+        namedStreams.write(to: &w)
         w.u32(0)            // no more named streams (the niMac field)
         w.u32(20140508)     // feature: VC140
+        return w.bytes
+    }
+
+    /// The named stream map: a buffer of the names (each NUL-terminated, in order of entry), then
+    /// a hash table from a name's offset in the buffer to its stream number, hashed by the low 16
+    /// bits of the name's `PDBHash.stringV1` (the reference implementation's hash is 16-bit).
+    struct NamedStreamMap {
+        private var buffer: [UInt8] = []
+        private var table = PDBHashTable()
+        private var entered: Set<String> = []
+
+        func contains(_ name: String) -> Bool { entered.contains(name) }
+
+        mutating func add(_ name: String, stream: UInt32) {
+            guard entered.insert(name).inserted else { return }
+            let bytes = Array(name.utf8)
+            let offset = UInt32(truncatingIfNeeded: buffer.count)
+            buffer += bytes
+            buffer.append(0)
+            var value = ByteWriter()
+            value.u32(stream)
+            table.insert(key: offset, hash: UInt32(UInt16(truncatingIfNeeded: PDBHash.stringV1(bytes))), value: value.bytes)
+        }
+
+        func write(to w: inout ByteWriter) {
+            w.u32(UInt32(truncatingIfNeeded: buffer.count))
+            w.append(buffer)
+            table.write(to: &w)
+        }
+    }
+
+    /// /src/headerblock: a 64-byte header (version 19980827, the stream's size, no file time or
+    /// age), then a hash table from each source's virtual name (its /names offset, which is also
+    /// its hash) to a 40-byte entry: the entry's size, the version, the CRC of the bytes (CRC-32
+    /// started at 0, not inverted: `CodeView.jamCRC`), their size, the /names offsets of the
+    /// name, the object (`objectName`) and the virtual name, no compression, not virtual.
+    static func sourceHeaderBlock(_ sources: [(content: [UInt8], name: UInt32, virtualName: UInt32)], objectName: UInt32) -> [UInt8] {
+        let version: UInt32 = 19980827
+        var table = PDBHashTable()
+        for source in sources {
+            var entry = ByteWriter()
+            entry.u32(40)
+            entry.u32(version)
+            entry.u32(source.content.withUnsafeBytes { CodeView.jamCRC($0) })
+            entry.u32(UInt32(truncatingIfNeeded: source.content.count))
+            entry.u32(source.name)
+            entry.u32(objectName)
+            entry.u32(source.virtualName)
+            entry.u8(0)             // compression: none
+            entry.u8(0)             // not a virtual file
+            entry.u16(0)
+            entry.zeros(8)
+            table.insert(key: source.virtualName, hash: source.virtualName, value: entry.bytes)
+        }
+        var body = ByteWriter()
+        table.write(to: &body)
+        var w = ByteWriter()
+        w.u32(version)
+        w.u32(UInt32(truncatingIfNeeded: 64 + body.count))
+        w.u64(0)                    // file time
+        w.u32(0)                    // age
+        w.zeros(44)
+        w.append(body.bytes)
         return w.bytes
     }
 
@@ -381,5 +506,52 @@ public enum PDBWriter {
         w.append(ecNames)
         w.append(optionalHeader.bytes)
         return w.bytes
+    }
+}
+
+/// The hash table as the PDB format stores it (the named stream map, the injected sources'
+/// table): closed, with linear probing from hash modulo capacity. It starts with one bucket and,
+/// once it holds capacity × 2/3 + 1 entries, grows to twice that many buckets, entering its
+/// entries again in bucket order: the reference implementation's policy, which LLVM's writer
+/// follows, so the same keys entered in the same order take the same buckets as in lld-link's
+/// PDB. On disk: the entry count, the capacity, the present and the deleted buckets as bit
+/// vectors (a word count, then that many 32-bit words, up to the last set bit), and the key and
+/// value of each present bucket in bucket order. Keys are distinct (the callers see to it).
+struct PDBHashTable {
+    private typealias Entry = (key: UInt32, hash: UInt32, value: [UInt8])
+    private var buckets: [Entry?] = [nil]
+    private(set) var count = 0
+
+    mutating func insert(key: UInt32, hash: UInt32, value: [UInt8]) {
+        Self.place((key, hash, value), in: &buckets)
+        count += 1
+        let maxLoad = buckets.count * 2 / 3 + 1
+        guard count >= maxLoad else { return }
+        var grown = [Entry?](repeating: nil, count: maxLoad * 2)
+        for case let entry? in buckets { Self.place(entry, in: &grown) }
+        buckets = grown
+    }
+
+    private static func place(_ entry: Entry, in buckets: inout [Entry?]) {
+        var slot = Int(entry.hash % UInt32(buckets.count))
+        while buckets[slot] != nil { slot = slot + 1 == buckets.count ? 0 : slot + 1 }
+        buckets[slot] = entry
+    }
+
+    func write(to w: inout ByteWriter) {
+        w.u32(UInt32(truncatingIfNeeded: count))
+        w.u32(UInt32(truncatingIfNeeded: buckets.count))
+        let words = buckets.lastIndex { $0 != nil }.map { $0 / 32 + 1 } ?? 0
+        w.u32(UInt32(words))
+        for word in 0..<words {
+            var bits: UInt32 = 0
+            for bit in 0..<32 where word * 32 + bit < buckets.count && buckets[word * 32 + bit] != nil { bits |= 1 << UInt32(bit) }
+            w.u32(bits)
+        }
+        w.u32(0)                    // deleted buckets: none
+        for case let entry? in buckets {
+            w.u32(entry.key)
+            w.append(entry.value)
+        }
     }
 }

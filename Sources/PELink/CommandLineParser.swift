@@ -342,6 +342,13 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             }
             if !notes.contains(message) { notes.append(message) }
         }
+        func setPDBStreamFile(_ streamName: String, _ path: String, option: String) {
+            if let index = options.pdbStreamFiles.firstIndex(where: { $0.name == streamName }) {
+                options.pdbStreamFiles[index] = (streamName, path, option)
+            } else {
+                options.pdbStreamFiles.append((streamName, path, option))
+            }
+        }
         switch name {
         case "dll": options.isDLL = true
         case "out": options.outputPath = try requireValue()
@@ -596,7 +603,28 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
         case "pdb": options.pdbPath = try requireValue()
         case "profile":
             options.profile = true
-            warn(name)
+        case "natvis": options.natvisFiles.append(try requireValue())
+        case "sourcelink":
+            // link.exe's: the file in the named stream "sourcelink$1", where debuggers look.
+            setPDBStreamFile("sourcelink$1", try requireValue(), option: argument)
+        case "pdbstream":
+            // lld-link's /pdbstream:name=file.
+            let v = try requireValue()
+            guard let equals = v.firstIndex(of: "="), equals != v.startIndex, v.index(after: equals) != v.endIndex else {
+                throw UsageError("/pdbstream:\(v): expected /pdbstream:name=file")
+            }
+            let streamName = String(v[..<equals])
+            if streamName == "/names" || streamName == "/src/headerblock" || streamName.hasPrefix("/src/files/") {
+                throw UsageError("/pdbstream:\(v): pelink writes the stream \(streamName) itself (/names holds the PDB's strings, /src/ the /natvis files); choose another name")
+            }
+            setPDBStreamFile(streamName, String(v[v.index(after: equals)...]), option: argument)
+        case "debugtype":
+            // Accepted as lld-link accepts it, changing nothing (the table says why); an unknown
+            // kind is a warning there too.
+            for kind in try requireValue().split(separator: ",") where !["cv", "pdata", "fixup"].contains(kind.lowercased()) {
+                let message = "warning: /debugtype: unknown kind '\(kind)' ignored (expected cv, pdata or fixup)"
+                if !notes.contains(message) { notes.append(message) }
+            }
         case "pdbaltpath": options.pdbAltPath = try requireValue()
         case "opt":
             for part in try requireValue().lowercased().split(separator: ",") {

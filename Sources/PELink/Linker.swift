@@ -41,6 +41,9 @@ struct Linker {
     var sideBySideManifest: (path: String, bytes: [UInt8])?
     /// Sections /opt:icf folded (global section numbers): each has the address of the one kept.
     var foldedSections: [(section: Int32, into: Int32)] = []
+    /// The files the PDB carries (/sourcelink, /pdbstream, /natvis), read when the link starts.
+    var pdbNamedStreams: [PDBNamedStream] = []
+    var pdbInjectedSources: [PDBInjectedSource] = []
 
     init(options: LinkOptions) {
         self.options = options
@@ -59,6 +62,11 @@ struct Linker {
         try clock.timed("Read .def") { try readModuleDefinition() }
         try checkpoint()
         if options.inputFiles.isEmpty { return try writeImportLibraryOnly() }
+        if options.writesPDB && !(options.natvisFiles.isEmpty && options.pdbStreamFiles.isEmpty) {
+            // Read first, so that a missing file fails the link before any work.
+            clock.timed("Read the PDB's files (/natvis, /sourcelink)") { readPDBFiles() }
+            try checkpoint()
+        }
         let resolver = clock.timed("Read inputs and resolve symbols") { resolveSymbols() }
         try checkpoint()
         // Types depend on no address: merge them while the image is laid out and written.
@@ -1112,6 +1120,37 @@ struct Linker {
 
     // MARK: Writing
 
+    /// The files of /sourcelink and /pdbstream (named streams) and of /natvis (injected
+    /// sources). A file that cannot be read is an error naming it and the option; a /natvis file
+    /// named twice is carried once, and two /natvis files the PDB would file under the same name
+    /// (it keeps names in lower case, with `\` for `/`) are an error.
+    mutating func readPDBFiles() {
+        func read(_ path: String, option: String) -> [UInt8]? {
+            do {
+                let file = try MappedFile(path: path)
+                return withExtendedLifetime(file) { Array(file.bytes) }
+            } catch {
+                diagnostics.error("\(option): \(error)")
+                return nil
+            }
+        }
+        for stream in options.pdbStreamFiles {
+            if let bytes = read(stream.path, option: stream.option) { pdbNamedStreams.append(PDBNamedStream(name: stream.name, bytes: bytes)) }
+        }
+        var pathOfVirtualName: [String: String] = [:]
+        for path in options.natvisFiles {
+            let virtualName = PDBInjectedSource(name: path, content: []).virtualName
+            if let earlier = pathOfVirtualName[virtualName] {
+                if earlier != path {
+                    diagnostics.error("/natvis:\(path): the PDB would hold it under the same name as /natvis:\(earlier) (\(virtualName), the path in lower case); name only one of them")
+                }
+                continue
+            }
+            pathOfVirtualName[virtualName] = path
+            if let bytes = read(path, option: "/natvis:" + path) { pdbInjectedSources.append(PDBInjectedSource(name: path, content: bytes)) }
+        }
+    }
+
     /// The PDB laid out for writing: the merged types, a module per object (made in parallel),
     /// the globals, the publics and contributions `imageParts` made meanwhile, and the GUID and
     /// time stamp the image's CodeView record and header got.
@@ -1172,6 +1211,8 @@ struct Linker {
         contents.symbolRecords = [parts.publicRecords, globals]
         contents.publicsStream = parts.publicsStream
         contents.globalsStream = PDBSymbolTables.globals(globals, after: parts.publicRecords.count)
+        contents.namedStreams = pdbNamedStreams
+        contents.injectedSources = pdbInjectedSources
         return PDBWriter.layOut(contents)
     }
 

@@ -90,7 +90,6 @@ enum OptionTable {
     private static let sampleProfiles = "sample profile-guided optimization (SPGO) needs link-time code generation, which pelink does not do; link without it"
     private static let windowsMetadata = "pelink does not generate Windows Runtime metadata (.winmd); make it with another tool"
     private static let embeddedIDL = "pelink does not turn the IDL attributes of attributed C++ objects into a type library; this only configures that step"
-    private static let debugInformation = "pelink's PDB holds types, symbols, line tables, publics and globals, but not this yet"
 
     /// Every option, in alphabetical order of name.
     static let entries: [OptionEntry] = [
@@ -126,7 +125,8 @@ enum OptionTable {
         option("/debug[:{full|fastlink|ghash|dwarf|symtab|none}]", "write debug information: a PDB (types, symbols, line tables, publics, globals) and the image's CodeView record; :fastlink and :ghash write the same full PDB; /debug:dwarf keeps the objects' DWARF and /debug:symtab writes the COFF symbol table instead",
                tested("pdbMatchesTheImage", "pdb-c", "pdb-cpp"), quietlyAccepted: ["/debug:none"]),
         option("/debugtype:{cv|pdata|fixup}[,...]", "which debug information to write",
-               .laterIssue(13, .warns, debugInformation), example: "/debugtype:cv,fixup"),
+               .noEffect("pelink, like lld-link, writes the CodeView debug entry whenever /debug writes a PDB (cv) and no pdata or fixup debug entries (link.exe writes those for its profiling tools), so the kinds change neither the image nor the PDB; an unknown kind is a warning, as in lld-link"),
+               example: "/debugtype:cv,fixup"),
         option("/def:file", "module-definition file (NAME, LIBRARY, EXPORTS, HEAPSIZE, STACKSIZE, VERSION, SECTIONS, STUB, DESCRIPTION)",
                tested("def-basic", "def-ordinals", "x86-def-ordinals-data"), example: "/def:x.def"),
         option("/defaultlib:lib", "search this library too", tested("defaultlib-libpath"), example: "/defaultlib:cubes"),
@@ -234,7 +234,8 @@ enum OptionTable {
                .noEffect("pelink has no code generator: it links no LLVM bitcode"), example: "/mllvm:-enable-foo"),
         option("/name:file", "pelink /lib /def: only: the DLL name the import library refers to (default: the .def's LIBRARY)",
                tested("librarianNameSetsTheDLLName"), example: "/name:x.dll", librarianOnly: true),
-        option("/natvis:file", "add a debugger visualizer file to the PDB", .laterIssue(13, .warns, debugInformation), example: "/natvis:x.natvis"),
+        option("/natvis:file", "add a debugger visualizer file to the PDB (an injected source: /src/headerblock and /src/files/<name>, as lld-link writes it)",
+               tested("natvisFilesAreInjectedSources", "missingPDBFilesAreErrors"), example: "/natvis:x.natvis"),
         option("/noassembly", "make an MSIL module instead of an assembly", .rejected(managedCode)),
         option("/nocoffgrpinfo", "leave COFF group information out of the debug information",
                .noEffect("pelink writes no COFF group information")),
@@ -257,16 +258,21 @@ enum OptionTable {
                example: "/output-def:x.def"),
         option("/pdb:file", "name of the PDB /debug writes (default: the output's name with .pdb)", tested("pdbMatchesTheImage"), example: "/pdb:x.pdb"),
         option("/pdbaltpath:path", "the PDB path recorded in the image (default: the /pdb path)", tested("pdbMatchesTheImage"), example: "/pdbaltpath:x.pdb"),
-        option("/pdbstripped:file", "a second PDB without private symbols", .laterIssue(13, .warns, debugInformation), example: "/pdbstripped:x.pdb"),
+        option("/pdbstream:name=file", "lld-link's: a file's bytes in a named stream of the PDB",
+               tested("sourceLinkAndPDBStreamsAreNamedStreams"), example: "/pdbstream:x=y.json"),
+        option("/pdbstripped:file", "a second PDB without private symbols",
+               .warns("pelink writes no stripped PDB, as lld-link writes none: nothing is written at that path, only the full PDB (/pdb); to publish a PDB without private symbols, make one from the full PDB with pdbcopy (pdbcopy full.pdb public.pdb -p)"),
+               example: "/pdbstripped:x.pdb"),
         option("/pgd:file", "the database of profile-guided optimization", .rejected(profileGuided), example: "/pgd:x.pgd"),
         option("/pogosafemode", "thread-safe profile instrumentation (obsolete)", .rejected(profileGuided)),
-        option("/profile", "an image for the Performance Tools profiler (debug information, relocations kept)",
-               .laterIssue(13, .warns, "pelink writes no debug information for profilers yet; the image is linked as without /profile")),
+        option("/profile", "an image for the Performance Tools profiler: with /debug, unreferenced sections are still removed (/opt:ref) and none folded, as lld-link does",
+               tested("profileKeepsOptRefWithDebug")),
         option("/release", "write the image checksum", tested("releaseChecksumMatchesLLDLink")),
         option("/safeseh[:no]", "x86: the table of safe exception handlers (default: made when every object has one)",
                tested("x86-safeseh", "x86-err-safeseh-no-feat", "x86-dir32nb")),
         option("/section:name,[R][W][E][S][D][K][P]", "section attributes", tested("section-attrs", "section-chars-section"), example: "/section:.data,RWS"),
-        option("/sourcelink:file", "a Source Link file for the PDB", .laterIssue(13, .warns, debugInformation), example: "/sourcelink:x.json"),
+        option("/sourcelink:file", "a Source Link file for the PDB (its bytes in the named stream sourcelink$1, where debuggers look)",
+               tested("sourceLinkAndPDBStreamsAreNamedStreams", "missingPDBFilesAreErrors"), example: "/sourcelink:x.json"),
         option("/spd:file", "the sample profile database", .rejected(sampleProfiles), example: "/spd:x.spd"),
         option("/spdembed", "embed the sample profile database in the PDB", .rejected(sampleProfiles)),
         option("/spdin:file", "optimize with a sample profile database", .rejected(sampleProfiles), example: "/spdin:x.spd"),
@@ -352,9 +358,6 @@ enum OptionTable {
     /// The warning for an option pelink accepts with one, with the table's reason.
     static func warning(_ name: String) -> String {
         let why = entry(named: name)?.reason ?? "ignored"
-        if why == debugInformation {
-            return "warning: /\(name) asks for debug information that pelink writes only in part yet: \(why)"
-        }
         return "warning: /\(name): \(why)"
     }
 

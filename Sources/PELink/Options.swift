@@ -88,8 +88,15 @@ public struct LinkOptions: Sendable {
     /// /debug:symtab: the COFF symbol table alone (it comes with DWARF too).
     public var debugSymtab = false
     public var writesSymbolTable: Bool { keepsDWARF || (debugSymtab && !stripDebug) }
-    /// /profile: keeps /opt:ref on with /debug (the rest of it is for profilers, issue 13).
+    /// /profile: keeps /opt:ref on with /debug, as lld-link does (and would keep identical
+    /// sections unfolded, but pelink folds none).
     public var profile = false
+    /// /natvis:file, in order: debugger visualizers the PDB carries as injected sources.
+    public var natvisFiles: [String] = []
+    /// /sourcelink:file (the stream "sourcelink$1") and lld-link's /pdbstream:name=file: files
+    /// the PDB holds as named streams, in order of first mention; a later file of the same name
+    /// takes the earlier one's place. `option` is the argument that named it, for messages.
+    public var pdbStreamFiles: [(name: String, path: String, option: String)] = []
     /// /opt:ref (true) or /opt:noref (false); nil: link.exe's default, on unless /debug.
     public var optRef: Bool?
     /// /opt:icf, /opt:safeicf, /opt:noicf (GNU: --icf=); nil: link.exe's default, on with /opt:ref.

@@ -22,6 +22,9 @@
 //                   across output folders and thread counts, and it survives llvm-pdbutil's
 //                   pdb2yaml -> yaml2pdb round trip.
 //
+// The options that add files to the PDB (/natvis, /sourcelink, /pdbstream) or decide what /debug
+// writes (/pdbstripped, /debugtype, /profile) are PDBOptionTests.swift's.
+//
 // The bad-input side of issue 13 (corrupt .debug$T / .debug$S) is the Inputs/err-pdb-* golden
 // cases (Golden/err-pdb-*/diagnostics.txt), which RobustnessTests' error corpus also runs as
 // processes; Inputs/pdb-unknown-symbol is the one defect pelink links with a warning.
