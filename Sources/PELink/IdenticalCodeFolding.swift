@@ -61,13 +61,14 @@ extension Linker {
 
         var foldedCount = 0
         var childrenCache: [Int: [Int32: [Int32]]] = [:]
+        var verboseNames: [Int: [Int32: String]] = [:]
         for group in partition.groups() {
             let leader = Int(group[0])
             let (leaderObject, leaderSection) = facts.place(leader)
-            if options.verbose { diagnostics.note("Selected \(sectionDisplayName(resolver, leader))") }
+            if options.verbose { diagnostics.note("Selected \(sectionDisplayName(facts, leader, names: &verboseNames))") }
             for member in group.dropFirst() {
                 let m = Int(member)
-                if options.verbose { diagnostics.note("  Removed \(sectionDisplayName(resolver, m))") }
+                if options.verbose { diagnostics.note("  Removed \(sectionDisplayName(facts, m, names: &verboseNames))") }
                 let (object, section) = facts.place(m)
                 objects[leaderObject].sections[leaderSection].raiseAlignment(to: objects[object].sections[section].alignment)
                 objects[object].sections[section].isLive = false
@@ -171,11 +172,13 @@ extension Linker {
         return children
     }
 
-    private func sectionDisplayName(_ resolver: SymbolResolver, _ global: Int) -> String {
-        let o = resolver.objects.lastIndex(where: { $0.firstSection <= global }) ?? 0
-        let object = resolver.objects[o]
-        let s = global - object.firstSection
-        let name = comdatLeaderNames(object)[Int32(s)] ?? object.name(of: object.sections[s]).string
+    /// How /verbose names a section: its COMDAT symbol (demangled) and its object. The names of
+    /// an object's symbols are read once (`names` keeps them per object).
+    private func sectionDisplayName(_ facts: FoldingFacts, _ global: Int, names: inout [Int: [Int32: String]]) -> String {
+        let (o, s) = facts.place(global)
+        let object = facts.object(o)
+        if names[o] == nil { names[o] = comdatLeaderNames(object) }
+        let name = names[o]?[Int32(s)] ?? object.name(of: object.sections[s]).string
         return "\(symbolDisplayName(name, machine: options.machine, demangle: options.demangle)) (\(object.displayName))"
     }
 }
@@ -323,6 +326,8 @@ struct FoldingFacts: Sendable {
         for r in Int(relocationStart[c])..<Int(relocationStart[c + 1]) where targetSection[r] >= 0 { return true }
         return false
     }
+
+    func object(_ index: Int) -> ObjectFile { objects[index] }
 
     func place(_ global: Int) -> (object: Int, section: Int) {
         let o = Int(objectOfSection[global])
@@ -504,7 +509,7 @@ struct FoldingPartition {
     }
 
     /// The classes of more than one member, each its members' global section numbers in input
-    /// order (the first is kept).
+    /// order (the first is kept), in input order of their first.
     func groups() -> [[Int32]] {
         var result: [[Int32]] = []
         var start = 0
@@ -515,7 +520,8 @@ struct FoldingPartition {
             if end - start > 1 { result.append(order[start..<end].map { facts.candidates[Int($0)] }.sorted()) }
             start = end
         }
-        return result
+        // In input order of the kept sections: the order /verbose lists them in.
+        return result.sorted { $0[0] < $1[0] }
     }
 }
 

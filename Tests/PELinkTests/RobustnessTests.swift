@@ -506,7 +506,7 @@ struct RobustnessTests {
                 sourceLocation: sourceLocation)
     }
 
-    @Test("the small workload: 20 links, /threads:1/2/8, absolute, relative and redundant paths give identical bytes")
+    @Test("the small workload: 20 links, /threads:1/2/8 (also with /opt:ref,icf said explicitly, which folds), absolute, relative and redundant paths give identical bytes")
     func determinism() throws {
         guard let pelink = Self.pelink(), let workload = try BenchmarkSmokeTests.workload() else { return }
         let rsp = "@" + workload.appendingPathComponent("link.rsp").path
@@ -528,6 +528,14 @@ struct RobustnessTests {
             let link = try PendingLink(pelink, [rsp, "/threads:\(threads)"], in: nil, label: "/threads:\(threads)")
             Self.expectSame(link.finish(), reference, "/threads:\(threads)")
         }
+        // These links removed and folded sections (/opt:ref,icf, the default, said explicitly
+        // here at 1, 2 and 8 threads): without folding the DLL is larger.
+        for threads in [1, 2, 8] {
+            let link = try PendingLink(pelink, [rsp, "/opt:ref,icf", "/threads:\(threads)"], in: nil, label: "/opt:ref,icf /threads:\(threads)")
+            Self.expectSame(link.finish(), reference, "/opt:ref,icf /threads:\(threads)")
+        }
+        let unfolded = try PendingLink(pelink, [rsp, "/opt:ref,noicf"], in: nil, label: "/opt:ref,noicf").finish()
+        #expect((unfolded?.dll.count ?? 0) > reference.dll.count, "with /opt:noicf the DLL is \(unfolded?.dll.count ?? 0) bytes, folded \(reference.dll.count): the workload folds nothing, so this test checks no folding")
 
         // The same inputs named absolutely, relatively (from the workload folder) and with
         // redundant components (./obj/../obj/m00000.obj).
