@@ -44,10 +44,10 @@ extension Linker {
         let linker = self
         parallelFor(objects.count, threads: options.threads) { o in
             let object = objects[o]
-            var leaders: [Int32: String]?
+            var vtables: Set<Int32>?
             var found: [Int32] = []
             for (s, section) in object.sections.enumerated()
-            where linker.isFoldable(section, object: object, sectionIndex: s, level: level, addressSignificant: addressSignificant, leaders: &leaders) {
+            where linker.isFoldable(section, object: object, sectionIndex: s, level: level, addressSignificant: addressSignificant, vtables: &vtables) {
                 found.append(Int32(object.firstSection + s))
             }
             perObject.set(o, found)
@@ -85,7 +85,7 @@ extension Linker {
 
     /// Whether `section` may be folded (the eligibility rules above).
     private func isFoldable(_ section: InputSection, object: ObjectFile, sectionIndex: Int,
-                            level: FoldingLevel, addressSignificant: [Bool], leaders: inout [Int32: String]?) -> Bool {
+                            level: FoldingLevel, addressSignificant: [Bool], vtables: inout Set<Int32>?) -> Bool {
         guard section.isLive, section.isComdat, !section.isDWARF, !section.flags.contains(.memWrite) else { return false }
         if level == .all && section.flags.contains(.memExecute) { return true }
         let name = object.name(of: section)
@@ -93,9 +93,27 @@ extension Linker {
         let global = object.firstSection + sectionIndex
         guard addressSignificant[global] else { return true }
         // A vtable's address is never compared: fold it even when its symbol is significant.
-        if leaders == nil { leaders = comdatLeaderNames(object) }
-        guard let leader = leaders?[Int32(sectionIndex)] else { return false }
-        return leader.hasPrefix("??_7") || leader.hasPrefix(target.machine == .i386 ? "__ZTV" : "_ZTV")
+        if vtables == nil { vtables = vtableSections(object) }
+        return vtables?.contains(Int32(sectionIndex)) ?? false
+    }
+
+    /// The sections of an object named by a vtable symbol (`??_7`, Itanium's `_ZTV`), read
+    /// from the names in place.
+    private func vtableSections(_ object: ObjectFile) -> Set<Int32> {
+        var sections = Set<Int32>()
+        var named = Set<Int32>()
+        var i = 0
+        while i < object.coff.symbolCount {
+            let record = object.coff.symbol(i)
+            if record.storageClass == StorageClass.external, record.sectionNumber > 0, named.insert(record.sectionNumber - 1).inserted {
+                let name = object.checkedSymbolName(Int32(i))
+                if name.hasPrefix("??_7") || (target.machine == .i386 ? name.hasPrefix("__ZTV") : name.hasPrefix("_ZTV")) {
+                    sections.insert(record.sectionNumber - 1)
+                }
+            }
+            i += 1 + record.auxiliaryCount
+        }
+        return sections
     }
 
     /// The name of the symbol that names each section (its first external symbol), by section index.
@@ -393,7 +411,13 @@ struct FoldingPartition {
         let results = ParallelResults<[(range: Range<Int>, members: [Int32])]>(count: runs.count)
         let sorted = order
         parallelFor(runs.count, threads: threads) { k in
-            var rest = Array(sorted[runs[k]])
+            let run = sorted[runs[k]]
+            // Usually the whole run is one class: then it stays as it is.
+            if run.dropFirst().allSatisfy({ facts.constantPartsEqual(Int(run.first!), Int($0)) }) {
+                results.set(k, [(runs[k], Array(run))])
+                return
+            }
+            var rest = Array(run)
             var begin = runs[k].lowerBound
             var pieces: [(range: Range<Int>, members: [Int32])] = []
             while !rest.isEmpty {
@@ -410,8 +434,9 @@ struct FoldingPartition {
             results.set(k, pieces)
         }
         for k in runs.indices {
-            for piece in results.take(k)! {
-                order.replaceSubrange(piece.range, with: piece.members)
+            let pieces = results.take(k)!
+            for piece in pieces {
+                if pieces.count > 1 { order.replaceSubrange(piece.range, with: piece.members) }
                 for m in piece.members { classOf[Int(facts.candidates[Int(m)])] = UInt64(piece.range.lowerBound) }
                 // A class whose members refer to no section and have no associative sections
                 // can never split: refinement leaves it out.
