@@ -249,10 +249,16 @@ struct FoldingFacts: Sendable {
         parallelFor(objectRuns.count, threads: threads) { run in
             let o = Int(objectOf[Int(candidates[objectRuns[run].lowerBound])])
             let object = objects[o]
-            // The object's associative sections that take part, by parent.
-            var childrenOf: [Int32: [Int32]] = [:]
-            for (k, child) in object.sections.enumerated() where child.associatedWith >= 0 && FoldingFacts.takesPart(object.name(of: child)) {
-                childrenOf[child.associatedWith, default: []].append(Int32(object.firstSection + k))
+            // The object's associative sections that take part, as a list per parent in section
+            // order (built backwards): the first child of each section, and each one's next.
+            var firstChild = [Int32](repeating: -1, count: object.sections.count)
+            var nextChild = [Int32](repeating: -1, count: object.sections.count)
+            for k in object.sections.indices.reversed() {
+                let child = object.sections[k]
+                guard child.associatedWith >= 0, Int(child.associatedWith) < object.sections.count,
+                      FoldingFacts.takesPart(object.name(of: child)) else { continue }
+                nextChild[k] = firstChild[Int(child.associatedWith)]
+                firstChild[Int(child.associatedWith)] = Int32(k)
             }
             var part = Part()
             for c in objectRuns[run] {
@@ -291,10 +297,15 @@ struct FoldingFacts: Sendable {
                     hasher.add(targetSection >= 0 ? key : key ^ 0x5555_5555_5555_5555)
                 }
                 part.relocationCounts.append(Int32(section.relocationCount))
-                let children = childrenOf[Int32(s)] ?? []
-                part.children += children
-                part.childCounts.append(Int32(children.count))
-                hasher.add(UInt64(children.count))
+                var childCount: Int32 = 0
+                var child = firstChild[s]
+                while child >= 0 {
+                    part.children.append(Int32(object.firstSection) + child)
+                    childCount += 1
+                    child = nextChild[Int(child)]
+                }
+                part.childCounts.append(childCount)
+                hasher.add(UInt64(childCount))
                 part.hashes.append(hasher.value)
             }
             parts.set(run, part)
@@ -396,15 +407,20 @@ struct FoldingPartition {
         classOf = (0..<sectionCount).map { UInt64($0) | 1 << 63 }
         candidateOf = [Int32](repeating: -1, count: sectionCount)
         for (c, global) in facts.candidates.enumerated() { candidateOf[Int(global)] = Int32(c) }
-        // First by hash (then input order), then split each run of equal hashes exactly.
-        order = facts.hashes.enumerated().map { (hash: $0.element, candidate: Int32($0.offset)) }
-            .sorted { $0.hash != $1.hash ? $0.hash < $1.hash : $0.candidate < $1.candidate }.map(\.candidate)
-        // Runs of equal hashes, split exactly in parallel (each run is independent).
+        // First by hash (then input order), then split each run of equal hashes exactly. The
+        // sort is of plain numbers: the hash's top bits above the candidate's index (hashes
+        // equal in those bits are told apart by the exact comparison).
+        let indexBits = max(1, Int.bitWidth - (facts.candidates.count - 1).leadingZeroBitCount)
+        let indexMask: UInt64 = (1 << UInt64(indexBits)) - 1
+        var keys = facts.hashes.enumerated().map { ($0.element & ~indexMask) | UInt64($0.offset) }
+        keys.sort()
+        order = keys.map { Int32(truncatingIfNeeded: $0 & indexMask) }
+        // Runs of equal keys, split exactly in parallel (each run is independent).
         var runs: [Range<Int>] = []
         var start = 0
         while start < order.count {
             var end = start + 1
-            while end < order.count && facts.hashes[Int(order[end])] == facts.hashes[Int(order[start])] { end += 1 }
+            while end < order.count && keys[end] & ~indexMask == keys[start] & ~indexMask { end += 1 }
             if end - start > 1 { runs.append(start..<end) }
             start = end
         }
