@@ -39,7 +39,9 @@ extension Linker {
         let level = foldingLevel
         guard level != .none else { return }
         let objects = resolver.objects
-        let addressSignificant = addressSignificantSections(resolver, exports: exports)
+        let (addressSignificant, tableErrors) = addressSignificantSections(resolver, exports: exports)
+        for error in tableErrors { diagnostics.error(error) }
+        guard tableErrors.isEmpty else { return }
         let perObject = ParallelResults<[Int32]>(count: objects.count)
         let linker = self
         parallelFor(objects.count, threads: options.threads) { o in
@@ -132,8 +134,9 @@ extension Linker {
 
     /// Sections whose address a program may observe: those of exported symbols, of the symbols
     /// an object's .llvm_addrsig lists, and every section of an object without that table.
-    private func addressSignificantSections(_ resolver: SymbolResolver, exports: [ExportEntry]) -> [Bool] {
+    private func addressSignificantSections(_ resolver: SymbolResolver, exports: [ExportEntry]) -> (sections: [Bool], errors: [String]) {
         var significant = [Bool](repeating: false, count: resolver.totalSections)
+        var errors: [String] = []
         let objects = resolver.objects
         func mark(_ g: Int) {
             let symbol = resolver.symbols[g]
@@ -147,18 +150,24 @@ extension Linker {
                 continue
             }
             let bytes = object.data(object.sections[table])
+            let tableOffset = object.coff.view.offset + object.sections[table].dataOffset
             var at = 0
             while at < bytes.count {
                 // ULEB128 symbol table indices.
-                var index = 0, shift = 0
+                let start = at
+                var index = 0, shift = 0, complete = false
                 while at < bytes.count {
                     let byte = bytes[at]
                     at += 1
                     if shift < 63 { index |= Int(byte & 0x7F) << shift }
                     shift += 7
-                    if byte & 0x80 == 0 { break }
+                    if byte & 0x80 == 0 { complete = true; break }
                 }
-                guard index < object.targets.count else { continue }
+                guard complete, shift <= 63, index < object.targets.count else {
+                    let what = !complete ? "an index cut off at the section's end" : "symbol index \(index), beyond the object's \(object.targets.count) symbol records"
+                    errors.append("\(object.displayName): at offset 0x\(String(tableOffset + start, radix: 16)): section .llvm_addrsig (the address-significance table) holds \(what); the object is damaged, rebuild it (or link with /opt:noicf)")
+                    break
+                }
                 switch object.targets[index].decoded {
                 case .global(let g): mark(Int(g))
                 case .local(let s, _): significant[object.firstSection + Int(s)] = true
@@ -166,7 +175,7 @@ extension Linker {
                 }
             }
         }
-        return significant
+        return (significant, errors)
     }
 
     /// Associative sections of a folded section go with it, unless they are folded themselves

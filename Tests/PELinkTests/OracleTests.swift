@@ -671,7 +671,7 @@ struct OracleTests {
         let run = try runProcess(lldLink, testCase.arguments + (ownOutput ? [] : [
             "/out:" + temporary.appendingPathComponent(name + ".dll").path]) + [
             "/implib:" + temporary.appendingPathComponent(name + ".lib").path,
-            "/opt:noicf", "/timestamp:0",
+            "/timestamp:0",
         ], environment: ["LIB": "", "LINK": "", "_LINK_": ""], currentDirectory: testCase.folder)
         if Self.lldWronglyAccepts(testCase) {
             // Documented: lld-link accepts this input (see the case's NOTES) and pelink is stricter.
