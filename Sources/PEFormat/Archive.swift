@@ -100,33 +100,34 @@ public struct Archive: Sendable {
                 throw view.error(at: headerOffset + 58, "archive member header does not end with \"`\\n\" (the header is garbled or a previous member's size is wrong)")
             }
             let size = try Archive.decimalField(header, at: 48, width: 10, what: "size", view: view, headerOffset: headerOffset)
-            let rawName = Array(header.bytes(0, 16))
-            let isTableMember = Archive.isSpecialName(rawName, "/") || Archive.isSpecialName(rawName, "//")
-                || rawName.starts(with: Array("/SYM64/".utf8)) || rawName.starts(with: Array("/<".utf8))
+            // Thousands of members in a C runtime's archive: the name field is compared in place.
+            let rawName = NameField(bytes: header.bytes(0, 16))
+            let isTableMember = rawName.isExactly("/") || rawName.isExactly("//")
+                || rawName.starts(with: "/SYM64/") || rawName.starts(with: "/<")
             let isExternal = isThin && !isTableMember
             let data = try view.slice(headerOffset + Archive.headerSize, isExternal ? 0 : size,
                                       "archive member whose header at 0x\(String(headerOffset + view.offset, radix: 16)) gives size \(size)")
 
-            if rawName.starts(with: Array("#1/".utf8)) {
+            if rawName.starts(with: "#1/") {
                 throw view.error(at: headerOffset, "BSD-style archive member names (\"#1/\") are not supported")
-            } else if Archive.isSpecialName(rawName, "/") {
+            } else if rawName.isExactly("/") {
                 // The first "/" is the first linker member (or the GNU symbol table); an MSVC archive
                 // follows it directly with the second linker member.
                 if linkerMembers.count >= 2 || !members.isEmpty || longNames != nil {
                     throw view.error(at: headerOffset, "unexpected linker member \"/\": linker members must come first and there are at most two")
                 }
                 linkerMembers.append(data)
-            } else if Archive.isSpecialName(rawName, "//") {
+            } else if rawName.isExactly("//") {
                 if longNames != nil {
                     throw view.error(at: headerOffset, "archive has a second longnames member \"//\"")
                 }
                 longNames = data
-            } else if rawName.starts(with: Array("/SYM64/".utf8)) {
+            } else if rawName.starts(with: "/SYM64/") {
                 throw view.error(at: headerOffset, "64-bit GNU archive symbol tables (\"/SYM64/\") are not supported")
-            } else if Archive.isSpecialName(rawName, "/<HYBRIDMAP>/") || Archive.isSpecialName(rawName, "/<ECSYMBOLS>/") {
+            } else if rawName.isExactly("/<HYBRIDMAP>/") || rawName.isExactly("/<ECSYMBOLS>/") {
                 // ARM64X/ARM64EC directories: not needed to find members, and harmless to skip.
             } else {
-                let name = try Archive.memberName(rawName, longNames: longNames, view: view, headerOffset: headerOffset)
+                let name = try Archive.memberName(rawName.bytes, longNames: longNames, view: view, headerOffset: headerOffset)
                 var member = ArchiveMember(name: name, headerOffset: headerOffset, data: data)
                 if isExternal { member.externalSize = size }
                 members.append(member)
@@ -172,11 +173,20 @@ public struct Archive: Sendable {
 
     // MARK: - Header fields
 
-    /// True when the 16-byte name field is exactly `name` followed by spaces.
-    private static func isSpecialName(_ field: [UInt8], _ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard field.starts(with: bytes) else { return false }
-        return field[bytes.count...].allSatisfy { $0 == 0x20 }
+    /// A member header's 16-byte name field, read in place.
+    private struct NameField {
+        let bytes: UnsafeRawBufferPointer
+
+        func starts(with prefix: StaticString) -> Bool {
+            guard prefix.utf8CodeUnitCount <= bytes.count else { return false }
+            for i in 0..<prefix.utf8CodeUnitCount where bytes[i] != prefix.utf8Start[i] { return false }
+            return true
+        }
+
+        /// Exactly `name` followed by spaces.
+        func isExactly(_ name: StaticString) -> Bool {
+            starts(with: name) && bytes[name.utf8CodeUnitCount...].allSatisfy { $0 == 0x20 }
+        }
     }
 
     /// A decimal ASCII header field: digits, then only spaces. Anything else is an error.
@@ -198,7 +208,7 @@ public struct Archive: Sendable {
         return value
     }
 
-    private static func memberName(_ field: [UInt8], longNames: ByteView?, view: ByteView, headerOffset: Int) throws -> String {
+    private static func memberName(_ field: UnsafeRawBufferPointer, longNames: ByteView?, view: ByteView, headerOffset: Int) throws -> String {
         if field.first == UInt8(ascii: "/") {
             // "/n": offset n into the longnames member.
             let digits = field.dropFirst().prefix { $0 != 0x20 }

@@ -73,14 +73,16 @@ struct Linker {
         let typeMerge = options.writesPDB ? TypeMergeJob(objects: resolver.objects) : nil
         typeMerge?.start()
         let stats = resolver.statistics
-        clock.detail(String(format: "read archive headers %.3f s, parse objects %.3f s, insert their symbols %.3f s", stats.readArchives, stats.parseObjects, stats.insertObjects))
-        clock.detail(String(format: "archive members: %d in %d batches, parse %.3f s, insert %.3f s", stats.membersLoaded, stats.memberBatches, stats.parseMembers, stats.insertMembers))
+        if options.printTimes {
+            clock.detail(String(format: "read archive headers %.3f s, parse objects %.3f s, insert their symbols %.3f s", stats.readArchives, stats.parseObjects, stats.insertObjects))
+            clock.detail(String(format: "archive members: %d in %d batches, parse %.3f s, insert %.3f s", stats.membersLoaded, stats.memberBatches, stats.parseMembers, stats.insertMembers))
+        }
         let exports = clock.timed("Collect exports") { collectExports(resolver) }
         try checkpoint()
         clock.timed("Remove unreferenced sections (/opt:ref)") { collectGarbage(resolver, exports: exports) }
         clock.timed("Fold identical sections (/opt:icf)") { foldIdenticalSections(resolver, exports: exports) }
         var image = clock.timed("Lay out") { layOut(resolver, exports: exports) }
-        clock.detail(layoutDetails)
+        if options.printTimes { clock.detail(layoutDetails) }
         try checkpoint()
         let outputPath = self.outputPath
         // What the PDB needs of the symbols, which writing the image releases.
@@ -585,7 +587,7 @@ struct Linker {
         let target = self.target
         let imageBase = options.imageBase ?? target.defaultImageBase(isDLL: options.isDLL)
         var watch = Stopwatch()
-        defer { layoutDetails = watch.summary }
+        defer { if options.printTimes { layoutDetails = watch.summary } }
         var image = Image(exports: ExportTables(dllName: dllName, entries: exports), exportEntries: exports, imageBase: imageBase, target: target)
         if imageBase % 0x10000 != 0 {
             diagnostics.error("/base:0x\(String(imageBase, radix: 16)) is not a multiple of 64 KiB")
@@ -1435,13 +1437,15 @@ struct Linker {
 /// Laps inside a pass, for the detail lines of /time.
 struct Stopwatch {
     private var last = DispatchTime.now().uptimeNanoseconds
-    private var laps: [String] = []
+    /// Each lap's name and nanoseconds; formatted only when asked (formatting costs more than a
+    /// small link's lap).
+    private var laps: [(name: String, nanoseconds: UInt64)] = []
     mutating func lap(_ name: String) {
         let now = DispatchTime.now().uptimeNanoseconds
-        laps.append(String(format: "%@ %.3f s", name, Double(now - last) / 1e9))
+        laps.append((name, now - last))
         last = now
     }
-    var summary: String { laps.joined(separator: ", ") }
+    var summary: String { laps.map { String(format: "%@ %.3f s", $0.name, Double($0.nanoseconds) / 1e9) }.joined(separator: ", ") }
 }
 
 /// Wall time of each pass, for /time.
