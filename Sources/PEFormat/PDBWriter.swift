@@ -127,16 +127,8 @@ public enum PDBWriter {
         static let symbolRecords: UInt16 = 10, sectionHeaders: UInt16 = 11, firstModuleStream: UInt16 = 12
     }
 
-    /// The whole file.
-    public static func write(_ contents: PDBContents) -> [UInt8] {
-        let file = layOut(contents)
-        var bytes = [UInt8](repeating: 0, count: file.size)
-        bytes.withUnsafeMutableBytes { file.write(into: $0) }
-        return bytes
-    }
-
-    /// The file laid out in blocks, ready to be written where the caller wants it (straight into
-    /// the mapped output, so the tens of megabytes of a big PDB are copied once).
+    /// The file laid out in blocks, ready to be written in order (`Layout.write`) with no copy of
+    /// the whole: a big PDB is tens of megabytes.
     public static func layOut(_ contents: PDBContents) -> Layout {
         precondition(contents.guid.count == 16)
         let tpi = contents.types.typeStream(hashStreamIndex: Stream.tpiHash)
@@ -238,16 +230,6 @@ public enum PDBWriter {
             // The free block maps cover every interval up to the last block.
             // An interval the last block opens also gets its free block maps.
             blockCount = next % blockSize == 1 ? next + 2 : next
-        }
-
-        /// Writes the file into `out` (at least `size` bytes).
-        public func write(into out: UnsafeMutableRawBufferPointer) {
-            precondition(out.count >= size)
-            var at = 0
-            write { bytes in
-                (out.baseAddress! + at).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-                at += bytes.count
-            }
         }
 
         /// Hands the file's `size` bytes to `emit` in order, block by block.

@@ -109,7 +109,8 @@ extension Linker {
             let record = object.coff.symbol(i)
             if record.storageClass == StorageClass.external, record.sectionNumber > 0, named.insert(record.sectionNumber - 1).inserted {
                 let name = object.checkedSymbolName(Int32(i))
-                if name.hasPrefix("??_7") || (target.machine == .i386 ? name.hasPrefix("__ZTV") : name.hasPrefix("_ZTV")) {
+                // Itanium's prefix takes the C decoration of the machine (`__ZTV` on x86).
+                if name.hasPrefix("??_7") || (target.decoratesCNames ? name.hasPrefix("__ZTV") : name.hasPrefix("_ZTV")) {
                     sections.insert(record.sectionNumber - 1)
                 }
             }
@@ -407,15 +408,12 @@ struct FoldingPartition {
     private var classOf: [UInt64]
     /// Where each class with more than one member begins in `order`, and where it ends.
     private var openClasses: [Range<Int>] = []
-    private var candidateOf: [Int32]
     private(set) var rounds = 0
 
     init(facts: FoldingFacts, sectionCount: Int, threads: Int?) {
         self.facts = facts
         self.threads = threads
         classOf = (0..<sectionCount).map { UInt64($0) | 1 << 63 }
-        candidateOf = [Int32](repeating: -1, count: sectionCount)
-        for (c, global) in facts.candidates.enumerated() { candidateOf[Int(global)] = Int32(c) }
         // First by hash (then input order), then split each run of equal hashes exactly. The
         // sort is of plain numbers: the hash's top bits above the candidate's index (hashes
         // equal in those bits are told apart by the exact comparison).
@@ -474,7 +472,8 @@ struct FoldingPartition {
         }
     }
 
-    func isCandidate(_ global: Int) -> Bool { candidateOf[global] >= 0 }
+    /// A candidate's class is a position in `order`; any other section's has the top bit set.
+    func isCandidate(_ global: Int) -> Bool { classOf[global] & 1 << 63 == 0 }
 
     /// Splits classes whose members' targets or associative sections fall in different classes,
     /// until none splits. Classes are split in parallel; each round reads the last round's

@@ -29,7 +29,7 @@ import PEFormat
         let out = "/out:" + dir.appendingPathComponent("ok.dll").path
         let control = Driver.run(arguments: ["/dll", "/noentry", Self.linkableObject, out], environment: [:])
         #expect(control.exitCode == 0, "the control link must succeed: \(control.diagnostics)")
-        for arguments in [["/subsystem:,"], ["/subsystem:"], ["/align:0x100000000"], ["/align:3"]] {
+        for arguments in [["/subsystem:,"], ["/subsystem:"], ["/align:0x100000000"], ["/align:3"], ["/opt:icf=x"], ["/opt:icf="]] {
             let result = Driver.run(arguments: ["/dll", "/noentry"] + arguments + [Self.linkableObject, out], environment: [:])
             #expect(result.exitCode == 1, "\(arguments)")
             let optionName = String(arguments[0].prefix { $0 != ":" })
@@ -39,7 +39,8 @@ import PEFormat
         let gnuControl = Driver.run(arguments: ["-m", "i386pep", "--shared", "--entry=", Self.linkableObject] + gnuOut, environment: [:], programName: "ld.lld")
         #expect(gnuControl.exitCode == 0, "the GNU control link must succeed: \(gnuControl.diagnostics)")
         for arguments in [["--stack="], ["--stack", ","], ["--heap=,4096"], ["--subsystem="], ["--subsystem=windows:."],
-                          ["--file-alignment=3"], ["--section-alignment=0x100000000"], ["--file-alignment=0xffffffffffffffff"]] {
+                          ["--file-alignment=3"], ["--section-alignment=0x100000000"], ["--file-alignment=0xffffffffffffffff"],
+                          ["--icf=most"], ["--icf="]] {
             let result = Driver.run(arguments: ["-m", "i386pep", "--shared", "--entry="] + arguments + [Self.linkableObject] + gnuOut,
                                     environment: [:], programName: "ld.lld")
             #expect(result.exitCode == 1, "\(arguments)")
