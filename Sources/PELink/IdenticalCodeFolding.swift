@@ -38,6 +38,8 @@ extension Linker {
     mutating func foldIdenticalSections(_ resolver: SymbolResolver, exports: [ExportEntry]) {
         let level = foldingLevel
         guard level != .none else { return }
+        var watch = Stopwatch()
+        defer { if options.printTimes { foldingDetails = watch.summary } }
         let objects = resolver.objects
         let (addressSignificant, tableErrors) = addressSignificantSections(resolver, exports: exports)
         for error in tableErrors { diagnostics.error(error) }
@@ -56,14 +58,20 @@ extension Linker {
         }
         var candidates: [Int32] = []
         for o in objects.indices { candidates += perObject.take(o) ?? [] }
+        watch.lap("\(candidates.count) candidates")
         guard candidates.count > 1 else { return }
         let facts = FoldingFacts(resolver: resolver, candidates: candidates, threads: options.threads)
+        watch.lap("facts")
         var partition = FoldingPartition(facts: facts, sectionCount: resolver.totalSections, threads: options.threads)
+        watch.lap("first classes")
         partition.refine()
+        watch.lap("\(partition.rounds) rounds of refinement")
 
         var foldedCount = 0
-        var childrenCache: [Int: [Int32: [Int32]]] = [:]
         var verboseNames: [Int: [Int32: String]] = [:]
+        // Section indices of each object's folded sections; they are removed object by object
+        // in parallel below, with the associative sections that go with them.
+        var foldedInObject = [[Int32]](repeating: [], count: objects.count)
         for group in partition.groups() {
             let leader = Int(group[0])
             let (leaderObject, leaderSection) = facts.place(leader)
@@ -73,13 +81,24 @@ extension Linker {
                 if options.verbose { diagnostics.note("  Removed \(sectionDisplayName(facts, m, names: &verboseNames))") }
                 let (object, section) = facts.place(m)
                 objects[leaderObject].sections[leaderSection].raiseAlignment(to: objects[object].sections[section].alignment)
-                objects[object].sections[section].isLive = false
                 foldedSections.append((section: Int32(m), into: Int32(leader)))
-                if childrenCache[object] == nil { childrenCache[object] = associativeChildren(objects[object]) }
-                dropUnfoldedChildren(of: section, in: objects[object], children: childrenCache[object]!, partition: partition)
+                foldedInObject[object].append(Int32(section))
                 foldedCount += 1
             }
         }
+        let objectsWithFolds = foldedInObject.indices.filter { !foldedInObject[$0].isEmpty }
+        let finalPartition = partition
+        parallelFor(objectsWithFolds.count, threads: options.threads) { k in
+            let o = objectsWithFolds[k]
+            let object = objects[o]
+            for section in foldedInObject[o] { object.sections[Int(section)].isLive = false }
+            guard object.sections.contains(where: { $0.associatedWith >= 0 }) else { return }
+            let children = linker.associativeChildren(object)
+            for section in foldedInObject[o] {
+                linker.dropUnfoldedChildren(of: Int(section), in: object, children: children, partition: finalPartition)
+            }
+        }
+        watch.lap("fold \(foldedCount)")
         if options.verbose {
             diagnostics.note("/opt:icf: \(foldedCount) sections folded into others (\(partition.rounds) rounds of refinement)")
         }
@@ -226,6 +245,21 @@ struct FoldingFacts: Sendable {
     /// Per candidate, from `childStart[c]`: its associative sections that take part.
     let childStart: [Int32]
     let children: [Int32]
+    /// Per candidate, what the exact comparison reads, side by side: comparing two candidates
+    /// then costs one memory access for these instead of one per object, section table and
+    /// section (the candidates of a hash run are scattered over the inputs).
+    let shapes: [CandidateShape]
+
+    struct CandidateShape: @unchecked Sendable {
+        var data: UnsafeRawPointer? = nil
+        var relocations: UnsafeRawPointer? = nil
+        var name = Name(UnsafeRawBufferPointer(start: nil, count: 0))
+        var dataCount: UInt32 = 0
+        var size: UInt32 = 0
+        var comparedFlags: UInt32 = 0
+        var checksum: UInt32 = 0
+        var relocationCount: UInt32 = 0
+    }
     /// The object and section index of every global section number.
     private let objectOfSection: [Int32]
     private let objects: [ObjectFile]
@@ -241,100 +275,117 @@ struct FoldingFacts: Sendable {
         objectOfSection = objectOf
         let symbols = resolver.symbols
 
-        // Per candidate, made in parallel object by object (candidates are in input order, so
-        // each object's are consecutive): its hash, targets and children.
-        // One object's candidates: hashes, and targets and children one candidate after another.
-        struct Part {
-            var hashes: [UInt64] = []
-            var relocationCounts: [Int32] = [], sections: [Int32] = [], keys: [UInt64] = []
-            var childCounts: [Int32] = [], children: [Int32] = []
+        // Where each candidate's relocations go in the flat tables (candidates are in input
+        // order, so this reads the section tables front to back).
+        var relocationStart = [Int32](repeating: 0, count: candidates.count + 1)
+        for (c, global) in candidates.enumerated() {
+            let o = Int(objectOf[Int(global)])
+            relocationStart[c + 1] = relocationStart[c] + Int32(objects[o].sections[Int(global) - objects[o].firstSection].relocationCount)
         }
+        var hashes = [UInt64](repeating: 0, count: candidates.count)
+        var shapes = [CandidateShape](repeating: CandidateShape(), count: candidates.count)
+        var targetSection = [Int32](repeating: -1, count: Int(relocationStart[candidates.count]))
+        var targetKey = [UInt64](repeating: 0, count: targetSection.count)
+
+        // The candidates of one object are consecutive: each object's are read by one worker,
+        // which writes their slots of the tables above and lists their children.
         var objectRuns: [Range<Int>] = []
         var runStart = 0
         for c in 1...candidates.count where c == candidates.count || objectOf[Int(candidates[c])] != objectOf[Int(candidates[runStart])] {
             objectRuns.append(runStart..<c)
             runStart = c
         }
-        let parts = ParallelResults<Part>(count: objectRuns.count)
-        parallelFor(objectRuns.count, threads: threads) { run in
-            let o = Int(objectOf[Int(candidates[objectRuns[run].lowerBound])])
-            let object = objects[o]
-            // The object's associative sections that take part, as a list per parent in section
-            // order (built backwards): the first child of each section, and each one's next.
-            var firstChild = [Int32](repeating: -1, count: object.sections.count)
-            var nextChild = [Int32](repeating: -1, count: object.sections.count)
-            for k in object.sections.indices.reversed() {
-                let child = object.sections[k]
-                guard child.associatedWith >= 0, Int(child.associatedWith) < object.sections.count,
-                      FoldingFacts.takesPart(object.name(of: child)) else { continue }
-                nextChild[k] = firstChild[Int(child.associatedWith)]
-                firstChild[Int(child.associatedWith)] = Int32(k)
-            }
-            var part = Part()
-            for c in objectRuns[run] {
-                let s = Int(candidates[c]) - object.firstSection
-                let section = object.sections[s]
-                var hasher = FoldingHasher()
-                hasher.add(object.name(of: section).bytes)
-                hasher.add(UInt64(section.flags.rawValue & FoldingFacts.comparedFlags))
-                hasher.add(UInt64(section.size) << 32 | UInt64(section.checksum))
-                hasher.add(object.data(section))
-                for r in 0..<section.relocationCount {
-                    let relocation = object.relocation(section, r)
-                    let index = Int(relocation.symbolTableIndex)
-                    var targetSection: Int32 = -1
-                    var key = FoldingFacts.identity(object: o, index: index)
-                    if index < object.targets.count {
-                        switch object.targets[index].decoded {
-                        case .global(let g):
-                            var symbol = symbols[Int(g)]
-                            if (symbol.kind == .autoImported || symbol.kind == .localImport), symbol.member >= 0 { symbol = symbols[Int(symbol.member)] }
-                            if symbol.kind == .defined, symbol.section >= 0, symbol.file >= 0, Int(symbol.file) < objects.count {
-                                targetSection = Int32(objects[Int(symbol.file)].firstSection) + symbol.section
-                                key = symbol.value
-                            } else {
-                                key = 1 << 62 | UInt64(UInt32(bitPattern: g))
+        let childLists = ParallelResults<(counts: [Int32], children: [Int32])>(count: objectRuns.count)
+        let starts = relocationStart
+        hashes.withUnsafeMutableBufferPointer { hashSlots in
+        shapes.withUnsafeMutableBufferPointer { shapeSlots in
+        targetSection.withUnsafeMutableBufferPointer { sectionSlots in
+        targetKey.withUnsafeMutableBufferPointer { keySlots in
+            nonisolated(unsafe) let hashSlots = hashSlots, shapeSlots = shapeSlots, sectionSlots = sectionSlots, keySlots = keySlots
+            parallelFor(objectRuns.count, threads: threads) { run in
+                let o = Int(objectOf[Int(candidates[objectRuns[run].lowerBound])])
+                let object = objects[o]
+                // The object's associative sections that take part, as a list per parent in section
+                // order (built backwards): the first child of each section, and each one's next.
+                var firstChild = [Int32](repeating: -1, count: object.sections.count)
+                var nextChild = [Int32](repeating: -1, count: object.sections.count)
+                for k in object.sections.indices.reversed() {
+                    let child = object.sections[k]
+                    guard child.associatedWith >= 0, Int(child.associatedWith) < object.sections.count,
+                          FoldingFacts.takesPart(object.name(of: child)) else { continue }
+                    nextChild[k] = firstChild[Int(child.associatedWith)]
+                    firstChild[Int(child.associatedWith)] = Int32(k)
+                }
+                var childCounts: [Int32] = [], children: [Int32] = []
+                childCounts.reserveCapacity(objectRuns[run].count)
+                for c in objectRuns[run] {
+                    let s = Int(candidates[c]) - object.firstSection
+                    let section = object.sections[s]
+                    let data = object.data(section)
+                    let name = object.name(of: section)
+                    shapeSlots[c] = CandidateShape(data: data.baseAddress, relocations: section.relocationCount == 0 ? nil : object.base.map { $0 + section.relocationsOffset },
+                                                   name: name, dataCount: UInt32(data.count), size: UInt32(section.size),
+                                                   comparedFlags: section.flags.rawValue & FoldingFacts.comparedFlags, checksum: section.checksum,
+                                                   relocationCount: UInt32(section.relocationCount))
+                    var hasher = FoldingHasher()
+                    hasher.add(name.bytes)
+                    hasher.add(UInt64(section.flags.rawValue & FoldingFacts.comparedFlags))
+                    hasher.add(UInt64(section.size) << 32 | UInt64(section.checksum))
+                    hasher.add(data)
+                    let first = Int(starts[c])
+                    for r in 0..<section.relocationCount {
+                        let relocation = object.relocation(section, r)
+                        let index = Int(relocation.symbolTableIndex)
+                        var target: Int32 = -1
+                        var key = FoldingFacts.identity(object: o, index: index)
+                        if index < object.targets.count {
+                            switch object.targets[index].decoded {
+                            case .global(let g):
+                                var symbol = symbols[Int(g)]
+                                if (symbol.kind == .autoImported || symbol.kind == .localImport), symbol.member >= 0 { symbol = symbols[Int(symbol.member)] }
+                                if symbol.kind == .defined, symbol.section >= 0, symbol.file >= 0, Int(symbol.file) < objects.count {
+                                    target = Int32(objects[Int(symbol.file)].firstSection) + symbol.section
+                                    key = symbol.value
+                                } else {
+                                    key = 1 << 62 | UInt64(UInt32(bitPattern: g))
+                                }
+                            case .local(let t, let value):
+                                target = Int32(object.firstSection) + t
+                                key = UInt64(value)
+                            default: break
                             }
-                        case .local(let t, let value):
-                            targetSection = Int32(object.firstSection) + t
-                            key = UInt64(value)
-                        default: break
                         }
+                        sectionSlots[first + r] = target
+                        keySlots[first + r] = key
+                        hasher.add(UInt64(relocation.type) << 32 | UInt64(relocation.virtualAddress))
+                        hasher.add(target >= 0 ? key : key ^ 0x5555_5555_5555_5555)
                     }
-                    part.sections.append(targetSection)
-                    part.keys.append(key)
-                    hasher.add(UInt64(relocation.type) << 32 | UInt64(relocation.virtualAddress))
-                    hasher.add(targetSection >= 0 ? key : key ^ 0x5555_5555_5555_5555)
+                    var childCount: Int32 = 0
+                    var child = firstChild[s]
+                    while child >= 0 {
+                        children.append(Int32(object.firstSection) + child)
+                        childCount += 1
+                        child = nextChild[Int(child)]
+                    }
+                    childCounts.append(childCount)
+                    hasher.add(UInt64(childCount))
+                    hashSlots[c] = hasher.value
                 }
-                part.relocationCounts.append(Int32(section.relocationCount))
-                var childCount: Int32 = 0
-                var child = firstChild[s]
-                while child >= 0 {
-                    part.children.append(Int32(object.firstSection) + child)
-                    childCount += 1
-                    child = nextChild[Int(child)]
-                }
-                part.childCounts.append(childCount)
-                hasher.add(UInt64(childCount))
-                part.hashes.append(hasher.value)
+                childLists.set(run, (childCounts, children))
             }
-            parts.set(run, part)
         }
-        var hashes: [UInt64] = [], relocationStart: [Int32] = [0], targetSection: [Int32] = [], targetKey: [UInt64] = []
+        }
+        }
+        }
         var childStart: [Int32] = [0], children: [Int32] = []
-        hashes.reserveCapacity(candidates.count)
-        relocationStart.reserveCapacity(candidates.count + 1)
         childStart.reserveCapacity(candidates.count + 1)
         for run in objectRuns.indices {
-            let part = parts.take(run)!
-            hashes += part.hashes
-            targetSection += part.sections
-            targetKey += part.keys
-            children += part.children
-            for count in part.relocationCounts { relocationStart.append(relocationStart.last! + count) }
-            for count in part.childCounts { childStart.append(childStart.last! + count) }
+            let list = childLists.take(run)!
+            children += list.children
+            for count in list.counts { childStart.append(childStart.last! + count) }
         }
         self.hashes = hashes
+        self.shapes = shapes
         self.relocationStart = relocationStart
         self.targetSection = targetSection
         self.targetKey = targetKey
@@ -377,19 +428,18 @@ struct FoldingFacts: Sendable {
     /// their targets' classes: the exact comparison behind a hash match.
     func constantPartsEqual(_ a: Int, _ b: Int) -> Bool {
         guard hashes[a] == hashes[b] else { return false }
-        let (oa, sa) = place(Int(candidates[a])), (ob, sb) = place(Int(candidates[b]))
-        let objectA = objects[oa], objectB = objects[ob]
-        let x = objectA.sections[sa], y = objectB.sections[sb]
-        guard x.flags.rawValue & FoldingFacts.comparedFlags == y.flags.rawValue & FoldingFacts.comparedFlags,
-              x.size == y.size, x.checksum == y.checksum, x.relocationCount == y.relocationCount,
+        let x = shapes[a], y = shapes[b]
+        guard x.comparedFlags == y.comparedFlags, x.size == y.size, x.checksum == y.checksum,
+              x.relocationCount == y.relocationCount, x.dataCount == y.dataCount,
               childStart[a + 1] - childStart[a] == childStart[b + 1] - childStart[b],
-              objectA.name(of: x).equals(objectB.name(of: y)) else { return false }
-        let dataA = objectA.data(x), dataB = objectB.data(y)
-        guard dataA.count == dataB.count, dataA.count == 0 || memcmp(dataA.baseAddress!, dataB.baseAddress!, dataA.count) == 0 else { return false }
+              x.name.equals(y.name) else { return false }
+        guard x.dataCount == 0 || memcmp(x.data!, y.data!, Int(x.dataCount)) == 0 else { return false }
         let ra = Int(relocationStart[a]), rb = Int(relocationStart[b])
-        for r in 0..<x.relocationCount {
-            let p = objectA.relocation(x, r), q = objectB.relocation(y, r)
-            guard p.type == q.type, p.virtualAddress == q.virtualAddress,
+        for r in 0..<Int(x.relocationCount) {
+            // A record: offset (4 bytes), symbol index (4; the targets are compared instead), type (2).
+            let p = x.relocations! + r * 10, q = y.relocations! + r * 10
+            guard p.loadUnaligned(as: UInt32.self) == q.loadUnaligned(as: UInt32.self),
+                  p.loadUnaligned(fromByteOffset: 8, as: UInt16.self) == q.loadUnaligned(fromByteOffset: 8, as: UInt16.self),
                   (targetSection[ra + r] >= 0) == (targetSection[rb + r] >= 0),
                   targetKey[ra + r] == targetKey[rb + r] else { return false }
         }

@@ -30,6 +30,8 @@ struct Linker {
     var diagnostics = Diagnostics()
     var moduleDefinition: ModuleDefinition?
     var layoutDetails = ""
+    /// /time's detail line of identical-code folding.
+    var foldingDetails = ""
     var dllName = ""
     /// An EXE's entry point chosen from its main function (`inferSubsystemAndEntry`).
     var inferredEntry: String?
@@ -81,6 +83,7 @@ struct Linker {
         try checkpoint()
         clock.timed("Remove unreferenced sections (/opt:ref)") { collectGarbage(resolver, exports: exports) }
         clock.timed("Fold identical sections (/opt:icf)") { foldIdenticalSections(resolver, exports: exports) }
+        if options.printTimes && !foldingDetails.isEmpty { clock.detail(foldingDetails) }
         var image = clock.timed("Lay out") { layOut(resolver, exports: exports) }
         if options.printTimes { clock.detail(layoutDetails) }
         try checkpoint()
