@@ -11,6 +11,9 @@ extension Linker {
     /// or GNU ld's command line (ld.lld's default is no --gc-sections), as link.exe and lld-link decide.
     var collectsGarbage: Bool { options.optRef ?? (!options.gnuCommandLine && (!options.writesPDB || options.profile)) }
 
+    /// Whether the sections /opt:ref removes are recorded: the map lists them.
+    var reportsRemovedSections: Bool { options.mapPath != nil || options.mapNextToOutput }
+
     mutating func collectGarbage(_ resolver: SymbolResolver, exports: [ExportEntry]) {
         guard collectsGarbage else { return }
         let objects = resolver.objects
@@ -164,6 +167,7 @@ extension Linker {
             for s in object.sections.indices where object.sections[s].isLive && object.sections[s].isComdat && !marked[object.firstSection + s] {
                 object.sections[s].isLive = false
                 dropped += 1
+                if reportsRemovedSections { unreferencedSections.append(Int32(object.firstSection + s)) }
                 if options.verbose {
                     let name = object.symbolContaining(sectionIndex: s, offset: 0)?.name ?? object.name(of: object.sections[s]).string
                     diagnostics.note("Discarded \(name) (/opt:ref: nothing kept refers to it)")

@@ -138,20 +138,6 @@ extension Linker {
         return sections
     }
 
-    /// The name of the symbol that names each section (its first external symbol), by section index.
-    private func comdatLeaderNames(_ object: ObjectFile) -> [Int32: String] {
-        var names: [Int32: String] = [:]
-        var i = 0
-        while i < object.coff.symbolCount {
-            let record = object.coff.symbol(i)
-            if record.storageClass == StorageClass.external, record.sectionNumber > 0, names[record.sectionNumber - 1] == nil {
-                names[record.sectionNumber - 1] = object.checkedSymbolName(Int32(i)).string
-            }
-            i += 1 + record.auxiliaryCount
-        }
-        return names
-    }
-
     /// Sections whose address a program may observe: those of exported symbols, of the symbols
     /// an object's .llvm_addrsig lists, and every section of an object without that table.
     private func addressSignificantSections(_ resolver: SymbolResolver, exports: [ExportEntry]) -> (sections: [Bool], errors: [String]) {
@@ -224,7 +210,7 @@ extension Linker {
     private func sectionDisplayName(_ facts: FoldingFacts, _ global: Int, names: inout [Int: [Int32: String]]) -> String {
         let (o, s) = facts.place(global)
         let object = facts.object(o)
-        if names[o] == nil { names[o] = comdatLeaderNames(object) }
+        if names[o] == nil { names[o] = object.sectionSymbolNames() }
         let name = names[o]?[Int32(s)] ?? object.name(of: object.sections[s]).string
         return "\(symbolDisplayName(name, machine: options.machine, demangle: options.demangle)) (\(object.displayName))"
     }

@@ -172,6 +172,21 @@ final class ObjectFile: @unchecked Sendable {
 
     /// The symbol of section `sectionIndex` that contains `offset` (the last one at or before
     /// it) and the distance from it: only computed for diagnostics.
+    /// The name of the symbol that names each section, by section index: its first external
+    /// symbol (a COMDAT's leader). Read in one pass, for reports that name many sections.
+    func sectionSymbolNames() -> [Int32: String] {
+        var names: [Int32: String] = [:]
+        var i = 0
+        while i < coff.symbolCount {
+            let record = coff.symbol(i)
+            if record.storageClass == StorageClass.external, record.sectionNumber > 0, names[record.sectionNumber - 1] == nil {
+                names[record.sectionNumber - 1] = checkedSymbolName(Int32(i)).string
+            }
+            i += 1 + record.auxiliaryCount
+        }
+        return names
+    }
+
     func symbolContaining(sectionIndex: Int, offset: Int) -> (name: String, delta: Int)? {
         var best: (value: UInt32, name: String)?
         var i = 0

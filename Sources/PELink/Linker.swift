@@ -43,6 +43,9 @@ struct Linker {
     var sideBySideManifest: (path: String, bytes: [UInt8])?
     /// Sections /opt:icf folded (global section numbers): each has the address of the one kept.
     var foldedSections: [(section: Int32, into: Int32)] = []
+    /// COMDAT sections /opt:ref removed (global section numbers, in input order); recorded only
+    /// when a report lists them (`reportsRemovedSections`).
+    var unreferencedSections: [Int32] = []
     /// The files the PDB carries (/sourcelink, /pdbstream, /natvis), read when the link starts.
     var pdbNamedStreams: [PDBNamedStream] = []
     var pdbInjectedSources: [PDBInjectedSource] = []
@@ -105,7 +108,7 @@ struct Linker {
         var staged: [StagedOutput] = []
         // The map reads the symbols, which writing the image releases: make its text first.
         let mapPath = options.mapPath ?? (options.mapNextToOutput ? (outputPath as NSString).deletingPathExtension + ".map" : nil)
-        let mapText = mapPath.map { _ in clock.timed("Make map file") { MapFile.text(resolver, image: image, outputPath: outputPath, options: options) } }
+        let mapText = mapPath.map { _ in clock.timed("Make map file") { MapFile.text(resolver, image: image, outputPath: outputPath, options: options, unreferenced: unreferencedSections, folded: foldedSections) } }
         if let output = clock.timed("Write image", { writeImage(&image, resolver: resolver, to: outputPath) }) {
             staged.append(output)
         }

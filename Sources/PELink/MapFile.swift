@@ -7,7 +7,8 @@ import PEFormat
 // /mapinfo:exports, the exports. Built from the laid-out image before the symbols are released.
 
 enum MapFile {
-    static func text(_ resolver: SymbolResolver, image: Linker.Image, outputPath: String, options: LinkOptions) -> String {
+    static func text(_ resolver: SymbolResolver, image: Linker.Image, outputPath: String, options: LinkOptions,
+                     unreferenced: [Int32] = [], folded: [(section: Int32, into: Int32)] = []) -> String {
         var out = ""
         let base = ((outputPath as NSString).lastPathComponent as NSString).deletingPathExtension
         out += " \(base)\n\n"
@@ -42,6 +43,56 @@ enum MapFile {
                 } else if implementation != request.name {
                     out += "               exported name: \(request.name)\n"
                 }
+            }
+        }
+        out += removalLines(resolver, unreferenced: unreferenced, folded: folded)
+        return out
+    }
+
+    // MARK: Removed and folded sections
+
+    /// The COMDAT sections left out of the image, as old link.exe maps marked unreferenced
+    /// packaged functions: those /opt:ref removed, and those /opt:icf folded with the one kept
+    /// in their place. (lld-link's map has neither list; they come last, after everything its
+    /// map holds.) Each is named by its leader symbol, else by its section name.
+    private static func removalLines(_ resolver: SymbolResolver, unreferenced: [Int32], folded: [(section: Int32, into: Int32)]) -> String {
+        guard !unreferenced.isEmpty || !folded.isEmpty else { return "" }
+        let objects = resolver.objects
+        var objectOf: [Int32: Int] = [:]
+        func objectIndex(_ global: Int32) -> Int {
+            if let o = objectOf[global] { return o }
+            // Objects are ordered by their first section number.
+            var low = 0, high = objects.count - 1
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if objects[middle].firstSection <= Int(global) { low = middle } else { high = middle - 1 }
+            }
+            objectOf[global] = low
+            return low
+        }
+        var symbolNames: [Int: [Int32: String]] = [:]
+        func label(_ global: Int32) -> (name: String, source: String) {
+            let o = objectIndex(global)
+            let object = objects[o]
+            let s = Int(global) - object.firstSection
+            if symbolNames[o] == nil { symbolNames[o] = object.sectionSymbolNames() }
+            let name = symbolNames[o]?[Int32(s)] ?? object.name(of: object.sections[s]).string
+            return (name, objectLabel(object))
+        }
+        var out = ""
+        if !unreferenced.isEmpty {
+            out += "\n Removed by /opt:ref (unreferenced COMDAT sections): \(unreferenced.count)\n\n  Name                                  Lib:Object\n\n"
+            for section in unreferenced {
+                let (name, source) = label(section)
+                out += "  \(padded(name, 37)) \(source)\n"
+            }
+        }
+        if !folded.isEmpty {
+            out += "\n Folded by /opt:icf (identical COMDAT sections): \(folded.count)\n\n  Name                                  Lib:Object                    Folded into\n\n"
+            for (section, into) in folded.sorted(by: { $0.section < $1.section }) {
+                let (name, source) = label(section)
+                let kept = label(into)
+                out += "  \(padded(name, 37)) \(padded(source, 29)) \(kept.name) (\(kept.source))\n"
             }
         }
         return out

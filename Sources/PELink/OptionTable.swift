@@ -225,7 +225,7 @@ enum OptionTable {
                example: "/manifestinput:$INPUTS/manifest-input/app.manifest"),
         option("/manifestuac[:no|:fragment]", "User Account Control information in the manifest (an EXE's default: level='asInvoker' uiAccess='false')",
                tested("manifest-embed-dll", "manifest-input"), example: "/manifestuac:level='asInvoker'"),
-        option("/map[:file]", "write a map file in link.exe's layout (default name: the output's with .map)",
+        option("/map[:file]", "write a map file in link.exe's layout (default name: the output's with .map), ending with the sections /opt:ref removed and /opt:icf folded",
                tested("map files match lld-link's", "entryAndSubsystemInferred")),
         option("/mapinfo:exports", "list the exports in the map file", tested("map files match lld-link's"), example: "/mapinfo:exports"),
         option("/merge:from=to", "merge section 'from' into 'to'", tested("merge-rdata", "merge-code-data"), example: "/merge:.rdata=.text"),
