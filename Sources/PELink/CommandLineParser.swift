@@ -366,6 +366,8 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             options.imageBase = base
         case "export": options.exports.append(try parseExportOption(try requireValue(), source: .commandLine))
         case "include": options.includes.append(try requireValue())
+        case "why": options.whyQueries.append(try requireValue())
+        case "json": options.whyJSON = true
         case "alternatename":
             let v = try requireValue()
             let parts = v.split(separator: "=", maxSplits: 1).map(String.init)

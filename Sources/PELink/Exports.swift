@@ -59,11 +59,29 @@ enum ExportBuilder {
         return "'\(s)'"
     }
 
+    /// The sources that ask for the most exports, largest first (at most three), for the
+    /// message of a table that would overflow: a .def file, the command line, each object's
+    /// .drectve, GNU ld's automatic export.
+    static func largestSources(_ requests: [ExportRequest]) -> String {
+        var counts: [String: Int] = [:]
+        for request in requests {
+            let source: String
+            switch request.source {
+            case .moduleDefinition(let path, _): source = path
+            default: source = request.source.description
+            }
+            counts[source, default: 0] += 1
+        }
+        let largest = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        return largest.prefix(3).map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
+            + (largest.count > 3 ? " and \(largest.count - 3) more" : "")
+    }
+
     /// Assigns ordinals: explicit ones kept, the rest in name order after the highest explicit one.
     static func assignOrdinals(_ requests: [ExportRequest], symbolOf: (ExportRequest) -> Int32,
                                diagnostics: inout Diagnostics) -> [ExportEntry] {
         if requests.count > 65535 {
-            diagnostics.error("too many exports: \(requests.count) (the export table holds at most 65535)")
+            diagnostics.error("too many exports: \(requests.count) (the export table holds at most 65535); the largest sources: \(largestSources(requests))")
             return []
         }
         let order = requests.indices.sorted { utf8Precedes(requests[$0].name, requests[$1].name) }

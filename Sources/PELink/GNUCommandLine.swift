@@ -22,7 +22,7 @@ enum GNUCommandLine {
         "--exclude-symbols", "--image-base", "--subsystem", "--major-os-version", "--minor-os-version",
         "--major-image-version", "--minor-image-version", "--major-subsystem-version", "--minor-subsystem-version",
         "--stack", "--heap", "--sysroot", "-plugin", "--plugin", "--file-alignment", "--section-alignment",
-        "--exclude-libs", "-u", "--undefined", "--require-defined", "--defsym", "--wrap", "--icf",
+        "--exclude-libs", "-u", "--undefined", "--require-defined", "--defsym", "--wrap", "--icf", "--why",
     ]
 
     /// Accepted so that the command lines compilers generate work; they change nothing in pelink's output.
@@ -170,6 +170,8 @@ enum GNUCommandLine {
             case "--insert-timestamp": options.timestamp = UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970))
             case "--build-id-timestamp", "--reproducible-timestamp": options.timestampIsContentHash = true
             case "-u", "--undefined", "--require-defined": options.includes.append(try value(name, inline: inline))
+            case "--why": options.whyQueries.append(try value(name, inline: inline))
+            case "--why-json": options.whyJSON = true
             case "--sysroot", "--defsym", "--wrap":
                 if name == "--sysroot" { _ = try value(name, inline: inline) } else {
                     throw UsageError("\(name) is not supported yet")

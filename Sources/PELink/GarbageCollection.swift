@@ -11,8 +11,8 @@ extension Linker {
     /// or GNU ld's command line (ld.lld's default is no --gc-sections), as link.exe and lld-link decide.
     var collectsGarbage: Bool { options.optRef ?? (!options.gnuCommandLine && (!options.writesPDB || options.profile)) }
 
-    /// Whether the sections /opt:ref removes are recorded: the map lists them.
-    var reportsRemovedSections: Bool { options.mapPath != nil || options.mapNextToOutput }
+    /// Whether the sections /opt:ref removes are recorded: the map and /why report them.
+    var reportsRemovedSections: Bool { options.mapPath != nil || options.mapNextToOutput || !options.whyQueries.isEmpty }
 
     mutating func collectGarbage(_ resolver: SymbolResolver, exports: [ExportEntry]) {
         guard collectsGarbage else { return }

@@ -102,6 +102,9 @@ final class ObjectFile: @unchecked Sendable {
     let displayName: String
     /// For an archive member: the archive's path and the member's name.
     var archivePath: String?
+    /// For a library member: the symbol whose undefined reference pulled it in (-1: none, as
+    /// with --whole-archive).
+    var pulledFor: Int32 = -1
     var memberName: String?
     let coff: COFFObject
     /// The object's first byte in the mapped file; section data and relocations are read from here.

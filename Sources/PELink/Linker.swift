@@ -93,6 +93,11 @@ struct Linker {
         let outputPath = self.outputPath
         // What the PDB needs of the symbols, which writing the image releases.
         let pdbPublics = options.writesPDB ? clock.timed("Collect the PDB's public symbols") { PDBBuilder.publicSymbols(resolver, image: image) } : []
+        if !options.whyQueries.isEmpty {
+            let report = whyReport(resolver, image: image, exports: exports)
+            let text = options.whyJSON ? report.json : report.text
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) where !line.isEmpty { diagnostics.report(String(line)) }
+        }
         let pdbBuilder = PDBBuilder(resolver: resolver, image: image, relocator: Relocator(resolver: resolver, image: image))
         let pdbImageParts = options.writesPDB ? PDBImagePartsJob(builder: pdbBuilder, publics: pdbPublics) : nil
         pdbImageParts?.start()
@@ -538,9 +543,30 @@ struct Linker {
                 diagnostics.error("export of undefined symbol: \(r.symbolName)\(demangledSuffix(r.symbolName)) (asked by \(r.source))")
             } else if kind == .importThunk {
                 resolver.imports[Int(resolver.symbols[Int(s)].file)].needsThunk = true
+            } else if kind == .defined && !entries[i].request.isData && !options.isGNUFlavor {
+                warnIfDataExportedAsCode(entries[i].request, symbol: resolver.symbols[Int(s)], resolver)
             }
         }
         return entries
+    }
+
+    /// An export of data without DATA: the import library then offers importers a code thunk
+    /// (a jump through the import address table) under the name, and code that calls or reads
+    /// it through that thunk gets the thunk's bytes, not the variable. (GNU flavor aside: MinGW
+    /// reaches data through auto-import, and its .def files leave DATA out.)
+    private mutating func warnIfDataExportedAsCode(_ request: ExportRequest, symbol: Symbol, _ resolver: SymbolResolver) {
+        guard symbol.section >= 0, symbol.file >= 0, Int(symbol.file) < resolver.objects.count else { return }
+        let object = resolver.objects[Int(symbol.file)]
+        let section = object.sections[Int(symbol.section)]
+        guard !section.flags.contains(.memExecute), !symbol.isFunction else { return }
+        let name = object.name(of: section).string
+        let fix: String
+        switch request.source {
+        case .moduleDefinition(let path, let line): fix = "add DATA to its line (\(path):\(line))"
+        case .commandLine: fix = "write /export:\(request.name),DATA"
+        default: fix = "mark it DATA where it is exported (\(request.source))"
+        }
+        diagnostics.warning("export \(request.name) is data (\(request.symbolName) is in section \(name) of \(object.displayName)) but is not marked DATA: the import library would give importers a code thunk for it; \(fix)")
     }
 
     // MARK: Layout

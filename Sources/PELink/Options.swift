@@ -65,6 +65,10 @@ public struct LinkOptions: Sendable {
     public var imageBase: UInt64?
     public var exports: [ExportRequest] = []
     public var includes: [String] = []
+    /// /why:SYMBOL and /why:export:NAME (patterns with * and ?): explain these symbols.
+    public var whyQueries: [String] = []
+    /// /json: the /why report as JSON.
+    public var whyJSON = false
     /// /order:@file: the file listing symbols whose sections come first, in that order.
     public var orderFile: String?
     /// /build-id[:no], --build-id[=none]: nil is the default (on for GNU ld's command line unless stripped, as ld.lld does).

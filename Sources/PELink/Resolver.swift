@@ -18,6 +18,10 @@ final class SymbolResolver: @unchecked Sendable {
 
     /// Archive members to load: (archive, member), in the order the need arose.
     private var pendingMembers: [(Int, Int)] = []
+    /// Defined names by their `NameSuggestions.key`, made when a suggestion is first asked for.
+    var suggestionIndex: [String: [String]]?
+    /// The symbol each loaded member was pulled in for, by archive << 32 | member.
+    private var memberPulledFor: [Int: Int32] = [:]
     private var pendingLibraries: [String] = []
     private var seenLibraries: Set<String> = []
     /// The object that declared each weak external's default, for diagnostics.
@@ -105,6 +109,7 @@ final class SymbolResolver: @unchecked Sendable {
     private func queueMember(archive: Int, member: Int, for symbol: Int32) {
         guard !archives[archive].loaded[member] else { return }
         archives[archive].loaded[member] = true
+        memberPulledFor[archive << 32 | member] = symbol
         if archives[archive].archive.isThin && symbol >= 0 { thinMemberSymbol[archive << 32 | member] = symbol }
         if options.verbose {
             let reason = symbol >= 0 ? "for \(displayName(of: symbol))" : "(--whole-archive)"
@@ -306,6 +311,7 @@ final class SymbolResolver: @unchecked Sendable {
                 object.archivePath = archives[a].path
                 object.memberName = archives[a].archive.members[m].name
                 object.isThinMember = archives[a].archive.isThin
+                object.pulledFor = memberPulledFor[a << 32 | m] ?? -1
                 addObject(object)
             case .success(nil):
                 let (a, m) = batch[i]
@@ -1153,12 +1159,24 @@ final class SymbolResolver: @unchecked Sendable {
             if undefinedReferences[g] == nil { order.append(g) }
             undefinedReferences[g, default: []].append("the delay-load code of /delayload:\(options.delayLoadDLLs.joined(separator: ", /delayload:")) (link delayimp.lib, or an object that defines the helper)")
         }
+        // Beyond what lld-link says: libraries in /libpath: that define a missing symbol but
+        // were not linked, and defined symbols whose names differ only in decoration, mangling or case.
+        let outside = librariesOutsideTheLink(defining: Set(order.map { names[Int($0)].string }))
         for (i, g) in order.enumerated() {
             let referrers = undefinedReferences[g]!
             // "<root>:" as lld-link says it: only the command line (entry point, /include:) asks.
             var message = (fromObjects.contains(g) ? "" : "<root>: ") + "undefined symbol: \(displayName(of: g))"
             for r in referrers.prefix(10) { message += "\n>>> referenced by \(r)" }
             if referrers.count > 10 { message += "\n>>> referenced \(referrers.count - 10) more times" }
+            let name = names[Int(g)].string
+            if let library = outside[name] {
+                message += "\n>>> defined in \(library), which is in a /libpath: folder but not in the link: add \((library as NSString).lastPathComponent) to the command line"
+            }
+            for candidate in suggestions(for: name) {
+                let origin = origin(ofSymbolNamed: candidate)
+                message += "\n>>> did you mean: \(displayName(ofName: candidate))\(origin.isEmpty ? "" : " (defined in \(origin))")"
+                message += "\n>>>   \(NameSuggestions.hint(undefined: name, candidate: candidate))"
+            }
             // A blank line between the reports of several symbols, as lld-link separates them.
             if i + 1 < order.count { message += "\n" }
             if options.forceUnresolved {

@@ -864,7 +864,7 @@ enum ARM64Links {
     static func linkWithLLD(_ testCase: GoldenCase, lldLink: String, into folder: URL) throws -> (dll: URL, map: URL, result: ProcessResult) {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let dll = folder.appendingPathComponent(testCase.name + ".dll"), map = folder.appendingPathComponent(testCase.name + ".map")
-        let run = try runProcess(lldLink, testCase.arguments + [
+        let run = try runProcess(lldLink, testCase.lldArguments + [
             "/out:" + dll.path, "/implib:" + folder.appendingPathComponent(testCase.name + ".lib").path,
             "/map:" + map.path, "/opt:noicf", "/timestamp:0",
         ], environment: ["LIB": "", "LINK": "", "_LINK_": ""], currentDirectory: testCase.folder)

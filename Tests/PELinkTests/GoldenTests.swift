@@ -3,6 +3,7 @@
 //
 //     dll.txt          PEDump.dumpImage of the DLL               (EXPECT ok)
 //     lib.txt          PEDump.dumpLibrary of the import library  (EXPECT ok, when one was written)
+//     output.txt       pelink's standard output, when it printed any (/why)             (EXPECT ok)
 //     diagnostics.txt  pelink's standard error, with the temporary folder shown as <tmp> and the
 //                      repository as <repo>; empty when there was none            (every case)
 //
@@ -47,6 +48,15 @@ struct GoldenCase: Sendable {
         default: throw GoldenSetupError("Inputs/\(name)/EXPECT must say 'ok' or 'error', not '\(expect ?? "<missing>")'")
         }
         notes = (try? String(contentsOfFile: folder + "/NOTES", encoding: .utf8)) ?? ""
+    }
+
+    /// The arguments for lld-link: without the options only pelink has (/why:, /json), which
+    /// report on the link and leave the image as it is.
+    var lldArguments: [String] {
+        arguments.filter { argument in
+            let lowered = argument.lowercased()
+            return !(["/why:", "-why:", "/json", "-json"].contains { lowered.hasPrefix($0) })
+        }
     }
 
     static let inputsFolder = repositoryRoot.appendingPathComponent("Inputs")
@@ -322,6 +332,10 @@ struct GoldenTests {
             try goldenCheck(try PEDump.dumpLibrary(path: link.lib.path), case: name, file: "lib.txt")
         }
         try goldenCheck(diagnostics, case: name, file: "diagnostics.txt")
+        if !link.result.output.isEmpty {
+            produced.insert("output.txt")
+            try goldenCheck(goldenNormalize(link.result.output, temporaryFolder: temporary), case: name, file: "output.txt")
+        }
         try goldenCheckNoStaleFiles(case: name, produced: produced)
 
         // Determinism: the same link in another folder (same file names) gives the same bytes,

@@ -481,7 +481,7 @@ struct OracleTests {
         #expect(pelinkLink.result.exitCode == 0, "pelink failed:\n\(pelinkLink.normalizedDiagnostics)")
         let lldDLL = lldFolder.appendingPathComponent(name + ".dll")
         let lldLib = lldFolder.appendingPathComponent(name + ".lib")
-        let lldRun = try runProcess(lldLink, testCase.arguments + [
+        let lldRun = try runProcess(lldLink, testCase.lldArguments + [
             "/out:" + lldDLL.path, "/implib:" + lldLib.path, "/opt:nolldtailmerge", "/timestamp:0",
         ], environment: ["LIB": "", "LINK": "", "_LINK_": ""], currentDirectory: testCase.folder)
         if let reason = lldRejects[name] {
@@ -629,7 +629,7 @@ struct OracleTests {
         if Self.lldRejects[name] != nil { return } // see linkBoth
         let ours = goldenLinkWithPELink(testCase, into: temporary, extraArguments: ["/map:" + ourMap.path, "/mapinfo:exports"])
         #expect(ours.result.exitCode == 0, "pelink failed:\n\(ours.result.diagnostics)")
-        let lldRun = try runProcess(lldLink, ["/timestamp:0"] + testCase.arguments + [
+        let lldRun = try runProcess(lldLink, ["/timestamp:0"] + testCase.lldArguments + [
             "/out:" + lldFolder.appendingPathComponent(name + ".dll").path, "/implib:" + lldFolder.appendingPathComponent(name + ".lib").path,
             "/opt:nolldtailmerge", "/map:" + theirMap.path, "/mapinfo:exports",
         ], environment: ["LIB": "", "LINK": "", "_LINK_": ""], currentDirectory: testCase.folder)
@@ -671,7 +671,7 @@ struct OracleTests {
         let temporary = try makeTemporaryDirectory("oracle-\(name)")
         defer { try? FileManager.default.removeItem(at: temporary) }
         let ownOutput = testCase.arguments.contains { $0.lowercased().hasPrefix("/out:") }
-        let run = try runProcess(lldLink, testCase.arguments + (ownOutput ? [] : [
+        let run = try runProcess(lldLink, testCase.lldArguments + (ownOutput ? [] : [
             "/out:" + temporary.appendingPathComponent(name + ".dll").path]) + [
             "/implib:" + temporary.appendingPathComponent(name + ".lib").path,
             "/timestamp:0",

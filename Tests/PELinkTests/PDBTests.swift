@@ -490,7 +490,7 @@ struct PDBCaseLinks {
         let pelink = goldenLinkWithPELink(testCase, into: pelinkFolder)
         #expect(pelink.result.exitCode == 0, "pelink failed:\n\(pelink.normalizedDiagnostics)", sourceLocation: sourceLocation)
         let lldDLL = lldFolder.appendingPathComponent(name + ".dll")
-        let lldRun = try runProcess(lldLink, testCase.arguments + [
+        let lldRun = try runProcess(lldLink, testCase.lldArguments + [
             "/out:" + lldDLL.path, "/implib:" + lldFolder.appendingPathComponent(name + ".lib").path, "/opt:noicf", "/timestamp:0",
         ], environment: ["LIB": "", "LINK": "", "_LINK_": ""], currentDirectory: testCase.folder)
         #expect(lldRun.exitCode == 0, "lld-link failed:\n\(lldRun.stderr)", sourceLocation: sourceLocation)

@@ -1,0 +1,1 @@
+int never_pulled(int x) { return x + 100; }
