@@ -81,6 +81,9 @@ struct Linker {
         }
         let exports = clock.timed("Collect exports") { collectExports(resolver) }
         try checkpoint()
+        // Before any work that writes: a break of the locked exports fails the link here.
+        let abiLockFile = options.abiLockPath == nil ? nil : clock.timed("Check exports against the ABI lock") { checkABILock(exports, resolver) }
+        try checkpoint()
         clock.timed("Remove unreferenced sections (/opt:ref)") { collectGarbage(resolver, exports: exports) }
         clock.timed("Fold identical sections (/opt:icf)") { foldIdenticalSections(resolver, exports: exports) }
         if options.printTimes && !foldingDetails.isEmpty { clock.detail(foldingDetails) }
@@ -132,6 +135,9 @@ struct Linker {
         }
         if let path = options.outputDefinitionPath {
             do { staged.append(try StagedOutput(path: path, bytes: Array(moduleDefinitionText(exports).utf8))) } catch { diagnostics.error("\(error)") }
+        }
+        if let abiLockFile {
+            do { staged.append(try StagedOutput(path: abiLockFile.path, bytes: abiLockFile.bytes)) } catch { diagnostics.error("\(error)") }
         }
         if importLibrary.path != nil {
             clock.timed("Write import library (after waiting for it)") {
