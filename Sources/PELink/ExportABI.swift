@@ -221,7 +221,8 @@ public struct ABIChange: Sendable, Equatable, CustomStringConvertible {
         case added
         case ordinalChanged(from: UInt32, to: UInt32)
         case becameNoName
-        case lostNoName
+        /// `nowNamed`: the name the new list gives an export the old one knew by ordinal only.
+        case lostNoName(nowNamed: String?)
         case codeToData
         case dataToCode
         case forwarderChanged(from: String, to: String)
@@ -253,7 +254,8 @@ public struct ABIChange: Sendable, Equatable, CustomStringConvertible {
         case .added: what = "added" + (export.name == nil ? "" : ordinal)
         case let .ordinalChanged(from, to): what = "ordinal changed from @\(from) to @\(to)"
         case .becameNoName: what = "became NONAME" + ordinal
-        case .lostNoName: what = "lost NONAME" + ordinal
+        case let .lostNoName(nowNamed):
+            what = "lost NONAME" + (export.name == nil ? nowNamed.map { " (exported as \($0) now)" } ?? "" : ordinal)
         case .codeToData: what = "changed from CODE to DATA"
         case .dataToCode: what = "changed from DATA to CODE"
         case let .forwarderChanged(from, to): what = "forwarder changed from \(from) to \(to)"
@@ -303,7 +305,7 @@ extension ExportABI {
             func report(_ kind: ABIChange.Kind) { changes.append(ABIChange(export: before, kind: kind)) }
             if let from = before.ordinal, let to = after.ordinal, from != to { report(.ordinalChanged(from: from, to: to)) }
             if !before.isNoName && after.isNoName { report(.becameNoName) }
-            if before.isNoName && !after.isNoName { report(.lostNoName) }
+            if before.isNoName && !after.isNoName { report(.lostNoName(nowNamed: before.name == nil ? after.name : nil)) }
             if let wasData = before.isData, let isData = after.isData, wasData != isData { report(isData ? .codeToData : .dataToCode) }
             guard comparesForwarders else { return }
             switch (before.forwarder, after.forwarder) {
