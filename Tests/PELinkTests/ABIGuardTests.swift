@@ -117,7 +117,7 @@ struct ABIGuardTests {
 
         // DLLs know ordinals, names and forwarders, not DATA; and they cannot tell an ordinal the
         // .def gave from one the linker assigned, so the ones assigned after `first` moved show too.
-        let dlls = Self.diff(path("old.dll"), path("new.dll"))
+        let dlls = Driver.run(arguments: ["/abi:diff", path("old.dll"), path("new.dll")], environment: [:])
         #expect(dlls.exitCode == 1)
         #expect(dlls.output == """
             break: first: ordinal changed from @1 to @3
