@@ -25,12 +25,13 @@ extension Linker {
 
     /// Checks the link's exports against the lock file; returns the file to write when
     /// /abilock:update changes it.
-    mutating func checkABILock(_ exports: [ExportEntry], _ resolver: SymbolResolver) -> (path: String, bytes: [UInt8])? {
+    /// `resolver` is nil for a link of a .def alone (only the import library is written).
+    mutating func checkABILock(_ exports: [ExportEntry], _ resolver: SymbolResolver?) -> (path: String, bytes: [UInt8])? {
         guard let path = options.abiLockPath else { return nil }
         let gnu = options.gnuCommandLine
         let updateOption = gnu ? "--abi-lock-update" : "/abilock:update"
         let label = "ABI lock \(path)"
-        if hasLiteralExportTable(resolver) {
+        if let resolver, hasLiteralExportTable(resolver) {
             diagnostics.warning("\(label): the export table is the objects' own .edata, which \(gnu ? "--abi-lock" : "/abilock") does not read; not checked")
             return nil
         }
@@ -55,6 +56,11 @@ extension Linker {
         }
         let locked: ExportABI
         do { locked = try ABILockFile.parse(text: oldText, path: path) } catch {
+            // Updating replaces the list whatever the old file held.
+            if options.abiLockMode == .update {
+                diagnostics.note("note: \(label): replaced; the old file could not be read: \(error)")
+                return (path, Array(newText.utf8))
+            }
             diagnostics.error("\(error)")
             return nil
         }

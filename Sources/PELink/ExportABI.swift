@@ -89,9 +89,10 @@ extension ExportABI {
             return ExportABI(moduleDefinition: try ModuleDefinition.parse(text: text, path: path))
         case .empty:
             throw FormatError(file: path, "is empty; expected a DLL, an import library, a .def file or an ABI lock file")
+        case .coffObject, .bigObject:
+            throw FormatError(file: path, offset: 0, "is an object file, which lists no exports; expected a DLL, an import library, a .def file or an ABI lock file")
         case let kind:
-            let what = kind.rejection.map { $0.replacingOccurrences(of: "; link against its import library (.lib) instead, which `pelink /lib /def:` can make from a .def", with: "") }
-            throw FormatError(file: path, offset: 0, (what ?? "is not a DLL") + "; expected a DLL, an import library, a .def file or an ABI lock file")
+            throw FormatError(file: path, offset: 0, (kind.rejection ?? "is not an export list") + "; expected a DLL, an import library, a .def file or an ABI lock file")
         }
     }
 
@@ -384,7 +385,7 @@ public enum ABILockFile {
         for entry in named + unnamed {
             var line = entry.name.map(quoted) ?? ""
             if let ordinal = entry.ordinal { line += (line.isEmpty ? "" : " ") + "@\(ordinal)" }
-            if entry.isNoName && entry.name != nil { line += " NONAME" }
+            if entry.isNoName { line += " NONAME" }
             if entry.isData == true { line += " DATA" }
             if entry.isPrivate { line += " PRIVATE" }
             if let forwarder = entry.forwarder { line += " -> " + forwarder }

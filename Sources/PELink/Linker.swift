@@ -183,14 +183,23 @@ struct Linker {
         if moduleDefinition?.outputName.map({ $0.isEmpty }) ?? true {
             dllName = ((outputPath as NSString).lastPathComponent as NSString).deletingPathExtension + ".dll"
         }
+        let abiLockFile = checkABILock(exports, nil)
+        try checkpoint()
         let path = options.importLibraryPath ?? (outputPath as NSString).deletingPathExtension + ".lib"
         let job = ImportLibraryJob(path: path, dllName: dllName, machine: options.machine, exports: exports)
         job.start()
+        var staged: [StagedOutput] = []
         switch job.finishAndStage() {
-        case .success(let output?):
-            do { try output.commit() } catch { diagnostics.error("\(error)") }
+        case .success(let output?): staged.append(output)
         case .success(nil): break
         case .failure(let error): diagnostics.error("\(error)")
+        }
+        if let abiLockFile {
+            do { staged.append(try StagedOutput(path: abiLockFile.path, bytes: abiLockFile.bytes)) } catch { diagnostics.error("\(error)") }
+        }
+        try checkpoint()
+        for output in staged {
+            do { try output.commit() } catch { diagnostics.error("\(error)") }
         }
         try checkpoint()
         return LinkMessages(diagnostics: diagnostics.lines, output: diagnostics.output)

@@ -269,6 +269,11 @@ struct ABIGuardTests {
         try (Self.oldLock + "late @3 DATTA\n").write(toFile: path("bad.abilock"), atomically: true, encoding: .utf8)
         let bad = try Self.linkDLL(Self.oldDefinition, "abi", in: folder, extra: ["/abilock:" + path("bad.abilock")])
         #expect(bad.exitCode == 1 && bad.diagnostics.contains("error: \(path("bad.abilock")):9:9: unexpected \"DATTA\""), "\(bad.diagnostics)")
+        // /abilock:update replaces a lock file it cannot read.
+        let replaced = try Self.linkDLL(Self.oldDefinition, "abi", in: folder, extra: ["/abilock:" + path("bad.abilock"), "/abilock:update"])
+        #expect(replaced.exitCode == 0 && replaced.diagnostics.contains("note: ABI lock \(path("bad.abilock")): replaced; the old file could not be read: \(path("bad.abilock")):9:9"),
+                "\(replaced.diagnostics)")
+        #expect(try String(contentsOfFile: path("bad.abilock"), encoding: .utf8) == Self.oldLock)
         // /abilock:warn alone names no file.
         let alone = try Self.linkDLL(Self.oldDefinition, "abi", in: folder, extra: ["/abilock:warn"])
         #expect(alone.exitCode == 1 && alone.diagnostics.contains("/abilock:warn needs the lock file too"), "\(alone.diagnostics)")
@@ -316,6 +321,26 @@ struct ABIGuardTests {
         #expect(fromLock.exitCode == 0 && fromLock.output == "no changes\n", "\(fromLock.output)\(fromLock.diagnostics)")
     }
 
+    /// A .def without objects writes only the import library (`/def:x.def /machine:x64
+    /// /out:x.lib`, as build systems call lld-link); the lock guards it the same way.
+    @Test func abiLockGuardsAnImportLibraryFromADefinitionAlone() throws {
+        let folder = try makeTemporaryDirectory("abilock-def-only")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func path(_ file: String) -> String { folder.appendingPathComponent(file).path }
+        func library(_ definition: String, _ extra: [String]) throws -> DriverResult {
+            try definition.write(toFile: path("abi.def"), atomically: true, encoding: .utf8)
+            return Driver.run(arguments: ["/def:" + path("abi.def"), "/machine:x64", "/out:" + path("abi.lib")] + extra, environment: [:])
+        }
+        let lock = path("abi.abilock")
+        let created = try library(Self.oldDefinition, ["/abilock:" + lock, "/abilock:update"])
+        #expect(created.exitCode == 0, "\(created.diagnostics)")
+        #expect(try String(contentsOfFile: lock, encoding: .utf8) == Self.oldLock)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path("abi.lib")))
+        let broken = try library(Self.newDefinition, ["/abilock:" + lock])
+        #expect(broken.exitCode == 1 && broken.diagnostics.contains("error: ABI lock \(lock): third: removed\n"), "\(broken.diagnostics)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path("abi.lib"))) == before, "the failed link replaced the import library")
+    }
+
     /// GNU ld's command line: --abi-lock=FILE, --abi-lock-update, --abi-lock-warn.
     @Test func gnuAbiLockOptions() throws {
         let folder = try makeTemporaryDirectory("abilock-gnu")
@@ -345,6 +370,7 @@ struct ABIGuardTests {
             ExportABIEntry(name: "with space", ordinal: 3, isData: true),
             ExportABIEntry(name: "@odd\"name\\", isData: false, forwarder: "k.#12"),
             ExportABIEntry(name: "hidden", ordinal: 9, isNoName: true, isData: false, isPrivate: true),
+            ExportABIEntry(name: nil, ordinal: 12, isNoName: true, isData: false),
         ])
         let text = ABILockFile.text(abi)
         #expect(text == """
@@ -354,11 +380,13 @@ struct ABIGuardTests {
             hidden @9 NONAME PRIVATE
             plain
             "with space" @3 DATA
+            @12 NONAME
 
             """)
         let read = try ABILockFile.parse(text: text, path: "x.abilock")
         #expect(ExportABI.diff(old: abi, new: read).isEmpty)
         #expect(Set(read.entries.compactMap(\.name)) == Set(abi.entries.compactMap(\.name)))
+        #expect(read.entries.contains { $0.name == nil && $0.ordinal == 12 && $0.isNoName })
         for (bad, message) in [("# pelink abilock 2\n", "x.abilock:1:18: ABI lock format version \"2\""),
                                ("EXPORTS\n", "x.abilock:1:1: not an ABI lock file"),
                                ("# pelink abilock 1\nf\nf\n", "x.abilock:3:1: f is listed twice (first on line 2)"),
