@@ -341,6 +341,17 @@ struct ABIGuardTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path("abi.lib"))) == before, "the failed link replaced the import library")
     }
 
+    /// An object's own .edata is the export table (literal-edata): pelink does not read it, and says so.
+    @Test func abiLockLeavesALiteralExportTableUnchecked() throws {
+        let folder = try makeTemporaryDirectory("abilock-edata")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lock = folder.appendingPathComponent("x.abilock").path
+        let run = Driver.run(arguments: ["/dll", "/lldmingw", "/noentry", "/machine:x64",
+                                         GoldenCase.inputsFolder.appendingPathComponent("literal-edata/edata.obj").path,
+                                         "/out:" + folder.appendingPathComponent("x.dll").path, "/abilock:" + lock], environment: [:])
+        #expect(run.exitCode == 0 && run.diagnostics.contains("warning: ABI lock \(lock): the export table is the objects' own .edata"), "\(run.diagnostics)")
+    }
+
     /// GNU ld's command line: --abi-lock=FILE, --abi-lock-update, --abi-lock-warn.
     @Test func gnuAbiLockOptions() throws {
         let folder = try makeTemporaryDirectory("abilock-gnu")
