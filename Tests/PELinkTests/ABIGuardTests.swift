@@ -413,16 +413,16 @@ struct ABIGuardTests {
 
 // In the MinGW suite (clang's driver with pelink as its ld.lld), where the zlib1.dll link is.
 extension MinGWTests {
-    @Test("zlib1.dll from Debian's libz.a with --abi-lock: one export taken out of the .def fails the link, naming it")
-    func zlibABILockNamesTheRemovedExport() throws {
-        guard let tools = requireWineTools(.x64) else { return }
-        let machine = WineMachine.x64
+    @Test("zlib1.dll from Debian's libz.a with --abi-lock: one export taken out of the .def fails the link, naming it",
+          arguments: WineMachine.allCases)
+    func zlibABILockNamesTheRemovedExport(_ machine: WineMachine) throws {
+        guard let tools = requireWineTools(machine) else { return }
         let libz = machine.mingwRoot + "/lib/libz.a", shipped = machine.mingwRoot + "/lib/zlib1.dll"
         guard FileManager.default.fileExists(atPath: libz), FileManager.default.fileExists(atPath: shipped) else {
             if oraclesRequired { Issue.record("libz-mingw-w64-dev / libz-mingw-w64 (\(machine.mingwTriple)) is not installed") }
             return
         }
-        let folder = try makeTemporaryDirectory("mingw-zlib-abilock")
+        let folder = try makeTemporaryDirectory("mingw-zlib-abilock-\(machine.rawValue)")
         defer { removeBuildFolder(folder) }
         guard let bin = try tools.gnuLinkerFolder(folder) else { return }
         let names = try Self.exportNames(shipped)
@@ -431,7 +431,7 @@ extension MinGWTests {
         func link(_ exports: [String], _ lockOptions: [String]) throws -> String? {
             try ("LIBRARY zlib1.dll\nEXPORTS\n" + exports.map { "    \($0)\n" }.joined())
                 .write(to: folder.appendingPathComponent("zlib.def"), atomically: true, encoding: .utf8)
-            return try tools.clangLink(bin: bin, in: folder, ["-shared", "-o", "zlib1.dll", "-Wl,--whole-archive", libz,
+            return try tools.clangLink(bin: bin, in: folder, ["-shared"] + Self.libgccFlags(machine) + ["-o", "zlib1.dll", "-Wl,--whole-archive", libz,
                                                               "-Wl,--no-whole-archive", "zlib.def"] + lockOptions.map { "-Wl," + $0 })
         }
         // The lock made from the full export list, then a rebuild without one export.
