@@ -542,6 +542,17 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             options.isGNUFlavor = true
         case "lib":
             throw UsageError("/lib must be the first argument (pelink /lib ... is the librarian)")
+        case "abi":
+            throw UsageError("/abi:\(value ?? "diff") must be the first argument (pelink /abi:diff OLD NEW compares two export lists)")
+        case "abilock":
+            // /abilock:warn and /abilock:update say what a difference does; any other value is
+            // the lock file (a file named "warn" is written ./warn).
+            let v = try requireValue()
+            switch v.lowercased() {
+            case "warn": options.abiLockMode = .warn
+            case "update": options.abiLockMode = .update
+            default: options.abiLockPath = v
+            }
 
         // Options that are accepted only in some forms; the table gives the reasons.
         case "guard":
@@ -705,6 +716,9 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
     if alignmentGiven && !options.driver {
         // lld-link's warning: user-mode images are loaded with page-aligned sections.
         notes.append("warning: /align specified without /driver; image may not run")
+    }
+    if options.abiLockMode != .enforce && options.abiLockPath == nil {
+        throw UsageError("/abilock:\(options.abiLockMode == .warn ? "warn" : "update") needs the lock file too: /abilock:FILE")
     }
     if let libEnv = environment["LIB"] {
         options.libraryPaths += libEnv.split(separator: ";").map(String.init).filter { !$0.isEmpty }

@@ -18,6 +18,10 @@ public enum Driver {
         do {
             let isGNU = GNUCommandLine.applies(programName: programName, arguments: commandLine)
             let isLibrarian = commandLine.first.flatMap(splitOption).map { $0.0 == "lib" } ?? false
+            if !isGNU, let first = commandLine.first, let (name, value) = splitOption(first), name == "abi" {
+                let result = ABICommand.run(subcommand: value, arguments: Array(commandLine.dropFirst()))
+                return DriverResult(exitCode: result.exitCode, diagnostics: format(result.diagnostics, programName: programName), output: result.output)
+            }
             // link.exe's LINK and _LINK_ variables add options to its own command line only.
             let ignoresEnvironment = commandLine.contains { splitOption($0)?.0 == "lldignoreenv" }
             let arguments = isGNU || isLibrarian || ignoresEnvironment ? commandLine : try withLinkEnvironment(commandLine, environment)

@@ -18,7 +18,7 @@ enum GNUCommandLine {
 
     /// Options that take a value, written `--opt value` or `--opt=value`.
     private static let valueOptions: Set<String> = [
-        "-o", "--output", "-e", "--entry", "-L", "--library-path", "-l", "--library", "-m", "--out-implib", "--output-def",
+        "-o", "--output", "-e", "--entry", "-L", "--library-path", "-l", "--library", "-m", "--out-implib", "--output-def", "--abi-lock",
         "--exclude-symbols", "--image-base", "--subsystem", "--major-os-version", "--minor-os-version",
         "--major-image-version", "--minor-image-version", "--major-subsystem-version", "--minor-subsystem-version",
         "--stack", "--heap", "--sysroot", "-plugin", "--plugin", "--file-alignment", "--section-alignment",
@@ -115,6 +115,9 @@ enum GNUCommandLine {
                 options.machine = machine
             case "--out-implib": options.importLibraryPath = try value(name, inline: inline)
             case "--output-def": options.outputDefinitionPath = try value(name, inline: inline)
+            case "--abi-lock": options.abiLockPath = try value(name, inline: inline)
+            case "--abi-lock-warn": options.abiLockMode = .warn
+            case "--abi-lock-update": options.abiLockMode = .update
             case "--export-all-symbols": options.exportAllSymbols = true
             case "--exclude-all-symbols": options.excludeAllSymbols = true
             case "--exclude-symbols":
@@ -214,6 +217,9 @@ enum GNUCommandLine {
                 }
             }
         }
+        if options.abiLockMode != .enforce && options.abiLockPath == nil {
+            throw UsageError("--abi-lock-\(options.abiLockMode == .warn ? "warn" : "update") needs the lock file too: --abi-lock=FILE")
+        }
         options.libraryPaths = searchPaths
         for library in pendingLibraries {
             guard let path = findGNULibrary(library.name, in: searchPaths, isStatic: library.isStatic) else {
@@ -246,7 +252,9 @@ enum GNUCommandLine {
           --stack R[,C], --heap R[,C], --dynamicbase, --nxcompat, --high-entropy-va (and --disable-*),
           --no-insert-timestamp, --insert-timestamp, --enable-auto-import, --disable-auto-import,
           -u SYMBOL, --file-alignment N, --section-alignment N, --gc-sections, --no-gc-sections,
-          --icf=all|safe|none, --verbose, -v/--version, --help.
+          --icf=all|safe|none, --verbose, -v/--version, --help;
+          pelink's own: --abi-lock=FILE (check the exports against an ABI lock file), --abi-lock-warn,
+          --abi-lock-update.
           A .def file among the inputs is the module definition.
         Ignored with a note: -plugin FILE, -plugin-opt=... (LTO plugins do not apply to COFF objects).
         Accepted without effect:

@@ -84,6 +84,9 @@ struct Linker {
         }
         let exports = clock.timed("Collect exports") { collectExports(resolver) }
         try checkpoint()
+        // Before any work that writes: a break of the locked exports fails the link here.
+        let abiLockFile = options.abiLockPath == nil ? nil : clock.timed("Check exports against the ABI lock") { checkABILock(exports, resolver) }
+        try checkpoint()
         clock.timed("Remove unreferenced sections (/opt:ref)") { collectGarbage(resolver, exports: exports) }
         clock.timed("Fold identical sections (/opt:icf)") { foldIdenticalSections(resolver, exports: exports) }
         if options.printTimes && !foldingDetails.isEmpty { clock.detail(foldingDetails) }
@@ -141,6 +144,9 @@ struct Linker {
         if let path = options.outputDefinitionPath {
             do { staged.append(try StagedOutput(path: path, bytes: Array(moduleDefinitionText(exports).utf8))) } catch { diagnostics.error("\(error)") }
         }
+        if let abiLockFile {
+            do { staged.append(try StagedOutput(path: abiLockFile.path, bytes: abiLockFile.bytes)) } catch { diagnostics.error("\(error)") }
+        }
         if importLibrary.path != nil {
             clock.timed("Write import library (after waiting for it)") {
                 switch importLibrary.finishAndStage() {
@@ -185,14 +191,23 @@ struct Linker {
         if moduleDefinition?.outputName.map({ $0.isEmpty }) ?? true {
             dllName = ((outputPath as NSString).lastPathComponent as NSString).deletingPathExtension + ".dll"
         }
+        let abiLockFile = checkABILock(exports, nil)
+        try checkpoint()
         let path = options.importLibraryPath ?? (outputPath as NSString).deletingPathExtension + ".lib"
         let job = ImportLibraryJob(path: path, dllName: dllName, machine: options.machine, exports: exports)
         job.start()
+        var staged: [StagedOutput] = []
         switch job.finishAndStage() {
-        case .success(let output?):
-            do { try output.commit() } catch { diagnostics.error("\(error)") }
+        case .success(let output?): staged.append(output)
         case .success(nil): break
         case .failure(let error): diagnostics.error("\(error)")
+        }
+        if let abiLockFile {
+            do { staged.append(try StagedOutput(path: abiLockFile.path, bytes: abiLockFile.bytes)) } catch { diagnostics.error("\(error)") }
+        }
+        try checkpoint()
+        for output in staged {
+            do { try output.commit() } catch { diagnostics.error("\(error)") }
         }
         try checkpoint()
         return LinkMessages(diagnostics: diagnostics.lines, output: diagnostics.output)

@@ -98,6 +98,10 @@ enum OptionTable {
         option("@file", "read more arguments from a response file (Windows quoting; nested response files)",
                tested("responseFilesNestAndOptionsAreCaseInsensitive", "err-rsp-self-include", "err-rsp-unclosed-quote"),
                example: "@$INPUTS/err-rsp-empty/empty.rsp"),
+        option("/abi:diff OLD NEW", "as the first argument: how the exports changed between two DLLs, import libraries, .def files or ABI lock files; exit status 0 compatible, 1 breaking, 2 unreadable",
+               tested("abiDiffOfDefinitionFiles", "abiDiffOfLinkedDLLsAndImportLibraries")),
+        option("/abilock:{file|warn|update}", "check the exports against an ABI lock file: a change that breaks importers fails the link (a warning with /abilock:warn), additions are notes, /abilock:update rewrites the file (GNU ld flavor: --abi-lock=FILE, --abi-lock-warn, --abi-lock-update)",
+               tested("abiLockFailsTheLinkOnABreak", "abiLockWarnAndUpdate"), example: "/abilock:exports.abilock"),
         option("/align:N", "section alignment in memory (a power of two; a warning without /driver, as lld-link gives)",
                tested("alignmentOptionsSetTheHeaderFields"), example: "/align:0x2000"),
         option("/allowbind[:no]", "/allowbind:no: the image must not be bound (NO_BIND)", tested("headerOptionsTakeEffect")),
@@ -386,6 +390,7 @@ enum OptionTable {
 
             Usage: pelink [options] files...        link objects and libraries into a DLL or EXE
                    pelink /lib [options] files...   the librarian: a static library, or an import library from /def:
+                   pelink /abi:diff OLD NEW         how the exports changed between two DLLs, import libraries or .def files
                    pelink -m i386pep [options] ...  GNU ld's options, as ld.lld in MinGW mode (also when run as ld.lld)
 
             Options start with / or -, names are case-insensitive, values follow ':'.

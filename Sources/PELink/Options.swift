@@ -52,6 +52,16 @@ public struct ExportRequest: Sendable, Equatable {
     }
 }
 
+/// What `/abilock` does when the exports differ from the lock file.
+public enum ABILockMode: Sendable, Equatable {
+    /// A break fails the link; additions are notes.
+    case enforce
+    /// A break is a warning.
+    case warn
+    /// The lock file is rewritten with the link's exports (when the link succeeds).
+    case update
+}
+
 /// Everything that decides a link, after the command line, response files and the .def are read.
 public struct LinkOptions: Sendable {
     public var inputFiles: [String] = []
@@ -173,6 +183,10 @@ public struct LinkOptions: Sendable {
     public var autoImport = true
     /// --output-def: a .def file listing what was exported.
     public var outputDefinitionPath: String?
+    /// /abilock:FILE, --abi-lock=FILE: the export list the image's exports are checked against.
+    public var abiLockPath: String?
+    /// /abilock:warn, /abilock:update (--abi-lock-warn, --abi-lock-update): what a difference does.
+    public var abiLockMode: ABILockMode = .enforce
     /// Archives whose every member is loaded (--whole-archive).
     public var wholeArchiveInputs: Set<String> = []
     /// /wholearchive (every library) and /wholearchive:lib (file names, lowercased).

@@ -282,8 +282,10 @@ struct GoldenTests {
         for entry in goldenFolderListing(GoldenCase.goldenFolder) where !entry.hasPrefix(".") {
             var isDirectory: ObjCBool = false
             let url = GoldenCase.goldenFolder.appendingPathComponent(entry)
+            // Other golden tests (ABIGuardTests' abi-diff-*) keep their inputs in an Inputs/ folder without ARGS.
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue,
-                  !names.contains(entry) else { continue }
+                  !names.contains(entry), !FileManager.default.fileExists(atPath: GoldenCase.inputsFolder.appendingPathComponent(entry).path)
+            else { continue }
             if goldenUpdateRequested {
                 for file in goldenFileNames {
                     try? FileManager.default.removeItem(at: url.appendingPathComponent(file))
