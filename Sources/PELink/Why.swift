@@ -209,6 +209,18 @@ struct WhyReport {
     }
 }
 
+extension ExportSource {
+    /// The source as /why names it: files by name only, so that the report is the same from
+    /// any folder.
+    var withFileNames: String {
+        switch self {
+        case let .moduleDefinition(path, line): return "\((path as NSString).lastPathComponent):\(line)"
+        case let .directive(object): return ".drectve of \((object as NSString).lastPathComponent)"
+        default: return description
+        }
+    }
+}
+
 /// A /why query: a symbol name, or with `export:` an exported name; `*` and `?` match any run
 /// of characters and any one character.
 struct WhyQuery: Equatable {
@@ -307,17 +319,7 @@ extension Linker {
             var symbol = symbols[Int(g)]
             if (symbol.kind == .autoImported || symbol.kind == .localImport), symbol.member >= 0 { symbol = symbols[Int(symbol.member)] }
             entry.referencedBy = referencers[g] ?? []
-            entry.exportedAs = exports.filter { $0.symbol == g }.map { export in
-                let source: String
-                if case let .moduleDefinition(path, line) = export.request.source {
-                    source = "\((path as NSString).lastPathComponent):\(line)"
-                } else if case let .directive(object) = export.request.source {
-                    source = ".drectve of \((object as NSString).lastPathComponent)"
-                } else {
-                    source = export.request.source.description
-                }
-                return (export.request.name, export.ordinal, source)
-            }
+            entry.exportedAs = exports.filter { $0.symbol == g }.map { ($0.request.name, $0.ordinal, $0.request.source.withFileNames) }
             switch symbol.kind {
             case .defined where symbol.section >= 0:
                 let object = objects[Int(symbol.file)]
@@ -448,13 +450,7 @@ private struct WhyGraph {
             if let g = resolver.find(name), let section = sectionOf(symbol: g) { root(section, reason) }
         }
         for export in exports where export.symbol >= 0 {
-            let source: String
-            switch export.request.source {
-            case let .moduleDefinition(path, line): source = "\((path as NSString).lastPathComponent):\(line)"
-            case let .directive(object): source = ".drectve of \((object as NSString).lastPathComponent)"
-            default: source = export.request.source.description
-            }
-            if let section = sectionOf(symbol: export.symbol) { root(section, "the export \(export.request.name) (asked for by \(source))") }
+            if let section = sectionOf(symbol: export.symbol) { root(section, "the export \(export.request.name) (asked for by \(export.request.source.withFileNames))") }
         }
         if let entry = linker.entrySymbolName { rootSymbol(entry, "the entry point \(entry)") }
         for name in linker.options.includes { rootSymbol(name, "/include:\(name)") }
