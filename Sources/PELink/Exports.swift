@@ -64,13 +64,22 @@ enum ExportBuilder {
     /// .drectve, GNU ld's automatic export.
     static func largestSources(_ requests: [ExportRequest]) -> String {
         var counts: [String: Int] = [:]
+        // .drectve asks are counted together (a library of many objects asks a few each), and
+        // the object that asks for the most is named.
+        var directiveObjects: [String: Int] = [:]
         for request in requests {
-            let source: String
             switch request.source {
-            case .moduleDefinition(let path, _): source = path
-            default: source = request.source.description
+            case .moduleDefinition(let path, _): counts[path, default: 0] += 1
+            case .directive(let object):
+                directiveObjects[object, default: 0] += 1
+            default: counts[request.source.description, default: 0] += 1
             }
-            counts[source, default: 0] += 1
+        }
+        if let most = directiveObjects.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) {
+            let total = directiveObjects.values.reduce(0, +)
+            let label = directiveObjects.count == 1 ? ".drectve of \(most.key)"
+                : "the .drectve sections of \(directiveObjects.count) objects (most: \(most.key), \(most.value))"
+            counts[label] = total
         }
         let largest = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         return largest.prefix(3).map { "\($0.key) (\($0.value))" }.joined(separator: ", ")

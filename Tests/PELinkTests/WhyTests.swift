@@ -60,4 +60,15 @@ struct WhyTests {
         let chain = try #require(entries.first { $0["symbol"] as? String == "step_two" }?["chain"] as? [[String: Any]])
         #expect(chain.count == 3 && chain[0]["root"] != nil && chain[2]["through"] as? String == "step_two")
     }
+
+    @Test("too many exports: the message names the largest sources, .drectve asks counted together")
+    func largestExportSources() {
+        var requests = (0..<50).map { ExportRequest(name: "d\($0)", source: .moduleDefinition(path: "big.def", line: $0 + 3)) }
+        requests += (0..<30).map { ExportRequest(name: "a\($0)", source: .directive(object: "a.obj")) }
+        requests += (0..<10).map { ExportRequest(name: "b\($0)", source: .directive(object: "b.obj")) }
+        requests.append(ExportRequest(name: "c", source: .commandLine))
+        #expect(ExportBuilder.largestSources(requests)
+                == "big.def (50), the .drectve sections of 2 objects (most: a.obj, 30) (40), /export: on the command line (1)")
+        #expect(ExportBuilder.largestSources(Array(requests[50..<80])) == ".drectve of a.obj (30)")
+    }
 }
