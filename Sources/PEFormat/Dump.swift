@@ -3,6 +3,25 @@
 // tables, no file paths (they differ between machines) and a content digest per section so that a
 // byte change anywhere shows up even when no table changed.
 
+/// The parts of a dump `pelink /dump` selects (/headers, /sections, ...); `.all` by default.
+public struct DumpParts: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// File and optional headers, data directories, TLS, load configuration, exception and debug directories.
+    public static let headers = DumpParts(rawValue: 1)
+    /// Section headers and content digests (of members too, in libraries and objects).
+    public static let sections = DumpParts(rawValue: 2)
+    public static let exports = DumpParts(rawValue: 4)
+    /// Imports and delay-load imports (import objects, in libraries).
+    public static let imports = DumpParts(rawValue: 8)
+    /// Base relocations.
+    public static let relocations = DumpParts(rawValue: 16)
+    public static let resources = DumpParts(rawValue: 32)
+    /// COFF symbols of objects and members; a library's symbol directory.
+    public static let symbols = DumpParts(rawValue: 64)
+    public static let all: DumpParts = [.headers, .sections, .exports, .imports, .relocations, .resources, .symbols]
+}
+
 public enum PEDump {
     // MARK: - Entry points
 
@@ -23,26 +42,43 @@ public enum PEDump {
     }
 
     /// Dumps an image, a library, a COFF object or a short import object, whichever `view` holds.
-    public static func dumpFile(_ view: ByteView) throws -> String {
-        if Archive.isArchive(view) { return try dumpLibrary(try Archive(view: view)) }
-        if PEImage.isImage(view) { return dumpImage(try PEImage(view: view)) }
+    public static func dumpFile(_ view: ByteView, parts: DumpParts = .all) throws -> String {
+        if Archive.isArchive(view) { return try dumpLibrary(try Archive(view: view), parts: parts) }
+        if PEImage.isImage(view) { return try dumpImage(try PEImage(view: view), parts: parts) }
         var out = TextOut()
-        try dumpMember(view, into: &out)
+        try dumpMember(view, parts: parts, into: &out)
         return out.text
     }
 
     // MARK: - Images
 
+    /// The whole dump, resources aside (reading them can fail; `dumpImage(_:parts:)` reads them).
     public static func dumpImage(_ image: PEImage) -> String {
+        (try? dumpImage(image, parts: DumpParts.all.subtracting(.resources))) ?? ""
+    }
+
+    public static func dumpImage(_ image: PEImage, parts: DumpParts) throws -> String {
         var out = TextOut()
-        dumpFileHeader(image, into: &out)
-        dumpOptionalHeader(image, into: &out)
-        dumpDataDirectories(image, into: &out)
-        dumpSections(image, into: &out)
-        if let exports = image.exports { dumpExports(exports, into: &out) }
-        if !image.imports.isEmpty { dumpImports(image, into: &out) }
-        if !image.delayImports.isEmpty { dumpDelayImports(image, into: &out) }
-        if !image.baseRelocationBlocks.isEmpty { dumpBaseRelocations(image, into: &out) }
+        if parts.contains(.headers) {
+            dumpFileHeader(image, into: &out)
+            dumpOptionalHeader(image, into: &out)
+            dumpDataDirectories(image, into: &out)
+        }
+        if parts.contains(.sections) { dumpSections(image, into: &out) }
+        if parts.contains(.exports), let exports = image.exports { dumpExports(exports, into: &out) }
+        if parts.contains(.imports) {
+            if !image.imports.isEmpty { dumpImports(image, into: &out) }
+            if !image.delayImports.isEmpty { dumpDelayImports(image, into: &out) }
+        }
+        if parts.contains(.relocations) && !image.baseRelocationBlocks.isEmpty { dumpBaseRelocations(image, into: &out) }
+        if parts.contains(.resources) {
+            let resources = try image.resources()
+            if !resources.isEmpty {
+                if !out.text.isEmpty { out.text += "\n" }
+                out.text += dumpResources(resources)
+            }
+        }
+        guard parts.contains(.headers) else { return out.text }
         if let tls = image.tls { dumpTLS(tls, image: image, into: &out) }
         if let loadConfig = image.loadConfig {
             out.heading("Load configuration")
@@ -269,7 +305,7 @@ public enum PEDump {
 
     // MARK: - Libraries
 
-    public static func dumpLibrary(_ archive: Archive) throws -> String {
+    public static func dumpLibrary(_ archive: Archive, parts: DumpParts = .all) throws -> String {
         var out = TextOut()
         let layout: String
         switch archive.layout {
@@ -289,25 +325,29 @@ public enum PEDump {
             out.line("  \(padLeft("\(index)", 4))  \(padLeft("\(member.data.count)", 8))  \(member.name)")
         }
 
-        out.heading("Symbol directory (file order)")
-        out.line("  member  symbol")
-        for symbol in archive.symbols {
-            out.line("  \(padLeft("\(symbol.memberIndex)", 6))  \(symbol.name)")
+        if parts.contains(.symbols) {
+            out.heading("Symbol directory (file order)")
+            out.line("  member  symbol")
+            for symbol in archive.symbols {
+                out.line("  \(padLeft("\(symbol.memberIndex)", 6))  \(symbol.name)")
+            }
         }
 
+        // Members: their sections, symbols and import objects, as selected.
+        guard !parts.isDisjoint(with: [.sections, .symbols, .imports, .exports, .relocations]) else { return out.text }
         for (index, member) in archive.members.enumerated() {
             out.heading("Member \(index): \(member.name)")
-            try dumpMember(member.data, into: &out)
+            try dumpMember(member.data, parts: parts, into: &out)
         }
         return out.text
     }
 
-    private static func dumpMember(_ view: ByteView, into out: inout TextOut) throws {
+    private static func dumpMember(_ view: ByteView, parts: DumpParts = .all, into out: inout TextOut) throws {
         let kind = FileKind.identify(view)
         if kind == .importObject {
             out.line("  " + importObjectLine(try ImportObject(view: view)))
         } else if kind == .coffObject || kind == .bigObject {
-            try dumpObject(try COFFObject(view: view), into: &out)
+            try dumpObject(try COFFObject(view: view), parts: parts, into: &out)
         } else {
             out.line("  unrecognized member, \(view.count) bytes, FNV-1a 64 \(hex16(fnv1a64(view.rawBuffer)))")
         }
@@ -335,34 +375,37 @@ public enum PEDump {
         return text
     }
 
-    private static func dumpObject(_ object: COFFObject, into out: inout TextOut) throws {
+    private static func dumpObject(_ object: COFFObject, parts: DumpParts = .all, into out: inout TextOut) throws {
         out.line("  COFF object\(object.isBigObj ? " (bigobj)" : ""), machine \(machineText(object.rawMachine)), "
             + "timestamp \(hex8(object.timeDateStamp)), characteristics \(hex(object.characteristics))")
-        out.line("  sections (\(object.sectionCount)), with FNV-1a 64 of their raw data")
-        // Sections may point at the same relocations; the dump stays linear in the file size.
-        var relocationBytes = 0
-        for index in 0..<object.sectionCount {
-            let section = try object.sectionHeader(index)
-            let data = try object.sectionData(section)
-            relocationBytes += Int(section.numberOfRelocations) * 10
-            if relocationBytes > object.view.count {
-                throw object.view.error(at: section.headerOffset, "the sections' relocation tables add up to more than the file's \(object.view.count) bytes, so some overlap")
-            }
-            let digest = data.count > 0 ? hex16(fnv1a64(data.rawBuffer)) : pad("(no data)", 16)
-            out.line("    \(pad("\(index + 1)", 3)) \(pad(section.name, 16)) size \(pad(hex(section.sizeOfRawData), 8)) "
-                + "relocs \(pad("\(section.numberOfRelocations)", 4)) \(digest)  \(sectionFlagsText(section.characteristics))")
-            let relocations = try object.relocations(section)
-            for relocationIndex in 0..<relocations.count {
-                let relocation = relocations.view.relocation(relocationIndex)
-                let symbolIndex = Int(relocation.symbolTableIndex)
-                guard symbolIndex < object.symbolCount else {
-                    throw relocations.view.error(at: relocationIndex * 10 + 4,
-                                                 "relocation \(relocationIndex) of section \(section.name) names symbol \(symbolIndex), past the \(object.symbolCount)-record symbol table")
+        if parts.contains(.sections) {
+            out.line("  sections (\(object.sectionCount)), with FNV-1a 64 of their raw data")
+            // Sections may point at the same relocations; the dump stays linear in the file size.
+            var relocationBytes = 0
+            for index in 0..<object.sectionCount {
+                let section = try object.sectionHeader(index)
+                let data = try object.sectionData(section)
+                relocationBytes += Int(section.numberOfRelocations) * 10
+                if relocationBytes > object.view.count {
+                    throw object.view.error(at: section.headerOffset, "the sections' relocation tables add up to more than the file's \(object.view.count) bytes, so some overlap")
                 }
-                let typeName = object.machine == .amd64 ? AMD64Relocation.name(relocation.type) : "type \(hex(relocation.type))"
-                out.line("          \(hex8(relocation.virtualAddress))  \(typeName)  \(try object.symbolName(symbolIndex))")
+                let digest = data.count > 0 ? hex16(fnv1a64(data.rawBuffer)) : pad("(no data)", 16)
+                out.line("    \(pad("\(index + 1)", 3)) \(pad(section.name, 16)) size \(pad(hex(section.sizeOfRawData), 8)) "
+                    + "relocs \(pad("\(section.numberOfRelocations)", 4)) \(digest)  \(sectionFlagsText(section.characteristics))")
+                let relocations = try object.relocations(section)
+                for relocationIndex in 0..<relocations.count {
+                    let relocation = relocations.view.relocation(relocationIndex)
+                    let symbolIndex = Int(relocation.symbolTableIndex)
+                    guard symbolIndex < object.symbolCount else {
+                        throw relocations.view.error(at: relocationIndex * 10 + 4,
+                                                     "relocation \(relocationIndex) of section \(section.name) names symbol \(symbolIndex), past the \(object.symbolCount)-record symbol table")
+                    }
+                    let typeName = object.machine == .amd64 ? AMD64Relocation.name(relocation.type) : "type \(hex(relocation.type))"
+                    out.line("          \(hex8(relocation.virtualAddress))  \(typeName)  \(try object.symbolName(symbolIndex))")
+                }
             }
         }
+        guard parts.contains(.symbols) else { return }
         out.line("  external symbols")
         var index = 0
         // Each step skips the symbol and its auxiliary records, so the walk ends at the table's end.
@@ -431,18 +474,18 @@ public enum PEDump {
         12: "EFI_RUNTIME_DRIVER", 13: "EFI_ROM", 14: "XBOX", 16: "WINDOWS_BOOT_APPLICATION",
     ]
 
-    private static let directoryNames = [
+    static let directoryNames = [
         "EXPORT", "IMPORT", "RESOURCE", "EXCEPTION", "SECURITY", "BASERELOC", "DEBUG", "ARCHITECTURE",
         "GLOBALPTR", "TLS", "LOAD_CONFIG", "BOUND_IMPORT", "IAT", "DELAY_IMPORT", "CLR_RUNTIME", "RESERVED",
     ]
 
-    private static let debugTypeNames: [UInt32: String] = [
+    static let debugTypeNames: [UInt32: String] = [
         0: "UNKNOWN", 1: "COFF", 2: "CODEVIEW", 3: "FPO", 4: "MISC", 5: "EXCEPTION", 6: "FIXUP",
         7: "OMAP_TO_SRC", 8: "OMAP_FROM_SRC", 9: "BORLAND", 10: "RESERVED10", 11: "CLSID", 12: "VC_FEATURE",
         13: "POGO", 14: "ILTCG", 16: "REPRO", 17: "EMBEDDED_PORTABLE_PDB", 19: "PDBCHECKSUM", 20: "EX_DLLCHARACTERISTICS",
     ]
 
-    private static func machineText(_ machine: UInt16) -> String {
+    static func machineText(_ machine: UInt16) -> String {
         let name: String
         switch Machine(rawValue: machine) {
         case .amd64: name = "AMD64"
@@ -455,7 +498,7 @@ public enum PEDump {
         return "\(hex(machine)) (\(name))"
     }
 
-    private static func baseRelocationTypeName(_ type: UInt16, machine: UInt16) -> String {
+    static func baseRelocationTypeName(_ type: UInt16, machine: UInt16) -> String {
         let isARM = machine == Machine.armnt.rawValue
         switch type {
         case 0: return "ABSOLUTE"
@@ -484,7 +527,7 @@ public enum PEDump {
         return parts.isEmpty ? padded : "\(padded) (\(parts.joined(separator: " | ")))"
     }
 
-    private static func sectionFlagsText(_ flags: SectionFlags) -> String {
+    static func sectionFlagsText(_ flags: SectionFlags) -> String {
         var parts: [String] = []
         var remaining = flags.rawValue & ~SectionFlags.alignMask.rawValue
         for (bit, name) in sectionFlagNames where flags.rawValue & bit != 0 {
@@ -516,11 +559,11 @@ public enum PEDump {
         return hash
     }
 
-    private static func hex<T: BinaryInteger>(_ value: T) -> String { "0x" + String(value, radix: 16) }
+    static func hex<T: BinaryInteger>(_ value: T) -> String { "0x" + String(value, radix: 16) }
 
-    private static func hex8(_ value: UInt32) -> String { "0x" + hexDigits(value, width: 8) }
+    static func hex8(_ value: UInt32) -> String { "0x" + hexDigits(value, width: 8) }
 
-    private static func hex16(_ value: UInt64) -> String { hexDigits(value, width: 16) }
+    static func hex16(_ value: UInt64) -> String { hexDigits(value, width: 16) }
 
     /// "1 DLL", "2 DLLs".
     private static func counted(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
@@ -569,7 +612,7 @@ extension PEDump {
     }
 
     /// `6 (RT_STRING)`, `77`, or a quoted name with its UTF-16 length when it is not plain ASCII.
-    private static func resourceNameText(_ name: ResourceName, isType: Bool) -> String {
+    static func resourceNameText(_ name: ResourceName, isType: Bool) -> String {
         switch name {
         case .id(let id):
             if isType, let known = ResourceName.predefinedTypeNames[id] { return "\(id) (\(known))" }

@@ -22,6 +22,10 @@ public enum Driver {
                 let result = ABICommand.run(subcommand: value, arguments: Array(commandLine.dropFirst()))
                 return DriverResult(exitCode: result.exitCode, diagnostics: format(result.diagnostics, programName: programName), output: result.output)
             }
+            if !isGNU, let first = commandLine.first, let (name, _) = splitOption(first), name == "dump" {
+                let result = DumpCommand.run(arguments: Array(commandLine.dropFirst()))
+                return DriverResult(exitCode: result.exitCode, diagnostics: format(result.diagnostics, programName: programName), output: result.output)
+            }
             // link.exe's LINK and _LINK_ variables add options to its own command line only.
             let ignoresEnvironment = commandLine.contains { splitOption($0)?.0 == "lldignoreenv" }
             let arguments = isGNU || isLibrarian || ignoresEnvironment ? commandLine : try withLinkEnvironment(commandLine, environment)

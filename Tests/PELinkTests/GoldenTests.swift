@@ -1,8 +1,9 @@
 // Golden tests: every folder of Inputs/ that has an ARGS file is one case. pelink links the case
 // in-process, and the results are compared with the committed files under Golden/<case>/:
 //
-//     dll.txt          PEDump.dumpImage of the DLL               (EXPECT ok)
-//     lib.txt          PEDump.dumpLibrary of the import library  (EXPECT ok, when one was written)
+//     dll.txt          `pelink /dump` of the DLL                 (EXPECT ok)
+//     dll.json         `pelink /dump /json` of the DLL           (EXPECT ok)
+//     lib.txt, lib.json  the same of the import library         (EXPECT ok, when one was written)
 //     output.txt       pelink's standard output, when it printed any (/why)             (EXPECT ok)
 //     diagnostics.txt  pelink's standard error, with the temporary folder shown as <tmp> and the
 //                      repository as <repo>; empty when there was none            (every case)
@@ -163,6 +164,13 @@ func goldenLinkWithPELink(_ testCase: GoldenCase, into folder: URL, extraArgumen
     let arguments = testCase.absoluteArguments + extraArguments + (ownOutput ? [] : ["/out:" + dll.path]) + ["/implib:" + lib.path]
     let result = Driver.run(arguments: arguments, environment: goldenLinkEnvironment)
     return GoldenLink(result: result, folder: folder, dll: dll, lib: lib)
+}
+
+/// `pelink /dump FILE` (with /json: `pelink /dump /json FILE`), as a user runs it.
+func goldenDump(_ path: String, json: Bool = false) throws -> String {
+    let result = Driver.run(arguments: ["/dump"] + (json ? ["/json"] : []) + [path])
+    guard result.exitCode == 0 else { throw GoldenSetupError("pelink /dump \(json ? "/json " : "")\(path) failed: \(result.diagnostics)") }
+    return result.output
 }
 
 /// Replaces the temporary folder with <tmp> and the repository path with <repo>.
@@ -327,11 +335,13 @@ struct GoldenTests {
             Issue.record("exit code 0 but no \(link.dll.lastPathComponent) was written")
             return
         }
-        var produced: Set<String> = ["dll.txt", "diagnostics.txt"]
-        try goldenCheck(try PEDump.dumpImage(path: link.dll.path), case: name, file: "dll.txt")
+        var produced: Set<String> = ["dll.txt", "dll.json", "diagnostics.txt"]
+        try goldenCheck(try goldenDump(link.dll.path), case: name, file: "dll.txt")
+        try goldenCheck(try goldenDump(link.dll.path, json: true), case: name, file: "dll.json")
         if FileManager.default.fileExists(atPath: link.lib.path) {
-            produced.insert("lib.txt")
-            try goldenCheck(try PEDump.dumpLibrary(path: link.lib.path), case: name, file: "lib.txt")
+            produced.formUnion(["lib.txt", "lib.json"])
+            try goldenCheck(try goldenDump(link.lib.path), case: name, file: "lib.txt")
+            try goldenCheck(try goldenDump(link.lib.path, json: true), case: name, file: "lib.json")
         }
         try goldenCheck(diagnostics, case: name, file: "diagnostics.txt")
         if !link.result.output.isEmpty {
