@@ -416,3 +416,101 @@ final class JSONWriter {
         return out + "\""
     }
 }
+
+extension PEDumpJSON {
+    /// The JSON Schema of the documents `document(_:parts:)` writes (`pelink /dump /jsonschema`
+    /// prints it). Optional parts are present only when selected.
+    public static let schema = """
+    {
+      "$schema": "https://json-schema.org/draft/2020-12/schema",
+      "$id": "pelink-dump/1",
+      "type": "object",
+      "required": ["schema", "kind"],
+      "additionalProperties": false,
+      "properties": {
+        "schema": {"enum": ["pelink-dump/1"]},
+        "kind": {"enum": ["image", "library", "object", "import-object"]},
+        "headers": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["machine", "characteristics", "timestamp", "format", "imageBase", "entryPoint", "subsystem", "dllCharacteristics", "dataDirectories"],
+          "properties": {
+            "machine": {"type": "string"}, "characteristics": {"$ref": "#/$defs/hex"}, "timestamp": {"$ref": "#/$defs/hex"},
+            "format": {"enum": ["PE32", "PE32+"]}, "linkerVersion": {"$ref": "#/$defs/version"},
+            "imageBase": {"$ref": "#/$defs/hex"}, "entryPoint": {"$ref": "#/$defs/hex"},
+            "sectionAlignment": {"$ref": "#/$defs/hex"}, "fileAlignment": {"$ref": "#/$defs/hex"},
+            "operatingSystemVersion": {"$ref": "#/$defs/version"}, "imageVersion": {"$ref": "#/$defs/version"},
+            "subsystemVersion": {"$ref": "#/$defs/version"}, "subsystem": {"type": "integer"},
+            "dllCharacteristics": {"$ref": "#/$defs/hex"}, "sizeOfImage": {"$ref": "#/$defs/hex"},
+            "sizeOfHeaders": {"$ref": "#/$defs/hex"}, "checksum": {"$ref": "#/$defs/hex"},
+            "stack": {"type": "string", "pattern": "^0x[0-9a-f]+,0x[0-9a-f]+$"},
+            "heap": {"type": "string", "pattern": "^0x[0-9a-f]+,0x[0-9a-f]+$"},
+            "dataDirectories": {"type": "array", "items": {"type": "object", "additionalProperties": false, "required": ["name", "rva", "size"],
+              "properties": {"name": {"type": "string"}, "rva": {"$ref": "#/$defs/hex"}, "size": {"type": "integer"}}}},
+            "debugEntries": {"type": "array", "items": {"type": "object", "additionalProperties": false, "required": ["type", "typeName", "size", "rva"],
+              "properties": {"type": {"type": "integer"}, "typeName": {"type": "string"}, "size": {"type": "integer"}, "rva": {"$ref": "#/$defs/hex"}}}},
+            "tlsCallbacks": {"type": "array", "items": {"$ref": "#/$defs/hex"}},
+            "exceptionEntries": {"type": "integer"}
+          }
+        },
+        "sections": {"type": "array", "items": {"oneOf": [{"$ref": "#/$defs/imageSection"}, {"$ref": "#/$defs/objectSection"}]}},
+        "exports": {
+          "type": "object", "additionalProperties": false, "required": ["dllName", "ordinalBase", "entries"],
+          "properties": {
+            "dllName": {"type": "string"}, "ordinalBase": {"type": "integer"},
+            "entries": {"type": "array", "items": {"type": "object", "additionalProperties": false, "required": ["ordinal", "names"],
+              "properties": {"ordinal": {"type": "integer"}, "names": {"type": "array", "items": {"type": "string"}},
+                             "rva": {"$ref": "#/$defs/hex"}, "forwarder": {"type": "string"}}}}
+          }
+        },
+        "imports": {"type": "array", "items": {"$ref": "#/$defs/importedDLL"}},
+        "delayImports": {"type": "array", "items": {"$ref": "#/$defs/importedDLL"}},
+        "relocations": {"type": "array", "items": {"type": "object", "additionalProperties": false, "required": ["page", "entries"],
+          "properties": {"page": {"$ref": "#/$defs/hex"}, "entries": {"type": "array", "items": {"type": "object", "additionalProperties": false,
+            "required": ["type", "rva"], "properties": {"type": {"type": "string"}, "rva": {"$ref": "#/$defs/hex"}}}}}}},
+        "resources": {"type": "array", "items": {"type": "object", "additionalProperties": false,
+          "required": ["type", "name", "language", "size", "codePage", "digest"],
+          "properties": {"type": {"type": "string"}, "name": {"type": "string"}, "language": {"type": "integer"}, "size": {"type": "integer"},
+                         "codePage": {"type": "integer"}, "digest": {"$ref": "#/$defs/digest"}}}},
+        "layout": {"enum": ["msvc", "gnu", "none"]},
+        "members": {"type": "array", "items": {"type": "object", "additionalProperties": false, "required": ["index", "name", "size", "content"],
+          "properties": {"index": {"type": "integer"}, "name": {"type": "string"}, "size": {"type": "integer"},
+                         "content": {"enum": ["object", "import-object", "other"]}, "import": {"$ref": "#/$defs/importObject"},
+                         "machine": {"type": "string"}, "bigobj": {"type": "boolean"},
+                         "sections": {"type": "array", "items": {"$ref": "#/$defs/objectSection"}},
+                         "symbols": {"type": "array", "items": {"$ref": "#/$defs/objectSymbol"}}, "digest": {"$ref": "#/$defs/digest"}}}},
+        "symbols": {"type": "array", "items": {"oneOf": [{"$ref": "#/$defs/objectSymbol"}, {"type": "object", "additionalProperties": false,
+          "required": ["name", "member"], "properties": {"name": {"type": "string"}, "member": {"type": "integer"}}}]}},
+        "import": {"$ref": "#/$defs/importObject"},
+        "machine": {"type": "string"},
+        "bigobj": {"type": "boolean"}
+      },
+      "$defs": {
+        "hex": {"type": "string", "pattern": "^0x[0-9a-f]+$"},
+        "digest": {"type": "string", "pattern": "^([0-9a-f]{16})?$"},
+        "version": {"type": "string", "pattern": "^[0-9]+\\\\.[0-9]+$"},
+        "imageSection": {"type": "object", "additionalProperties": false,
+          "required": ["name", "rva", "virtualSize", "rawSize", "fileOffset", "characteristics", "digest"],
+          "properties": {"name": {"type": "string"}, "rva": {"$ref": "#/$defs/hex"}, "virtualSize": {"type": "integer"}, "rawSize": {"type": "integer"},
+                         "fileOffset": {"$ref": "#/$defs/hex"}, "characteristics": {"$ref": "#/$defs/hex"}, "digest": {"$ref": "#/$defs/digest"}}},
+        "objectSection": {"type": "object", "additionalProperties": false,
+          "required": ["number", "name", "size", "characteristics", "digest", "relocations"],
+          "properties": {"number": {"type": "integer"}, "name": {"type": "string"}, "size": {"type": "integer"},
+                         "characteristics": {"$ref": "#/$defs/hex"}, "digest": {"$ref": "#/$defs/digest"},
+                         "relocations": {"type": "array", "items": {"type": "object", "additionalProperties": false, "required": ["offset", "type", "symbol"],
+                           "properties": {"offset": {"$ref": "#/$defs/hex"}, "type": {"type": "string"}, "symbol": {"type": "string"}}}}}},
+        "objectSymbol": {"type": "object", "additionalProperties": false, "required": ["name", "kind", "value", "function"],
+          "properties": {"name": {"type": "string"}, "kind": {"enum": ["defined", "undefined", "common", "absolute", "debug", "weak"]},
+                         "section": {"type": "integer"}, "value": {"$ref": "#/$defs/hex"}, "function": {"type": "boolean"}}},
+        "importedDLL": {"type": "object", "additionalProperties": false, "required": ["dll", "entries"],
+          "properties": {"dll": {"type": "string"}, "entries": {"type": "array", "items": {"type": "object", "additionalProperties": false,
+            "required": ["iat"], "properties": {"name": {"type": "string"}, "hint": {"type": "integer"}, "ordinal": {"type": "integer"},
+                                                "iat": {"$ref": "#/$defs/hex"}}}}}},
+        "importObject": {"type": "object", "additionalProperties": false, "required": ["machine", "type", "nameType", "symbol", "dll"],
+          "properties": {"machine": {"type": "string"}, "type": {"enum": ["code", "data", "const"]},
+                         "nameType": {"enum": ["ordinal", "name", "noprefix", "undecorate", "exportas"]}, "ordinal": {"type": "integer"},
+                         "hint": {"type": "integer"}, "symbol": {"type": "string"}, "dll": {"type": "string"}, "exportAs": {"type": "string"}}}
+      }
+    }
+    """
+}

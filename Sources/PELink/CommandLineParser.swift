@@ -544,6 +544,8 @@ func parseCommandLine(_ rawArguments: [String], environment: [String: String], n
             throw UsageError("/lib must be the first argument (pelink /lib ... is the librarian)")
         case "abi":
             throw UsageError("/abi:\(value ?? "diff") must be the first argument (pelink /abi:diff OLD NEW compares two export lists)")
+        case "dump":
+            throw UsageError("/dump must be the first argument (pelink /dump [/exports ...] FILE prints a dump)")
         case "abilock":
             // /abilock:warn and /abilock:update say what a difference does; any other value is
             // the lock file (a file named "warn" is written ./warn).

@@ -16,7 +16,8 @@ enum DumpCommand {
           /symbols      COFF symbols of objects and library members; a library's symbol directory
           /all          everything
         /json: one JSON document per file (schema pelink-dump/1, see the README); several files
-        give a JSON array of documents. Output never names the paths given.
+        give a JSON array of documents; /jsonschema prints its JSON Schema. Output never names
+        the paths given.
         """
 
     static func run(arguments: [String]) -> (exitCode: Int32, output: String, diagnostics: [String]) {
@@ -43,6 +44,7 @@ enum DumpCommand {
             case "out":
                 guard let value, !value.isEmpty else { return (1, "", ["error: /dump: /out: needs a file name"]) }
                 outPath = value
+            case "jsonschema": return (0, PEDumpJSON.schema + "\n", [])
             case "help", "?": return (0, help + "\n", [])
             default: return (1, "", ["error: /dump: unknown option \(argument) (see pelink /dump /help)"])
             }
@@ -53,6 +55,12 @@ enum DumpCommand {
         for path in files {
             do {
                 let file = try MappedFile(path: path)
+                switch FileKind.identify(file.view) {
+                case .archive, .thinArchive, .importObject, .coffObject, .bigObject: break
+                case .peImage: break
+                case let kind:
+                    return (1, "", ["error: /dump: \(path): \(kind.rejection ?? "not a PE image, COFF object, import object or library"); pelink /dump reads those"])
+                }
                 if json {
                     documents.append(try PEDumpJSON.document(file.view, parts: parts))
                 } else {
