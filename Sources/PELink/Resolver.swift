@@ -951,16 +951,29 @@ final class SymbolResolver: @unchecked Sendable {
             if !prefixes.isEmpty { pending.append((g, prefixes)) }
         }
         if pending.isEmpty { return }
+        // The defined names in order, once: each prefix is then found by a binary search (the
+        // names that start with it follow it), not by a pass over every symbol per name.
+        let names = self.names
+        let defined = symbols.indices.filter { symbols[$0].kind == .defined }.sorted { names[$0] < names[$1] }
         for (g, prefixes) in pending {
             var found: Int32?
             // The first kind of decoration that matches wins; among its names, the smallest.
             for prefix in prefixes where found == nil {
                 let prefixName = arena.intern(prefix)
-                for candidate in symbols.indices where symbols[candidate].kind == .defined {
-                    let name = names[candidate]
-                    guard name.count > prefixName.count, memcmp(name.base!, prefixName.base!, prefixName.count) == 0 else { continue }
-                    if let b = found, !(name < names[Int(b)]) { continue }
-                    found = Int32(candidate)
+                var low = 0, high = defined.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if names[defined[middle]] < prefixName { low = middle + 1 } else { high = middle }
+                }
+                while low < defined.count {
+                    let name = names[defined[low]]
+                    guard name.count >= prefixName.count, memcmp(name.base!, prefixName.base!, prefixName.count) == 0 else { break }
+                    // The prefix alone is no decorated name of it.
+                    if name.count > prefixName.count {
+                        found = Int32(defined[low])
+                        break
+                    }
+                    low += 1
                 }
             }
             guard let m = found else { continue }
