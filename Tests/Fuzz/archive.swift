@@ -20,5 +20,6 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     }
     _ = try? PEDump.dumpLibrary(archive)
+    _ = try? PEDumpJSON.document(archive.view)
     return 0
 }

@@ -13,5 +13,6 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     }
     _ = try? PEDump.dumpFile(view)
+    _ = try? PEDumpJSON.document(view)
     return 0
 }
