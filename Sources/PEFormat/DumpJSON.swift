@@ -336,6 +336,31 @@ public enum PEDumpJSON {
     }
 }
 
+/// JSON string literals, for every JSON pelink writes (/dump /json, /why /json).
+public enum JSONString {
+    /// `text` as a JSON string: quotes, backslashes and control characters escaped.
+    public static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let digits = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
 /// Writes JSON text: values in the order given, strings escaped. A class, so that
 /// the nested writing closures share one writer.
 final class JSONWriter {
@@ -395,26 +420,7 @@ final class JSONWriter {
     func number(_ value: Int) { beginValue(); text += String(value) }
     func bool(_ value: Bool) { beginValue(); text += value ? "true" : "false" }
 
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let digits = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ text: String) -> String { JSONString.quoted(text) }
 }
 
 extension PEDumpJSON {
