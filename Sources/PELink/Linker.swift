@@ -96,6 +96,9 @@ struct Linker {
         let outputPath = self.outputPath
         // What the PDB needs of the symbols, which writing the image releases.
         let pdbPublics = options.writesPDB ? clock.timed("Collect the PDB's public symbols") { PDBBuilder.publicSymbols(resolver, image: image) } : []
+        if options.whyJSON && options.whyQueries.isEmpty {
+            diagnostics.warning("/json has no effect without /why: (it makes the /why report JSON); to dump a file as JSON, use pelink /dump /json FILE")
+        }
         if !options.whyQueries.isEmpty {
             let report = whyReport(resolver, image: image, exports: exports)
             let text = options.whyJSON ? report.json : report.text

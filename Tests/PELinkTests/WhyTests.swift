@@ -71,4 +71,15 @@ struct WhyTests {
                 == "big.def (50), the .drectve sections of 2 objects (most: a.obj, 30) (40), /export: on the command line (1)")
         #expect(ExportBuilder.largestSources(Array(requests[50..<80])) == ".drectve of a.obj (30)")
     }
+
+    @Test("/json without /why: a warning, not silence")
+    func jsonAloneWarns() throws {
+        let folder = try makeTemporaryDirectory("why-json-alone")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let object = GoldenCase.inputsFolder.appendingPathComponent("def-ordinals/impl.obj").path
+        let result = Driver.run(arguments: ["/dll", "/noentry", "/machine:x64", "/export:first", "/json", object,
+                                            "/out:" + folder.appendingPathComponent("x.dll").path])
+        #expect(result.exitCode == 0 && result.output.isEmpty)
+        #expect(result.diagnostics.contains("warning: /json has no effect without /why:"), "\(result.diagnostics)")
+    }
 }
