@@ -456,7 +456,7 @@ struct FoldingPartition {
         let indexBits = max(1, Int.bitWidth - (facts.candidates.count - 1).leadingZeroBitCount)
         let indexMask: UInt64 = (1 << UInt64(indexBits)) - 1
         var keys = facts.hashes.enumerated().map { ($0.element & ~indexMask) | UInt64($0.offset) }
-        keys.sort()
+        radixSort(&keys)
         order = keys.map { Int32(truncatingIfNeeded: $0 & indexMask) }
         // Runs of equal keys, split exactly in parallel (each run is independent).
         var runs: [Range<Int>] = []
@@ -492,19 +492,46 @@ struct FoldingPartition {
             }
             results.set(k, pieces)
         }
+        Self.apply(results, count: runs.count, order: &order, classOf: &classOf, facts: facts, threads: threads)
         for k in runs.indices {
             let pieces = results.take(k)!
             for piece in pieces {
-                if pieces.count > 1 { order.replaceSubrange(piece.range, with: piece.members) }
-                for m in piece.members { classOf[Int(facts.candidates[Int(m)])] = UInt64(piece.range.lowerBound) }
                 // A class whose members refer to no section and have no associative sections
                 // can never split: refinement leaves it out.
                 if piece.range.count > 1 && facts.mayDiffer(Int(piece.members[0])) { openClasses.append(piece.range) }
             }
         }
         // A candidate alone in its hash is a class of its own.
-        for (position, m) in order.enumerated() where classOf[Int(facts.candidates[Int(m)])] & 1 << 63 != 0 {
-            classOf[Int(facts.candidates[Int(m)])] = UInt64(position)
+        let candidates = facts.candidates
+        order.withUnsafeBufferPointer { order in
+            classOf.withUnsafeMutableBufferPointer { classOf in
+                for (position, m) in order.enumerated() where classOf[Int(candidates[Int(m)])] & 1 << 63 != 0 {
+                    classOf[Int(candidates[Int(m)])] = UInt64(position)
+                }
+            }
+        }
+    }
+
+    /// Writes new classes into `order` and `classOf`, in parallel: each class's pieces cover its
+    /// own range of `order` and its own members' entries of `classOf`, so no two writers meet.
+    private static func apply(_ results: ParallelResults<[(range: Range<Int>, members: [Int32])]>, count: Int,
+                              order: inout [Int32], classOf: inout [UInt64], facts: FoldingFacts, threads: Int?) {
+        let candidates = facts.candidates
+        order.withUnsafeMutableBufferPointer { orderOut in
+            classOf.withUnsafeMutableBufferPointer { classOut in
+                nonisolated(unsafe) let orderOut = orderOut, classOut = classOut
+                parallelFor(count, threads: threads) { k in
+                    guard let pieces = results.peek(k) else { return }
+                    for piece in pieces {
+                        var position = piece.range.lowerBound
+                        for m in piece.members {
+                            orderOut[position] = m
+                            position += 1
+                            classOut[Int(candidates[Int(m)])] = UInt64(piece.range.lowerBound)
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -517,17 +544,24 @@ struct FoldingPartition {
     mutating func refine() {
         while !openClasses.isEmpty {
             rounds += 1
-            let current = classOf
             let facts = self.facts
             let classes = openClasses
             let results = ParallelResults<[(range: Range<Int>, members: [Int32])]>(count: classes.count)
-            let order = self.order
+            // The round reads the last round's classes only; they are written once every class is split.
+            order.withUnsafeBufferPointer { order in
+            classOf.withUnsafeBufferPointer { current in
+            nonisolated(unsafe) let order = order, current = current
             parallelFor(classes.count, threads: threads) { k in
                 // Members by the hash of their targets' classes (then input order), so that a
                 // large class splitting into many is sorted once rather than scanned per piece;
                 // members of equal hashes are then compared exactly.
-                let members = order[classes[k]].map { (key: FoldingPartition.targetClassHash(Int($0), facts: facts, classOf: current), member: $0) }
-                    .sorted { $0.key != $1.key ? $0.key < $1.key : $0.member < $1.member }
+                var members: [(key: UInt64, member: Int32)] = []
+                members.reserveCapacity(classes[k].count)
+                for position in classes[k] {
+                    let m = order[position]
+                    members.append((FoldingPartition.targetClassHash(Int(m), facts: facts, classOf: current), m))
+                }
+                members.sort { $0.key != $1.key ? $0.key < $1.key : $0.member < $1.member }
                 var pieces: [(range: Range<Int>, members: [Int32])] = []
                 var begin = classes[k].lowerBound
                 var runStart = 0
@@ -549,16 +583,15 @@ struct FoldingPartition {
                 }
                 results.set(k, pieces)
             }
+            }
+            }
+            Self.apply(results, count: classes.count, order: &order, classOf: &classOf, facts: facts, threads: threads)
             var next: [Range<Int>] = []
             var split = false
             for k in classes.indices {
                 let pieces = results.take(k)!
                 if pieces.count > 1 { split = true }
-                for piece in pieces {
-                    self.order.replaceSubrange(piece.range, with: piece.members)
-                    for m in piece.members { classOf[Int(facts.candidates[Int(m)])] = UInt64(piece.range.lowerBound) }
-                    if piece.range.count > 1 { next.append(piece.range) }
-                }
+                for piece in pieces where piece.range.count > 1 { next.append(piece.range) }
             }
             openClasses = split ? next : []
         }
@@ -566,7 +599,7 @@ struct FoldingPartition {
 
     /// A hash of the classes of a candidate's relocation targets and associative sections: equal
     /// for candidates `targetsEquivalent` finds equal.
-    static func targetClassHash(_ a: Int, facts: FoldingFacts, classOf: [UInt64]) -> UInt64 {
+    static func targetClassHash(_ a: Int, facts: FoldingFacts, classOf: UnsafeBufferPointer<UInt64>) -> UInt64 {
         var hasher = FoldingHasher()
         for r in Int(facts.relocationStart[a])..<Int(facts.relocationStart[a + 1]) {
             let target = facts.targetSection[r]
@@ -578,7 +611,7 @@ struct FoldingPartition {
 
     /// Whether two candidates of one class have their relocation targets and associative
     /// sections in the same classes.
-    static func targetsEquivalent(_ a: Int, _ b: Int, facts: FoldingFacts, classOf: [UInt64]) -> Bool {
+    static func targetsEquivalent(_ a: Int, _ b: Int, facts: FoldingFacts, classOf: UnsafeBufferPointer<UInt64>) -> Bool {
         let ra = Int(facts.relocationStart[a]), rb = Int(facts.relocationStart[b])
         let count = Int(facts.relocationStart[a + 1]) - ra
         for r in 0..<count {

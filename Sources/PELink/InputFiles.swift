@@ -121,12 +121,17 @@ final class ObjectFile: @unchecked Sendable {
     /// The .drectve text as written (quotes kept), for /verbose.
     var directiveText = ""
     /// External symbol records: record index, name and the name's hash, computed at parse time
-    /// (in parallel) so that inserting into the symbol table only probes.
-    var externals: [(record: Int32, hash: UInt64)] = []
-    /// Indices into `externals` of the leaders of deduplicated (non-associative) COMDAT sections:
-    /// a leader is the first symbol defined in its section, and its name is the COMDAT's identity
-    /// (a static leader means the section is never deduplicated).
-    var comdatLeaderExternals: [Int] = []
+    /// (in parallel) so that inserting into the symbol table only probes. The leaders of
+    /// deduplicated (non-associative) COMDAT sections come first (`comdatLeaderCount` of them),
+    /// in record order, then the other externals in record order: the order they are resolved in.
+    /// A leader is the first symbol defined in its section, and its name is the COMDAT's
+    /// identity (a static leader means the section is never deduplicated).
+    var externals = ExternalNames([])
+    var comdatLeaderCount = 0
+    /// Adding the object enters names other than its externals into the symbol table (a weak
+    /// external's default, or a .drectve /include: or /delayload:): its names are then
+    /// not numbered in a batch with the objects after it (see `SymbolResolver.loadInOrder`).
+    var entersOtherNames = false
     /// The value of the `@feat.00` symbol (compiler features; bit 0: the object registers its
     /// exception handlers for /SAFESEH), nil when it has none.
     var features: UInt32?
@@ -273,6 +278,7 @@ final class ObjectFile: @unchecked Sendable {
         object.targets = Array(repeating: .none, count: coff.symbolCount)
         var comdatLeader = [Int32](repeating: -1, count: coff.sectionCount)
         var leaderExternal = [Int](repeating: -1, count: coff.sectionCount)
+        var externals: [HashedName] = []
         var i = 0
         while i < coff.symbolCount {
             let record = coff.symbol(i)
@@ -312,7 +318,7 @@ final class ObjectFile: @unchecked Sendable {
             if record.sectionNumber > 0 && !isSectionSymbol && comdatLeader[Int(record.sectionNumber) - 1] < 0 {
                 let s = Int(record.sectionNumber) - 1
                 comdatLeader[s] = Int32(i)
-                if record.storageClass == StorageClass.external { leaderExternal[s] = object.externals.count }
+                if record.storageClass == StorageClass.external { leaderExternal[s] = externals.count }
             }
             if record.isExternal && record.sectionNumber == SectionNumber.absolute,
                let name = try? coff.symbolNameBytes(i), Name(name).equals("@feat.00") || Name(name).equals("@comp.id") {
@@ -321,7 +327,9 @@ final class ObjectFile: @unchecked Sendable {
                 if Name(name).equals("@feat.00") { object.features = record.value }
                 object.targets[i] = .absolute(record.value)
             } else if record.isExternal {
-                object.externals.append((Int32(i), Name(try coff.symbolNameBytes(i)).hashValue64))
+                let name = Name(try coff.symbolNameBytes(i))
+                externals.append(HashedName(name: name, hash: name.hashValue64, record: Int32(i)))
+                if record.storageClass == StorageClass.weakExternal { object.entersOtherNames = true }
             } else if record.sectionNumber > 0 {
                 object.targets[i] = .local(section: record.sectionNumber - 1, value: record.value)
             } else if record.sectionNumber == SectionNumber.absolute && record.storageClass == StorageClass.static {
@@ -369,11 +377,22 @@ final class ObjectFile: @unchecked Sendable {
             }
         }
         // Selections are known only once every section definition record has been read.
+        var isLeader = [Bool](repeating: false, count: externals.count)
         for (s, section) in object.sections.enumerated()
         where section.isComdat && section.selection != ComdatSelection.associative.rawValue && leaderExternal[s] >= 0 {
-            object.comdatLeaderExternals.append(leaderExternal[s])
+            isLeader[leaderExternal[s]] = true
+            object.comdatLeaderCount += 1
         }
-        object.comdatLeaderExternals.sort()
+        var ordered: [HashedName] = []
+        ordered.reserveCapacity(externals.count)
+        for (e, external) in externals.enumerated() where isLeader[e] { ordered.append(external) }
+        for (e, external) in externals.enumerated() where !isLeader[e] { ordered.append(external) }
+        object.externals = ExternalNames(ordered)
+        if !object.entersOtherNames {
+            object.entersOtherNames = object.directiveArguments.contains { argument in
+                splitOption(argument).map { $0.name == "include" || $0.name == "delayload" } ?? false
+            }
+        }
         return object
     }
     /// Associative sections follow the section they name; a chain that comes back to itself has
@@ -423,6 +442,19 @@ struct ImportEntry {
 }
 
 /// A static library (or GNU import library) on the command line, with its members loaded on demand.
+/// Names an input offers to the symbol table, hashed once (in parallel), in memory of their own
+/// so that the symbol table's workers can read a batch of inputs at once.
+final class ExternalNames: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<HashedName>
+    init(_ items: [HashedName]) {
+        buffer = .allocate(capacity: items.count)
+        _ = buffer.initialize(from: items)
+    }
+    deinit { buffer.deallocate() }
+    var count: Int { buffer.count }
+    subscript(_ i: Int) -> HashedName { buffer[i] }
+}
+
 final class ArchiveFile: @unchecked Sendable {
     let path: String
     var archive: Archive

@@ -455,6 +455,8 @@ final class ParallelResults<Value>: @unchecked Sendable {
         defer { slots[index] = nil }
         return slots[index]
     }
+    /// The slot's value, left in place (readers of different slots may run in parallel).
+    func peek(_ index: Int) -> Value? { slots[index] }
 }
 
 /// The little-endian word at `at` of a byte array the caller has bounds-checked.

@@ -13,7 +13,7 @@ final class SymbolResolver: @unchecked Sendable {
     var archives: [ArchiveFile] = []
     var imports: [ImportEntry] = []
     var symbols: [Symbol] = []
-    private var table = NameTable(capacity: 4096)
+    private var table: SymbolNameTable
     var names: [Name] { table.names }
 
     /// Archive members to load: (archive, member), in the order the need arose.
@@ -56,6 +56,8 @@ final class SymbolResolver: @unchecked Sendable {
     init(options: LinkOptions, diagnostics: Diagnostics) {
         self.options = options
         self.diagnostics = diagnostics
+        table = SymbolNameTable(shardCount: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        table.reserve(4096)
     }
 
     /// Where resolution spends its time, for /time.
@@ -206,15 +208,29 @@ final class SymbolResolver: @unchecked Sendable {
         // Names repeat across objects (references, COMDAT copies): about half are distinct.
         table.reserve(expected / 2 + 1024)
         symbols.reserveCapacity(expected / 2 + 1024)
-        for (kind, index) in order {
+        // Archives' names are hashed in parallel, as the objects' were while they were parsed.
+        let archiveNames = ParallelResults<ExternalNames>(count: archives.count)
+        let archivesNow = archives
+        parallelFor(archivesNow.count, threads: options.threads) { a in archiveNames.set(a, SymbolResolver.names(of: archivesNow[a])) }
+        addInOrder(order.count, role: { k in
+            let (kind, index) = order[k]
+            switch kind {
+            case 0:
+                guard case .success(let object) = parsed[index]! else { return .nothing }
+                return object.entersOtherNames ? .alone : .names(object.externals)
+            case 1: return .names(archiveNames.peek(index)!)
+            default: return .alone
+            }
+        }, add: { k, numbers in
+            let (kind, index) = order[k]
             switch kind {
             case 0:
                 switch parsed[index]! {
-                case .success(let object): addObject(object)
+                case .success(let object): addObject(object, numbers: numbers)
                 case .failure(let error): inputError(error)
                 }
             case 1:
-                addArchiveSymbols(index)
+                addArchiveSymbols(index, names: archiveNames.peek(index)!, numbers: numbers)
                 if options.wholeArchiveAll || options.wholeArchiveInputs.contains(archives[index].path)
                     || options.wholeArchiveNames.contains((archives[index].path as NSString).lastPathComponent.lowercased()) {
                     for member in archives[index].archive.members.indices {
@@ -225,7 +241,7 @@ final class SymbolResolver: @unchecked Sendable {
                 let (path, view) = importObjectFiles[index]
                 do { addImportObject(try ImportObject(view: view), from: path) } catch { inputError(error) }
             }
-        }
+        })
         statistics.insertObjects += lap()
         for library in options.defaultLibraries { addDefaultLibrary(library, requestedBy: "/defaultlib:\(library)") }
         drainQueues()
@@ -304,7 +320,13 @@ final class SymbolResolver: @unchecked Sendable {
             }
         }
         statistics.parseMembers += lap()
-        for i in 0..<batch.count {
+        addInOrder(batch.count, role: { i in
+            switch parsed[i]! {
+            case .success(let object?): return object.entersOtherNames ? .alone : .names(object.externals)
+            case .success(nil): return .alone
+            case .failure: return .nothing
+            }
+        }, add: { i, numbers in
             switch parsed[i]! {
             case .success(let object?):
                 let (a, m) = batch[i]
@@ -312,7 +334,7 @@ final class SymbolResolver: @unchecked Sendable {
                 object.memberName = archives[a].archive.members[m].name
                 object.isThinMember = archives[a].archive.isThin
                 object.pulledFor = memberPulledFor[a << 32 | m] ?? -1
-                addObject(object)
+                addObject(object, numbers: numbers)
             case .success(nil):
                 let (a, m) = batch[i]
                 addImportObject(importMembers[i]!, from: "\(archives[a].path)(\(archives[a].archive.members[m].name))")
@@ -324,21 +346,85 @@ final class SymbolResolver: @unchecked Sendable {
                 hadUnreadableInput = true
             case .failure(let error): inputError(error)
             }
+        })
+    }
+
+    /// What an input is to `addInOrder`: names to number in a batch, nothing to number (it could
+    /// not be read), or an input added alone because it enters names of its own as it is added.
+    enum BatchRole {
+        case names(ExternalNames)
+        case nothing
+        case alone
+    }
+
+    /// Adds inputs 0..<count in order with `add`. The names of each run of inputs that can be
+    /// batched are first numbered together, in parallel (`SymbolNameTable.findOrInsert(batch:)`),
+    /// which gives every name the number adding the inputs one by one would give it; `add` then
+    /// gets each input's numbers. An input that must be added alone gets none.
+    private func addInOrder(_ count: Int, role: (Int) -> BatchRole, add: (Int, UnsafeBufferPointer<Int32>?) -> Void) {
+        var start = 0
+        while start < count {
+            var sources: [ExternalNames] = []
+            var sourceOf: [Int] = []
+            var end = start
+            runLoop: while end < count {
+                switch role(end) {
+                case .alone: break runLoop
+                case .nothing: sourceOf.append(-1)
+                case .names(let names):
+                    sourceOf.append(sources.count)
+                    sources.append(names)
+                }
+                end += 1
+            }
+            if end == start {
+                add(start, nil)
+                start += 1
+                continue
+            }
+            let total = sources.reduce(0) { $0 + $1.count }
+            let numbers = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(total, 1))
+            defer { numbers.deallocate() }
+            var slices: [UnsafeMutableBufferPointer<Int32>] = []
+            var offset = 0
+            for source in sources {
+                slices.append(UnsafeMutableBufferPointer(rebasing: numbers[offset..<offset + source.count]))
+                offset += source.count
+            }
+            let added = table.findOrInsert(batch: sources.map { UnsafeBufferPointer($0.buffer) }, results: slices, threads: options.threads)
+            symbols.append(contentsOf: repeatElement(Symbol(), count: added))
+            for k in start..<end {
+                add(k, sourceOf[k - start] < 0 ? nil : UnsafeBufferPointer(slices[sourceOf[k - start]]))
+            }
+            start = end
         }
     }
 
-    private func addArchiveSymbols(_ archiveIndex: Int) {
-        let archive = archives[archiveIndex]
-        for entry in archive.archive.symbolTable {
+    /// The names an archive's symbol table offers, hashed; each `record` is the entry's index.
+    /// Entries naming no member are left out, and so is a DllMain an import library offers: a
+    /// DLL's import library may list its DllMain (exported by mistake), and importing a DLL's
+    /// entry point is never what a link wants, so the definition in a static library searched
+    /// later is used instead (as lld-link does).
+    static func names(of archive: ArchiveFile) -> ExternalNames {
+        var names: [HashedName] = []
+        names.reserveCapacity(archive.archive.symbolTable.count)
+        for (k, entry) in archive.archive.symbolTable.enumerated() {
             let memberIndex = entry.memberIndex
             guard memberIndex >= 0, memberIndex < archive.archive.members.count else { continue }
             let name = Name(archive.archive.symbolNameBytes(entry))
-            // A DLL's import library may list its DllMain (exported by mistake); importing a DLL's
-            // entry point is never what a link wants, so the definition in a static library searched
-            // later is used instead (as lld-link does).
             if name.equals("DllMain") || name.equals("_DllMain@12"),
                FileKind.identify(archive.archive.members[memberIndex].data) == .importObject { continue }
-            let index = symbolIndex(name)
+            names.append(HashedName(name: name, hash: name.hashValue64, record: Int32(k)))
+        }
+        return ExternalNames(names)
+    }
+
+    private func addArchiveSymbols(_ archiveIndex: Int, names: ExternalNames, numbers: UnsafeBufferPointer<Int32>?) {
+        let archive = archives[archiveIndex]
+        for e in 0..<names.count {
+            let offered = names[e]
+            let memberIndex = archive.archive.symbolTable[Int(offered.record)].memberIndex
+            let index = numbers?[e] ?? symbolIndex(offered.name, hash: offered.hash)
             let symbol = symbols[Int(index)]
             switch symbol.kind {
             case .undefined:
@@ -400,7 +486,7 @@ final class SymbolResolver: @unchecked Sendable {
                 throw FormatError(file: path, (kind.rejection ?? "is not a library") + " (it was given as a library)")
             }
             archives.append(ArchiveFile(path: path, archive: try Archive(view: file.view)))
-            addArchiveSymbols(archives.count - 1)
+            addArchiveSymbols(archives.count - 1, names: SymbolResolver.names(of: archives[archives.count - 1]), numbers: nil)
         } catch {
             inputError(error)
         }
@@ -453,7 +539,9 @@ final class SymbolResolver: @unchecked Sendable {
 
     // MARK: Objects
 
-    func addObject(_ object: ObjectFile) {
+    /// Adds an object's symbols, numbered beforehand in a batch (`numbers`, in the order of
+    /// `object.externals`) or one by one here.
+    func addObject(_ object: ObjectFile, numbers: UnsafeBufferPointer<Int32>? = nil) {
         let objectIndex = Int32(objects.count)
         let coff = object.coff
         if coff.machine != .unknown {
@@ -472,23 +560,18 @@ final class SymbolResolver: @unchecked Sendable {
         var targets: [SymbolTarget] = []
         swap(&targets, &object.targets) // mutate a local array: no exclusivity check per store
         defer { swap(&targets, &object.targets) }
-        // COMDAT leaders first: they decide which copies survive before other symbols are defined.
-        for e in object.comdatLeaderExternals {
-            let (recordIndex, hash) = object.externals[e]
+        let externals = object.externals
+        // COMDAT leaders come first: they decide which copies survive before other symbols are defined.
+        for e in 0..<externals.count {
+            let external = externals[e]
+            let recordIndex = external.record
             let record = coff.symbol(Int(recordIndex))
-            let index = symbolIndex(object.checkedSymbolName(recordIndex), hash: hash)
+            let index = numbers?[e] ?? symbolIndex(external.name, hash: external.hash)
             targets[Int(recordIndex)] = .global(index)
-            resolveComdat(index, objectIndex: objectIndex, section: record.sectionNumber - 1, value: record.value, isFunction: record.isFunction)
-        }
-        var nextLeader = 0
-        for (e, (recordIndex, hash)) in object.externals.enumerated() {
-            if nextLeader < object.comdatLeaderExternals.count && object.comdatLeaderExternals[nextLeader] == e {
-                nextLeader += 1
+            if e < object.comdatLeaderCount {
+                resolveComdat(index, objectIndex: objectIndex, section: record.sectionNumber - 1, value: record.value, isFunction: record.isFunction)
                 continue
             }
-            let record = coff.symbol(Int(recordIndex))
-            let index = symbolIndex(object.checkedSymbolName(recordIndex), hash: hash)
-            targets[Int(recordIndex)] = .global(index)
             if record.storageClass == StorageClass.weakExternal {
                 addWeakExternal(object: object, objectIndex: objectIndex, recordIndex: Int(recordIndex), symbol: index)
                 continue
@@ -514,7 +597,7 @@ final class SymbolResolver: @unchecked Sendable {
             }
         }
         // The names were needed only to enter the symbol table.
-        object.externals = []
+        object.externals = ExternalNames([])
         if options.verbose && !object.directiveArguments.isEmpty {
             diagnostics.note("Directives: \(object.displayName): \(object.directiveText)")
         }

@@ -285,3 +285,254 @@ struct Symbol {
     var isFunction = false
     var isReferenced = false
 }
+
+/// A name and its `hashValue64`, as an input offers it to the symbol table: an object's external
+/// symbol (`record` is its symbol table index) or an archive's symbol table entry (`record`
+/// is the entry's index).
+struct HashedName: @unchecked Sendable {
+    var name: Name
+    var hash: UInt64
+    var record: Int32
+}
+
+/// The symbol table's names → symbol numbers, split by hash into shards, so that the names of a
+/// batch of inputs are looked up by one worker per shard at once (`findOrInsert(batch:)`).
+/// Symbol numbers are given in order of first occurrence, one name at a time or in a batch,
+/// so they never depend on the number of shards or threads.
+struct SymbolNameTable {
+    /// Symbol number i is `names[i]`.
+    private(set) var names: [Name] = []
+    private var shards: [Shard]
+    private let shardShift: UInt64
+
+    /// Open addressing with linear probing. Each slot: the symbol number + 1 in the low 32 bits
+    /// (0 = empty), the hash's high half above. During a batch a new name's slot holds its place
+    /// in `pending` with `pendingFlag` set, until the batch has numbered it.
+    struct Shard {
+        var slots: [UInt64] = []
+        var mask = 0
+        var used = 0
+        var pending: [Name] = []
+        /// Each pending name's position in its batch: shards number their names by it.
+        var pendingPosition: [Int] = []
+    }
+    static let pendingFlag: UInt64 = 1 << 31
+
+    init(shardCount: Int) {
+        var count = 1
+        while count < min(max(shardCount, 1), 8) { count <<= 1 }
+        shards = Array(repeating: Shard(), count: count)
+        // The top bits choose the shard: the low bits choose a slot within it.
+        shardShift = UInt64(64 - count.trailingZeroBitCount)
+        for s in shards.indices { Self.resize(&shards[s], to: 1024, names: []) }
+    }
+
+    var count: Int { names.count }
+
+    @inline(__always) private func shard(_ hash: UInt64) -> Int {
+        shards.count == 1 ? 0 : Int(truncatingIfNeeded: hash >> shardShift)
+    }
+
+    /// Makes room for about `capacity` names in all without rehashing on the way.
+    mutating func reserve(_ capacity: Int) {
+        let perShard = capacity / shards.count + 1
+        for s in shards.indices where shards[s].slots.count < perShard * 2 {
+            var size = max(shards[s].slots.count, 1024)
+            while size < perShard * 2 { size <<= 1 }
+            Self.resize(&shards[s], to: size, names: names)
+        }
+        names.reserveCapacity(capacity)
+    }
+
+    /// Finds `name`, numbering it next when absent.
+    mutating func findOrInsert(_ name: Name, hash: UInt64) -> (index: Int32, inserted: Bool) {
+        let s = shard(hash)
+        if shards[s].slots.isEmpty { rebuildIndex() }
+        if (shards[s].used + 1) * 2 > shards[s].slots.count { Self.resize(&shards[s], to: shards[s].slots.count * 2, names: names) }
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        var i = Int(truncatingIfNeeded: hash) & shards[s].mask
+        while true {
+            let slot = shards[s].slots[i]
+            if slot == 0 {
+                let index = Int32(names.count)
+                names.append(name)
+                shards[s].slots[i] = tag | UInt64(index + 1)
+                shards[s].used += 1
+                return (index, true)
+            }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let index = Int(slot & 0xFFFF_FFFF) - 1
+                if names[index].equals(name) { return (Int32(index), false) }
+            }
+            i = (i + 1) & shards[s].mask
+        }
+    }
+
+    func find(_ name: Name) -> Int32? {
+        let hash = name.hashValue64
+        let s = shard(hash)
+        if shards[s].slots.isEmpty {
+            return names.firstIndex { $0.equals(name) }.map { Int32($0) }
+        }
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        var i = Int(truncatingIfNeeded: hash) & shards[s].mask
+        while true {
+            let slot = shards[s].slots[i]
+            if slot == 0 { return nil }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let index = Int(slot & 0xFFFF_FFFF) - 1
+                if names[index].equals(name) { return Int32(index) }
+            }
+            i = (i + 1) & shards[s].mask
+        }
+    }
+
+    /// Finds or numbers every name of `sources`, taken as one sequence in order, and writes each
+    /// one's symbol number to the same place of `results`. Each shard's worker reads the whole
+    /// sequence and handles its own names; new names are then numbered in sequence order.
+    /// Returns how many names were new.
+    mutating func findOrInsert(batch sources: [UnsafeBufferPointer<HashedName>], results: [UnsafeMutableBufferPointer<Int32>], threads: Int?) -> Int {
+        if shards.contains(where: { $0.slots.isEmpty }) { rebuildIndex() }
+        let total = sources.reduce(0) { $0 + $1.count }
+        // Room for every name of the batch being new, shared evenly (the hash spreads them).
+        let perShard = total / shards.count + total / (shards.count * 8) + 64
+        for s in shards.indices where (shards[s].used + perShard) * 2 > shards[s].slots.count {
+            var size = shards[s].slots.count
+            while (shards[s].used + perShard) * 2 > size { size <<= 1 }
+            Self.resize(&shards[s], to: size, names: names)
+        }
+        let shardCount = shards.count
+        let shift = shardShift
+        let existing = names
+        shards.withUnsafeMutableBufferPointer { shardBuffer in
+            nonisolated(unsafe) let shardBuffer = shardBuffer
+            parallelFor(shardCount, threads: threads) { s in
+                var shard = shardBuffer[s]
+                shardBuffer[s] = Shard()
+                defer { shardBuffer[s] = shard }
+                var position = 0
+                for (k, source) in sources.enumerated() {
+                    let out = results[k]
+                    for i in source.indices {
+                        let item = source[i]
+                        guard shardCount == 1 || Int(truncatingIfNeeded: item.hash >> shift) == s else { continue }
+                        out[i] = Self.lookUp(item, position: position + i, in: &shard, shardIndex: s, existing: existing)
+                    }
+                    position += source.count
+                }
+            }
+        }
+        // Number the new names in sequence order: merge the shards' pending lists by position.
+        var cursors = [Int](repeating: 0, count: shardCount)
+        var numbers = shards.map { [Int32](repeating: 0, count: $0.pending.count) }
+        let newCount = shards.reduce(0) { $0 + $1.pending.count }
+        names.reserveCapacity(names.count + newCount)
+        for _ in 0..<newCount {
+            var best = -1, bestPosition = Int.max
+            for s in 0..<shardCount where cursors[s] < shards[s].pendingPosition.count && shards[s].pendingPosition[cursors[s]] < bestPosition {
+                best = s
+                bestPosition = shards[s].pendingPosition[cursors[s]]
+            }
+            numbers[best][cursors[best]] = Int32(names.count)
+            names.append(shards[best].pending[cursors[best]])
+            cursors[best] += 1
+        }
+        // Pending slots and results take the numbers.
+        shards.withUnsafeMutableBufferPointer { shardBuffer in
+            nonisolated(unsafe) let shardBuffer = shardBuffer
+            parallelFor(shardCount, threads: threads) { s in
+                let number = numbers[s]
+                shardBuffer[s].slots.withUnsafeMutableBufferPointer { slots in
+                    for i in slots.indices where slots[i] & Self.pendingFlag != 0 {
+                        let p = Int(slots[i] & 0xFFFF_FFFF) - 1 - Int(Self.pendingFlag)
+                        slots[i] = slots[i] & 0xFFFF_FFFF_0000_0000 | UInt64(number[p] + 1)
+                    }
+                }
+                shardBuffer[s].pending = []
+                shardBuffer[s].pendingPosition = []
+            }
+        }
+        let allNumbers = numbers
+        parallelFor(sources.count, threads: threads) { k in
+            let out = results[k]
+            for i in out.indices where out[i] < 0 {
+                let shard = Int(out[i] & 0xF), p = Int(UInt32(bitPattern: out[i]) & 0x7FFF_FFFF) >> 4
+                out[i] = allNumbers[shard][p]
+            }
+        }
+        return newCount
+    }
+
+    /// One name of a batch in its shard: its number when known, else (new in this batch) its
+    /// place in the shard's pending list and the shard, as a negative number.
+    @inline(__always) private static func lookUp(_ item: HashedName, position: Int, in shard: inout Shard, shardIndex: Int, existing: [Name]) -> Int32 {
+        if (shard.used + 1) * 2 > shard.slots.count { resize(&shard, to: shard.slots.count * 2, names: existing) }
+        let tag = item.hash & 0xFFFF_FFFF_0000_0000
+        var i = Int(truncatingIfNeeded: item.hash) & shard.mask
+        while true {
+            let slot = shard.slots[i]
+            if slot == 0 {
+                let p = shard.pending.count
+                shard.pending.append(item.name)
+                shard.pendingPosition.append(position)
+                shard.slots[i] = tag | (pendingFlag + UInt64(p) + 1)
+                shard.used += 1
+                return Self.pendingResult(p, shard: shardIndex)
+            }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let id = Int(slot & 0xFFFF_FFFF) - 1
+                if id >= Int(pendingFlag) {
+                    let p = id - Int(pendingFlag)
+                    if shard.pending[p].equals(item.name) { return Self.pendingResult(p, shard: shardIndex) }
+                } else if existing[id].equals(item.name) {
+                    return Int32(id)
+                }
+            }
+            i = (i + 1) & shard.mask
+        }
+    }
+
+    /// A name numbered only when the batch ends: the sign bit, its place in the shard's pending
+    /// list, and the shard in the low 4 bits (there are at most 8).
+    @inline(__always) private static func pendingResult(_ p: Int, shard: Int) -> Int32 {
+        Int32(bitPattern: 0x8000_0000 | UInt32(p) << 4 | UInt32(shard))
+    }
+
+    /// Frees the hash index once lookups by name are over (the names stay). Later lookups scan,
+    /// which is fine for the handful a link makes after resolution; an insertion rebuilds it.
+    mutating func dropIndex() {
+        for s in shards.indices { shards[s] = Shard() }
+    }
+
+    private mutating func rebuildIndex() {
+        var size = 1024
+        while size < (names.count / shards.count + 1) * 4 { size <<= 1 }
+        for s in shards.indices {
+            shards[s] = Shard()
+            Self.resize(&shards[s], to: size, names: [])
+        }
+        for (index, name) in names.enumerated() {
+            let h = name.hashValue64
+            let s = shard(h)
+            var j = Int(truncatingIfNeeded: h) & shards[s].mask
+            while shards[s].slots[j] != 0 { j = (j + 1) & shards[s].mask }
+            shards[s].slots[j] = h & 0xFFFF_FFFF_0000_0000 | UInt64(index + 1)
+            shards[s].used += 1
+        }
+    }
+
+    /// Rehashes a shard into `size` slots; names pending in a batch move with the others.
+    private static func resize(_ shard: inout Shard, to size: Int, names: [Name]) {
+        var newSlots = [UInt64](repeating: 0, count: size)
+        let newMask = size - 1
+        for slot in shard.slots where slot != 0 {
+            let id = Int(slot & 0xFFFF_FFFF) - 1
+            let h = id >= Int(pendingFlag) ? shard.pending[id - Int(pendingFlag)].hashValue64 : names[id].hashValue64
+            var j = Int(truncatingIfNeeded: h) & newMask
+            while newSlots[j] != 0 { j = (j + 1) & newMask }
+            newSlots[j] = slot
+        }
+        shard.slots = newSlots
+        shard.mask = newMask
+    }
+}
