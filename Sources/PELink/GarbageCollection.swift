@@ -16,33 +16,48 @@ extension Linker {
 
     mutating func collectGarbage(_ resolver: SymbolResolver, exports: [ExportEntry]) {
         guard collectsGarbage else { return }
+        var watch = Stopwatch()
+        defer { if options.printTimes { garbageDetails = watch.summary } }
         let objects = resolver.objects
         let sectionCount = resolver.totalSections
+        let threads = options.threads
 
         // Where each global symbol leads: its section (by global index), an import (-2 for the
         // `__imp_` slot, -3 for the thunk, with the import in `symbolImport`), or nowhere (-1).
         let symbols = resolver.symbols
         var symbolTarget = [Int32](repeating: -1, count: symbols.count)
         var symbolImport = [Int32](repeating: -1, count: symbols.count)
-        for g in symbols.indices {
-            var symbol = symbols[g]
-            // Auto-imported and locally imported symbols stand for another symbol.
-            if (symbol.kind == .autoImported || symbol.kind == .localImport), symbol.member >= 0, Int(symbol.member) != g {
-                symbol = symbols[Int(symbol.member)]
+        let chunk = 1 << 15
+        symbols.withUnsafeBufferPointer { symbols in
+          symbolTarget.withUnsafeMutableBufferPointer { targets in
+            symbolImport.withUnsafeMutableBufferPointer { importsOut in
+                nonisolated(unsafe) let symbols = symbols, targets = targets, importsOut = importsOut
+                parallelFor((symbols.count + chunk - 1) / chunk, threads: threads) { c in
+                    for g in c * chunk..<min(symbols.count, (c + 1) * chunk) {
+                        var symbol = symbols[g]
+                        // Auto-imported and locally imported symbols stand for another symbol.
+                        if (symbol.kind == .autoImported || symbol.kind == .localImport), symbol.member >= 0, Int(symbol.member) != g {
+                            symbol = symbols[Int(symbol.member)]
+                        }
+                        switch symbol.kind {
+                        case .defined: targets[g] = Int32(objects[Int(symbol.file)].firstSection) + symbol.section
+                        case .importAddress: targets[g] = -2; importsOut[g] = symbol.file
+                        case .importThunk: targets[g] = -3; importsOut[g] = symbol.file
+                        default: break
+                        }
+                    }
+                }
             }
-            switch symbol.kind {
-            case .defined: symbolTarget[g] = Int32(objects[Int(symbol.file)].firstSection) + symbol.section
-            case .importAddress: symbolTarget[g] = -2; symbolImport[g] = symbol.file
-            case .importThunk: symbolTarget[g] = -3; symbolImport[g] = symbol.file
-            default: break
-            }
+          }
         }
+        watch.lap("symbols")
         var isCandidate = [Bool](repeating: false, count: sectionCount)   // live: may be marked
         var childCount = [Int32](repeating: 0, count: sectionCount + 1)
         // What each live section refers to, read in parallel per object: a global symbol as its
         // index, a section of the same object as -(global section + 1). Marking then only follows
-        // these lists.
-        var perObject = [(start: [Int32], refs: [Int32])](repeating: ([], []), count: objects.count)
+        // these lists. Each object also lists its roots: every plain section (DWARF aside: it
+        // refers to code but keeps none alive).
+        var perObject = [(start: [Int32], refs: [Int32], roots: [Int32])](repeating: ([], [], []), count: objects.count)
         perObject.withUnsafeMutableBufferPointer { buffer in
           isCandidate.withUnsafeMutableBufferPointer { candidates in
            childCount.withUnsafeMutableBufferPointer { counts in
@@ -50,12 +65,14 @@ extension Linker {
             // Each object writes only its own sections' entries.
             nonisolated(unsafe) let candidate = candidates.baseAddress!
             nonisolated(unsafe) let count = counts.baseAddress!
-            parallelFor(objects.count, threads: options.threads) { o in
+            parallelFor(objects.count, threads: threads) { o in
                 let object = objects[o]
                 let first = object.firstSection
+                var roots: [Int32] = []
                 for (s, section) in object.sections.enumerated() {
                     candidate[first + s] = section.isLive
                     if section.associatedWith >= 0 { count[first + Int(section.associatedWith)] += 1 }
+                    if section.isLive && !section.isComdat && !section.isDWARF { roots.append(Int32(first + s)) }
                 }
                 var start: [Int32] = [0]
                 var refs: [Int32] = []
@@ -76,33 +93,52 @@ extension Linker {
                         start.append(Int32(refs.count))
                     }
                 }
-                out[o] = (start, refs)
+                out[o] = (start, refs, roots)
             }
            }
           }
         }
+        watch.lap("references")
+        // The lists side by side: each object's at its offset, copied in parallel.
+        var referenceBase = [Int](repeating: 0, count: objects.count + 1)
+        for o in objects.indices { referenceBase[o + 1] = referenceBase[o] + perObject[o].refs.count }
         var referenceStart = [Int32](repeating: 0, count: sectionCount + 1)
-        var references: [Int32] = []
-        references.reserveCapacity(perObject.reduce(0) { $0 + $1.refs.count })
-        for (o, object) in objects.enumerated() {
-            let (start, refs) = perObject[o]
-            let base = Int32(references.count)
-            for s in object.sections.indices { referenceStart[object.firstSection + s + 1] = base + start[s + 1] }
-            references += refs
-        }
-        perObject = []
+        var references = [Int32](repeating: 0, count: referenceBase[objects.count])
         // Associative children of each section, as offsets into one array.
         var childStart = [Int32](repeating: 0, count: sectionCount + 1)
         for i in 0..<sectionCount { childStart[i + 1] = childStart[i] + childCount[i] }
         var children = [Int32](repeating: 0, count: Int(childStart[sectionCount]))
-        var fill = childStart
-        for object in objects {
-            for (s, section) in object.sections.enumerated() where section.associatedWith >= 0 {
-                let parent = object.firstSection + Int(section.associatedWith)
-                children[Int(fill[parent])] = Int32(object.firstSection + s)
-                fill[parent] += 1
+        referenceStart.withUnsafeMutableBufferPointer { startOut in
+          references.withUnsafeMutableBufferPointer { referencesOut in
+            children.withUnsafeMutableBufferPointer { childrenOut in
+              childStart.withUnsafeBufferPointer { childStart in
+                nonisolated(unsafe) let startOut = startOut, referencesOut = referencesOut, childrenOut = childrenOut, childStart = childStart
+                let lists = perObject
+                parallelFor(objects.count, threads: threads) { o in
+                    let object = objects[o]
+                    let (start, refs, _) = lists[o]
+                    let base = referenceBase[o]
+                    for s in object.sections.indices { startOut[object.firstSection + s + 1] = Int32(base + Int(start[s + 1])) }
+                    refs.withUnsafeBufferPointer { refs in
+                        guard let from = refs.baseAddress else { return }
+                        (referencesOut.baseAddress! + base).update(from: from, count: refs.count)
+                    }
+                    // A parent and its associative sections are in one object.
+                    guard object.sections.contains(where: { $0.associatedWith >= 0 }) else { return }
+                    var filled = [Int32](repeating: 0, count: object.sections.count)
+                    for (s, section) in object.sections.enumerated() where section.associatedWith >= 0 {
+                        let parent = Int(section.associatedWith)
+                        childrenOut[Int(childStart[object.firstSection + parent] + filled[parent])] = Int32(object.firstSection + s)
+                        filled[parent] += 1
+                    }
+                }
+              }
             }
+          }
         }
+        let roots = perObject.flatMap(\.roots)
+        perObject = []
+        watch.lap("tables")
 
         let target = self.target
         var rootNames = options.includes + resolver.directiveIncludes
@@ -124,8 +160,12 @@ extension Linker {
         pendingCount.pointee = 0
         defer { marked.deallocate(); importLive.deallocate(); thunkLive.deallocate(); pending.deallocate(); pendingCount.deallocate() }
         isCandidate.withUnsafeBufferPointer { candidate in
-            symbolTarget.withUnsafeBufferPointer { targetOf in
-                symbolImport.withUnsafeBufferPointer { importOf in
+          symbolTarget.withUnsafeBufferPointer { targetOf in
+            symbolImport.withUnsafeBufferPointer { importOf in
+              references.withUnsafeBufferPointer { references in
+                referenceStart.withUnsafeBufferPointer { referenceStart in
+                  children.withUnsafeBufferPointer { children in
+                    childStart.withUnsafeBufferPointer { childStart in
                     @inline(__always) func enqueue(_ global: Int) {
                         guard candidate[global], !marked[global] else { return }
                         marked[global] = true
@@ -138,42 +178,58 @@ extension Linker {
                         else if t == -2 { importLive[Int(importOf[g])] = true }
                         else if t == -3 { importLive[Int(importOf[g])] = true; thunkLive[Int(importOf[g])] = true }
                     }
-                    // Roots: every plain section (DWARF aside: it refers to code but keeps none alive).
-                    for object in objects {
-                        for (s, section) in object.sections.enumerated() where section.isLive && !section.isComdat && !section.isDWARF {
-                            enqueue(object.firstSection + s)
-                        }
-                    }
+                    for root in roots { enqueue(Int(root)) }
                     for g in rootSymbols { markSymbol(Int(g)) }
                     var scanned = 0
                     while scanned < pendingCount.pointee {
                         let global = Int(pending[scanned])
                         scanned += 1
-                        for k in referenceStart[global]..<referenceStart[global + 1] {
-                            let reference = references[Int(k)]
+                        for k in Int(referenceStart[global])..<Int(referenceStart[global + 1]) {
+                            let reference = references[k]
                             if reference >= 0 { markSymbol(Int(reference)) } else { enqueue(Int(-reference - 1)) }
                         }
-                        for c in childStart[global]..<childStart[global + 1] { enqueue(Int(children[Int(c)])) }
+                        for c in Int(childStart[global])..<Int(childStart[global + 1]) { enqueue(Int(children[c])) }
                     }
+                    }
+                  }
                 }
+              }
             }
+          }
         }
+        watch.lap("mark")
         for i in resolver.imports.indices {
             resolver.imports[i].isLive = importLive[i]
             resolver.imports[i].thunkIsLive = thunkLive[i]
         }
-        var dropped = 0
-        for object in objects {
-            for s in object.sections.indices where object.sections[s].isLive && object.sections[s].isComdat && !marked[object.firstSection + s] {
+        // Unmarked COMDAT sections go, object by object in parallel; the list of them (for the
+        // map and /why) and /verbose's notes keep input order.
+        let removed = ParallelResults<[Int32]>(count: objects.count)
+        let listsRemoved = reportsRemovedSections || options.verbose
+        nonisolated(unsafe) let markedSections = UnsafeBufferPointer(marked)
+        parallelFor(objects.count, threads: threads) { o in
+            let object = objects[o]
+            var list: [Int32] = []
+            for s in object.sections.indices where object.sections[s].isLive && object.sections[s].isComdat && !markedSections[object.firstSection + s] {
                 object.sections[s].isLive = false
-                dropped += 1
-                if reportsRemovedSections { unreferencedSections.append(Int32(object.firstSection + s)) }
-                if options.verbose {
-                    let name = object.symbolContaining(sectionIndex: s, offset: 0)?.name ?? object.name(of: object.sections[s]).string
-                    diagnostics.note("Discarded \(name) (/opt:ref: nothing kept refers to it)")
+                if listsRemoved { list.append(Int32(s)) }
+            }
+            if !list.isEmpty { removed.set(o, list) }
+        }
+        var dropped = 0
+        if listsRemoved {
+            for (o, object) in objects.enumerated() {
+                for s in removed.take(o) ?? [] {
+                    dropped += 1
+                    if reportsRemovedSections { unreferencedSections.append(Int32(object.firstSection) + s) }
+                    if options.verbose {
+                        let name = object.symbolContaining(sectionIndex: Int(s), offset: 0)?.name ?? object.name(of: object.sections[Int(s)]).string
+                        diagnostics.note("Discarded \(name) (/opt:ref: nothing kept refers to it)")
+                    }
                 }
             }
         }
+        watch.lap("remove")
         if options.verbose {
             diagnostics.note("/opt:ref: \(dropped) unreferenced COMDAT sections and \(resolver.imports.filter { !$0.isLive }.count) unreferenced imports left out")
         }

@@ -32,6 +32,8 @@ struct Linker {
     var layoutDetails = ""
     /// /time's detail line of identical-code folding.
     var foldingDetails = ""
+    /// /time's detail of /opt:ref: how long each step took.
+    var garbageDetails = ""
     var dllName = ""
     /// An EXE's entry point chosen from its main function (`inferSubsystemAndEntry`).
     var inferredEntry: String?
@@ -88,6 +90,7 @@ struct Linker {
         let abiLockFile = options.abiLockPath == nil ? nil : clock.timed("Check exports against the ABI lock") { checkABILock(exports, resolver) }
         try checkpoint()
         clock.timed("Remove unreferenced sections (/opt:ref)") { collectGarbage(resolver, exports: exports) }
+        if options.printTimes && !garbageDetails.isEmpty { clock.detail(garbageDetails) }
         clock.timed("Fold identical sections (/opt:icf)") { foldIdenticalSections(resolver, exports: exports) }
         if options.printTimes && !foldingDetails.isEmpty { clock.detail(foldingDetails) }
         var image = clock.timed("Lay out") { layOut(resolver, exports: exports) }

@@ -394,8 +394,9 @@ struct SymbolNameTable {
     mutating func findOrInsert(batch sources: [UnsafeBufferPointer<HashedName>], results: [UnsafeMutableBufferPointer<Int32>], threads: Int?) -> Int {
         if shards.contains(where: { $0.slots.isEmpty }) { rebuildIndex() }
         let total = sources.reduce(0) { $0 + $1.count }
-        // Room for every name of the batch being new, shared evenly (the hash spreads them).
-        let perShard = total / shards.count + total / (shards.count * 8) + 64
+        // Room for half the names of the batch being new (names repeat across objects: references,
+        // COMDAT copies), shared evenly (the hash spreads them); a shard grows past that if it must.
+        let perShard = total / 2 / shards.count + 64
         for s in shards.indices where (shards[s].used + perShard) * 2 > shards[s].slots.count {
             var size = shards[s].slots.count
             while (shards[s].used + perShard) * 2 > size { size <<= 1 }
