@@ -126,7 +126,10 @@ extension Linker {
         var i = 0
         while i < object.coff.symbolCount {
             let record = object.coff.symbol(i)
-            if record.storageClass == StorageClass.external, record.sectionNumber > 0, named.insert(record.sectionNumber - 1).inserted {
+            // Vtables are read-only COMDAT data: no other section's symbols need their names read.
+            if record.storageClass == StorageClass.external, record.sectionNumber > 0, Int(record.sectionNumber) <= object.sections.count,
+               object.sections[Int(record.sectionNumber) - 1].isComdat, !object.sections[Int(record.sectionNumber) - 1].flags.contains(.memExecute),
+               named.insert(record.sectionNumber - 1).inserted {
                 let name = object.checkedSymbolName(Int32(i))
                 // Itanium's prefix takes the C decoration of the machine (`__ZTV` on x86).
                 if name.hasPrefix("??_7") || (target.decoratesCNames ? name.hasPrefix("__ZTV") : name.hasPrefix("_ZTV")) {
