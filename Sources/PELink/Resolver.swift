@@ -569,7 +569,7 @@ final class SymbolResolver: @unchecked Sendable {
             let index = numbers?[e] ?? symbolIndex(external.name, hash: external.hash)
             targets[Int(recordIndex)] = .global(index)
             if e < object.comdatLeaderCount {
-                resolveComdat(index, objectIndex: objectIndex, section: record.sectionNumber - 1, value: record.value, isFunction: record.isFunction)
+                resolveComdat(index, object: object, objectIndex: objectIndex, section: record.sectionNumber - 1, value: record.value, isFunction: record.isFunction)
                 continue
             }
             if record.storageClass == StorageClass.weakExternal {
@@ -648,8 +648,7 @@ final class SymbolResolver: @unchecked Sendable {
         symbols[Int(index)].isReferenced = true
     }
 
-    private func resolveComdat(_ index: Int32, objectIndex: Int32, section: Int32, value: UInt32, isFunction: Bool) {
-        let object = objects[Int(objectIndex)]
+    private func resolveComdat(_ index: Int32, object: ObjectFile, objectIndex: Int32, section: Int32, value: UInt32, isFunction: Bool) {
         let newSection = object.sections[Int(section)]
         let selection = newSection.selection
         func take() {
@@ -663,7 +662,7 @@ final class SymbolResolver: @unchecked Sendable {
             symbol.isFunction = isFunction
             symbols[Int(index)] = symbol
         }
-        func discardNew() { objects[Int(objectIndex)].sections[Int(section)].isLive = false }
+        func discardNew() { object.sections[Int(section)].isLive = false }
         if selection == ComdatSelection.newest.rawValue {
             diagnostics.error("unknown comdat type 7 for symbol \(displayName(of: index)): \(object.displayName), section \(object.name(of: newSection).string), uses COMDAT selection NEWEST (7), which pelink and lld-link do not support (only link.exe's incremental linking wrote it); rebuild the object with another selection")
             discardNew()
@@ -688,7 +687,12 @@ final class SymbolResolver: @unchecked Sendable {
             discardNew()
             return
         case .defined:
-            break
+            // The usual case, another copy of an ANY COMDAT (an inline function, a template): the
+            // first stays, and the kept copy need not be looked at.
+            if existing.comdatSelection == ComdatSelection.any.rawValue && selection == ComdatSelection.any.rawValue {
+                discardNew()
+                return
+            }
         }
         // A symbol defined by a COMDAT leader remembers its selection; its file and section are the kept copy.
         guard existing.comdatSelection != 0 else {
