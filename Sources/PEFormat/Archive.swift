@@ -139,9 +139,9 @@ public struct Archive: Sendable {
         }
 
         self.members = members
-        var indexByHeaderOffset: [Int: Int] = [:]
-        indexByHeaderOffset.reserveCapacity(members.count)
-        for (index, member) in members.enumerated() { indexByHeaderOffset[member.headerOffset] = index }
+        // Members are found by header offset with a binary search: the walk above met them in
+        // increasing order, and a C runtime's archive has thousands.
+        var indexByHeaderOffset = MemberFinder(offsets: members.map(\.headerOffset))
 
         switch linkerMembers.count {
         case 0:
@@ -150,14 +150,14 @@ public struct Archive: Sendable {
         case 1:
             self.layout = .gnu
             self.symbolTable = try Archive.readFirstLinkerMember(linkerMembers[0],
-                                                             indexByHeaderOffset: indexByHeaderOffset, view: view)
+                                                             indexByHeaderOffset: &indexByHeaderOffset, view: view)
         default:
             self.layout = .msvc
             // The first member must still be well formed, but the second is the one used.
             _ = try Archive.readFirstLinkerMember(linkerMembers[0],
-                                                  indexByHeaderOffset: indexByHeaderOffset, view: view)
+                                                  indexByHeaderOffset: &indexByHeaderOffset, view: view)
             self.symbolTable = try Archive.readSecondLinkerMember(linkerMembers[1],
-                                                              indexByHeaderOffset: indexByHeaderOffset, view: view)
+                                                              indexByHeaderOffset: &indexByHeaderOffset, view: view)
         }
     }
 
@@ -273,16 +273,34 @@ public struct Archive: Sendable {
         return names
     }
 
-    private static func resolve(_ memberOffset: Int, indexByHeaderOffset: [Int: Int], view: ByteView,
+    /// Member indices by header offset; symbol tables name one member many times in a row.
+    private struct MemberFinder {
+        let offsets: [Int]
+        var last = (offset: -1, index: -1)
+
+        mutating func index(of headerOffset: Int) -> Int? {
+            if headerOffset == last.offset { return last.index }
+            var low = 0, high = offsets.count
+            while low < high {
+                let middle = (low + high) / 2
+                if offsets[middle] < headerOffset { low = middle + 1 } else { high = middle }
+            }
+            guard low < offsets.count && offsets[low] == headerOffset else { return nil }
+            last = (headerOffset, low)
+            return low
+        }
+    }
+
+    private static func resolve(_ memberOffset: Int, indexByHeaderOffset: inout MemberFinder, view: ByteView,
                                 tableOffset: Int, member: String) throws -> Int {
-        guard let index = indexByHeaderOffset[memberOffset] else {
+        guard let index = indexByHeaderOffset.index(of: memberOffset) else {
             throw view.error(at: tableOffset, "\(member) refers to offset 0x\(String(memberOffset, radix: 16)), which is not the header of a regular archive member")
         }
         return index
     }
 
     /// The first linker member / GNU symbol table: big-endian count, big-endian member offsets, names.
-    private static func readFirstLinkerMember(_ data: ByteView, indexByHeaderOffset: [Int: Int],
+    private static func readFirstLinkerMember(_ data: ByteView, indexByHeaderOffset: inout MemberFinder,
                                               view: ByteView) throws -> [ArchiveSymbol] {
         let what = "first linker member"
         try data.check(0, 4, "\(what) symbol count")
@@ -296,7 +314,7 @@ public struct Archive: Sendable {
         result.reserveCapacity(symbolCount)
         for index in 0..<symbolCount {
             let memberOffset = Int(u32BigEndian(data, 4 + 4 * index))
-            let memberIndex = try resolve(memberOffset, indexByHeaderOffset: indexByHeaderOffset, view: view,
+            let memberIndex = try resolve(memberOffset, indexByHeaderOffset: &indexByHeaderOffset, view: view,
                                           tableOffset: data.offset - view.offset + 4 + 4 * index, member: what)
             result.append(ArchiveSymbol(nameOffset: names[index].offset, nameLength: names[index].length, memberIndex: memberIndex))
         }
@@ -304,7 +322,7 @@ public struct Archive: Sendable {
     }
 
     /// The second linker member: little-endian member offsets, symbol count, 1-based 16-bit indices, names.
-    private static func readSecondLinkerMember(_ data: ByteView, indexByHeaderOffset: [Int: Int],
+    private static func readSecondLinkerMember(_ data: ByteView, indexByHeaderOffset: inout MemberFinder,
                                                view: ByteView) throws -> [ArchiveSymbol] {
         let what = "second linker member"
         try data.check(0, 4, "\(what) member count")
@@ -323,7 +341,7 @@ public struct Archive: Sendable {
         memberIndices.reserveCapacity(memberCount)
         for index in 0..<memberCount {
             let memberOffset = Int(data.u32(4 + 4 * index))
-            memberIndices.append(try resolve(memberOffset, indexByHeaderOffset: indexByHeaderOffset, view: view,
+            memberIndices.append(try resolve(memberOffset, indexByHeaderOffset: &indexByHeaderOffset, view: view,
                                              tableOffset: data.offset - view.offset + 4 + 4 * index, member: what))
         }
         let names = try readNames(data, from: indicesOffset + 2 * symbolCount, count: symbolCount, member: what, archiveOffset: view.offset)

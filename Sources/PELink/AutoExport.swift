@@ -33,11 +33,15 @@ enum AutoExport {
     static func requests(_ resolver: SymbolResolver, excluded: Set<String>) -> [ExportRequest] {
         let decorates = Target(resolver.options.machine).decoratesCNames
         var result: [ExportRequest] = []
+        // Whether each object is excluded, decided once per object rather than per symbol.
+        var objectExcluded = [Bool?](repeating: nil, count: resolver.objects.count)
         for g in resolver.symbols.indices {
             let symbol = resolver.symbols[g]
             guard symbol.kind == .defined || symbol.kind == .common, symbol.file >= 0 else { continue }
             let object = resolver.objects[Int(symbol.file)]
-            if isExcluded(object) { continue }
+            let excludedObject = objectExcluded[Int(symbol.file)] ?? isExcluded(object)
+            objectExcluded[Int(symbol.file)] = excludedObject
+            if excludedObject { continue }
             let name = resolver.names[g].string
             let plain = decorates && name.hasPrefix("_") ? String(name.dropFirst()) : name
             if excluded.contains(plain) || excludedNames.contains(name) || excludedNames.contains(plain) { continue }

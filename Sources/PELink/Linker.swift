@@ -178,6 +178,7 @@ struct Linker {
             }
             diagnostics.report(String(format: "  %-62@ %8.3f s", "Total" as NSString, sum))
         }
+        if Driver.leavesTablesForExit { _ = Unmanaged.passRetained(resolver) }
         return LinkMessages(diagnostics: diagnostics.lines, output: diagnostics.output)
     }
 

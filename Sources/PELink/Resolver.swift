@@ -56,7 +56,7 @@ final class SymbolResolver: @unchecked Sendable {
     init(options: LinkOptions, diagnostics: Diagnostics) {
         self.options = options
         self.diagnostics = diagnostics
-        table = SymbolNameTable(shardCount: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        table = SymbolNameTable(shardCount: options.threads ?? availableProcessors)
         table.reserve(4096)
     }
 
@@ -202,12 +202,13 @@ final class SymbolResolver: @unchecked Sendable {
             }
         }
         statistics.parseObjects += lap()
-        // Size the symbol table once: every external of the objects and every archive symbol at most.
-        var expected = archives.reduce(0) { $0 + $1.archive.symbolTable.count }
-        for case .success(let object)? in parsed { expected += object.externals.count }
-        // Names repeat across objects (references, COMDAT copies): about half are distinct.
-        table.reserve(expected / 2 + 1024)
-        symbols.reserveCapacity(expected / 2 + 1024)
+        // Size the symbol table once. An archive's symbols are distinct names; the objects' repeat
+        // across objects (references, COMDAT copies): about half of those are distinct.
+        var externalCount = 0
+        for case .success(let object)? in parsed { externalCount += object.externals.count }
+        let expected = archives.reduce(0) { $0 + $1.archive.symbolTable.count } + externalCount / 2 + 1024
+        table.reserve(expected)
+        symbols.reserveCapacity(expected)
         // Archives' names are hashed in parallel, as the objects' were while they were parsed.
         let archiveNames = ParallelResults<ExternalNames>(count: archives.count)
         let archivesNow = archives
