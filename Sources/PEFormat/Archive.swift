@@ -46,7 +46,13 @@ public struct Archive: Sendable {
 
     public var view: ByteView
     /// Regular members in file order; linker members and the longnames member are excluded.
+    /// Empty when the archive was read with `readsMembers: false`: `member(_:)` then reads each.
     public var members: [ArchiveMember]
+    /// The header offset of each regular member, in file order (also when `members` is empty).
+    public let memberHeaderOffsets: [Int]
+    /// The longnames member ("//"), where long member names are.
+    private let longNames: ByteView?
+    public var memberCount: Int { memberHeaderOffsets.count }
     /// The symbol directory, from the second linker member when there is one, else from the first,
     /// in the directory's own order. Names are located in the file, not copied: a linker reads
     /// hundreds of thousands of them.
@@ -79,7 +85,10 @@ public struct Archive: Sendable {
         view.hasPrefix(thinSignature)
     }
 
-    public init(view: ByteView) throws {
+    /// Reads the archive's layout and symbol directory. With `readsMembers` false, a member's
+    /// header is only stepped over (its size read, its bounds checked): its name and contents are
+    /// read by `member(_:)` when asked for. A linker asks for few of a C runtime's thousands.
+    public init(view: ByteView, readsMembers: Bool = true) throws {
         self.view = view
         // A thin archive (llvm-ar --thin, llvm-lib /llvmlibthin) holds its symbol table and names
         // but not the members: each is the file its name gives, beside the archive.
@@ -89,6 +98,7 @@ public struct Archive: Sendable {
         }
 
         var members: [ArchiveMember] = []
+        var memberHeaderOffsets: [Int] = []
         var linkerMembers: [ByteView] = []
         var longNames: ByteView?
         var headerOffset = Archive.signature.count
@@ -105,6 +115,13 @@ public struct Archive: Sendable {
             let isTableMember = rawName.isExactly("/") || rawName.isExactly("//")
                 || rawName.starts(with: "/SYM64/") || rawName.starts(with: "/<")
             let isExternal = isThin && !isTableMember
+            if !readsMembers && !isTableMember && !rawName.starts(with: "#1/") {
+                try view.check(headerOffset + Archive.headerSize, isExternal ? 0 : size,
+                               "archive member whose header at 0x\(String(headerOffset + view.offset, radix: 16)) gives size \(size)")
+                memberHeaderOffsets.append(headerOffset)
+                headerOffset = min(alignUp(headerOffset + Archive.headerSize + (isExternal ? 0 : size), 2), view.count)
+                continue
+            }
             let data = try view.slice(headerOffset + Archive.headerSize, isExternal ? 0 : size,
                                       "archive member whose header at 0x\(String(headerOffset + view.offset, radix: 16)) gives size \(size)")
 
@@ -131,6 +148,7 @@ public struct Archive: Sendable {
                 var member = ArchiveMember(name: name, headerOffset: headerOffset, data: data)
                 if isExternal { member.externalSize = size }
                 members.append(member)
+                memberHeaderOffsets.append(headerOffset)
             }
 
             // Members start on even offsets; a final member may omit its padding byte. A thin
@@ -139,9 +157,11 @@ public struct Archive: Sendable {
         }
 
         self.members = members
+        self.memberHeaderOffsets = memberHeaderOffsets
+        self.longNames = longNames
         // Members are found by header offset with a binary search: the walk above met them in
         // increasing order, and a C runtime's archive has thousands.
-        var indexByHeaderOffset = MemberFinder(offsets: members.map(\.headerOffset))
+        var indexByHeaderOffset = MemberFinder(offsets: memberHeaderOffsets)
 
         switch linkerMembers.count {
         case 0:
@@ -163,12 +183,27 @@ public struct Archive: Sendable {
 
     /// The index in `members` of the member whose header is at `headerOffset`, if any.
     public func memberIndex(headerOffset: Int) -> Int? {
-        var low = 0, high = members.count
-        while low < high {
-            let middle = (low + high) / 2
-            if members[middle].headerOffset < headerOffset { low = middle + 1 } else { high = middle }
-        }
-        return low < members.count && members[low].headerOffset == headerOffset ? low : nil
+        var finder = MemberFinder(offsets: memberHeaderOffsets)
+        return finder.index(of: headerOffset)
+    }
+
+    /// Regular member `index` (0..<memberCount): `members[index]`, or read from its header now
+    /// when the archive was read without its members. A bad name is an error naming the header.
+    public func member(_ index: Int) throws -> ArchiveMember {
+        if !members.isEmpty { return members[index] }
+        let headerOffset = memberHeaderOffsets[index]
+        let header = try view.slice(headerOffset, Archive.headerSize, "archive member header")
+        let size = try Archive.decimalField(header, at: 48, width: 10, what: "size", view: view, headerOffset: headerOffset)
+        let name = try Archive.memberName(header.bytes(0, 16), longNames: longNames, view: view, headerOffset: headerOffset)
+        let data = try view.slice(headerOffset + Archive.headerSize, isThin ? 0 : size, "archive member")
+        var member = ArchiveMember(name: name, headerOffset: headerOffset, data: data)
+        if isThin { member.externalSize = size }
+        return member
+    }
+
+    /// Member `index`'s name, for messages (a name that cannot be read is shown by its header's offset).
+    public func memberName(_ index: Int) -> String {
+        (try? member(index).name) ?? "member at 0x\(String(memberHeaderOffsets[index] + view.offset, radix: 16))"
     }
 
     // MARK: - Header fields

@@ -463,12 +463,12 @@ final class ArchiveFile: @unchecked Sendable {
     init(path: String, archive: Archive) {
         self.path = path
         self.archive = archive
-        self.loaded = Array(repeating: false, count: archive.members.count)
+        self.loaded = Array(repeating: false, count: archive.memberCount)
     }
 
     /// A thin archive's member `m`: the file its name gives, relative to the archive's folder.
     func externalMember(_ m: Int) throws -> ByteView {
-        let name = archive.members[m].name
+        let name = try archive.member(m).name
         let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
         let memberPath = name.hasPrefix("/") || folder.isEmpty ? name : folder + "/" + name
         // The name comes from the library: only a regular file is opened (a FIFO or a device named

@@ -115,7 +115,7 @@ final class SymbolResolver: @unchecked Sendable {
         if archives[archive].archive.isThin && symbol >= 0 { thinMemberSymbol[archive << 32 | member] = symbol }
         if options.verbose {
             let reason = symbol >= 0 ? "for \(displayName(of: symbol))" : "(--whole-archive)"
-            diagnostics.note("Loaded \(archives[archive].path)(\(archives[archive].archive.members[member].name)) \(reason)")
+            diagnostics.note("Loaded \(archives[archive].path)(\(archives[archive].archive.memberName(member))) \(reason)")
         }
         pendingMembers.append((archive, member))
     }
@@ -173,7 +173,7 @@ final class SymbolResolver: @unchecked Sendable {
             switch FileKind.identify(view) {
             case .archive, .thinArchive:
                 do {
-                    archives.append(ArchiveFile(path: path, archive: try Archive(view: view)))
+                    archives.append(ArchiveFile(path: path, archive: try Archive(view: view, readsMembers: false)))
                     order.append((1, archives.count - 1))
                 } catch { inputError(error) }
             case .importObject:
@@ -234,7 +234,7 @@ final class SymbolResolver: @unchecked Sendable {
                 addArchiveSymbols(index, names: archiveNames.peek(index)!, numbers: numbers)
                 if options.wholeArchiveAll || options.wholeArchiveInputs.contains(archives[index].path)
                     || options.wholeArchiveNames.contains((archives[index].path as NSString).lastPathComponent.lowercased()) {
-                    for member in archives[index].archive.members.indices {
+                    for member in archives[index].archive.memberHeaderOffsets.indices {
                         queueMember(archive: index, member: member, for: -1)
                     }
                 }
@@ -292,7 +292,11 @@ final class SymbolResolver: @unchecked Sendable {
                 nonisolated(unsafe) let importOut = importBase
                 parallelFor(batch.count, threads: options.threads) { i in
                     let (a, m) = batch[i]
-                    var member = archivesNow[a].archive.members[m]
+                    var member: ArchiveMember
+                    do { member = try archivesNow[a].archive.member(m) } catch {
+                        out[i] = .failure(error)
+                        return
+                    }
                     // "library.lib(member.obj)", file names only, as lld-link names members (llvm-lib stores the
                     // paths it was given as member names).
                     let name = "\(memberFileName(archivesNow[a].path))(\(memberFileName(member.name)))"
@@ -332,13 +336,13 @@ final class SymbolResolver: @unchecked Sendable {
             case .success(let object?):
                 let (a, m) = batch[i]
                 object.archivePath = archives[a].path
-                object.memberName = archives[a].archive.members[m].name
+                object.memberName = archives[a].archive.memberName(m)
                 object.isThinMember = archives[a].archive.isThin
                 object.pulledFor = memberPulledFor[a << 32 | m] ?? -1
                 addObject(object, numbers: numbers)
             case .success(nil):
                 let (a, m) = batch[i]
-                addImportObject(importMembers[i]!, from: "\(archives[a].path)(\(archives[a].archive.members[m].name))")
+                addImportObject(importMembers[i]!, from: "\(archives[a].path)(\(archives[a].archive.memberName(m)))")
             case .failure(let error as ThinMemberMissing):
                 // lld-link's words, with the symbol that asked for the member.
                 let (a, m) = batch[i]
@@ -411,10 +415,10 @@ final class SymbolResolver: @unchecked Sendable {
         names.reserveCapacity(archive.archive.symbolTable.count)
         for (k, entry) in archive.archive.symbolTable.enumerated() {
             let memberIndex = entry.memberIndex
-            guard memberIndex >= 0, memberIndex < archive.archive.members.count else { continue }
+            guard memberIndex >= 0, memberIndex < archive.archive.memberCount else { continue }
             let name = Name(archive.archive.symbolNameBytes(entry))
             if name.equals("DllMain") || name.equals("_DllMain@12"),
-               FileKind.identify(archive.archive.members[memberIndex].data) == .importObject { continue }
+               (try? archive.archive.member(memberIndex)).map({ FileKind.identify($0.data) }) == .importObject { continue }
             names.append(HashedName(name: name, hash: name.hashValue64, record: Int32(k)))
         }
         return ExternalNames(names)
@@ -486,7 +490,7 @@ final class SymbolResolver: @unchecked Sendable {
             case let kind:
                 throw FormatError(file: path, (kind.rejection ?? "is not a library") + " (it was given as a library)")
             }
-            archives.append(ArchiveFile(path: path, archive: try Archive(view: file.view)))
+            archives.append(ArchiveFile(path: path, archive: try Archive(view: file.view, readsMembers: false)))
             addArchiveSymbols(archives.count - 1, names: SymbolResolver.names(of: archives[archives.count - 1]), numbers: nil)
         } catch {
             inputError(error)

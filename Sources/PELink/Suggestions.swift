@@ -108,7 +108,7 @@ extension SymbolResolver {
             return symbol.file >= 0 && Int(symbol.file) < objects.count ? objects[Int(symbol.file)].displayName : ""
         case .lazy:
             let archive = archives[Int(symbol.file)]
-            return "\(archive.path)(\(memberFileName(archive.archive.members[Int(symbol.member)].name)))"
+            return "\(archive.path)(\(memberFileName(archive.archive.memberName(Int(symbol.member)))))"
         case .importAddress, .importThunk:
             return "\(imports[Int(symbol.file)].dllName), through \(imports[Int(symbol.file)].sourcePath)"
         default:

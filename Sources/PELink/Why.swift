@@ -328,7 +328,7 @@ extension Linker {
             case .lazy:
                 let archive = resolver.archives[Int(symbol.file)]
                 entry.status = .notLoaded(library: (archive.path as NSString).lastPathComponent,
-                                          member: (archive.archive.members[Int(symbol.member)].name as NSString).lastPathComponent)
+                                          member: (archive.archive.memberName(Int(symbol.member)) as NSString).lastPathComponent)
             case .importAddress, .importThunk:
                 let entryImport = resolver.imports[Int(symbol.file)]
                 entry.status = .imported(dll: entryImport.dllName, library: (entryImport.sourcePath as NSString).lastPathComponent)

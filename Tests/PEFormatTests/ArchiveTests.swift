@@ -312,6 +312,45 @@ private func expectArchiveError(_ bytes: [UInt8], contains fragment: String, off
         #expect(archive.members[index].data.count > 0)
     }
 
+    /// A linker reads archives without their members (`readsMembers: false`) and asks for each
+    /// member it loads: every member must read the same as the eager reading gives it, and a bad
+    /// name is still an error, when the member is asked for.
+    @Test func membersReadOnDemandEqualEagerOnes() throws {
+        var archives: [(label: String, view: ByteView)] = []
+        let plain = try ArchiveWriter.write(members: [(name: "a.obj", data: [1, 2, 3], symbols: ["f"]),
+                                                      (name: "a-member-with-a-long-name.obj", data: [4, 5], symbols: ["g", "h"])])
+        archives.append(("msvc", try LibraryTestSupport.view(plain)))
+        let thin = try ArchiveWriter.write(members: [(name: "sub/a.obj", data: [1, 2, 3], symbols: ["f"]),
+                                                     (name: "b.obj", data: [4, 5], symbols: ["g"])], thin: true)
+        archives.append(("thin", try LibraryTestSupport.view(thin)))
+        for path in ["/usr/x86_64-w64-mingw32/lib/libkernel32.a", "/usr/x86_64-w64-mingw32/lib/libmingwex.a"]
+        where FileManager.default.fileExists(atPath: path) {
+            archives.append((path, try MappedFile(path: path).view))
+        }
+        for (label, view) in archives {
+            let eager = try Archive(view: view)
+            let lazy = try Archive(view: view, readsMembers: false)
+            #expect(lazy.members.isEmpty, "\(label)")
+            #expect(lazy.memberCount == eager.members.count && lazy.memberHeaderOffsets == eager.members.map(\.headerOffset), "\(label)")
+            #expect(lazy.symbolTable.map(\.memberIndex) == eager.symbolTable.map(\.memberIndex), "\(label)")
+            for index in eager.members.indices {
+                let member = try lazy.member(index)
+                let expected = eager.members[index]
+                #expect(member.name == expected.name && member.headerOffset == expected.headerOffset
+                        && member.data.offset == expected.data.offset && member.data.count == expected.data.count
+                        && member.externalSize == expected.externalSize, "\(label) member \(index)")
+                #expect(lazy.memberName(index) == expected.name)
+            }
+        }
+        // A long-name reference past the longnames member: found when the member is read.
+        let longNames = Array("abc/\n".utf8) + [0x0A]
+        let bad = try LibraryTestSupport.view(magic + memberHeader(name: "//", size: "6") + longNames + memberHeader(name: "/40", size: "0"))
+        let lazy = try Archive(view: bad, readsMembers: false)
+        #expect(lazy.memberCount == 1)
+        #expect(throws: FormatError.self) { try lazy.member(0) }
+        #expect(lazy.memberName(0).hasPrefix("member at 0x"))
+    }
+
     @Test func readsLLDLinkStaticLibrary() throws {
         guard let clang = LibraryTestSupport.requireTool("clang"), let lldLink = LibraryTestSupport.requireTool("lld-link") else { return }
         let directory = try LibraryTestSupport.temporaryDirectory("archive-msvc")
