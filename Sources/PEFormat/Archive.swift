@@ -104,6 +104,15 @@ public struct Archive: Sendable {
         var headerOffset = Archive.signature.count
 
         while headerOffset < view.count {
+            // Stepping over a well-formed regular member (a name not starting with "/" or "#",
+            // a decimal size, the end marker) reads the header in place; anything else takes the
+            // checks below, which also name what is wrong.
+            if !readsMembers, let size = Archive.regularMemberSize(view, headerOffset: headerOffset),
+               isThin || size <= view.count - headerOffset - Archive.headerSize {
+                memberHeaderOffsets.append(headerOffset)
+                headerOffset = min(alignUp(headerOffset + Archive.headerSize + (isThin ? 0 : size), 2), view.count)
+                continue
+            }
             let header = try view.slice(headerOffset, Archive.headerSize, "archive member header")
             let endMarker = (header.u8(58), header.u8(59))
             guard endMarker == (0x60, 0x0A) else {
@@ -207,6 +216,29 @@ public struct Archive: Sendable {
     }
 
     // MARK: - Header fields
+
+    /// The size of the regular member whose header is at `headerOffset`, when the header is
+    /// whole and well formed; nil for anything else (a table member, a bad field, a cut header).
+    @inline(__always) private static func regularMemberSize(_ view: ByteView, headerOffset: Int) -> Int? {
+        guard headerOffset <= view.count - Archive.headerSize, let base = view.base else { return nil }
+        let p = base + headerOffset
+        let first = p.load(as: UInt8.self)
+        guard first != UInt8(ascii: "/"), first != UInt8(ascii: "#"),
+              p.load(fromByteOffset: 58, as: UInt8.self) == 0x60, p.load(fromByteOffset: 59, as: UInt8.self) == 0x0A else { return nil }
+        var value = 0, index = 0
+        while index < 10 {
+            let byte = p.load(fromByteOffset: 48 + index, as: UInt8.self)
+            guard byte >= 0x30 && byte <= 0x39 else { break }
+            value = value * 10 + Int(byte - 0x30)
+            index += 1
+        }
+        guard index > 0 else { return nil }
+        while index < 10 {
+            guard p.load(fromByteOffset: 48 + index, as: UInt8.self) == 0x20 else { return nil }
+            index += 1
+        }
+        return value
+    }
 
     /// A member header's 16-byte name field, read in place.
     private struct NameField {

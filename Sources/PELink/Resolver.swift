@@ -148,6 +148,7 @@ final class SymbolResolver: @unchecked Sendable {
         var directObjects: [(index: Int, path: String, view: ByteView)] = []
         var order: [(kind: Int, index: Int)] = [] // 0 object, 1 archive, 2 import object file
         var importObjectFiles: [(String, ByteView)] = []
+        var archiveFiles: [(path: String, view: ByteView)] = []
         var clock = DispatchTime.now().uptimeNanoseconds
         func lap() -> Double {
             let now = DispatchTime.now().uptimeNanoseconds
@@ -172,10 +173,8 @@ final class SymbolResolver: @unchecked Sendable {
             let view = file.view
             switch FileKind.identify(view) {
             case .archive, .thinArchive:
-                do {
-                    archives.append(ArchiveFile(path: path, archive: try Archive(view: view, readsMembers: false)))
-                    order.append((1, archives.count - 1))
-                } catch { inputError(error) }
+                archiveFiles.append((path, view))
+                order.append((1, archiveFiles.count - 1))
             case .importObject:
                 importObjectFiles.append((path, view))
                 order.append((2, importObjectFiles.count - 1))
@@ -187,6 +186,26 @@ final class SymbolResolver: @unchecked Sendable {
             case let kind:
                 inputError(FormatError(file: path, kind.rejection ?? "cannot be linked"))
             }
+        }
+        // Archives are read in parallel (each one's member headers are walked one after another);
+        // an archive that cannot be read leaves the order.
+        let readArchives = ParallelResults<Result<Archive, Error>>(count: archiveFiles.count)
+        let filesToRead = archiveFiles
+        parallelFor(filesToRead.count, threads: options.threads) { k in
+            readArchives.set(k, Result { try Archive(view: filesToRead[k].view, readsMembers: false) })
+        }
+        var archiveIndex = [Int?](repeating: nil, count: archiveFiles.count)
+        for k in archiveFiles.indices {
+            switch readArchives.take(k)! {
+            case .success(let archive):
+                archives.append(ArchiveFile(path: archiveFiles[k].path, archive: archive))
+                archiveIndex[k] = archives.count - 1
+            case .failure(let error): inputError(error)
+            }
+        }
+        order = order.compactMap { entry in
+            guard entry.kind == 1 else { return entry }
+            return archiveIndex[entry.index].map { (1, $0) }
         }
         statistics.readArchives += lap()
         // Parse the command-line objects in parallel; insert their symbols in command-line order.
