@@ -1,7 +1,21 @@
 import Foundation
 import PEFormat
 import PELink
+#if canImport(Glibc)
+import Glibc
+#endif
 
+#if canImport(Glibc)
+// A fixed threshold: allocations of 4 MiB and more get pages of their own, given back when
+// freed. glibc otherwise raises the threshold to the size of each such block freed, and a link
+// frees many (each pass's tables), so later tables stay in the heap after they are freed and
+// the link's peak memory grows by tens of megabytes.
+// (malloc.h is not in the Glibc module: mallopt is looked up; M_MMAP_THRESHOLD is -3.)
+if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
+    typealias MallocOption = @convention(c) (Int32, Int32) -> Int32
+    _ = unsafeBitCast(symbol, to: MallocOption.self)(-3, 4 << 20)
+}
+#endif
 TemporaryOutputs.installSignalHandlers()
 Driver.leavesTablesForExit = true
 let result = Driver.run(arguments: Array(CommandLine.arguments.dropFirst()),
