@@ -147,18 +147,17 @@ extension Linker {
         if !options.delayLoadDLLs.isEmpty { rootNames.append(target.delayLoadHelperName) }
         let rootSymbols = rootNames.compactMap { resolver.find($0) } + exports.filter { $0.symbol >= 0 }.map(\.symbol)
             + resolver.localImportTargets
-        // Flat buffers, no captured arrays: this pass touches every relocation of the link.
-        let marked = UnsafeMutableBufferPointer<Bool>.allocate(capacity: sectionCount)
+        // Marking goes level by level: the sections marked last are scanned in parallel, each
+        // worker listing what they refer to; the lists are then merged in order, marking what is
+        // new, which makes the next level. What ends up marked is what is reachable, whatever the
+        // thread count. Flat buffers, no captured arrays: this pass touches every relocation.
+        let marked = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, sectionCount))
         marked.initialize(repeating: false)
         let importLive = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, resolver.imports.count))
         importLive.initialize(repeating: false)
         let thunkLive = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, resolver.imports.count))
         thunkLive.initialize(repeating: false)
-        // Sections marked and not yet scanned; each is pushed once, so sectionCount is enough.
-        let pending = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, sectionCount))
-        let pendingCount = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-        pendingCount.pointee = 0
-        defer { marked.deallocate(); importLive.deallocate(); thunkLive.deallocate(); pending.deallocate(); pendingCount.deallocate() }
+        defer { marked.deallocate(); importLive.deallocate(); thunkLive.deallocate() }
         isCandidate.withUnsafeBufferPointer { candidate in
           symbolTarget.withUnsafeBufferPointer { targetOf in
             symbolImport.withUnsafeBufferPointer { importOf in
@@ -166,29 +165,65 @@ extension Linker {
                 referenceStart.withUnsafeBufferPointer { referenceStart in
                   children.withUnsafeBufferPointer { children in
                     childStart.withUnsafeBufferPointer { childStart in
-                    @inline(__always) func enqueue(_ global: Int) {
+                    nonisolated(unsafe) let candidate = candidate, targetOf = targetOf, importOf = importOf, references = references,
+                        referenceStart = referenceStart, children = children, childStart = childStart, markedNow = UnsafeBufferPointer(marked)
+                    var level: [Int32] = []
+                    /// Marks a section reached; it joins the next level.
+                    func reach(_ global: Int) {
                         guard candidate[global], !marked[global] else { return }
                         marked[global] = true
-                        pending[pendingCount.pointee] = Int32(global)
-                        pendingCount.pointee += 1
+                        level.append(Int32(global))
                     }
-                    @inline(__always) func markSymbol(_ g: Int) {
+                    /// An import reached through a symbol: its IAT slot (-2) or also its thunk (-3).
+                    func reachImport(_ g: Int) {
                         let t = targetOf[g]
-                        if t >= 0 { enqueue(Int(t)) }
-                        else if t == -2 { importLive[Int(importOf[g])] = true }
+                        if t == -2 { importLive[Int(importOf[g])] = true }
                         else if t == -3 { importLive[Int(importOf[g])] = true; thunkLive[Int(importOf[g])] = true }
                     }
-                    for root in roots { enqueue(Int(root)) }
-                    for g in rootSymbols { markSymbol(Int(g)) }
-                    var scanned = 0
-                    while scanned < pendingCount.pointee {
-                        let global = Int(pending[scanned])
-                        scanned += 1
-                        for k in Int(referenceStart[global])..<Int(referenceStart[global + 1]) {
-                            let reference = references[k]
-                            if reference >= 0 { markSymbol(Int(reference)) } else { enqueue(Int(-reference - 1)) }
+                    for root in roots { reach(Int(root)) }
+                    for g in rootSymbols {
+                        let t = targetOf[Int(g)]
+                        if t >= 0 { reach(Int(t)) } else { reachImport(Int(g)) }
+                    }
+                    while !level.isEmpty {
+                        let scanning = level
+                        level = []
+                        // What each piece of the level refers to: sections (not yet marked when the
+                        // level began) and symbols that lead to imports.
+                        let pieceSize = 4096
+                        let pieceCount = (scanning.count + pieceSize - 1) / pieceSize
+                        let found = ParallelResults<(sections: [Int32], imports: [Int32])>(count: pieceCount)
+                        parallelFor(pieceCount, threads: pieceCount > 1 ? threads : 1) { piece in
+                            var sections: [Int32] = [], imports: [Int32] = []
+                            for i in piece * pieceSize..<min(scanning.count, (piece + 1) * pieceSize) {
+                                let global = Int(scanning[i])
+                                for k in Int(referenceStart[global])..<Int(referenceStart[global + 1]) {
+                                    let reference = references[k]
+                                    var target: Int
+                                    if reference >= 0 {
+                                        let t = targetOf[Int(reference)]
+                                        if t < 0 {
+                                            if t != -1 { imports.append(reference) }
+                                            continue
+                                        }
+                                        target = Int(t)
+                                    } else {
+                                        target = Int(-reference - 1)
+                                    }
+                                    if candidate[target] && !markedNow[target] { sections.append(Int32(target)) }
+                                }
+                                for c in Int(childStart[global])..<Int(childStart[global + 1]) {
+                                    let child = Int(children[c])
+                                    if candidate[child] && !markedNow[child] { sections.append(Int32(child)) }
+                                }
+                            }
+                            found.set(piece, (sections, imports))
                         }
-                        for c in Int(childStart[global])..<Int(childStart[global + 1]) { enqueue(Int(children[c])) }
+                        for piece in 0..<pieceCount {
+                            let (sections, imports) = found.take(piece)!
+                            for section in sections { reach(Int(section)) }
+                            for g in imports { reachImport(Int(g)) }
+                        }
                     }
                     }
                   }
