@@ -324,10 +324,16 @@ struct SymbolNameTable {
         shards = Array(repeating: Shard(), count: count)
         // The top bits choose the shard: the low bits choose a slot within it.
         shardShift = UInt64(64 - count.trailingZeroBitCount)
-        for s in shards.indices { Self.resize(&shards[s], to: 1024, names: []) }
+        for s in shards.indices { Self.resize(&shards[s], to: 1024) }
     }
 
     var count: Int { names.count }
+
+    /// A name's first slot: from the hash's high half, which the slot keeps, so that growing a
+    /// shard rehashes from the slots alone.
+    @inline(__always) private static func home(_ hash: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: hash >> 32) & mask
+    }
 
     @inline(__always) private func shard(_ hash: UInt64) -> Int {
         shards.count == 1 ? 0 : Int(truncatingIfNeeded: hash >> shardShift)
@@ -339,7 +345,7 @@ struct SymbolNameTable {
         for s in shards.indices where shards[s].slots.count < perShard * 2 {
             var size = max(shards[s].slots.count, 1024)
             while size < perShard * 2 { size <<= 1 }
-            Self.resize(&shards[s], to: size, names: names)
+            Self.resize(&shards[s], to: size)
         }
         names.reserveCapacity(capacity)
     }
@@ -348,9 +354,9 @@ struct SymbolNameTable {
     mutating func findOrInsert(_ name: Name, hash: UInt64) -> (index: Int32, inserted: Bool) {
         let s = shard(hash)
         if shards[s].slots.isEmpty { rebuildIndex() }
-        if (shards[s].used + 1) * 2 > shards[s].slots.count { Self.resize(&shards[s], to: shards[s].slots.count * 2, names: names) }
+        if (shards[s].used + 1) * 2 > shards[s].slots.count { Self.resize(&shards[s], to: shards[s].slots.count * 2) }
         let tag = hash & 0xFFFF_FFFF_0000_0000
-        var i = Int(truncatingIfNeeded: hash) & shards[s].mask
+        var i = Self.home(hash, shards[s].mask)
         while true {
             let slot = shards[s].slots[i]
             if slot == 0 {
@@ -375,7 +381,7 @@ struct SymbolNameTable {
             return names.firstIndex { $0.equals(name) }.map { Int32($0) }
         }
         let tag = hash & 0xFFFF_FFFF_0000_0000
-        var i = Int(truncatingIfNeeded: hash) & shards[s].mask
+        var i = Self.home(hash, shards[s].mask)
         while true {
             let slot = shards[s].slots[i]
             if slot == 0 { return nil }
@@ -397,11 +403,6 @@ struct SymbolNameTable {
         // Room for half the names of the batch being new (names repeat across objects: references,
         // COMDAT copies), shared evenly (the hash spreads them); a shard grows past that if it must.
         let perShard = total / 2 / shards.count + 64
-        for s in shards.indices where (shards[s].used + perShard) * 2 > shards[s].slots.count {
-            var size = shards[s].slots.count
-            while (shards[s].used + perShard) * 2 > size { size <<= 1 }
-            Self.resize(&shards[s], to: size, names: names)
-        }
         let shardCount = shards.count
         let shift = shardShift
         let existing = names
@@ -411,6 +412,11 @@ struct SymbolNameTable {
                 var shard = shardBuffer[s]
                 shardBuffer[s] = Shard()
                 defer { shardBuffer[s] = shard }
+                if (shard.used + perShard) * 2 > shard.slots.count {
+                    var size = shard.slots.count
+                    while (shard.used + perShard) * 2 > size { size <<= 1 }
+                    Self.resize(&shard, to: size)
+                }
                 var position = 0
                 for (k, source) in sources.enumerated() {
                     let out = results[k]
@@ -467,9 +473,9 @@ struct SymbolNameTable {
     /// One name of a batch in its shard: its number when known, else (new in this batch) its
     /// place in the shard's pending list and the shard, as a negative number.
     @inline(__always) private static func lookUp(_ item: HashedName, position: Int, in shard: inout Shard, shardIndex: Int, existing: [Name]) -> Int32 {
-        if (shard.used + 1) * 2 > shard.slots.count { resize(&shard, to: shard.slots.count * 2, names: existing) }
+        if (shard.used + 1) * 2 > shard.slots.count { resize(&shard, to: shard.slots.count * 2) }
         let tag = item.hash & 0xFFFF_FFFF_0000_0000
-        var i = Int(truncatingIfNeeded: item.hash) & shard.mask
+        var i = Self.home(item.hash, shard.mask)
         while true {
             let slot = shard.slots[i]
             if slot == 0 {
@@ -510,12 +516,12 @@ struct SymbolNameTable {
         while size < (names.count / shards.count + 1) * 4 { size <<= 1 }
         for s in shards.indices {
             shards[s] = Shard()
-            Self.resize(&shards[s], to: size, names: [])
+            Self.resize(&shards[s], to: size)
         }
         for (index, name) in names.enumerated() {
             let h = name.hashValue64
             let s = shard(h)
-            var j = Int(truncatingIfNeeded: h) & shards[s].mask
+            var j = Self.home(h, shards[s].mask)
             while shards[s].slots[j] != 0 { j = (j + 1) & shards[s].mask }
             shards[s].slots[j] = h & 0xFFFF_FFFF_0000_0000 | UInt64(index + 1)
             shards[s].used += 1
@@ -523,13 +529,12 @@ struct SymbolNameTable {
     }
 
     /// Rehashes a shard into `size` slots; names pending in a batch move with the others.
-    private static func resize(_ shard: inout Shard, to size: Int, names: [Name]) {
+    private static func resize(_ shard: inout Shard, to size: Int) {
         var newSlots = [UInt64](repeating: 0, count: size)
         let newMask = size - 1
         for slot in shard.slots where slot != 0 {
-            let id = Int(slot & 0xFFFF_FFFF) - 1
-            let h = id >= Int(pendingFlag) ? shard.pending[id - Int(pendingFlag)].hashValue64 : names[id].hashValue64
-            var j = Int(truncatingIfNeeded: h) & newMask
+            // The slot holds the hash's high half, which also chose its place: no name is read.
+            var j = home(slot, newMask)
             while newSlots[j] != 0 { j = (j + 1) & newMask }
             newSlots[j] = slot
         }
