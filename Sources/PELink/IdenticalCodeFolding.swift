@@ -73,17 +73,22 @@ extension Linker {
         // in parallel below, with the associative sections that go with them.
         var foldedInObject = [[Int32]](repeating: [], count: objects.count)
         for group in partition.groups() {
-            let leader = Int(group[0])
-            let (leaderObject, leaderSection) = facts.place(leader)
+            let leader = Int(facts.candidates[Int(group[0])])
             if options.verbose { diagnostics.note("Selected \(sectionDisplayName(facts, leader, names: &verboseNames))") }
+            // The kept section takes the largest alignment of its class.
+            var alignment = facts.shapes[Int(group[0])].alignment
             for member in group.dropFirst() {
-                let m = Int(member)
+                let m = Int(facts.candidates[Int(member)])
                 if options.verbose { diagnostics.note("  Removed \(sectionDisplayName(facts, m, names: &verboseNames))") }
                 let (object, section) = facts.place(m)
-                objects[leaderObject].sections[leaderSection].raiseAlignment(to: objects[object].sections[section].alignment)
+                alignment = max(alignment, facts.shapes[Int(member)].alignment)
                 foldedSections.append((section: Int32(m), into: Int32(leader)))
                 foldedInObject[object].append(Int32(section))
                 foldedCount += 1
+            }
+            if alignment > facts.shapes[Int(group[0])].alignment {
+                let (leaderObject, leaderSection) = facts.place(leader)
+                objects[leaderObject].sections[leaderSection].raiseAlignment(to: Int(alignment))
             }
         }
         let objectsWithFolds = foldedInObject.indices.filter { !foldedInObject[$0].isEmpty }
@@ -248,6 +253,8 @@ struct FoldingFacts: Sendable {
         var comparedFlags: UInt32 = 0
         var checksum: UInt32 = 0
         var relocationCount: UInt32 = 0
+        /// Not compared: the kept section of a class takes the largest.
+        var alignment: UInt32 = 0
     }
     /// The object and section index of every global section number.
     private let objectOfSection: [Int32]
@@ -315,7 +322,7 @@ struct FoldingFacts: Sendable {
                     shapeSlots[c] = CandidateShape(data: data.baseAddress, relocations: section.relocationCount == 0 ? nil : object.base.map { $0 + section.relocationsOffset },
                                                    name: name, dataCount: UInt32(data.count), size: UInt32(section.size),
                                                    comparedFlags: section.flags.rawValue & FoldingFacts.comparedFlags, checksum: section.checksum,
-                                                   relocationCount: UInt32(section.relocationCount))
+                                                   relocationCount: UInt32(section.relocationCount), alignment: UInt32(section.alignment))
                     var hasher = FoldingHasher()
                     hasher.add(name.bytes)
                     hasher.add(UInt64(section.flags.rawValue & FoldingFacts.comparedFlags))
@@ -629,8 +636,8 @@ struct FoldingPartition {
         return true
     }
 
-    /// The classes of more than one member, each its members' global section numbers in input
-    /// order (the first is kept), in input order of their first.
+    /// The classes of more than one member, each its members (indices into `facts.candidates`)
+    /// in input order (the first is kept), in input order of their first.
     func groups() -> [[Int32]] {
         var result: [[Int32]] = []
         var start = 0
@@ -638,7 +645,7 @@ struct FoldingPartition {
             let cls = classOf[Int(facts.candidates[Int(order[start])])]
             var end = start + 1
             while end < order.count && classOf[Int(facts.candidates[Int(order[end])])] == cls { end += 1 }
-            if end - start > 1 { result.append(order[start..<end].map { facts.candidates[Int($0)] }.sorted()) }
+            if end - start > 1 { result.append(order[start..<end].sorted()) }
             start = end
         }
         // In input order of the kept sections: the order /verbose lists them in.
