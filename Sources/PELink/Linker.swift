@@ -93,6 +93,14 @@ struct Linker {
         if options.printTimes && !garbageDetails.isEmpty { clock.detail(garbageDetails) }
         clock.timed("Fold identical sections (/opt:icf)") { foldIdenticalSections(resolver, exports: exports) }
         if options.printTimes && !foldingDetails.isEmpty { clock.detail(foldingDetails) }
+        // The import library depends only on the exports: build its bytes while the image is laid
+        // out and written (layout leaves a core free), and put it on disk only once the image is,
+        // so a failed link replaces neither file. Not earlier: its tables would add to the peak
+        // memory of folding.
+        let importLibrary = ImportLibraryJob(path: importLibraryPath(exports), dllName: dllName,
+                                             machine: resolver.options.machine, exports: exports,
+                                             importerSymbols: importerSymbols(exports, resolver))
+        if importLibrary.path != nil { importLibrary.start() }
         var image = clock.timed("Lay out") { layOut(resolver, exports: exports) }
         if options.printTimes { clock.detail(layoutDetails) }
         try checkpoint()
@@ -111,12 +119,6 @@ struct Linker {
         let pdbImageParts = options.writesPDB ? PDBImagePartsJob(builder: pdbBuilder, publics: pdbPublics) : nil
         pdbImageParts?.start()
         resolver.releaseResolutionTables()
-        // The import library depends only on the exports: build its bytes while the image is written,
-        // and put it on disk only once the image is, so a failed link replaces neither file.
-        let importLibrary = ImportLibraryJob(path: importLibraryPath(exports), dllName: dllName,
-                                             machine: resolver.options.machine, exports: exports,
-                                             importerSymbols: importerSymbols(exports, resolver))
-        if importLibrary.path != nil { importLibrary.start() }
         // Every output is staged in a temporary file and renamed into place only when all were
         // written: a failure in any leaves every previous output as it was.
         var staged: [StagedOutput] = []
