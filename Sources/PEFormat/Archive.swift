@@ -50,8 +50,10 @@ public struct Archive: Sendable {
     public var members: [ArchiveMember]
     /// The header offset of each regular member, in file order (also when `members` is empty).
     public let memberHeaderOffsets: [Int]
-    /// The longnames member ("//"), where long member names are.
+    /// The longnames member ("//"), where long member names are, and its header's offset: only
+    /// members after it may use it, as when the whole archive is read.
     private let longNames: ByteView?
+    private let longNamesHeaderOffset: Int
     public var memberCount: Int { memberHeaderOffsets.count }
     /// The symbol directory, from the second linker member when there is one, else from the first,
     /// in the directory's own order. Names are located in the file, not copied: a linker reads
@@ -101,6 +103,7 @@ public struct Archive: Sendable {
         var memberHeaderOffsets: [Int] = []
         var linkerMembers: [ByteView] = []
         var longNames: ByteView?
+        var longNamesHeaderOffset = Int.max
         var headerOffset = Archive.signature.count
 
         while headerOffset < view.count {
@@ -139,7 +142,7 @@ public struct Archive: Sendable {
             } else if rawName.isExactly("/") {
                 // The first "/" is the first linker member (or the GNU symbol table); an MSVC archive
                 // follows it directly with the second linker member.
-                if linkerMembers.count >= 2 || !members.isEmpty || longNames != nil {
+                if linkerMembers.count >= 2 || !memberHeaderOffsets.isEmpty || longNames != nil {
                     throw view.error(at: headerOffset, "unexpected linker member \"/\": linker members must come first and there are at most two")
                 }
                 linkerMembers.append(data)
@@ -148,6 +151,7 @@ public struct Archive: Sendable {
                     throw view.error(at: headerOffset, "archive has a second longnames member \"//\"")
                 }
                 longNames = data
+                longNamesHeaderOffset = headerOffset
             } else if rawName.starts(with: "/SYM64/") {
                 throw view.error(at: headerOffset, "64-bit GNU archive symbol tables (\"/SYM64/\") are not supported")
             } else if rawName.isExactly("/<HYBRIDMAP>/") || rawName.isExactly("/<ECSYMBOLS>/") {
@@ -168,6 +172,7 @@ public struct Archive: Sendable {
         self.members = members
         self.memberHeaderOffsets = memberHeaderOffsets
         self.longNames = longNames
+        self.longNamesHeaderOffset = longNamesHeaderOffset
         // Members are found by header offset with a binary search: the walk above met them in
         // increasing order, and a C runtime's archive has thousands.
         var indexByHeaderOffset = MemberFinder(offsets: memberHeaderOffsets)
@@ -203,7 +208,8 @@ public struct Archive: Sendable {
         let headerOffset = memberHeaderOffsets[index]
         let header = try view.slice(headerOffset, Archive.headerSize, "archive member header")
         let size = try Archive.decimalField(header, at: 48, width: 10, what: "size", view: view, headerOffset: headerOffset)
-        let name = try Archive.memberName(header.bytes(0, 16), longNames: longNames, view: view, headerOffset: headerOffset)
+        let name = try Archive.memberName(header.bytes(0, 16), longNames: headerOffset > longNamesHeaderOffset ? longNames : nil,
+                                          view: view, headerOffset: headerOffset)
         let data = try view.slice(headerOffset + Archive.headerSize, isThin ? 0 : size, "archive member")
         var member = ArchiveMember(name: name, headerOffset: headerOffset, data: data)
         if isThin { member.externalSize = size }

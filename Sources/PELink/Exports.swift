@@ -1,4 +1,3 @@
-import Foundation
 import PEFormat
 
 /// One entry of the export table, after merging the sources and assigning ordinals.
@@ -104,18 +103,9 @@ enum ExportBuilder {
             nameBytes.append(contentsOf: request.name.utf8)
             spans.append((start, nameBytes.count - start))
         }
-        let order = nameBytes.withUnsafeBufferPointer { buffer in
-            spans.withUnsafeBufferPointer { spans in
-                requests.indices.sorted { a, b in
-                    let x = spans[a], y = spans[b]
-                    let n = min(x.count, y.count)
-                    if n > 0 {
-                        let c = memcmp(buffer.baseAddress! + x.start, buffer.baseAddress! + y.start, n)
-                        if c != 0 { return c < 0 }
-                    }
-                    return x.count < y.count
-                }
-            }
+        let order = nameBytes.withUnsafeBytes { buffer in
+            let names = spans.map { Name(UnsafeRawBufferPointer(rebasing: buffer[$0.start..<$0.start + $0.count])) }
+            return requests.indices.sorted { names[$0] < names[$1] }
         }
         var ownerOfOrdinal: [UInt16: Int] = [:]
         var highest: UInt16 = 0

@@ -130,7 +130,7 @@ final class ObjectFile: @unchecked Sendable {
     var comdatLeaderCount = 0
     /// Adding the object enters names other than its externals into the symbol table (a weak
     /// external's default, or a .drectve /include: or /delayload:): its names are then
-    /// not numbered in a batch with the objects after it (see `SymbolResolver.loadInOrder`).
+    /// not numbered in a batch with the objects after it (see `SymbolResolver.addInOrder`).
     var entersOtherNames = false
     /// The value of the `@feat.00` symbol (compiler features; bit 0: the object registers its
     /// exception handlers for /SAFESEH), nil when it has none.
@@ -441,7 +441,6 @@ struct ImportEntry {
     var sourcePath = ""
 }
 
-/// A static library (or GNU import library) on the command line, with its members loaded on demand.
 /// Names an input offers to the symbol table, hashed once (in parallel), in memory of their own
 /// so that the symbol table's workers can read a batch of inputs at once.
 final class ExternalNames: @unchecked Sendable {
@@ -455,6 +454,7 @@ final class ExternalNames: @unchecked Sendable {
     subscript(_ i: Int) -> HashedName { buffer[i] }
 }
 
+/// A static library (or GNU import library) on the command line, with its members loaded on demand.
 final class ArchiveFile: @unchecked Sendable {
     let path: String
     var archive: Archive

@@ -54,11 +54,11 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
     // Chunks are ordered by (partial name, memory flags), then input order, so "$" groups end up
     // in suffix order. The distinct keys are few: chunks are dealt into one bucket per key in input
     // order (stable), and only the buckets are sorted.
-    var partialNames = NameTable(capacity: 256)
+    var partialNames = SymbolNameTable(shardCount: 1)
     var bucketsOfName: [[(flags: UInt32, bucket: Int)]] = []
     var buckets: [(nameID: Int, flags: UInt32, chunks: [Int32])] = []
     for (index, chunk) in chunks.enumerated() {
-        let (id32, inserted) = partialNames.findOrInsert(chunkNames[index])
+        let (id32, inserted) = partialNames.findOrInsert(chunkNames[index], hash: chunkNames[index].hashValue64)
         let id = Int(id32)
         if inserted { bucketsOfName.append([]) }
         let flags = chunk.flags.rawValue & outputFlagMask

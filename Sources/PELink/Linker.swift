@@ -682,46 +682,29 @@ struct Linker {
         // so the import data stays a writable section of its own, as GNU ld makes .idata.
         let writableImportData = options.isGNUFlavor && definesDelayImportDescriptor(resolver)
         let importDataFlags: SectionFlags = writableImportData ? [.initializedData, .memRead, .memWrite] : [.initializedData, .memRead]
-        // Each object's chunks are made in parallel, then joined in input order.
-        let objects = resolver.objects
-        let isGNUFlavor = options.isGNUFlavor
-        let objectChunks = ParallelResults<(chunks: [Chunk], names: [Name], hasImportData: Bool)>(count: objects.count)
-        parallelFor(objects.count, threads: options.threads) { o in
-            let object = objects[o]
-            var chunks: [Chunk] = [], names: [Name] = []
-            var hasImportData = false
-            chunks.reserveCapacity(object.sections.count)
-            names.reserveCapacity(object.sections.count)
+        for (o, object) in resolver.objects.enumerated() {
             // Empty sections take part too: they mark places (GNU import libraries bracket their
             // tables with them) and their alignment counts, as in lld-link.
             // An object's plain sections come before its COMDAT sections, in section order each:
             // the order lld-link and link.exe lay out an object's contributions to one section.
-            for pass in 0..<2 {
-                for s in object.sections.indices where object.sections[s].isLive && object.sections[s].isComdat == (pass == 1) {
-                    let section = object.sections[s]
-                    var name = object.name(of: section)
-                    // MinGW: GCC names COMDAT sections after their symbol (.text$_Z3fooi); they are
-                    // plain .text (and so on) for ordering, in input order, as GNU ld and lld-link place them.
-                    if isGNUFlavor && section.isComdat, let plain = Self.gnuComdatSectionBase(name) { name = plain }
-                    var flags = section.flags
-                    if name.hasPrefix(".idata$") {
-                        // Import tables from GNU import libraries join the linker's own, read-only.
-                        flags = importDataFlags.union(SectionFlags(rawValue: section.flags.rawValue & SectionFlags.alignMask.rawValue))
-                        hasImportData = true
-                    }
-                    chunks.append(Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), partialName: name,
-                                        flags: flags, alignment: section.alignment, size: section.size,
-                                        hasFileData: !section.flags.contains(.uninitializedData)))
-                    names.append(name)
+            let order = object.sections.indices.filter { !object.sections[$0].isComdat } + object.sections.indices.filter { object.sections[$0].isComdat }
+            for s in order where object.sections[s].isLive {
+                let section = object.sections[s]
+                var name = object.name(of: section)
+                // MinGW: GCC names COMDAT sections after their symbol (.text$_Z3fooi); they are
+                // plain .text (and so on) for ordering, in input order, as GNU ld and lld-link place them.
+                if options.isGNUFlavor && section.isComdat, let plain = Self.gnuComdatSectionBase(name) { name = plain }
+                var flags = section.flags
+                if name.hasPrefix(".idata$") {
+                    // Import tables from GNU import libraries join the linker's own, read-only.
+                    flags = importDataFlags.union(SectionFlags(rawValue: section.flags.rawValue & SectionFlags.alignMask.rawValue))
+                    hasInputImportData = true
                 }
+                chunks.append(Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), partialName: name,
+                                    flags: flags, alignment: section.alignment, size: section.size,
+                                    hasFileData: !section.flags.contains(.uninitializedData)))
+                chunkNames.append(name)
             }
-            objectChunks.set(o, (chunks, names, hasImportData))
-        }
-        for o in objects.indices {
-            let made = objectChunks.take(o)!
-            chunks += made.chunks
-            chunkNames += made.names
-            if made.hasImportData { hasInputImportData = true }
         }
         func add(_ name: Name, _ chunk: Chunk) {
             chunks.append(chunk)
@@ -798,6 +781,7 @@ struct Linker {
             }
         }
         watch.lap("make chunks")
+        let objects = resolver.objects
         // MinGW: constructor and destructor lists live in .rdata, bracketed by -1 and 0 (GNU ld's script does the same).
         var brackets: [String: SectionBrackets] = [:]
         if options.isGNUFlavor {

@@ -138,110 +138,6 @@ final class NSLockish: @unchecked Sendable {
     func unlock() { pthread_mutex_unlock(&mutex) }
 }
 
-/// Names → symbol numbers: open addressing with linear probing over the name bytes.
-/// The table owns the names; symbol number i is `names[i]`.
-struct NameTable {
-    /// Each slot: symbol number + 1 in the low 32 bits (0 = empty), the hash's high half above,
-    /// so a probe touches one word and compares names only when the hashes agree.
-    private var slots: [UInt64]
-    private var mask: Int
-    private(set) var names: [Name] = []
-
-    init(capacity: Int = 1024) {
-        var size = 1024
-        while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: 0, count: size)
-        mask = size - 1
-        names.reserveCapacity(capacity)
-    }
-
-    var count: Int { names.count }
-
-    /// Makes room for about `capacity` names without rehashing on the way.
-    mutating func reserve(_ capacity: Int) {
-        while slots.count < capacity * 2 { grow() }
-    }
-
-    /// Finds `name`, inserting it with the next number when absent.
-    mutating func findOrInsert(_ name: Name) -> (index: Int32, inserted: Bool) {
-        findOrInsert(name, hash: name.hashValue64)
-    }
-
-    /// As above, with the name's `hashValue64` already computed.
-    mutating func findOrInsert(_ name: Name, hash h: UInt64) -> (index: Int32, inserted: Bool) {
-        if slots.isEmpty { rebuild() }
-        if names.count * 2 >= slots.count { grow() }
-        let tag = h & 0xFFFF_FFFF_0000_0000
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let slot = slots[i]
-            if slot == 0 {
-                let index = Int32(names.count)
-                names.append(name)
-                slots[i] = tag | UInt64(index + 1)
-                return (index, true)
-            }
-            if slot & 0xFFFF_FFFF_0000_0000 == tag {
-                let index = Int(slot & 0xFFFF_FFFF) - 1
-                if names[index].equals(name) { return (Int32(index), false) }
-            }
-            i = (i + 1) & mask
-        }
-    }
-
-    /// Frees the hash index once lookups by name are over (the names stay). Later lookups scan,
-    /// which is fine for the handful a link makes after resolution; an insertion rebuilds it.
-    mutating func dropIndex() {
-        slots = []
-        mask = 0
-    }
-
-    func find(_ name: Name) -> Int32? {
-        if slots.isEmpty {
-            return names.firstIndex { $0.equals(name) }.map { Int32($0) }
-        }
-        let h = name.hashValue64
-        let tag = h & 0xFFFF_FFFF_0000_0000
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let slot = slots[i]
-            if slot == 0 { return nil }
-            if slot & 0xFFFF_FFFF_0000_0000 == tag {
-                let index = Int(slot & 0xFFFF_FFFF) - 1
-                if names[index].equals(name) { return Int32(index) }
-            }
-            i = (i + 1) & mask
-        }
-    }
-
-    private mutating func rebuild() {
-        var size = 1024
-        while size < names.count * 2 + 2 { size <<= 1 }
-        slots = Array(repeating: 0, count: size)
-        mask = size - 1
-        for (index, name) in names.enumerated() {
-            let h = name.hashValue64
-            var j = Int(truncatingIfNeeded: h) & mask
-            while slots[j] != 0 { j = (j + 1) & mask }
-            slots[j] = h & 0xFFFF_FFFF_0000_0000 | UInt64(index + 1)
-        }
-    }
-
-    private mutating func grow() {
-        let newSize = slots.count * 2
-        var newSlots = [UInt64](repeating: 0, count: newSize)
-        let newMask = newSize - 1
-        for slot in slots where slot != 0 {
-            let h = names[Int(slot & 0xFFFF_FFFF) - 1].hashValue64
-            var j = Int(truncatingIfNeeded: h) & newMask
-            while newSlots[j] != 0 { j = (j + 1) & newMask }
-            newSlots[j] = slot
-        }
-        slots = newSlots
-        mask = newMask
-    }
-}
-
 /// What a global symbol currently is. Symbols are numbered; all their fields live in `Symbol`.
 enum SymbolKind: UInt8 {
     /// Referenced, not (yet) defined.
@@ -295,8 +191,9 @@ struct HashedName: @unchecked Sendable {
     var record: Int32
 }
 
-/// The symbol table's names → symbol numbers, split by hash into shards, so that the names of a
-/// batch of inputs are looked up by one worker per shard at once (`findOrInsert(batch:)`).
+/// Names → numbers (the symbol table's, and layout's partial section names), split by hash into
+/// shards, so that the names of a batch of inputs are looked up by one worker per shard at once
+/// (`findOrInsert(batch:)`).
 /// Symbol numbers are given in order of first occurrence, one name at a time or in a batch,
 /// so they never depend on the number of shards or threads.
 struct SymbolNameTable {

@@ -349,6 +349,15 @@ private func expectArchiveError(_ bytes: [UInt8], contains fragment: String, off
         #expect(lazy.memberCount == 1)
         #expect(throws: FormatError.self) { try lazy.member(0) }
         #expect(lazy.memberName(0).hasPrefix("member at 0x"))
+        // A linker member after a regular one is an error either way.
+        let lateTable = magic + memberHeader(name: "a.obj/", size: "2") + [1, 2] + memberHeader(name: "/", size: "4") + [0, 0, 0, 0]
+        #expect(throws: FormatError.self) { try Archive(view: LibraryTestSupport.view(lateTable)) }
+        #expect(throws: FormatError.self) { try Archive(view: LibraryTestSupport.view(lateTable), readsMembers: false) }
+        // A long name used before the longnames member is an error either way, on demand when read.
+        let early = magic + memberHeader(name: "/0", size: "0") + memberHeader(name: "//", size: "6") + longNames
+        #expect(throws: FormatError.self) { try Archive(view: LibraryTestSupport.view(early)) }
+        let earlyLazy = try Archive(view: LibraryTestSupport.view(early), readsMembers: false)
+        #expect(throws: FormatError.self) { try earlyLazy.member(0) }
     }
 
     @Test func readsLLDLinkStaticLibrary() throws {
