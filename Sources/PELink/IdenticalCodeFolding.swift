@@ -61,46 +61,69 @@ extension Linker {
         watch.lap("\(candidates.count) candidates")
         guard candidates.count > 1 else { return }
         let facts = FoldingFacts(resolver: resolver, candidates: candidates, threads: options.threads)
-        watch.lap("facts")
-        var partition = FoldingPartition(facts: facts, sectionCount: resolver.totalSections, threads: options.threads)
+        watch.lap("facts"); if ProcessInfo.processInfo.environment["ICFDBG"] != nil { print("relocs \(facts.targetKey.count) deps \(facts.dependencies.count) sections \(resolver.totalSections)") }
+        var partition = FoldingPartition(facts: facts, threads: options.threads)
         watch.lap("first classes")
         partition.refine()
         watch.lap("\(partition.rounds) rounds of refinement")
 
-        var foldedCount = 0
-        var verboseNames: [Int: [Int32: String]] = [:]
-        // Section indices of each object's folded sections; they are removed object by object
-        // in parallel below, with the associative sections that go with them.
-        var foldedInObject = [[Int32]](repeating: [], count: objects.count)
-        for group in partition.groups() {
-            let leader = Int(facts.candidates[Int(group[0])])
-            if options.verbose { diagnostics.note("Selected \(sectionDisplayName(facts, leader, names: &verboseNames))") }
-            // The kept section takes the largest alignment of its class.
-            var alignment = facts.shapes[Int(group[0])].alignment
-            for member in group.dropFirst() {
-                let m = Int(facts.candidates[Int(member)])
-                if options.verbose { diagnostics.note("  Removed \(sectionDisplayName(facts, m, names: &verboseNames))") }
-                let (object, section) = facts.place(m)
-                alignment = max(alignment, facts.shapes[Int(member)].alignment)
-                foldedSections.append((section: Int32(m), into: Int32(leader)))
-                foldedInObject[object].append(Int32(section))
-                foldedCount += 1
-            }
-            if alignment > facts.shapes[Int(group[0])].alignment {
-                let (leaderObject, leaderSection) = facts.place(leader)
-                objects[leaderObject].sections[leaderSection].raiseAlignment(to: Int(alignment))
+        // Each candidate's kept candidate (the first of its class), or -1. Classes are written
+        // in parallel, each by one worker; the kept sections whose alignment rises are listed.
+        let groups = partition.groups()
+        var keptFor = [Int32](repeating: -1, count: facts.candidates.count)
+        let chunk = 1 << 10
+        let chunkCount = (groups.count + chunk - 1) / chunk
+        let raisedAlignments = ParallelResults<[(kept: Int32, alignment: UInt32)]>(count: chunkCount)
+        let order = partition.order
+        keptFor.withUnsafeMutableBufferPointer { keptFor in
+            nonisolated(unsafe) let keptFor = keptFor
+            parallelFor(chunkCount, threads: options.threads) { k in
+                var raised: [(kept: Int32, alignment: UInt32)] = []
+                for range in groups[k * chunk..<min(groups.count, (k + 1) * chunk)] {
+                    let kept = order[range.lowerBound]
+                    // The kept section takes the largest alignment of its class.
+                    var alignment = facts.shapes[Int(kept)].alignment
+                    for position in range.dropFirst() {
+                        keptFor[Int(order[position])] = kept
+                        alignment = max(alignment, facts.shapes[Int(order[position])].alignment)
+                    }
+                    if alignment > facts.shapes[Int(kept)].alignment { raised.append((kept, alignment)) }
+                }
+                raisedAlignments.set(k, raised)
             }
         }
-        let objectsWithFolds = foldedInObject.indices.filter { !foldedInObject[$0].isEmpty }
-        let finalPartition = partition
-        parallelFor(objectsWithFolds.count, threads: options.threads) { k in
-            let o = objectsWithFolds[k]
+        for k in 0..<chunkCount {
+            for (kept, alignment) in raisedAlignments.take(k)! {
+                let (object, section) = facts.place(Int(facts.candidates[Int(kept)]))
+                objects[object].sections[section].raiseAlignment(to: Int(alignment))
+            }
+        }
+        if options.verbose {
+            var names: [Int: [Int32: String]] = [:]
+            for range in groups {
+                diagnostics.note("Selected \(sectionDisplayName(facts, Int(facts.candidates[Int(order[range.lowerBound])]), names: &names))")
+                for position in range.dropFirst() {
+                    diagnostics.note("  Removed \(sectionDisplayName(facts, Int(facts.candidates[Int(order[position])]), names: &names))")
+                }
+            }
+        }
+        var foldedCount = 0
+        for (c, kept) in keptFor.enumerated() where kept >= 0 {
+            foldedSections.append((section: facts.candidates[c], into: facts.candidates[Int(kept)]))
+            foldedCount += 1
+        }
+        // Folded sections are removed object by object in parallel, with the associative
+        // sections that go with them.
+        let isFolded = keptFor
+        parallelFor(facts.objectRuns.count, threads: options.threads) { k in
+            let (o, candidates) = facts.objectRuns[k]
             let object = objects[o]
-            for section in foldedInObject[o] { object.sections[Int(section)].isLive = false }
-            guard object.sections.contains(where: { $0.associatedWith >= 0 }) else { return }
-            let children = linker.associativeChildren(object)
-            for section in foldedInObject[o] {
-                linker.dropUnfoldedChildren(of: Int(section), in: object, children: children, partition: finalPartition)
+            guard candidates.contains(where: { isFolded[$0] >= 0 }) else { return }
+            let children = AssociativeLists(object) { _, _ in true }
+            for c in candidates where isFolded[c] >= 0 {
+                let section = Int(facts.candidates[c]) - object.firstSection
+                object.sections[section].isLive = false
+                linker.dropUnfoldedChildren(of: section, in: object, children: children, facts: facts)
             }
         }
         watch.lap("fold \(foldedCount)")
@@ -114,10 +137,9 @@ extension Linker {
                             level: FoldingLevel, addressSignificant: [Bool], vtables: inout Set<Int32>?) -> Bool {
         guard section.isLive, section.isComdat, !section.isDWARF, !section.flags.contains(.memWrite) else { return false }
         if level == .all && section.flags.contains(.memExecute) { return true }
+        guard addressSignificant[object.firstSection + sectionIndex] else { return true }
         let name = object.name(of: section)
         if name.equals(".pdata") || name.equals(".xdata") || name.hasPrefix(".pdata$") || name.hasPrefix(".xdata$") { return true }
-        let global = object.firstSection + sectionIndex
-        guard addressSignificant[global] else { return true }
         // A vtable's address is never compared: fold it even when its symbol is significant.
         if vtables == nil { vtables = vtableSections(object) }
         return vtables?.contains(Int32(sectionIndex)) ?? false
@@ -150,67 +172,71 @@ extension Linker {
     /// an object's .llvm_addrsig lists, and every section of an object without that table.
     private func addressSignificantSections(_ resolver: SymbolResolver, exports: [ExportEntry]) -> (sections: [Bool], errors: [String]) {
         var significant = [Bool](repeating: false, count: resolver.totalSections)
-        var errors: [String] = []
         let objects = resolver.objects
+        // Each object's table is read in parallel: its own sections are marked in place, and the
+        // global symbols it names are listed, to be marked after (they may be anywhere).
+        let perObject = ParallelResults<(globals: [Int32], error: String?)>(count: objects.count)
+        significant.withUnsafeMutableBufferPointer { significant in
+            nonisolated(unsafe) let significant = significant
+            parallelFor(objects.count, threads: options.threads) { o in
+                let object = objects[o]
+                guard let table = object.sections.firstIndex(where: { object.name(of: $0).equals(".llvm_addrsig") }) else {
+                    for s in object.sections.indices { significant[object.firstSection + s] = true }
+                    return
+                }
+                var globals: [Int32] = []
+                let bytes = object.data(object.sections[table])
+                let tableOffset = object.coff.view.offset + object.sections[table].dataOffset
+                var at = 0
+                while at < bytes.count {
+                    // ULEB128 symbol table indices.
+                    let start = at
+                    var index = 0, shift = 0, complete = false
+                    while at < bytes.count {
+                        let byte = bytes[at]
+                        at += 1
+                        if shift < 63 { index |= Int(byte & 0x7F) << shift }
+                        shift += 7
+                        if byte & 0x80 == 0 { complete = true; break }
+                    }
+                    guard complete, shift <= 63, index < object.targets.count else {
+                        let what = !complete ? "an index cut off at the section's end" : "symbol index \(index), beyond the object's \(object.targets.count) symbol records"
+                        perObject.set(o, (globals, "\(object.displayName): at offset 0x\(String(tableOffset + start, radix: 16)): section .llvm_addrsig (the address-significance table) holds \(what); the object is damaged, rebuild it (or link with /opt:noicf)"))
+                        return
+                    }
+                    switch object.targets[index].decoded {
+                    case .global(let g): globals.append(g)
+                    case .local(let s, _): significant[object.firstSection + Int(s)] = true
+                    default: break
+                    }
+                }
+                perObject.set(o, (globals, nil))
+            }
+        }
+        var errors: [String] = []
         func mark(_ g: Int) {
             let symbol = resolver.symbols[g]
             guard symbol.kind == .defined, symbol.section >= 0, symbol.file >= 0, Int(symbol.file) < objects.count else { return }
             significant[objects[Int(symbol.file)].firstSection + Int(symbol.section)] = true
         }
         for export in exports where export.symbol >= 0 { mark(Int(export.symbol)) }
-        for object in objects {
-            guard let table = object.sections.firstIndex(where: { object.name(of: $0).equals(".llvm_addrsig") }) else {
-                for s in object.sections.indices { significant[object.firstSection + s] = true }
-                continue
-            }
-            let bytes = object.data(object.sections[table])
-            let tableOffset = object.coff.view.offset + object.sections[table].dataOffset
-            var at = 0
-            while at < bytes.count {
-                // ULEB128 symbol table indices.
-                let start = at
-                var index = 0, shift = 0, complete = false
-                while at < bytes.count {
-                    let byte = bytes[at]
-                    at += 1
-                    if shift < 63 { index |= Int(byte & 0x7F) << shift }
-                    shift += 7
-                    if byte & 0x80 == 0 { complete = true; break }
-                }
-                guard complete, shift <= 63, index < object.targets.count else {
-                    let what = !complete ? "an index cut off at the section's end" : "symbol index \(index), beyond the object's \(object.targets.count) symbol records"
-                    errors.append("\(object.displayName): at offset 0x\(String(tableOffset + start, radix: 16)): section .llvm_addrsig (the address-significance table) holds \(what); the object is damaged, rebuild it (or link with /opt:noicf)")
-                    break
-                }
-                switch object.targets[index].decoded {
-                case .global(let g): mark(Int(g))
-                case .local(let s, _): significant[object.firstSection + Int(s)] = true
-                default: break
-                }
-            }
+        for o in objects.indices {
+            guard let (globals, error) = perObject.take(o) else { continue }
+            for g in globals { mark(Int(g)) }
+            if let error { errors.append(error) }
         }
         return (significant, errors)
     }
 
     /// Associative sections of a folded section go with it, unless they are folded themselves
     /// or are debug information (which describes the kept copy's address as well).
-    private func dropUnfoldedChildren(of parent: Int, in object: ObjectFile, children: [Int32: [Int32]], partition: FoldingPartition) {
-        for child in children[Int32(parent)] ?? [] {
-            let s = Int(child)
-            guard object.sections[s].isLive, !partition.isCandidate(object.firstSection + s),
+    private func dropUnfoldedChildren(of parent: Int, in object: ObjectFile, children: AssociativeLists, facts: FoldingFacts) {
+        for s in children.children(of: parent) {
+            guard object.sections[s].isLive, !facts.isCandidate(object.firstSection + s),
                   !object.name(of: object.sections[s]).hasPrefix(".debug") else { continue }
             object.sections[s].isLive = false
-            dropUnfoldedChildren(of: s, in: object, children: children, partition: partition)
+            dropUnfoldedChildren(of: s, in: object, children: children, facts: facts)
         }
-    }
-
-    /// An object's associative sections by the section they follow (indices in the object).
-    private func associativeChildren(_ object: ObjectFile) -> [Int32: [Int32]] {
-        var children: [Int32: [Int32]] = [:]
-        for (s, section) in object.sections.enumerated() where section.associatedWith >= 0 {
-            children[section.associatedWith, default: []].append(Int32(s))
-        }
-        return children
     }
 
     /// How /verbose names a section: its COMDAT symbol (demangled) and its object. The names of
@@ -231,14 +257,20 @@ struct FoldingFacts: Sendable {
     /// Per candidate: a hash of everything compared exactly (name, characteristics, size,
     /// checksum, bytes, relocations and their fixed targets).
     let hashes: [UInt64]
-    /// Per candidate, from `relocationStart[c]`: each relocation's target section (global) when
-    /// it is a place in a section, else -1; and the place's offset, or the target's identity.
+    /// One bit per global section: set for candidates.
+    private let candidateBits: [UInt64]
+    /// Per candidate, from `relocationStart[c]`, what the exact comparison reads of each
+    /// relocation's target: its section (global) when that is a place in a section other than a
+    /// candidate, `FoldingFacts.candidateTarget` when it is a candidate, else -1; and the
+    /// place's offset, or the target's identity.
     let relocationStart: [Int32]
     let targetSection: [Int32]
     let targetKey: [UInt64]
-    /// Per candidate, from `childStart[c]`: its associative sections that take part.
-    let childStart: [Int32]
-    let children: [Int32]
+    /// Per candidate, from `dependencyStart[c]`: the candidates whose classes its own depends on,
+    /// the targets of its relocations in order, then its associative sections that take part.
+    /// Refinement reads only these: the other targets are compared once, as constants.
+    let dependencyStart: [Int32]
+    let dependencies: [Int32]
     /// Per candidate, what the exact comparison reads, side by side: comparing two candidates
     /// then costs one memory access for these instead of one per object, section table and
     /// section (the candidates of a hash run are scattered over the inputs).
@@ -255,66 +287,74 @@ struct FoldingFacts: Sendable {
         var relocationCount: UInt32 = 0
         /// Not compared: the kept section of a class takes the largest.
         var alignment: UInt32 = 0
+        /// Associative sections that take part.
+        var childCount: UInt32 = 0
+        /// An associative section that takes part is no candidate: the section equals no other.
+        var equalsOnlyItself = false
     }
-    /// The object and section index of every global section number.
-    private let objectOfSection: [Int32]
+
+    /// `targetSection`'s mark of a relocation to a candidate, whose class is compared instead.
+    static let candidateTarget: Int32 = -2
+    /// Each object with candidates, and its candidates (consecutive, as candidates are in input order).
+    let objectRuns: [(object: Int, candidates: Range<Int>)]
+    /// Each object's first global section number (ascending), to find a section's object.
+    private let firstSections: [Int]
     private let objects: [ObjectFile]
 
     init(resolver: SymbolResolver, candidates: [Int32], threads: Int?) {
         self.candidates = candidates
         let objects = resolver.objects
         self.objects = objects
-        var objectOf = [Int32](repeating: 0, count: resolver.totalSections)
-        for (o, object) in objects.enumerated() {
-            for s in object.sections.indices { objectOf[object.firstSection + s] = Int32(o) }
-        }
-        objectOfSection = objectOf
-        let symbols = resolver.symbols
-
-        // Where each candidate's relocations go in the flat tables (candidates are in input
-        // order, so this reads the section tables front to back).
-        var relocationStart = [Int32](repeating: 0, count: candidates.count + 1)
+        firstSections = objects.map(\.firstSection)
+        // The candidate (index into `candidates`) of every global section, or -1; only while
+        // the facts are gathered.
+        var candidateOfSection = [Int32](repeating: -1, count: resolver.totalSections)
+        var bits = [UInt64](repeating: 0, count: (resolver.totalSections + 63) / 64)
         for (c, global) in candidates.enumerated() {
-            let o = Int(objectOf[Int(global)])
-            relocationStart[c + 1] = relocationStart[c] + Int32(objects[o].sections[Int(global) - objects[o].firstSection].relocationCount)
+            candidateOfSection[Int(global)] = Int32(c)
+            bits[Int(global) >> 6] |= 1 << UInt64(global & 63)
+        }
+        candidateBits = bits
+        let candidateOf = candidateOfSection
+        let places = Self.symbolPlaces(resolver, candidateOf: candidateOf, threads: threads)
+
+        // The candidates of one object are consecutive (candidates are in input order): each
+        // object's are read by one worker, which writes their slots of the tables below and lists
+        // their dependencies. Where each candidate's relocations go in the flat tables is counted
+        // on the way, reading the section tables front to back.
+        var runs: [(object: Int, candidates: Range<Int>)] = []
+        var relocationStart = [Int32](repeating: 0, count: candidates.count + 1)
+        var o = 0, c = 0
+        while c < candidates.count {
+            // Objects without sections start where the next one does: take the last that starts here.
+            while o + 1 < objects.count && objects[o + 1].firstSection <= Int(candidates[c]) { o += 1 }
+            let object = objects[o]
+            let start = c
+            while c < candidates.count && Int(candidates[c]) < object.firstSection + object.sections.count {
+                relocationStart[c + 1] = relocationStart[c] + Int32(object.sections[Int(candidates[c]) - object.firstSection].relocationCount)
+                c += 1
+            }
+            runs.append((o, start..<c))
         }
         var hashes = [UInt64](repeating: 0, count: candidates.count)
         var shapes = [CandidateShape](repeating: CandidateShape(), count: candidates.count)
         var targetSection = [Int32](repeating: -1, count: Int(relocationStart[candidates.count]))
         var targetKey = [UInt64](repeating: 0, count: targetSection.count)
-
-        // The candidates of one object are consecutive: each object's are read by one worker,
-        // which writes their slots of the tables above and lists their children.
-        var objectRuns: [Range<Int>] = []
-        var runStart = 0
-        for c in 1...candidates.count where c == candidates.count || objectOf[Int(candidates[c])] != objectOf[Int(candidates[runStart])] {
-            objectRuns.append(runStart..<c)
-            runStart = c
-        }
-        let childLists = ParallelResults<(counts: [Int32], children: [Int32])>(count: objectRuns.count)
+        objectRuns = runs
+        let dependencyLists = ParallelResults<(counts: [Int32], dependencies: [Int32])>(count: runs.count)
         let starts = relocationStart
         hashes.withUnsafeMutableBufferPointer { hashSlots in
         shapes.withUnsafeMutableBufferPointer { shapeSlots in
         targetSection.withUnsafeMutableBufferPointer { sectionSlots in
         targetKey.withUnsafeMutableBufferPointer { keySlots in
             nonisolated(unsafe) let hashSlots = hashSlots, shapeSlots = shapeSlots, sectionSlots = sectionSlots, keySlots = keySlots
-            parallelFor(objectRuns.count, threads: threads) { run in
-                let o = Int(objectOf[Int(candidates[objectRuns[run].lowerBound])])
+            parallelFor(runs.count, threads: threads) { run in
+                let o = runs[run].object
                 let object = objects[o]
-                // The object's associative sections that take part, as a list per parent in section
-                // order (built backwards): the first child of each section, and each one's next.
-                var firstChild = [Int32](repeating: -1, count: object.sections.count)
-                var nextChild = [Int32](repeating: -1, count: object.sections.count)
-                for k in object.sections.indices.reversed() {
-                    let child = object.sections[k]
-                    guard child.associatedWith >= 0, Int(child.associatedWith) < object.sections.count,
-                          FoldingFacts.takesPart(object.name(of: child)) else { continue }
-                    nextChild[k] = firstChild[Int(child.associatedWith)]
-                    firstChild[Int(child.associatedWith)] = Int32(k)
-                }
-                var childCounts: [Int32] = [], children: [Int32] = []
-                childCounts.reserveCapacity(objectRuns[run].count)
-                for c in objectRuns[run] {
+                let children = AssociativeLists(object) { _, name in FoldingFacts.takesPart(name) }
+                var dependencyCounts: [Int32] = [], dependencies: [Int32] = []
+                dependencyCounts.reserveCapacity(runs[run].candidates.count)
+                for c in runs[run].candidates {
                     let s = Int(candidates[c]) - object.firstSection
                     let section = object.sections[s]
                     let data = object.data(section)
@@ -329,64 +369,100 @@ struct FoldingFacts: Sendable {
                     hasher.add(UInt64(section.size) << 32 | UInt64(section.checksum))
                     hasher.add(data)
                     let first = Int(starts[c])
+                    let dependencyCount = dependencies.count
                     for r in 0..<section.relocationCount {
                         let relocation = object.relocation(section, r)
                         let index = Int(relocation.symbolTableIndex)
-                        var target: Int32 = -1
+                        var target: Int32 = -1, candidate: Int32 = -1
                         var key = FoldingFacts.identity(object: o, index: index)
                         if index < object.targets.count {
                             switch object.targets[index].decoded {
                             case .global(let g):
-                                var symbol = symbols[Int(g)]
-                                if (symbol.kind == .autoImported || symbol.kind == .localImport), symbol.member >= 0 { symbol = symbols[Int(symbol.member)] }
-                                if symbol.kind == .defined, symbol.section >= 0, symbol.file >= 0, Int(symbol.file) < objects.count {
-                                    target = Int32(objects[Int(symbol.file)].firstSection) + symbol.section
-                                    key = symbol.value
+                                let place = places[Int(g)]
+                                if place.section >= 0 {
+                                    (target, candidate, key) = (place.section, place.candidate, place.value)
                                 } else {
                                     key = 1 << 62 | UInt64(UInt32(bitPattern: g))
                                 }
                             case .local(let t, let value):
                                 target = Int32(object.firstSection) + t
+                                candidate = candidateOf[Int(target)]
                                 key = UInt64(value)
                             default: break
                             }
                         }
+                        if candidate >= 0 {
+                            dependencies.append(candidate)
+                            target = FoldingFacts.candidateTarget
+                        }
                         sectionSlots[first + r] = target
                         keySlots[first + r] = key
                         hasher.add(UInt64(relocation.type) << 32 | UInt64(relocation.virtualAddress))
-                        hasher.add(target >= 0 ? key : key ^ 0x5555_5555_5555_5555)
+                        hasher.add(key ^ UInt64(UInt32(bitPattern: target)) &* 0x9E37_79B9_7F4A_7C15)
                     }
-                    var childCount: Int32 = 0
-                    var child = firstChild[s]
-                    while child >= 0 {
-                        children.append(Int32(object.firstSection) + child)
+                    var childCount: UInt32 = 0
+                    for child in children.children(of: s) {
+                        let candidate = candidateOf[object.firstSection + child]
+                        if candidate >= 0 { dependencies.append(candidate) } else { shapeSlots[c].equalsOnlyItself = true }
                         childCount += 1
-                        child = nextChild[Int(child)]
                     }
-                    childCounts.append(childCount)
+                    shapeSlots[c].childCount = childCount
+                    dependencyCounts.append(Int32(dependencies.count - dependencyCount))
                     hasher.add(UInt64(childCount))
                     hashSlots[c] = hasher.value
                 }
-                childLists.set(run, (childCounts, children))
+                dependencyLists.set(run, (dependencyCounts, dependencies))
             }
         }
         }
         }
         }
-        var childStart: [Int32] = [0], children: [Int32] = []
-        childStart.reserveCapacity(candidates.count + 1)
-        for run in objectRuns.indices {
-            let list = childLists.take(run)!
-            children += list.children
-            for count in list.counts { childStart.append(childStart.last! + count) }
+        var dependencyStart: [Int32] = [0], dependencies: [Int32] = []
+        dependencyStart.reserveCapacity(candidates.count + 1)
+        for run in runs.indices {
+            let list = dependencyLists.take(run)!
+            dependencies += list.dependencies
+            for count in list.counts { dependencyStart.append(dependencyStart.last! + count) }
         }
         self.hashes = hashes
         self.shapes = shapes
         self.relocationStart = relocationStart
         self.targetSection = targetSection
         self.targetKey = targetKey
-        self.childStart = childStart
-        self.children = children
+        self.dependencyStart = dependencyStart
+        self.dependencies = dependencies
+    }
+
+    /// Where a global symbol leads: the section (global number) and offset of its definition, and
+    /// that section's candidate, or -1.
+    struct SymbolPlace {
+        var section: Int32 = -1
+        var candidate: Int32 = -1
+        var value: UInt64 = 0
+    }
+
+    /// Every global symbol's place, side by side: reading a relocation's target then costs one
+    /// memory access instead of one each for the symbol, its object and the section's candidate.
+    private static func symbolPlaces(_ resolver: SymbolResolver, candidateOf: [Int32], threads: Int?) -> [SymbolPlace] {
+        let objects = resolver.objects
+        var places = [SymbolPlace](repeating: SymbolPlace(), count: resolver.symbols.count)
+        let chunk = 1 << 15
+        resolver.symbols.withUnsafeBufferPointer { symbols in
+            places.withUnsafeMutableBufferPointer { placesOut in
+                nonisolated(unsafe) let symbols = symbols, placesOut = placesOut
+                parallelFor((symbols.count + chunk - 1) / chunk, threads: threads) { c in
+                    for g in c * chunk..<min(symbols.count, (c + 1) * chunk) {
+                        var symbol = symbols[g]
+                        // Auto-imported and locally imported symbols stand for another symbol.
+                        if (symbol.kind == .autoImported || symbol.kind == .localImport), symbol.member >= 0 { symbol = symbols[Int(symbol.member)] }
+                        guard symbol.kind == .defined, symbol.section >= 0, symbol.file >= 0, Int(symbol.file) < objects.count else { continue }
+                        let section = Int32(objects[Int(symbol.file)].firstSection) + symbol.section
+                        placesOut[g] = SymbolPlace(section: section, candidate: candidateOf[Int(section)], value: symbol.value)
+                    }
+                }
+            }
+        }
+        return places
     }
 
     /// Characteristics compared: the type and memory bits (alignment may differ; the kept
@@ -405,19 +481,23 @@ struct FoldingFacts: Sendable {
         !(name.hasPrefix(".debug") || name.equals(".gfids$y") || name.equals(".giats$y") || name.equals(".gljmp$y"))
     }
 
-    /// Whether a candidate's equivalence depends on other sections' classes: it has a relocation
-    /// to a place in a section, or associative sections. (Members of one class agree on this.)
-    func mayDiffer(_ c: Int) -> Bool {
-        if childStart[c + 1] > childStart[c] { return true }
-        for r in Int(relocationStart[c])..<Int(relocationStart[c + 1]) where targetSection[r] >= 0 { return true }
-        return false
-    }
+    /// Whether a candidate's equivalence depends on other candidates' classes. (Members of one
+    /// class agree on this.)
+    func mayDiffer(_ c: Int) -> Bool { dependencyStart[c + 1] > dependencyStart[c] }
+
+    func isCandidate(_ global: Int) -> Bool { candidateBits[global >> 6] & 1 << UInt64(global & 63) != 0 }
 
     func object(_ index: Int) -> ObjectFile { objects[index] }
 
     func place(_ global: Int) -> (object: Int, section: Int) {
-        let o = Int(objectOfSection[global])
-        return (o, global - objects[o].firstSection)
+        // The last object starting at or before `global` (one without sections starts where the
+        // next does).
+        var low = 0, high = firstSections.count
+        while low < high {
+            let middle = (low + high) / 2
+            if firstSections[middle] <= global { low = middle + 1 } else { high = middle }
+        }
+        return (low - 1, global - firstSections[low - 1])
     }
 
     /// Whether candidates `a` and `b` (indices into `candidates`) are equal in everything but
@@ -426,9 +506,8 @@ struct FoldingFacts: Sendable {
         guard hashes[a] == hashes[b] else { return false }
         let x = shapes[a], y = shapes[b]
         guard x.comparedFlags == y.comparedFlags, x.size == y.size, x.checksum == y.checksum,
-              x.relocationCount == y.relocationCount, x.dataCount == y.dataCount,
-              childStart[a + 1] - childStart[a] == childStart[b + 1] - childStart[b],
-              x.name.equals(y.name) else { return false }
+              x.relocationCount == y.relocationCount, x.dataCount == y.dataCount, x.childCount == y.childCount,
+              !x.equalsOnlyItself, !y.equalsOnlyItself, x.name.equals(y.name) else { return false }
         guard x.dataCount == 0 || memcmp(x.data!, y.data!, Int(x.dataCount)) == 0 else { return false }
         let ra = Int(relocationStart[a]), rb = Int(relocationStart[b])
         for r in 0..<Int(x.relocationCount) {
@@ -436,7 +515,7 @@ struct FoldingFacts: Sendable {
             let p = x.relocations! + r * 10, q = y.relocations! + r * 10
             guard p.loadUnaligned(as: UInt32.self) == q.loadUnaligned(as: UInt32.self),
                   p.loadUnaligned(fromByteOffset: 8, as: UInt16.self) == q.loadUnaligned(fromByteOffset: 8, as: UInt16.self),
-                  (targetSection[ra + r] >= 0) == (targetSection[rb + r] >= 0),
+                  targetSection[ra + r] == targetSection[rb + r],
                   targetKey[ra + r] == targetKey[rb + r] else { return false }
         }
         return true
@@ -449,17 +528,15 @@ struct FoldingPartition {
     let threads: Int?
     /// Candidates (indices into `facts.candidates`) ordered so that each class is a run.
     private(set) var order: [Int32]
-    /// The class of every global section: a candidate's is the position in `order` where its
-    /// class begins; any other section's is its own number with the top bit set.
-    private var classOf: [UInt64]
+    /// The class of every candidate: the position in `order` where its class begins.
+    private var classOf: [UInt32]
     /// Where each class with more than one member begins in `order`, and where it ends.
     private var openClasses: [Range<Int>] = []
     private(set) var rounds = 0
 
-    init(facts: FoldingFacts, sectionCount: Int, threads: Int?) {
+    init(facts: FoldingFacts, threads: Int?) {
         self.facts = facts
         self.threads = threads
-        classOf = (0..<sectionCount).map { UInt64($0) | 1 << 63 }
         // First by hash (then input order), then split each run of equal hashes exactly. The
         // sort is of plain numbers: the hash's top bits above the candidate's index (hashes
         // equal in those bits are told apart by the exact comparison).
@@ -468,6 +545,9 @@ struct FoldingPartition {
         var keys = facts.hashes.enumerated().map { ($0.element & ~indexMask) | UInt64($0.offset) }
         radixSort(&keys)
         order = keys.map { Int32(truncatingIfNeeded: $0 & indexMask) }
+        // A candidate alone in its hash is a class of its own; the runs' classes are written below.
+        classOf = [UInt32](repeating: 0, count: order.count)
+        for (position, m) in order.enumerated() { classOf[Int(m)] = UInt32(position) }
         // Runs of equal keys, split exactly in parallel (each run is independent).
         var runs: [Range<Int>] = []
         var start = 0
@@ -477,18 +557,43 @@ struct FoldingPartition {
             if end - start > 1 { runs.append(start..<end) }
             start = end
         }
+        // Each member of a run is first compared with the run's first member, in input order:
+        // the members' bytes are then read front to back through the inputs, and only the
+        // first members' are read out of order (a run's members are scattered over the inputs).
+        var firstOfRun = [Int32](repeating: -1, count: order.count)
+        for run in runs {
+            for position in run.dropFirst() { firstOfRun[Int(order[position])] = order[run.lowerBound] }
+        }
+        var equalsFirst = [Bool](repeating: false, count: order.count)
+        let chunk = 1 << 12
+        firstOfRun.withUnsafeBufferPointer { firstOfRun in
+            equalsFirst.withUnsafeMutableBufferPointer { equalsFirst in
+                nonisolated(unsafe) let firstOfRun = firstOfRun, equalsFirst = equalsFirst
+                parallelFor((firstOfRun.count + chunk - 1) / chunk, threads: threads) { k in
+                    for m in k * chunk..<min(firstOfRun.count, (k + 1) * chunk) where firstOfRun[m] >= 0 {
+                        equalsFirst[m] = facts.constantPartsEqual(Int(firstOfRun[m]), m)
+                    }
+                }
+            }
+        }
         let results = ParallelResults<[(range: Range<Int>, members: [Int32])]>(count: runs.count)
         let sorted = order
+        let isEqualToFirst = equalsFirst
+        classOf.withUnsafeMutableBufferPointer { classOut in
+        nonisolated(unsafe) let classOut = classOut
         parallelFor(runs.count, threads: threads) { k in
             let run = sorted[runs[k]]
-            // Usually the whole run is one class: then it stays as it is.
-            if run.dropFirst().allSatisfy({ facts.constantPartsEqual(Int(run.first!), Int($0)) }) {
-                results.set(k, [(runs[k], Array(run))])
+            // Usually the whole run is one class: then it stays where it is, and no result is set.
+            if run.dropFirst().allSatisfy({ isEqualToFirst[Int($0)] }) {
+                for m in run { classOut[Int(m)] = UInt32(runs[k].lowerBound) }
                 return
             }
-            var rest = Array(run)
-            var begin = runs[k].lowerBound
-            var pieces: [(range: Range<Int>, members: [Int32])] = []
+            var equal: [Int32] = [run.first!], rest: [Int32] = []
+            for m in run.dropFirst() {
+                if isEqualToFirst[Int(m)] { equal.append(m) } else { rest.append(m) }
+            }
+            var pieces: [(range: Range<Int>, members: [Int32])] = [(runs[k].lowerBound..<runs[k].lowerBound + equal.count, equal)]
+            var begin = runs[k].lowerBound + equal.count
             while !rest.isEmpty {
                 // Stable partition: the members equal to the first, then the rest.
                 let first = Int(rest[0])
@@ -502,31 +607,23 @@ struct FoldingPartition {
             }
             results.set(k, pieces)
         }
-        Self.apply(results, count: runs.count, order: &order, classOf: &classOf, facts: facts, threads: threads)
-        for k in runs.indices {
-            let pieces = results.take(k)!
-            for piece in pieces {
-                // A class whose members refer to no section and have no associative sections
-                // can never split: refinement leaves it out.
-                if piece.range.count > 1 && facts.mayDiffer(Int(piece.members[0])) { openClasses.append(piece.range) }
-            }
         }
-        // A candidate alone in its hash is a class of its own.
-        let candidates = facts.candidates
-        order.withUnsafeBufferPointer { order in
-            classOf.withUnsafeMutableBufferPointer { classOf in
-                for (position, m) in order.enumerated() where classOf[Int(candidates[Int(m)])] & 1 << 63 != 0 {
-                    classOf[Int(candidates[Int(m)])] = UInt64(position)
-                }
+        Self.apply(results, count: runs.count, order: &order, classOf: &classOf, facts: facts, threads: threads)
+        // A class whose members refer to no other candidate and have no associative sections can
+        // never split: refinement leaves it out.
+        for k in runs.indices {
+            guard let pieces = results.take(k) else {
+                if facts.mayDiffer(Int(order[runs[k].lowerBound])) { openClasses.append(runs[k]) }
+                continue
             }
+            for piece in pieces where piece.range.count > 1 && facts.mayDiffer(Int(piece.members[0])) { openClasses.append(piece.range) }
         }
     }
 
     /// Writes new classes into `order` and `classOf`, in parallel: each class's pieces cover its
     /// own range of `order` and its own members' entries of `classOf`, so no two writers meet.
     private static func apply(_ results: ParallelResults<[(range: Range<Int>, members: [Int32])]>, count: Int,
-                              order: inout [Int32], classOf: inout [UInt64], facts: FoldingFacts, threads: Int?) {
-        let candidates = facts.candidates
+                              order: inout [Int32], classOf: inout [UInt32], facts: FoldingFacts, threads: Int?) {
         order.withUnsafeMutableBufferPointer { orderOut in
             classOf.withUnsafeMutableBufferPointer { classOut in
                 nonisolated(unsafe) let orderOut = orderOut, classOut = classOut
@@ -537,16 +634,13 @@ struct FoldingPartition {
                         for m in piece.members {
                             orderOut[position] = m
                             position += 1
-                            classOut[Int(candidates[Int(m)])] = UInt64(piece.range.lowerBound)
+                            classOut[Int(m)] = UInt32(piece.range.lowerBound)
                         }
                     }
                 }
             }
         }
     }
-
-    /// A candidate's class is a position in `order`; any other section's has the top bit set.
-    func isCandidate(_ global: Int) -> Bool { classOf[global] & 1 << 63 == 0 }
 
     /// Splits classes whose members' targets or associative sections fall in different classes,
     /// until none splits. Classes are split in parallel; each round reads the last round's
@@ -562,23 +656,25 @@ struct FoldingPartition {
             classOf.withUnsafeBufferPointer { current in
             nonisolated(unsafe) let order = order, current = current
             parallelFor(classes.count, threads: threads) { k in
-                // Members by the hash of their targets' classes (then input order), so that a
-                // large class splitting into many is sorted once rather than scanned per piece;
-                // members of equal hashes are then compared exactly.
-                var members: [(key: UInt64, member: Int32)] = []
-                members.reserveCapacity(classes[k].count)
-                for position in classes[k] {
-                    let m = order[position]
-                    members.append((FoldingPartition.targetClassHash(Int(m), facts: facts, classOf: current), m))
+                // Members by the hash of their targets' classes (then their place in the class,
+                // which is input order), so that a large class splitting into many is sorted once
+                // rather than scanned per piece; members of equal hashes are then compared
+                // exactly. The sort is of plain numbers: the hash's top bits above the place.
+                let range = classes[k]
+                let indexBits = max(1, Int.bitWidth - (range.count - 1).leadingZeroBitCount)
+                let indexMask: UInt64 = (1 << UInt64(indexBits)) - 1
+                var keys = [UInt64](repeating: 0, count: range.count)
+                for i in 0..<range.count {
+                    keys[i] = FoldingPartition.targetClassHash(Int(order[range.lowerBound + i]), facts: facts, classOf: current) & ~indexMask | UInt64(i)
                 }
-                members.sort { $0.key != $1.key ? $0.key < $1.key : $0.member < $1.member }
+                radixSort(&keys)
                 var pieces: [(range: Range<Int>, members: [Int32])] = []
-                var begin = classes[k].lowerBound
+                var begin = range.lowerBound
                 var runStart = 0
-                while runStart < members.count {
+                while runStart < keys.count {
                     var runEnd = runStart + 1
-                    while runEnd < members.count && members[runEnd].key == members[runStart].key { runEnd += 1 }
-                    var rest = members[runStart..<runEnd].map(\.member)
+                    while runEnd < keys.count && keys[runEnd] & ~indexMask == keys[runStart] & ~indexMask { runEnd += 1 }
+                    var rest = keys[runStart..<runEnd].map { order[range.lowerBound + Int($0 & indexMask)] }
                     while !rest.isEmpty {
                         let first = Int(rest[0])
                         var equal: [Int32] = [rest[0]], other: [Int32] = []
@@ -609,47 +705,43 @@ struct FoldingPartition {
 
     /// A hash of the classes of a candidate's relocation targets and associative sections: equal
     /// for candidates `targetsEquivalent` finds equal.
-    static func targetClassHash(_ a: Int, facts: FoldingFacts, classOf: UnsafeBufferPointer<UInt64>) -> UInt64 {
+    static func targetClassHash(_ a: Int, facts: FoldingFacts, classOf: UnsafeBufferPointer<UInt32>) -> UInt64 {
         var hasher = FoldingHasher()
-        for r in Int(facts.relocationStart[a])..<Int(facts.relocationStart[a + 1]) {
-            let target = facts.targetSection[r]
-            if target >= 0 { hasher.add(classOf[Int(target)]) }
-        }
-        for c in Int(facts.childStart[a])..<Int(facts.childStart[a + 1]) { hasher.add(classOf[Int(facts.children[c])]) }
+        for d in Int(facts.dependencyStart[a])..<Int(facts.dependencyStart[a + 1]) { hasher.add(UInt64(classOf[Int(facts.dependencies[d])])) }
         return hasher.value
     }
 
     /// Whether two candidates of one class have their relocation targets and associative
     /// sections in the same classes.
-    static func targetsEquivalent(_ a: Int, _ b: Int, facts: FoldingFacts, classOf: UnsafeBufferPointer<UInt64>) -> Bool {
-        let ra = Int(facts.relocationStart[a]), rb = Int(facts.relocationStart[b])
-        let count = Int(facts.relocationStart[a + 1]) - ra
-        for r in 0..<count {
-            let x = facts.targetSection[ra + r], y = facts.targetSection[rb + r]
-            if x >= 0 && x != y && classOf[Int(x)] != classOf[Int(y)] { return false }
-        }
-        let ca = Int(facts.childStart[a]), cb = Int(facts.childStart[b])
-        for i in 0..<(Int(facts.childStart[a + 1]) - ca) {
-            let x = Int(facts.children[ca + i]), y = Int(facts.children[cb + i])
+    static func targetsEquivalent(_ a: Int, _ b: Int, facts: FoldingFacts, classOf: UnsafeBufferPointer<UInt32>) -> Bool {
+        let da = Int(facts.dependencyStart[a]), db = Int(facts.dependencyStart[b])
+        for i in 0..<(Int(facts.dependencyStart[a + 1]) - da) {
+            let x = Int(facts.dependencies[da + i]), y = Int(facts.dependencies[db + i])
             if x != y && classOf[x] != classOf[y] { return false }
         }
         return true
     }
 
-    /// The classes of more than one member, each its members (indices into `facts.candidates`)
-    /// in input order (the first is kept), in input order of their first.
-    func groups() -> [[Int32]] {
-        var result: [[Int32]] = []
+    /// The classes of more than one member, as ranges of `order`, in input order of their first
+    /// members (the order /verbose lists them in). A class's members are in input order in
+    /// `order` (every split keeps their order), so the first is the kept one.
+    func groups() -> [Range<Int>] {
+        // Each class as its first member above where it begins, sorted as plain numbers.
+        var keys: [UInt64] = []
         var start = 0
         while start < order.count {
-            let cls = classOf[Int(facts.candidates[Int(order[start])])]
             var end = start + 1
-            while end < order.count && classOf[Int(facts.candidates[Int(order[end])])] == cls { end += 1 }
-            if end - start > 1 { result.append(order[start..<end].sorted()) }
+            while end < order.count && classOf[Int(order[end])] == UInt32(start) { end += 1 }
+            if end - start > 1 { keys.append(UInt64(UInt32(bitPattern: order[start])) << 32 | UInt64(start)) }
             start = end
         }
-        // In input order of the kept sections: the order /verbose lists them in.
-        return result.sorted { $0[0] < $1[0] }
+        radixSort(&keys)
+        return keys.map { key in
+            let begin = Int(key & 0xFFFF_FFFF)
+            var end = begin + 1
+            while end < order.count && classOf[Int(order[end])] == UInt32(begin) { end += 1 }
+            return begin..<end
+        }
     }
 }
 
@@ -676,5 +768,38 @@ struct FoldingHasher {
             i += 1
         }
         add(tail)
+    }
+}
+
+/// An object's associative sections by the section they follow, those `include` accepts, each
+/// list in section order: the first child of each section, and each child's next.
+struct AssociativeLists {
+    private var first: [Int32]
+    private var next: [Int32]
+
+    init(_ object: ObjectFile, include: (InputSection, Name) -> Bool) {
+        first = [Int32](repeating: -1, count: object.sections.count)
+        next = first
+        // Built backwards, so that each list ends up in section order.
+        for k in object.sections.indices.reversed() {
+            let child = object.sections[k]
+            guard child.associatedWith >= 0, Int(child.associatedWith) < object.sections.count,
+                  include(child, object.name(of: child)) else { continue }
+            next[k] = first[Int(child.associatedWith)]
+            first[Int(child.associatedWith)] = Int32(k)
+        }
+    }
+
+    /// The children of section `parent` (indices in the object).
+    func children(of parent: Int) -> Children { Children(lists: self, current: first[parent]) }
+
+    struct Children: Sequence, IteratorProtocol {
+        let lists: AssociativeLists
+        var current: Int32
+        mutating func next() -> Int? {
+            guard current >= 0 else { return nil }
+            defer { current = lists.next[Int(current)] }
+            return Int(current)
+        }
     }
 }
