@@ -13,21 +13,28 @@ struct ExportEntry {
 enum ExportBuilder {
     static func mergeRequests(commandLine: [ExportRequest], moduleDefinition: [ExportRequest],
                               directives: [ExportRequest], diagnostics: inout Diagnostics) -> [ExportRequest] {
+        let requests = [commandLine, moduleDefinition, directives].joined()
         var merged: [ExportRequest] = []
-        merged.reserveCapacity(commandLine.count + moduleDefinition.count + directives.count)
-        var indexByName: [String: Int] = [:]
-        indexByName.reserveCapacity(merged.capacity)
-        for request in [commandLine, moduleDefinition, directives].joined() {
-            guard let existingIndex = indexByName[request.name] else {
-                indexByName[request.name] = merged.count
-                merged.append(request)
-                continue
+        merged.reserveCapacity(requests.count)
+        // The names side by side in one buffer, found through the linker's name table: each is
+        // hashed once, without a String hash per lookup. A name is numbered when first seen, so
+        // its number is its place in `merged`.
+        let names = NameBuffer(requests.lazy.map(\.name))
+        var table = SymbolNameTable(shardCount: 1)
+        table.reserve(requests.count)
+        names.withNames { names in
+            for (request, name) in zip(requests, names) {
+                let (existingIndex, inserted) = table.findOrInsert(name, hash: name.hashValue64)
+                if inserted {
+                    merged.append(request)
+                    continue
+                }
+                let existing = merged[Int(existingIndex)]
+                if sameMeaning(existing, request) { continue }
+                // .drectve asks are overridden silently by the .def file and the command line, as in link.exe.
+                if case .directive = request.source, !(existing.source.isDirective) { continue }
+                diagnostics.warning("duplicate export \(request.name): \(describe(existing)) from \(existing.source) conflicts with \(describe(request)) from \(request.source); keeping the first")
             }
-            let existing = merged[existingIndex]
-            if sameMeaning(existing, request) { continue }
-            // .drectve asks are overridden silently by the .def file and the command line, as in link.exe.
-            if case .directive = request.source, !(existing.source.isDirective) { continue }
-            diagnostics.warning("duplicate export \(request.name): \(describe(existing)) from \(existing.source) conflicts with \(describe(request)) from \(request.source); keeping the first")
         }
         return merged
     }
@@ -87,7 +94,7 @@ enum ExportBuilder {
     }
 
     /// Assigns ordinals: explicit ones kept, the rest in name order after the highest explicit one.
-    static func assignOrdinals(_ requests: [ExportRequest], symbolOf: (ExportRequest) -> Int32,
+    static func assignOrdinals(_ requests: [ExportRequest], threads: Int?, symbolOf: (ExportRequest) -> Int32,
                                diagnostics: inout Diagnostics) -> [ExportEntry] {
         if requests.count > 65535 {
             diagnostics.error("too many exports: \(requests.count) (the export table holds at most 65535); the largest sources: \(largestSources(requests))")
@@ -95,17 +102,19 @@ enum ExportBuilder {
         }
         // By name, bytewise. The names are copied side by side first, so that the sort compares
         // bytes in one buffer instead of reading each comparison's two requests.
-        var nameBytes: [UInt8] = []
-        var spans: [(start: Int, count: Int)] = []
-        spans.reserveCapacity(requests.count)
-        for request in requests {
-            let start = nameBytes.count
-            nameBytes.append(contentsOf: request.name.utf8)
-            spans.append((start, nameBytes.count - start))
+        let order = NameBuffer(requests.lazy.map(\.name)).withNames { names in
+            requests.indices.sorted { names[$0] < names[$1] }
         }
-        let order = nameBytes.withUnsafeBytes { buffer in
-            let names = spans.map { Name(UnsafeRawBufferPointer(rebasing: buffer[$0.start..<$0.start + $0.count])) }
-            return requests.indices.sorted { names[$0] < names[$1] }
+        // The symbols are looked up in parallel (lookups only read the symbol table).
+        var symbols = [Int32](repeating: -1, count: requests.count)
+        let chunk = 1 << 10
+        symbols.withUnsafeMutableBufferPointer { symbols in
+            nonisolated(unsafe) let symbols = symbols
+            parallelFor((requests.count + chunk - 1) / chunk, threads: threads) { k in
+                for i in k * chunk..<min(requests.count, (k + 1) * chunk) where requests[i].forwardTo == nil {
+                    symbols[i] = symbolOf(requests[i])
+                }
+            }
         }
         var ownerOfOrdinal: [UInt16: Int] = [:]
         var highest: UInt16 = 0
@@ -133,7 +142,7 @@ enum ExportBuilder {
                 }
                 ordinal = UInt16(next)
             }
-            entries.append(ExportEntry(request: r, ordinal: ordinal, symbol: r.forwardTo == nil ? symbolOf(r) : -1))
+            entries.append(ExportEntry(request: r, ordinal: ordinal, symbol: symbols[index]))
         }
         return entries
     }
@@ -161,5 +170,27 @@ extension Linker {
     /// Whether an input object brings its own export table: a section named exactly .edata.
     func hasLiteralExportTable(_ resolver: SymbolResolver) -> Bool {
         resolver.objects.contains { object in object.sections.contains { $0.isLive && object.name(of: $0).equals(".edata") } }
+    }
+}
+
+/// Strings' UTF-8 bytes side by side in one buffer, read as `Name`s: sorting or finding many
+/// names then reads one buffer and hashes bytes, with no String operation per comparison.
+struct NameBuffer {
+    private var bytes: [UInt8] = []
+    private var spans: [(start: Int, count: Int)] = []
+
+    init(_ strings: some Sequence<String>) {
+        for string in strings {
+            let start = bytes.count
+            bytes.append(contentsOf: string.utf8)
+            spans.append((start, bytes.count - start))
+        }
+    }
+
+    /// The names, valid only inside `body`.
+    func withNames<R>(_ body: ([Name]) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { buffer in
+            try body(spans.map { Name(UnsafeRawBufferPointer(rebasing: buffer[$0.start..<$0.start + $0.count])) })
+        }
     }
 }

@@ -195,7 +195,7 @@ struct Linker {
         let defExports = moduleDefinition?.exports.map { ExportRequest($0, path: options.moduleDefinitionPath ?? "") } ?? []
         let merged = ExportBuilder.mergeRequests(commandLine: options.exports, moduleDefinition: defExports,
                                                  directives: [], diagnostics: &diagnostics)
-        let exports = ExportBuilder.assignOrdinals(merged, symbolOf: { _ in -1 }, diagnostics: &diagnostics)
+        let exports = ExportBuilder.assignOrdinals(merged, threads: options.threads, symbolOf: { _ in -1 }, diagnostics: &diagnostics)
         try checkpoint()
         if moduleDefinition?.outputName.map({ $0.isEmpty }) ?? true {
             dllName = ((outputPath as NSString).lastPathComponent as NSString).deletingPathExtension + ".dll"
@@ -556,7 +556,7 @@ struct Linker {
             }
             merged += aliases
         }
-        let entries = ExportBuilder.assignOrdinals(merged, symbolOf: { request in
+        let entries = ExportBuilder.assignOrdinals(merged, threads: options.threads, symbolOf: { request in
             resolver.find(request.symbolName) ?? -1
         }, diagnostics: &diagnostics)
         for i in entries.indices where entries[i].request.forwardTo == nil {
@@ -639,6 +639,63 @@ struct Linker {
     /// The machine's description; fixed once the inputs are read.
     var target: Target { Target(options.machine) }
 
+    /// The chunks of the input sections in the image, with their section names, in input order:
+    /// an object's plain sections before its COMDAT sections, in section order each (the order
+    /// lld-link and link.exe lay out an object's contributions to one section). Empty sections
+    /// take part too: they mark places (GNU import libraries bracket their tables with them) and
+    /// their alignment counts, as in lld-link. Each object's are counted, then made in parallel
+    /// into their places; room is left for the linker's own chunks.
+    private func inputChunks(_ resolver: SymbolResolver, importDataFlags: SectionFlags) -> (chunks: [Chunk], names: [Name], hasImportData: Bool) {
+        let objects = resolver.objects
+        var chunkStart = [Int](repeating: 0, count: objects.count + 1)
+        chunkStart.withUnsafeMutableBufferPointer { counts in
+            nonisolated(unsafe) let counts = counts
+            parallelFor(objects.count, threads: options.threads) { o in
+                counts[o + 1] = objects[o].sections.reduce(0) { $0 + ($1.isLive ? 1 : 0) }
+            }
+        }
+        for o in objects.indices { chunkStart[o + 1] += chunkStart[o] }
+        let total = chunkStart[objects.count]
+        let isGNUFlavor = options.isGNUFlavor
+        var hasImportData = [Bool](repeating: false, count: objects.count)
+        var names: [Name] = []
+        let starts = chunkStart
+        // The arrays are filled where they are first touched: by the workers, in parallel.
+        let chunks = [Chunk](unsafeUninitializedCapacity: total + 16) { chunksOut, chunkCount in
+            names = [Name](unsafeUninitializedCapacity: total + 16) { namesOut, nameCount in
+                hasImportData.withUnsafeMutableBufferPointer { importDataOut in
+                    nonisolated(unsafe) let chunksOut = chunksOut, namesOut = namesOut, importDataOut = importDataOut
+                    parallelFor(objects.count, threads: options.threads) { o in
+                        let object = objects[o]
+                        var next = starts[o]
+                        for pass in 0..<2 {
+                            for (s, section) in object.sections.enumerated() where section.isLive && section.isComdat == (pass == 1) {
+                                var name = object.name(of: section)
+                                // MinGW: GCC names COMDAT sections after their symbol (.text$_Z3fooi); they are
+                                // plain .text (and so on) for ordering, in input order, as GNU ld and lld-link place them.
+                                if isGNUFlavor && section.isComdat, let plain = Self.gnuComdatSectionBase(name) { name = plain }
+                                var flags = section.flags
+                                if name.hasPrefix(".idata$") {
+                                    // Import tables from GNU import libraries join the linker's own, read-only.
+                                    flags = importDataFlags.union(SectionFlags(rawValue: section.flags.rawValue & SectionFlags.alignMask.rawValue))
+                                    importDataOut[o] = true
+                                }
+                                (chunksOut.baseAddress! + next).initialize(to: Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), partialName: name,
+                                                                                     flags: flags, alignment: section.alignment, size: section.size,
+                                                                                     hasFileData: !section.flags.contains(.uninitializedData)))
+                                (namesOut.baseAddress! + next).initialize(to: name)
+                                next += 1
+                            }
+                        }
+                    }
+                }
+                nameCount = total
+            }
+            chunkCount = total
+        }
+        return (chunks, names, hasImportData.contains(true))
+    }
+
     mutating func layOut(_ resolver: SymbolResolver, exports: [ExportEntry]) -> Image {
         let target = self.target
         let imageBase = options.imageBase ?? target.defaultImageBase(isDLL: options.isDLL)
@@ -672,40 +729,14 @@ struct Linker {
         }
         if options.noSEH { image.hasNoSEH = true }
 
-        var chunks: [Chunk] = []
-        var chunkNames: [Name] = []
-        chunks.reserveCapacity(resolver.totalSections + 16)
-        chunkNames.reserveCapacity(resolver.totalSections + 16)
-        var hasInputImportData = false
         // dlltool --output-delaylib libraries keep their delay IAT slots in .idata$5, which the
         // delay-load helper writes: mingw-w64's (before 2024) writes them without VirtualProtect,
         // so the import data stays a writable section of its own, as GNU ld makes .idata.
         let writableImportData = options.isGNUFlavor && definesDelayImportDescriptor(resolver)
         let importDataFlags: SectionFlags = writableImportData ? [.initializedData, .memRead, .memWrite] : [.initializedData, .memRead]
-        for (o, object) in resolver.objects.enumerated() {
-            // Empty sections take part too: they mark places (GNU import libraries bracket their
-            // tables with them) and their alignment counts, as in lld-link.
-            // An object's plain sections come before its COMDAT sections, in section order each:
-            // the order lld-link and link.exe lay out an object's contributions to one section.
-            let order = object.sections.indices.filter { !object.sections[$0].isComdat } + object.sections.indices.filter { object.sections[$0].isComdat }
-            for s in order where object.sections[s].isLive {
-                let section = object.sections[s]
-                var name = object.name(of: section)
-                // MinGW: GCC names COMDAT sections after their symbol (.text$_Z3fooi); they are
-                // plain .text (and so on) for ordering, in input order, as GNU ld and lld-link place them.
-                if options.isGNUFlavor && section.isComdat, let plain = Self.gnuComdatSectionBase(name) { name = plain }
-                var flags = section.flags
-                if name.hasPrefix(".idata$") {
-                    // Import tables from GNU import libraries join the linker's own, read-only.
-                    flags = importDataFlags.union(SectionFlags(rawValue: section.flags.rawValue & SectionFlags.alignMask.rawValue))
-                    hasInputImportData = true
-                }
-                chunks.append(Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), partialName: name,
-                                    flags: flags, alignment: section.alignment, size: section.size,
-                                    hasFileData: !section.flags.contains(.uninitializedData)))
-                chunkNames.append(name)
-            }
-        }
+        let input = inputChunks(resolver, importDataFlags: importDataFlags)
+        var chunks = input.chunks, chunkNames = input.names
+        let hasInputImportData = input.hasImportData
         func add(_ name: Name, _ chunk: Chunk) {
             chunks.append(chunk)
             chunkNames.append(name)
