@@ -15,7 +15,10 @@ let package = Package(
         .target(name: "PEFormat"),
         // The linker: command line, symbol resolution, exports, layout, relocation, image writing.
         .target(name: "PELink", dependencies: ["PEFormat"]),
-        .executableTarget(name: "pelink", dependencies: ["PELink", "PEFormat"]),
+        // A position-dependent executable on Linux: as a PIE, the loader applies some 73,000
+        // relative relocations (Swift's metadata) at every start, about 0.4 ms of a 12 ms link.
+        .executableTarget(name: "pelink", dependencies: ["PELink", "PEFormat"],
+                          linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie"], .when(platforms: [.linux]))]),
         .testTarget(name: "PEFormatTests", dependencies: ["PEFormat"]),
         .testTarget(name: "PELinkTests", dependencies: ["PELink", "PEFormat", "pelink"]),
     ],

@@ -107,9 +107,9 @@ public struct Archive: Sendable {
         var headerOffset = Archive.signature.count
 
         while headerOffset < view.count {
-            // Stepping over a well-formed regular member (a name not starting with "/" or "#",
-            // a decimal size, the end marker) reads the header in place; anything else takes the
-            // checks below, which also name what is wrong.
+            // Stepping over a well-formed regular member (a name not starting with "/" or "#", or
+            // a longnames reference "/123"; a decimal size; the end marker) reads the header in
+            // place; anything else takes the checks below, which also name what is wrong.
             if !readsMembers, let size = Archive.regularMemberSize(view, headerOffset: headerOffset),
                isThin || size <= view.count - headerOffset - Archive.headerSize {
                 memberHeaderOffsets.append(headerOffset)
@@ -229,7 +229,10 @@ public struct Archive: Sendable {
         guard headerOffset <= view.count - Archive.headerSize, let base = view.base else { return nil }
         let p = base + headerOffset
         let first = p.load(as: UInt8.self)
-        guard first != UInt8(ascii: "/"), first != UInt8(ascii: "#"),
+        // "/123" names a member by its place in the longnames member (GNU archives name most
+        // members so); "/" followed by anything else is a table member.
+        let isLongNameReference = first == UInt8(ascii: "/") && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(p.load(fromByteOffset: 1, as: UInt8.self))
+        guard first != UInt8(ascii: "/") || isLongNameReference, first != UInt8(ascii: "#"),
               p.load(fromByteOffset: 58, as: UInt8.self) == 0x60, p.load(fromByteOffset: 59, as: UInt8.self) == 0x0A else { return nil }
         var value = 0, index = 0
         while index < 10 {
