@@ -157,9 +157,8 @@ extension Linker {
             if record.storageClass == StorageClass.external, record.sectionNumber > 0, Int(record.sectionNumber) <= object.sections.count,
                object.sections[Int(record.sectionNumber) - 1].isComdat, !object.sections[Int(record.sectionNumber) - 1].flags.contains(.memExecute),
                named.insert(record.sectionNumber - 1).inserted {
-                let name = object.checkedSymbolName(Int32(i))
                 // Itanium's prefix takes the C decoration of the machine (`__ZTV` on x86).
-                if name.hasPrefix("??_7") || (target.decoratesCNames ? name.hasPrefix("__ZTV") : name.hasPrefix("_ZTV")) {
+                if object.coff.symbolName(i, startsWith: "??_7") || object.coff.symbolName(i, startsWith: target.decoratesCNames ? "__ZTV" : "_ZTV") {
                     sections.insert(record.sectionNumber - 1)
                 }
             }
