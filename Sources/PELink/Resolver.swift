@@ -155,23 +155,32 @@ final class SymbolResolver: @unchecked Sendable {
             defer { clock = now }
             return Double(now - clock) / 1e9
         }
+        // Each input is found, identified and mapped in parallel (a few system calls each, for
+        // thousands of objects); they are then taken in command-line order.
+        let opened = ParallelResults<(path: String, identity: FileIdentity?, file: Result<MappedFile, Error>, kind: FileKind?)>(count: inputs.count)
+        parallelFor(inputs.count, threads: options.threads) { i in
+            let given = inputs[i]
+            // A file not found as given is looked up in /libpath: and LIB folders, as link.exe does.
+            let path = FileManager.default.fileExists(atPath: given) ? given : (self.findLibrary(given) ?? given)
+            let file = Result { try MappedFile(path: path) }
+            opened.set(i, (path, FileIdentity(path: path), file, try? FileKind.identify(file.get().view)))
+        }
         // The same file named twice (under any spelling) is one input, as link.exe and lld-link take it.
         var seenFiles = Set<FileIdentity>()
-        for given in inputs {
-            // A file not found as given is looked up in /libpath: and LIB folders, as link.exe does.
-            let path = FileManager.default.fileExists(atPath: given) ? given : (findLibrary(given) ?? given)
+        for i in inputs.indices {
+            let (path, identity, mapped, kind) = opened.take(i)!
             if options.verbose { diagnostics.note("Reading \(path)") }
-            if let identity = FileIdentity(path: path), !seenFiles.insert(identity).inserted {
+            if let identity, !seenFiles.insert(identity).inserted {
                 if options.verbose { diagnostics.note("\(path): named again on the command line; linked once") }
                 continue
             }
             let file: MappedFile
-            do { file = try MappedFile(path: path) } catch {
+            do { file = try mapped.get() } catch {
                 inputError(error)
                 continue
             }
             let view = file.view
-            switch FileKind.identify(view) {
+            switch kind! {
             case .archive, .thinArchive:
                 archiveFiles.append((path, view))
                 order.append((1, archiveFiles.count - 1))
