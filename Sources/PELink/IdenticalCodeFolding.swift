@@ -61,7 +61,7 @@ extension Linker {
         watch.lap("\(candidates.count) candidates")
         guard candidates.count > 1 else { return }
         let facts = FoldingFacts(resolver: resolver, candidates: candidates, threads: options.threads)
-        watch.lap("facts"); if ProcessInfo.processInfo.environment["ICFDBG"] != nil { print("relocs \(facts.targetKey.count) deps \(facts.dependencies.count) sections \(resolver.totalSections)") }
+        watch.lap("facts")
         var partition = FoldingPartition(facts: facts, threads: options.threads)
         watch.lap("first classes")
         partition.refine()
@@ -607,7 +607,7 @@ struct FoldingPartition {
             results.set(k, pieces)
         }
         }
-        Self.apply(results, count: runs.count, order: &order, classOf: &classOf, facts: facts, threads: threads)
+        Self.apply(results, count: runs.count, order: &order, classOf: &classOf, threads: threads)
         // A class whose members refer to no other candidate and have no associative sections can
         // never split: refinement leaves it out.
         for k in runs.indices {
@@ -622,7 +622,7 @@ struct FoldingPartition {
     /// Writes new classes into `order` and `classOf`, in parallel: each class's pieces cover its
     /// own range of `order` and its own members' entries of `classOf`, so no two writers meet.
     private static func apply(_ results: ParallelResults<[(range: Range<Int>, members: [Int32])]>, count: Int,
-                              order: inout [Int32], classOf: inout [UInt32], facts: FoldingFacts, threads: Int?) {
+                              order: inout [Int32], classOf: inout [UInt32], threads: Int?) {
         order.withUnsafeMutableBufferPointer { orderOut in
             classOf.withUnsafeMutableBufferPointer { classOut in
                 nonisolated(unsafe) let orderOut = orderOut, classOut = classOut
@@ -690,7 +690,7 @@ struct FoldingPartition {
             }
             }
             }
-            Self.apply(results, count: classes.count, order: &order, classOf: &classOf, facts: facts, threads: threads)
+            Self.apply(results, count: classes.count, order: &order, classOf: &classOf, threads: threads)
             var next: [Range<Int>] = []
             var split = false
             for k in classes.indices {

@@ -23,3 +23,26 @@ func parallelFor(_ count: Int, threads: Int?, _ body: (Int) -> Void) {
         }
     }
 }
+
+/// Results of parallel work, one slot per item, each written by one worker and taken once.
+/// Slots live in memory of their own, so workers writing different slots share nothing.
+final class ParallelResults<Value>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<Value?>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        slots = UnsafeMutablePointer<Value?>.allocate(capacity: max(count, 1))
+        slots.initialize(repeating: nil, count: count)
+    }
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+    func set(_ index: Int, _ value: Value) { slots[index] = value }
+    func take(_ index: Int) -> Value? {
+        defer { slots[index] = nil }
+        return slots[index]
+    }
+    /// The slot's value, left in place (readers of different slots may run in parallel).
+    func peek(_ index: Int) -> Value? { slots[index] }
+}
