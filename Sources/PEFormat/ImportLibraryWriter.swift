@@ -60,13 +60,11 @@ public enum ImportLibraryWriter {
     /// Writes the import library for `dllName` (a file name such as "foo.dll"; any folder part is
     /// dropped). PRIVATE exports must already be left out by the caller.
     public static func write(dllName: String, machine: Machine, entries: [ImportLibraryEntry]) throws -> [UInt8] {
-        let members = try importLibraryMembers(dllName: dllName, machine: machine, entries: entries)
-        return try ArchiveWriter.write(members: members)
+        try ArchiveWriter.write(try importLibraryMembers(dllName: dllName, machine: machine, entries: entries))
     }
 
     /// The archive members `write` puts in the library, in order, with the symbols each defines.
-    public static func importLibraryMembers(dllName: String, machine: Machine, entries: [ImportLibraryEntry]) throws
-        -> [(name: String, data: [UInt8], symbols: [String])] {
+    public static func importLibraryMembers(dllName: String, machine: Machine, entries: [ImportLibraryEntry]) throws -> ArchiveMembers {
         let fileName = String(dllName.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
         guard !fileName.isEmpty, !fileName.utf8.contains(0) else {
             throw FormatError(file: dllName, "the DLL name of an import library must be a non-empty file name")
@@ -79,13 +77,20 @@ public enum ImportLibraryWriter {
         let nullDescriptorSymbol = "__NULL_IMPORT_DESCRIPTOR"
         let nullThunkSymbol = "\u{7f}" + stem + "_NULL_THUNK_DATA"
 
-        var members: [(name: String, data: [UInt8], symbols: [String])] = [
-            (fileName, importDescriptorObject(dllName: fileName, machine: machine, descriptorSymbol: descriptorSymbol,
-                                              nullDescriptorSymbol: nullDescriptorSymbol, nullThunkSymbol: nullThunkSymbol),
-             [descriptorSymbol]),
-            (fileName, nullImportDescriptorObject(machine: machine, symbol: nullDescriptorSymbol), [nullDescriptorSymbol]),
-            (fileName, nullThunkObject(machine: machine, symbol: nullThunkSymbol), [nullThunkSymbol]),
-        ]
+        var members = ArchiveMembers()
+        members.reserve(members: entries.count + 3, bytesEach: ImportObject.headerSize + 2 * fileName.utf8.count + 32, symbolsEach: 2)
+        members.append(name: fileName, data: importDescriptorObject(dllName: fileName, machine: machine, descriptorSymbol: descriptorSymbol,
+                                                                    nullDescriptorSymbol: nullDescriptorSymbol, nullThunkSymbol: nullThunkSymbol),
+                       symbols: [descriptorSymbol])
+        members.append(name: fileName, data: nullImportDescriptorObject(machine: machine, symbol: nullDescriptorSymbol), symbols: [nullDescriptorSymbol])
+        members.append(name: fileName, data: nullThunkObject(machine: machine, symbol: nullThunkSymbol), symbols: [nullThunkSymbol])
+        func add(_ object: ImportObject) {
+            object.write(into: &members.data)
+            // `ImportObject.definedSymbols`, without an array per member.
+            members.addSymbol(object.symbolName, prefix: "__imp_")
+            if object.type != .data { members.addSymbol(object.symbolName) }
+            members.endMember(name: fileName)
+        }
         // Imports whose `==` name needs EXPORTAS go last, as lld-link orders them.
         var deferred: [ImportObject] = []
         for entry in entries {
@@ -93,12 +98,10 @@ public enum ImportLibraryWriter {
             if entry.exportAs == nil, !entry.noName, entry.importName != nil, object.nameType == .exportAs {
                 deferred.append(object)
             } else {
-                members.append((fileName, object.write(), object.definedSymbols))
+                add(object)
             }
         }
-        for object in deferred {
-            members.append((fileName, object.write(), object.definedSymbols))
-        }
+        deferred.forEach(add)
         return members
     }
 

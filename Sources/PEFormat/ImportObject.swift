@@ -123,20 +123,25 @@ public struct ImportObject: Sendable, Equatable {
     }
 
     public func write() -> [UInt8] {
-        var strings = ByteWriter()
-        strings.cString(symbolName)
-        strings.cString(dllName)
-        if nameType == .exportAs { strings.cString(exportAsName ?? "") }
-        var out = ByteWriter(capacity: ImportObject.headerSize + strings.count)
+        var out = ByteWriter()
+        write(into: &out)
+        return out.bytes
+    }
+
+    /// Appends the object's bytes to `out`.
+    public func write(into out: inout ByteWriter) {
+        let stringsSize = symbolName.utf8.count + 1 + dllName.utf8.count + 1
+            + (nameType == .exportAs ? (exportAsName ?? "").utf8.count + 1 : 0)
         out.u16(0)
         out.u16(0xFFFF)
         out.u16(version)
         out.u16(machine.rawValue)
         out.u32(0)  // TimeDateStamp: 0 keeps libraries reproducible.
-        out.u32(UInt32(strings.count))
+        out.u32(UInt32(stringsSize))
         out.u16(ordinalOrHint)
         out.u16(UInt16(type.rawValue) | UInt16(nameType.rawValue) << 2)
-        out.append(strings.bytes)
-        return out.bytes
+        out.cString(symbolName)
+        out.cString(dllName)
+        if nameType == .exportAs { out.cString(exportAsName ?? "") }
     }
 }

@@ -135,32 +135,31 @@ enum LibrarianCommand {
         }
         guard !inputs.isEmpty else { throw UsageError("/lib: no input files and no /def:") }
         let output = outPath ?? ((inputs[0] as NSString).deletingPathExtension + ".lib")
-        var members: [(name: String, data: [UInt8], symbols: [String])] = []
+        // A thin library names its members by their path from the library's folder: the objects stay where they are.
+        let folder = URL(fileURLWithPath: output).deletingLastPathComponent().standardizedFileURL.path
+        var members = ArchiveMembers()
         for path in inputs {
             let file = try MappedFile(path: path)
             let view = file.view
             if Archive.isArchive(view) {
+                if thin {
+                    throw UsageError("/lib /llvmlibthin: a thin library names object files; copy members of another library into a full one instead")
+                }
                 // Members of an input library are copied into the new one.
                 let archive = try Archive(view: view)
                 for member in archive.members {
-                    members.append((member.name, member.data.toArray(), try publicSymbols(of: member.data, name: "\(path)(\(member.name))")))
+                    members.append(name: member.name, data: member.data.toArray(), symbols: try publicSymbols(of: member.data, name: "\(path)(\(member.name))"))
                 }
             } else {
-                members.append(((path as NSString).lastPathComponent, view.toArray(), try publicSymbols(of: view, name: path)))
+                var name = (path as NSString).lastPathComponent
+                if thin {
+                    let full = URL(fileURLWithPath: path).standardizedFileURL.path
+                    name = full.hasPrefix(folder + "/") ? String(full.dropFirst(folder.count + 1)) : full
+                }
+                members.append(name: name, data: view.toArray(), symbols: try publicSymbols(of: view, name: path))
             }
         }
-        if thin {
-            // Members by their path from the library's folder: the objects stay where they are.
-            if try inputs.contains(where: { Archive.isArchive(try MappedFile(path: $0).view) }) {
-                throw UsageError("/lib /llvmlibthin: a thin library names object files; copy members of another library into a full one instead")
-            }
-            let folder = URL(fileURLWithPath: output).deletingLastPathComponent().standardizedFileURL.path
-            for i in members.indices {
-                let full = URL(fileURLWithPath: inputs[i]).standardizedFileURL.path
-                members[i].name = full.hasPrefix(folder + "/") ? String(full.dropFirst(folder.count + 1)) : full
-            }
-        }
-        try writeFileAtomically(path: output, bytes: try ArchiveWriter.write(members: members, alwaysWriteLongNames: !thin, thin: thin))
+        try writeFileAtomically(path: output, bytes: try ArchiveWriter.write(members, alwaysWriteLongNames: !thin, thin: thin))
         return messages
     }
 

@@ -1580,15 +1580,18 @@ final class ImportLibraryJob: @unchecked Sendable {
     /// By-name imports carry a hint: the name's index in the export name pointer table
     /// (pe-format.md, "Import Lookup Table"), which lets the loader skip its binary search.
     private func build() throws -> [UInt8] {
-        var hints: [String: UInt16] = [:]
-        let named = exports.filter { !$0.request.noName }.map(\.request.name)
-        for (index, name) in named.enumerated() { hints[name] = UInt16(truncatingIfNeeded: index) }
-        let entries = exports.indices.filter { !exports[$0].request.isPrivate }.map { i in
-            let e = exports[i]
-            return ImportLibraryEntry(name: e.request.name, symbolName: i < importerSymbols.count ? importerSymbols[i] : nil,
-                               ordinal: e.request.noName ? e.ordinal : hints[e.request.name], noName: e.request.noName,
-                               isData: e.request.isData, isConstant: e.request.isConstant, exportAs: e.request.exportAs,
-                               importName: e.request.importName)
+        // Export names are unique (merged by name), so a name's hint is its place among the named.
+        var entries: [ImportLibraryEntry] = []
+        entries.reserveCapacity(exports.count)
+        var hint = 0
+        for i in exports.indices {
+            let noName = exports[i].request.noName
+            defer { if !noName { hint += 1 } }
+            guard !exports[i].request.isPrivate else { continue }
+            entries.append(ImportLibraryEntry(name: exports[i].request.name, symbolName: i < importerSymbols.count ? importerSymbols[i] : nil,
+                                              ordinal: noName ? exports[i].ordinal : UInt16(truncatingIfNeeded: hint), noName: noName,
+                                              isData: exports[i].request.isData, isConstant: exports[i].request.isConstant,
+                                              exportAs: exports[i].request.exportAs, importName: exports[i].request.importName))
         }
         return try ImportLibraryWriter.write(dllName: dllName, machine: machine, entries: entries)
     }

@@ -396,6 +396,23 @@ private func expectArchiveError(_ bytes: [UInt8], contains fragment: String, off
         }
     }
 
+    /// Members sharing a long name share its longnames entry (LLVM's writer does the same);
+    /// a thin archive names every member on its own.
+    @Test func membersShareLongNames() throws {
+        let long = "a_rather_long_member_name.obj"
+        let members: [(name: String, data: [UInt8], symbols: [String])] = [
+            (long, [1], ["f"]), ("other_long_member_name.obj", [2], ["g"]), (long, [3], ["h"]), ("x.obj", [4], []),
+        ]
+        let bytes = try ArchiveWriter.write(members: members)
+        let archive = try Archive(view: LibraryTestSupport.view(bytes))
+        #expect(archive.members.map(\.name) == members.map(\.name))
+        let nameFields = archive.members.map { String(decoding: bytes[$0.headerOffset..<($0.headerOffset + 16)], as: UTF8.self) }
+        #expect(nameFields == ["/0              ", "/30             ", "/0              ", "x.obj/          "])
+        let thin = try Archive(view: LibraryTestSupport.view(try ArchiveWriter.write(members: members, thin: true)))
+        #expect(thin.members.map(\.name) == members.map(\.name))
+        #expect(Set(thin.members.map(\.headerOffset)).count == 4)
+    }
+
     @Test func emptyArchiveHasEmptyLinkerMembers() throws {
         let bytes = try ArchiveWriter.write(members: [])
         let archive = try Archive(view: LibraryTestSupport.view(bytes))

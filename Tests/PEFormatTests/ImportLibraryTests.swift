@@ -109,6 +109,24 @@ private func expectSameLibrary(_ ours: [UInt8], _ reference: [UInt8], sourceLoca
         try expectSameLibrary(try pelinkLibrary(def: def, machine: machine), reference)
     }
 
+    /// A DLL name of 16 bytes or more does not fit the member header: every member names it
+    /// through the longnames member, which holds it once (as lld-link and llvm-lib write it).
+    @Test func longDLLNameIsStoredOnce() throws {
+        let def = """
+            LIBRARY a-rather-long-library-name.dll
+            EXPORTS
+              first
+              second DATA
+              third @7 NONAME
+            """
+        let ours = try pelinkLibrary(def: def, machine: .amd64)
+        let archive = try Archive(view: LibraryTestSupport.view(ours))
+        #expect(archive.members.count == 6 && archive.members.allSatisfy { $0.name == "a-rather-long-library-name.dll" })
+        #expect(archive.members.map(\.headerOffset).map { ours[$0..<($0 + 16)] }.allSatisfy { Array($0) == Array("/0              ".utf8) })
+        guard let reference = try referenceLibrary(def: def, machine: "x64", label: "x64-long-name") else { return }
+        try expectSameLibrary(ours, reference)
+    }
+
     /// Where lld-link's x86 import library would make importers look up a name the DLL does not
     /// export, pelink writes the name the DLL really exports (a different name type); everything
     /// else stays identical.
