@@ -48,26 +48,35 @@ struct Chunk {
     /// `partialName` is the section name the chunk came from ("$" suffix included); layout
     /// groups and orders by it, and keeps it apart from the chunk.
     init(content: Content, partialName: Name, flags: SectionFlags, alignment: Int, size: Int, hasFileData: Bool) {
+        self.init(content: content, role: Self.role(partialName: partialName, isInputSection: content.isInputSection),
+                  flags: flags, alignment: alignment, size: size, hasFileData: hasFileData)
+    }
+
+    init(content: Content, role: Role, flags: SectionFlags, alignment: Int, size: Int, hasFileData: Bool) {
         self.content = content
         self.flags = flags
         self.alignment32 = UInt32(truncatingIfNeeded: alignment)
         self.size32 = UInt32(truncatingIfNeeded: size)
         self.hasFileData = hasFileData
+        self.role = role
+    }
+
+    /// The role of a chunk from the section name it came from.
+    static func role(partialName: Name, isInputSection: Bool) -> Role {
         // Every chunk that lands in .pdata (see `outputSectionName`): GCC writes .pdata.unlikely and
         // .pdata.startup (for main at -O2), and an entry left out of the directory has no unwind info.
         if partialName.equals(".pdata") || partialName.hasPrefix(".pdata$") || partialName.hasPrefix(".pdata.") {
-            role = .exceptionTable
+            return .exceptionTable
         } else if partialName.equals(".idata$2") {
-            role = .importDirectory
+            return .importDirectory
         } else if partialName.equals(".idata$5") {
-            role = .importAddressTable
+            return .importAddressTable
         } else if partialName.hasPrefix(".idata$") {
-            role = .importData
-        } else if partialName.equals(".edata") && content.isInputSection {
-            role = .literalExportTable
-        } else {
-            role = .none
+            return .importData
+        } else if partialName.equals(".edata") && isInputSection {
+            return .literalExportTable
         }
+        return .none
     }
 }
 

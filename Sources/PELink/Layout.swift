@@ -27,8 +27,6 @@ let defaultMerges: [(String, String)] = [
 let outputFlagMask: UInt32 = SectionFlags([.code, .initializedData, .uninitializedData, .memRead, .memWrite,
                                            .memExecute, .memShared, .memDiscardable, .memNotCached, .memNotPaged]).rawValue
 
-/// Groups chunks into output sections: by name before '$', sorted by full name then input order,
-/// merged by /merge: and the defaults, ordered as lld-link orders them.
 /// The output section a section name belongs to: the part before '$', and before a later '.'
 /// (".text.startup", ".ctors.65535" as GCC names them), as lld-link decides it.
 func outputSectionName(of name: String) -> String {
@@ -47,93 +45,284 @@ struct SectionBrackets {
     var tail: Chunk
 }
 
-func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userMerges: [(from: String, to: String)],
+/// The live input sections of a link, sorted into groups of one partial name and one set of
+/// memory flags before any chunk is made. A large link has millions of input sections: blocks
+/// of objects find their groups in parallel, and `buildOutputSections` then makes each chunk
+/// straight into its place in its output section, with no array of all chunks in between.
+///
+/// Input order is object order, and within an object its non-COMDAT sections, then its COMDAT
+/// sections, each in section order (lld-link's order).
+struct InputChunkGroups {
+    /// One group of a block: the partial name (GCC's `.text$name` COMDATs read as `.text`) and
+    /// the flags that take part in grouping (`outputFlagMask`).
+    struct Group {
+        var name: Name
+        var flags: UInt32
+        /// An .idata$ section of a GNU import library: read-only, joining the linker's own tables.
+        var isImportData: Bool
+        var role: Chunk.Role
+        /// Some section of the group occupies bytes (a section of empty chunks is not written).
+        var hasBytes = false
+        var count = 0
+    }
+
+    let objects: [ObjectFile]
+    let importDataFlags: SectionFlags
+    /// Consecutive objects, each block's groups numbered on their own.
+    let blocks: [Range<Int>]
+    /// Each object's first chunk in input order; the last entry is the number of chunks.
+    let chunkStart: [Int]
+    /// Each chunk's group, numbered within its block.
+    let groupOfChunk: [UInt32]
+    let groupsOfBlock: [[Group]]
+    let hasImportData: Bool
+
+    var chunkCount: Int { chunkStart.last ?? 0 }
+
+    init(objects: [ObjectFile], importDataFlags: SectionFlags, isGNUFlavor: Bool, threads: Int?) {
+        self.objects = objects
+        self.importDataFlags = importDataFlags
+        let workers = max(1, threads ?? availableProcessors)
+        let blockCount = min(objects.count, workers * 4)
+        blocks = (0..<blockCount).map { b in (b * objects.count / blockCount)..<((b + 1) * objects.count / blockCount) }
+        var chunkStart = [Int](repeating: 0, count: objects.count + 1)
+        chunkStart.withUnsafeMutableBufferPointer { counts in
+            nonisolated(unsafe) let counts = counts
+            parallelFor(objects.count, threads: threads) { o in
+                counts[o + 1] = objects[o].sections.reduce(0) { $0 + ($1.isLive ? 1 : 0) }
+            }
+        }
+        for o in objects.indices { chunkStart[o + 1] += chunkStart[o] }
+        self.chunkStart = chunkStart
+        let results = ParallelResults<(groups: [Group], importData: Bool)>(count: blockCount)
+        let blocks = self.blocks
+        groupOfChunk = [UInt32](unsafeUninitializedCapacity: chunkStart[objects.count]) { groupOut, initialized in
+            nonisolated(unsafe) let groupOut = groupOut
+            parallelFor(blockCount, threads: threads) { b in
+                var groups: [Group] = []
+                var names = SymbolNameTable(shardCount: 1)
+                var groupsOfName: [[UInt32]] = []
+                var recent: [UInt32] = []  // the last groups used, most recent first: objects alternate between a few
+                var importData = false
+                for o in blocks[b] {
+                    var next = chunkStart[o]
+                    Self.forEachChunk(of: objects[o]) { _, section in
+                        var name = objects[o].name(of: section)
+                        // MinGW: GCC names COMDAT sections after their symbol (.text$_Z3fooi); they are
+                        // plain .text (and so on) for ordering, in input order, as GNU ld and lld-link place them.
+                        if isGNUFlavor && section.isComdat, let plain = Linker.gnuComdatSectionBase(name) { name = plain }
+                        let isImportData = name.hasPrefix(".idata$")
+                        let flags = (isImportData ? importDataFlags.union(SectionFlags(rawValue: section.flags.rawValue & SectionFlags.alignMask.rawValue))
+                                                  : section.flags).rawValue & outputFlagMask
+                        var group = UInt32.max
+                        for g in recent where groups[Int(g)].flags == flags && groups[Int(g)].name.equals(name) { group = g; break }
+                        if group == .max {
+                            let (id, inserted) = names.findOrInsert(name, hash: name.hashValue64)
+                            if inserted { groupsOfName.append([]) }
+                            for g in groupsOfName[Int(id)] where groups[Int(g)].flags == flags { group = g; break }
+                            if group == .max {
+                                group = UInt32(groups.count)
+                                groups.append(Group(name: name, flags: flags, isImportData: isImportData,
+                                                    role: Chunk.role(partialName: name, isInputSection: true)))
+                                groupsOfName[Int(id)].append(group)
+                            }
+                            recent.removeAll { $0 == group }
+                            recent.insert(group, at: 0)
+                            if recent.count > 4 { recent.removeLast() }
+                        }
+                        groups[Int(group)].count += 1
+                        if section.size > 0 { groups[Int(group)].hasBytes = true }
+                        if isImportData { importData = true }
+                        groupOut[next] = group
+                        next += 1
+                    }
+                }
+                results.set(b, (groups, importData))
+            }
+            initialized = chunkStart[objects.count]
+        }
+        var groupsOfBlock: [[Group]] = []
+        var hasImportData = false
+        for b in 0..<blockCount {
+            let result = results.take(b)!
+            groupsOfBlock.append(result.groups)
+            hasImportData = hasImportData || result.importData
+        }
+        self.groupsOfBlock = groupsOfBlock
+        self.hasImportData = hasImportData
+    }
+
+    /// The live sections of `object` in input order.
+    @inline(__always) static func forEachChunk(of object: ObjectFile, _ body: (Int, InputSection) -> Void) {
+        for pass in 0..<2 {
+            for (s, section) in object.sections.enumerated() where section.isLive && section.isComdat == (pass == 1) {
+                body(s, section)
+            }
+        }
+    }
+
+    func chunk(object o: Int, section s: Int, group: Group) -> Chunk {
+        let section = objects[o].sections[s]
+        let flags = group.isImportData ? importDataFlags.union(SectionFlags(rawValue: section.flags.rawValue & SectionFlags.alignMask.rawValue))
+                                       : section.flags
+        return Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), role: group.role, flags: flags,
+                     alignment: section.alignment, size: section.size, hasFileData: !section.flags.contains(.uninitializedData))
+    }
+}
+
+/// Groups chunks into output sections: by name before '$', sorted by full name then input order,
+/// merged by /merge: and the defaults, ordered as lld-link orders them. The input sections'
+/// chunks (`inputs`) come first in each group, then the linker's own (`linkerChunks`, in order).
+/// `orderPriority`: /order: lines by global section index. `importObjectKey`: the "library/member"
+/// of an object, which orders the .idata$ sections of GNU import libraries. `trailingCode`: the
+/// import thunks, after all other code.
+func buildOutputSections(inputs: InputChunkGroups, linkerChunks: [(name: Name, chunk: Chunk)],
+                         merges userMerges: [(from: String, to: String)],
                          extraMerges: [(String, String)] = [], brackets: [String: SectionBrackets] = [:],
-                         keepImportDataApart: Bool = false, orderPriority: [Int32: Int] = [:],
-                         importObjectKey: (Chunk) -> String?, diagnostics: inout Diagnostics) -> [OutputSection] {
-    // Chunks are ordered by (partial name, memory flags), then input order, so "$" groups end up
-    // in suffix order. The distinct keys are few: chunks are dealt into one bucket per key in input
-    // order (stable), and only the buckets are sorted.
+                         keepImportDataApart: Bool = false, orderPriority: [Int: Int] = [:],
+                         importObjectKey: (Int) -> String, trailingCode: Chunk? = nil, threads: Int?,
+                         diagnostics: inout Diagnostics) -> [OutputSection] {
+    // Buckets: one per (partial name, memory flags), sorted by name then flags, so "$" groups end
+    // up in suffix order; within a bucket, chunks keep input order.
+    struct Bucket {
+        var nameID: Int
+        var flags: UInt32
+        var inputCount = 0
+        var hasBytes = false
+        var linker: [Chunk] = []
+        /// The chunks in an order of their own, when the order is not input order (.idata$ of
+        /// GNU import libraries, /order:).
+        var reordered: [ChunkReference]?
+        var count: Int { inputCount + linker.count }
+    }
+    enum ChunkReference { case input(object: Int32, section: Int32, group: UInt32), linker(Int) }
     var partialNames = SymbolNameTable(shardCount: 1)
-    var bucketsOfName: [[(flags: UInt32, bucket: Int)]] = []
-    var buckets: [(nameID: Int, flags: UInt32, chunks: [Int32])] = []
-    for (index, chunk) in chunks.enumerated() {
-        let (id32, inserted) = partialNames.findOrInsert(chunkNames[index], hash: chunkNames[index].hashValue64)
+    var bucketsOfName: [[Int]] = []
+    var buckets: [Bucket] = []
+    func bucket(_ name: Name, flags: UInt32) -> Int {
+        let (id32, inserted) = partialNames.findOrInsert(name, hash: name.hashValue64)
         let id = Int(id32)
         if inserted { bucketsOfName.append([]) }
-        let flags = chunk.flags.rawValue & outputFlagMask
-        var bucket = -1
-        for candidate in bucketsOfName[id] where candidate.flags == flags { bucket = candidate.bucket; break }
-        if bucket < 0 {
-            bucket = buckets.count
-            buckets.append((id, flags, []))
-            bucketsOfName[id].append((flags, bucket))
+        for b in bucketsOfName[id] where buckets[b].flags == flags { return b }
+        buckets.append(Bucket(nameID: id, flags: flags))
+        bucketsOfName[id].append(buckets.count - 1)
+        return buckets.count - 1
+    }
+    let bucketOfGroup = inputs.groupsOfBlock.map { groups in
+        groups.map { group in
+            let b = bucket(group.name, flags: group.flags)
+            buckets[b].inputCount += group.count
+            buckets[b].hasBytes = buckets[b].hasBytes || group.hasBytes
+            return b
         }
-        buckets[bucket].chunks.append(Int32(index))
+    }
+    for (name, chunk) in linkerChunks {
+        let b = bucket(name, flags: chunk.flags.rawValue & outputFlagMask)
+        buckets[b].linker.append(chunk)
+        buckets[b].hasBytes = buckets[b].hasBytes || chunk.size > 0
     }
     let names = partialNames.names
     // GNU import libraries are objects (a head, one object per symbol, a tail) whose .idata$N
     // sections only form tables when grouped by library with the head first and the tail last:
     // sort those chunks by "library/object" (the names are chosen for that), the linker's own after.
-    for b in buckets.indices where names[buckets[b].nameID].hasPrefix(".idata$") {
-        let keyed = buckets[b].chunks.map { (importObjectKey(chunks[Int($0)]), $0) }
-        guard keyed.contains(where: { $0.0 != nil }) else { continue }
-        buckets[b].chunks = keyed.enumerated().sorted { x, y in
-            switch (x.element.0, y.element.0) {
-            case let (p?, q?): return p != q ? utf8Precedes(p, q) : x.offset < y.offset
-            case (_?, nil): return true
-            case (nil, _?): return false
-            case (nil, nil): return x.offset < y.offset
-            }
-        }.map(\.element.1)
+    // /order: puts the listed functions first, in the file's order; the rest keep input order.
+    let isReordered = buckets.map { bucket in
+        bucket.inputCount > 0 && (names[bucket.nameID].hasPrefix(".idata$") || !orderPriority.isEmpty)
     }
-    buckets.sort { a, b in
-        if a.nameID != b.nameID { return names[a.nameID] < names[b.nameID] }
-        return a.flags < b.flags
+    if isReordered.contains(true) {
+        var references = buckets.map { _ in [ChunkReference]() }
+        for (b, range) in inputs.blocks.enumerated() {
+            for o in range {
+                var next = inputs.chunkStart[o]
+                InputChunkGroups.forEachChunk(of: inputs.objects[o]) { s, _ in
+                    let group = inputs.groupOfChunk[next]
+                    let bucket = bucketOfGroup[b][Int(group)]
+                    if isReordered[bucket] { references[bucket].append(.input(object: Int32(o), section: Int32(s), group: group)) }
+                    next += 1
+                }
+            }
+        }
+        for b in buckets.indices where isReordered[b] {
+            var members = references[b] + buckets[b].linker.indices.map { ChunkReference.linker($0) }
+            if names[buckets[b].nameID].hasPrefix(".idata$") {
+                let keyed = members.map { member -> String? in
+                    if case let .input(o, _, _) = member { return importObjectKey(Int(o)) }
+                    return nil
+                }
+                members = members.indices.sorted { x, y in
+                    switch (keyed[x], keyed[y]) {
+                    case let (p?, q?): return p != q ? utf8Precedes(p, q) : x < y
+                    case (_?, nil): return true
+                    case (nil, _?): return false
+                    case (nil, nil): return x < y
+                    }
+                }.map { members[$0] }
+            }
+            func priority(_ member: ChunkReference) -> Int? {
+                guard case let .input(o, s, _) = member else { return nil }
+                return orderPriority[inputs.objects[Int(o)].firstSection + Int(s)]
+            }
+            if !orderPriority.isEmpty && members.contains(where: { priority($0) != nil }) {
+                members = members.enumerated().sorted { a, b in
+                    let pa = priority(a.element) ?? Int.max, pb = priority(b.element) ?? Int.max
+                    return pa != pb ? pa < pb : a.offset < b.offset
+                }.map(\.element)
+            }
+            buckets[b].reordered = members
+        }
+    }
+    let sortedBuckets = buckets.indices.sorted { a, b in
+        if buckets[a].nameID != buckets[b].nameID { return names[buckets[a].nameID] < names[buckets[b].nameID] }
+        return buckets[a].flags < buckets[b].flags
     }
     // The output section a partial name belongs to: the part before '$'.
     let sectionNameOfID = names.map { outputSectionName(of: $0.string) }
+
+    // Sections are planned as lists of parts (buckets, single chunks) and made at the end.
+    enum Part { case bucket(Int), chunk(Chunk) }
+    struct SectionPlan {
+        var name: String
+        var flags: SectionFlags
+        var parts: [Part] = []
+        var count = 0
+        var hasBytes = false
+    }
     // An output section is a name and its characteristics, as in lld-link: contributions of one
     // name with other memory flags form another section of the same name (link.exe warns, LNK4078),
     // so no contribution gets permissions it did not ask for.
     struct Key: Hashable { var name: String; var flags: UInt32 }
-    var sections: [OutputSection] = []
+    var sections: [SectionPlan] = []
     var sortName: [String] = []
     var indexOfKey: [Key: Int] = [:]
-    func add(_ section: OutputSection) -> Int {
+    func add(_ section: SectionPlan) -> Int {
         indexOfKey[Key(name: section.name, flags: section.flags.rawValue)] = sections.count
         sections.append(section)
         sortName.append(section.name)
         return sections.count - 1
     }
-    for (name, flags) in predefinedSections { _ = add(OutputSection(name: name, flags: flags)) }
+    for (name, flags) in predefinedSections { _ = add(SectionPlan(name: name, flags: flags)) }
     let predefinedCount = sections.count
-    for bucket in buckets {
-        let name = sectionNameOfID[bucket.nameID]
-        var flags = SectionFlags(rawValue: bucket.flags)
+    for b in sortedBuckets {
+        let name = sectionNameOfID[buckets[b].nameID]
+        var flags = SectionFlags(rawValue: buckets[b].flags)
         // The CRT's initializer tables and resources are only read: .CRT and .rsrc are read-only
         // whatever their contributions say (windres marks .rsrc writable), as lld-link makes them.
         if name == ".CRT" || name == ".rsrc" { flags = [.initializedData, .memRead] }
-        let index = indexOfKey[Key(name: name, flags: flags.rawValue)] ?? add(OutputSection(name: name, flags: flags))
-        sections[index].chunks.reserveCapacity(sections[index].chunks.count + bucket.chunks.count)
-        // /order: the listed functions first, in the file's order; the rest keep input order.
-        var members = bucket.chunks
-        if !orderPriority.isEmpty && members.contains(where: { orderPriority[$0] != nil }) {
-            members = members.enumerated().sorted { a, b in
-                let pa = orderPriority[a.element] ?? Int.max, pb = orderPriority[b.element] ?? Int.max
-                return pa != pb ? pa < pb : a.offset < b.offset
-            }.map(\.element)
-        }
-        for chunk in members { sections[index].chunks.append(chunks[Int(chunk)]) }
+        let index = indexOfKey[Key(name: name, flags: flags.rawValue)] ?? add(SectionPlan(name: name, flags: flags))
+        sections[index].parts.append(.bucket(b))
+        sections[index].count += buckets[b].count
+        sections[index].hasBytes = sections[index].hasBytes || buckets[b].hasBytes
     }
     /// The first section of a name (the one /merge: and the list brackets act on, as in lld-link).
     func firstSection(named name: String) -> Int? {
-        sections.firstIndex { $0.name == name && !$0.chunks.isEmpty } ?? sections.firstIndex { $0.name == name }
+        sections.firstIndex { $0.name == name && $0.count > 0 } ?? sections.firstIndex { $0.name == name }
     }
     for (name, bracket) in brackets {
         guard let index = firstSection(named: name) else { continue }
-        sections[index].chunks.insert(bracket.head, at: 0)
-        sections[index].chunks.append(bracket.tail)
+        sections[index].parts.insert(.chunk(bracket.head), at: 0)
+        sections[index].parts.append(.chunk(bracket.tail))
+        sections[index].count += 2
+        sections[index].hasBytes = sections[index].hasBytes || bracket.head.size > 0 || bracket.tail.size > 0
     }
     // Merges: user ones override defaults with the same source; applied in source-name order, chains followed.
     var mergeMap: [String: String] = [:]
@@ -164,7 +353,7 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
         return current
     }
     for from in mergeMap.keys.sorted() {
-        guard let source = firstSection(named: from), !sections[source].chunks.isEmpty else { continue }
+        guard let source = firstSection(named: from), sections[source].count > 0 else { continue }
         let to = finalTarget(from)
         if to == from { continue }
         guard let target = firstSection(named: to) else {
@@ -172,8 +361,12 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
             sections[source].name = to
             continue
         }
-        sections[target].chunks += sections[source].chunks
-        sections[source].chunks = []
+        sections[target].parts += sections[source].parts
+        sections[target].count += sections[source].count
+        sections[target].hasBytes = sections[target].hasBytes || sections[source].hasBytes
+        sections[source].parts = []
+        sections[source].count = 0
+        sections[source].hasBytes = false
         // Code merged into a data section makes it a code section (link.exe does the same); the
         // target's memory permissions stay as they are.
         if sections[source].flags.contains(.code) {
@@ -182,19 +375,124 @@ func buildOutputSections(chunks: [Chunk], names chunkNames: [Name], merges userM
         }
     }
     // Order: predefined first, the rest by name (then as created); discardable sections last
-    // (the loader wants no holes).
+    // (the loader wants no holes). A section whose contributions are all empty is not written.
     let others = (predefinedCount..<sections.count).sorted { a, b in
         sortName[a] != sortName[b] ? sortName[a].utf8.lexicographicallyPrecedes(sortName[b].utf8) : a < b
     }
-    var result: [OutputSection] = []
-    for index in Array(0..<predefinedCount) + others {
-        // A section whose contributions are all empty is not written.
-        guard sections[index].chunks.contains(where: { $0.size > 0 }) else { continue }
-        result.append(sections[index])
+    let written = (Array(0..<predefinedCount) + others).filter { sections[$0].hasBytes }.map { sections[$0] }
+    var plans = written.filter { !$0.flags.contains(.memDiscardable) } + written.filter { $0.flags.contains(.memDiscardable) }
+    if let trailingCode {
+        if let text = plans.firstIndex(where: { $0.name == ".text" }) {
+            plans[text].parts.append(.chunk(trailingCode))
+            plans[text].count += 1
+        } else {
+            plans.insert(SectionPlan(name: ".text", flags: [.code, .memRead, .memExecute], parts: [.chunk(trailingCode)], count: 1), at: 0)
+        }
     }
-    let kept = result.filter { !$0.flags.contains(.memDiscardable) }
-    let discardable = result.filter { $0.flags.contains(.memDiscardable) }
-    return kept + discardable
+
+    // Where each bucket's chunks start in its section's array, and where each block's input
+    // chunks of the bucket start; the blocks then make their chunks there in parallel.
+    var sectionOfBucket = [Int](repeating: -1, count: buckets.count)
+    var startOfBucket = [Int](repeating: 0, count: buckets.count)
+    for (p, plan) in plans.enumerated() {
+        var at = 0
+        for part in plan.parts {
+            switch part {
+            case .bucket(let b):
+                sectionOfBucket[b] = p
+                startOfBucket[b] = at
+                at += buckets[b].count
+            case .chunk:
+                at += 1
+            }
+        }
+    }
+    var cursor = startOfBucket
+    let startOfGroup = bucketOfGroup.enumerated().map { b, buckets in
+        buckets.enumerated().map { g, bucket in
+            defer { cursor[bucket] += inputs.groupsOfBlock[b][g].count }
+            return cursor[bucket]
+        }
+    }
+    func makeChunks(_ buffers: [UnsafeMutablePointer<Chunk>]) {
+        nonisolated(unsafe) let buffers = buffers
+        parallelFor(inputs.blocks.count, threads: threads) { b in
+            var next = startOfGroup[b]
+            let groups = inputs.groupsOfBlock[b]
+            for o in inputs.blocks[b] {
+                var c = inputs.chunkStart[o]
+                InputChunkGroups.forEachChunk(of: inputs.objects[o]) { s, _ in
+                    let g = Int(inputs.groupOfChunk[c])
+                    c += 1
+                    let bucket = bucketOfGroup[b][g]
+                    // Reordered buckets are made below; a bucket of no written section is dropped.
+                    guard buckets[bucket].reordered == nil, sectionOfBucket[bucket] >= 0 else { return }
+                    (buffers[sectionOfBucket[bucket]] + next[g]).initialize(to: inputs.chunk(object: o, section: s, group: groups[g]))
+                    next[g] += 1
+                }
+            }
+        }
+        for (p, plan) in plans.enumerated() {
+            var at = 0
+            for part in plan.parts {
+                switch part {
+                case .chunk(let chunk):
+                    (buffers[p] + at).initialize(to: chunk)
+                    at += 1
+                case .bucket(let b):
+                    if let reordered = buckets[b].reordered {
+                        for member in reordered {
+                            switch member {
+                            case let .input(o, s, group):
+                                let block = inputs.blocks.firstIndex { $0.contains(Int(o)) }!
+                                (buffers[p] + at).initialize(to: inputs.chunk(object: Int(o), section: Int(s), group: inputs.groupsOfBlock[block][Int(group)]))
+                            case .linker(let k):
+                                (buffers[p] + at).initialize(to: buckets[b].linker[k])
+                            }
+                            at += 1
+                        }
+                    } else {
+                        at += buckets[b].inputCount
+                        for chunk in buckets[b].linker {
+                            (buffers[p] + at).initialize(to: chunk)
+                            at += 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Every section's array is opened, then all are filled at once. Past a few dozen sections
+    // (only in links made to test the limits) the arrays are filled apart and copied instead.
+    func makeSections(from p: Int, _ buffers: [UnsafeMutablePointer<Chunk>]) -> [[Chunk]] {
+        if p == plans.count {
+            makeChunks(buffers)
+            return []
+        }
+        var later: [[Chunk]] = []
+        let chunks = [Chunk](unsafeUninitializedCapacity: plans[p].count) { buffer, initialized in
+            later = makeSections(from: p + 1, buffers + [buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<Chunk>.alignment)!])
+            initialized = plans[p].count
+        }
+        return [chunks] + later
+    }
+    func makeSectionsApart() -> [[Chunk]] {
+        let total = plans.reduce(0) { $0 + $1.count }
+        let storage = UnsafeMutablePointer<Chunk>.allocate(capacity: max(total, 1))
+        defer { storage.deallocate() }
+        var starts: [Int] = []
+        var at = 0
+        for plan in plans {
+            starts.append(at)
+            at += plan.count
+        }
+        makeChunks(starts.map { storage + $0 })
+        return plans.indices.map { p in Array(UnsafeBufferPointer(start: storage + starts[p], count: plans[p].count)) }
+    }
+    let sectionChunks = plans.count <= 64 ? makeSections(from: 0, []) : makeSectionsApart()
+    return zip(plans, sectionChunks).map { plan, chunks in
+        OutputSection(name: plan.name, flags: plan.flags, chunks: chunks)
+    }
 }
 
 /// Applies /section: (and .def SECTIONS) attributes: the letters given replace the memory bits.
@@ -324,9 +622,10 @@ func buildBaseRelocationTable(_ sites: [UInt32], type: UInt16) -> [UInt8] {
 }
 
 extension Linker {
-    /// /order:@file: for each chunk holding a listed symbol, its line in the file (the first line
-    /// when it holds several). A name no input defines is warned about (LNK4037, /ignore:4037).
-    mutating func orderPriorities(_ resolver: SymbolResolver, chunks: [Chunk]) -> [Int32: Int] {
+    /// /order:@file: for each section holding a listed symbol (by global section index), its line
+    /// in the file (the first line when it holds several). A name no input defines is warned about
+    /// (LNK4037, /ignore:4037).
+    mutating func orderPriorities(_ resolver: SymbolResolver) -> [Int: Int] {
         guard let path = options.orderFile else { return [:] }
         let text: String
         do {
@@ -336,11 +635,7 @@ extension Linker {
             diagnostics.error("/order:@\(path): \(error)")
             return [:]
         }
-        var chunkOfSection: [Int: Int32] = [:]
-        for (c, chunk) in chunks.enumerated() {
-            if case let .inputSection(o, s) = chunk.content { chunkOfSection[resolver.objects[Int(o)].firstSection + Int(s)] = Int32(c) }
-        }
-        var priorities: [Int32: Int] = [:]
+        var priorities: [Int: Int] = [:]
         for (line, raw) in text.split(whereSeparator: \.isNewline).enumerated() {
             let name = raw.trimmingCharacters(in: .whitespaces)
             if name.isEmpty || name.hasPrefix(";") { continue }
@@ -354,7 +649,7 @@ extension Linker {
             }
             let defined = resolver.symbols[Int(g)]
             let section = resolver.objects[Int(defined.file)].firstSection + Int(defined.section)
-            if let c = chunkOfSection[section], priorities[c] == nil { priorities[c] = line }
+            if priorities[section] == nil { priorities[section] = line }
         }
         return priorities
     }

@@ -645,57 +645,6 @@ struct Linker {
     /// take part too: they mark places (GNU import libraries bracket their tables with them) and
     /// their alignment counts, as in lld-link. Each object's are counted, then made in parallel
     /// into their places; room is left for the linker's own chunks.
-    private func inputChunks(_ resolver: SymbolResolver, importDataFlags: SectionFlags) -> (chunks: [Chunk], names: [Name], hasImportData: Bool) {
-        let objects = resolver.objects
-        var chunkStart = [Int](repeating: 0, count: objects.count + 1)
-        chunkStart.withUnsafeMutableBufferPointer { counts in
-            nonisolated(unsafe) let counts = counts
-            parallelFor(objects.count, threads: options.threads) { o in
-                counts[o + 1] = objects[o].sections.reduce(0) { $0 + ($1.isLive ? 1 : 0) }
-            }
-        }
-        for o in objects.indices { chunkStart[o + 1] += chunkStart[o] }
-        let total = chunkStart[objects.count]
-        let isGNUFlavor = options.isGNUFlavor
-        var hasImportData = [Bool](repeating: false, count: objects.count)
-        var names: [Name] = []
-        let starts = chunkStart
-        // The arrays are filled where they are first touched: by the workers, in parallel.
-        let chunks = [Chunk](unsafeUninitializedCapacity: total + 16) { chunksOut, chunkCount in
-            names = [Name](unsafeUninitializedCapacity: total + 16) { namesOut, nameCount in
-                hasImportData.withUnsafeMutableBufferPointer { importDataOut in
-                    nonisolated(unsafe) let chunksOut = chunksOut, namesOut = namesOut, importDataOut = importDataOut
-                    parallelFor(objects.count, threads: options.threads) { o in
-                        let object = objects[o]
-                        var next = starts[o]
-                        for pass in 0..<2 {
-                            for (s, section) in object.sections.enumerated() where section.isLive && section.isComdat == (pass == 1) {
-                                var name = object.name(of: section)
-                                // MinGW: GCC names COMDAT sections after their symbol (.text$_Z3fooi); they are
-                                // plain .text (and so on) for ordering, in input order, as GNU ld and lld-link place them.
-                                if isGNUFlavor && section.isComdat, let plain = Self.gnuComdatSectionBase(name) { name = plain }
-                                var flags = section.flags
-                                if name.hasPrefix(".idata$") {
-                                    // Import tables from GNU import libraries join the linker's own, read-only.
-                                    flags = importDataFlags.union(SectionFlags(rawValue: section.flags.rawValue & SectionFlags.alignMask.rawValue))
-                                    importDataOut[o] = true
-                                }
-                                (chunksOut.baseAddress! + next).initialize(to: Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), partialName: name,
-                                                                                     flags: flags, alignment: section.alignment, size: section.size,
-                                                                                     hasFileData: !section.flags.contains(.uninitializedData)))
-                                (namesOut.baseAddress! + next).initialize(to: name)
-                                next += 1
-                            }
-                        }
-                    }
-                }
-                nameCount = total
-            }
-            chunkCount = total
-        }
-        return (chunks, names, hasImportData.contains(true))
-    }
-
     mutating func layOut(_ resolver: SymbolResolver, exports: [ExportEntry]) -> Image {
         let target = self.target
         let imageBase = options.imageBase ?? target.defaultImageBase(isDLL: options.isDLL)
@@ -734,13 +683,12 @@ struct Linker {
         // so the import data stays a writable section of its own, as GNU ld makes .idata.
         let writableImportData = options.isGNUFlavor && definesDelayImportDescriptor(resolver)
         let importDataFlags: SectionFlags = writableImportData ? [.initializedData, .memRead, .memWrite] : [.initializedData, .memRead]
-        let input = inputChunks(resolver, importDataFlags: importDataFlags)
-        var chunks = input.chunks, chunkNames = input.names
-        let hasInputImportData = input.hasImportData
-        func add(_ name: Name, _ chunk: Chunk) {
-            chunks.append(chunk)
-            chunkNames.append(name)
-        }
+        let inputs = InputChunkGroups(objects: resolver.objects, importDataFlags: importDataFlags,
+                                      isGNUFlavor: options.isGNUFlavor, threads: options.threads)
+        let hasInputImportData = inputs.hasImportData
+        // The linker's own chunks, each after the input sections of its group.
+        var linkerChunks: [(name: Name, chunk: Chunk)] = []
+        func add(_ name: Name, _ chunk: Chunk) { linkerChunks.append((name, chunk)) }
         // COMMON symbols in the order of their winning definitions: by object, then by the
         // object's symbol table (lld-link's order), not by when the name was first seen.
         var commons: [Int] = []
@@ -812,7 +760,6 @@ struct Linker {
             }
         }
         watch.lap("make chunks")
-        let objects = resolver.objects
         // MinGW: constructor and destructor lists live in .rdata, bracketed by -1 and 0 (GNU ld's script does the same).
         var brackets: [String: SectionBrackets] = [:]
         if options.isGNUFlavor {
@@ -825,25 +772,19 @@ struct Linker {
                     tail: Chunk(content: .listSentinel(list: list, isHead: false), partialName: Name(".ctors"), flags: flags, alignment: size, size: size, hasFileData: true))
             }
         }
-        var sections = buildOutputSections(chunks: chunks, names: chunkNames, merges: options.merges + resolver.directiveMerges,
+        let objects = resolver.objects
+        // Thunks go after all code, as lld-link places them.
+        let thunks = image.imports.thunkCount == 0 ? nil
+            : Chunk(content: .importThunks, partialName: Name(".text"), flags: [.code, .memRead, .memExecute], alignment: target.importThunkAlignment,
+                    size: (image.imports.thunkCount - 1) * target.importThunkStride + target.importThunkSize, hasFileData: true)
+        var sections = buildOutputSections(inputs: inputs, linkerChunks: linkerChunks, merges: options.merges + resolver.directiveMerges,
                                            extraMerges: options.isGNUFlavor ? [(".ctors", ".rdata"), (".dtors", ".rdata"), (".CRT", ".rdata")] : [],
                                            brackets: brackets, keepImportDataApart: writableImportData,
-                                           orderPriority: orderPriorities(resolver, chunks: chunks),
-                                           importObjectKey: { chunk in
-            guard case let .inputSection(o, _) = chunk.content else { return nil }
-            let object = objects[Int(o)]
+                                           orderPriority: orderPriorities(resolver),
+                                           importObjectKey: { o in
+            let object = objects[o]
             return (object.archivePath ?? "") + "/" + (object.memberName ?? object.displayName)
-        }, diagnostics: &diagnostics)
-        // Thunks go after all code, as lld-link places them.
-        if image.imports.thunkCount > 0 {
-            let thunk = Chunk(content: .importThunks, partialName: Name(".text"), flags: [.code, .memRead, .memExecute], alignment: target.importThunkAlignment,
-                              size: (image.imports.thunkCount - 1) * target.importThunkStride + target.importThunkSize, hasFileData: true)
-            if let t = sections.firstIndex(where: { $0.name == ".text" }) {
-                sections[t].chunks.append(thunk)
-            } else {
-                sections.insert(OutputSection(name: ".text", flags: [.code, .memRead, .memExecute], chunks: [thunk]), at: 0)
-            }
-        }
+        }, trailingCode: thunks, threads: options.threads, diagnostics: &diagnostics)
         applySectionAttributes(&sections, options.sectionAttributes + resolver.directiveSectionAttributes, diagnostics: &diagnostics)
 
         watch.lap("group into sections")
