@@ -10,32 +10,46 @@ let defaultSectionAlignment = 16
 /// One section of an input object, as the linker sees it. Plain values only (the name and the
 /// bytes are located inside the mapped object), so copies cost no reference counting.
 struct InputSection {
+    // Fields are ordered widest first and the flags share a byte: a large link has millions of
+    // sections, and each byte here is megabytes of its peak memory.
     /// The name's place relative to the object's start (inside the header or the string table);
     /// `ObjectFile.name(of:)` gives it.
     private var nameOffset32: UInt32
-    private var nameLength16: UInt16
     var flags: SectionFlags
-    // Offsets and sizes inside one object fit in 32 bits (the format says so); narrow fields
-    // keep the millions of sections of a large link small.
+    // Offsets and sizes inside one object fit in 32 bits (the format says so).
     private var dataOffset32: UInt32
-    private var dataCount32: UInt32
     private var size32: UInt32
     private var relocationsOffset32: UInt32
     private var relocationCount32: UInt32
-    private var alignmentLog2: UInt8
-    /// False once discarded: a COMDAT that lost, IMAGE_SCN_LNK_REMOVE, .debug$*, .drectve.
-    var isLive = true
-    /// A DWARF section (.debug_*): dropped unless the link keeps DWARF (`LinkOptions.keepsDWARF`).
-    var isDWARF = false
-    var isComdat = false
-    var selection: UInt8 = 0
     /// 0-based index of the section this one is associated with (ASSOCIATIVE), else -1.
     var associatedWith: Int32 = -1
     var checksum: UInt32 = 0
+    private var nameLength16: UInt16
+    private var alignmentLog2: UInt8
+    /// `isLive`, `isDWARF`, `isComdat` and whether the section has raw data in its low bits; the
+    /// COMDAT selection (0 to 7) above them.
+    private var bits: UInt8 = Self.liveBit
+
+    private static let liveBit: UInt8 = 1, dwarfBit: UInt8 = 2, comdatBit: UInt8 = 4, dataBit: UInt8 = 8, selectionShift: UInt8 = 4
+
+    @inline(__always) private func bit(_ mask: UInt8) -> Bool { bits & mask != 0 }
+    @inline(__always) private mutating func setBit(_ mask: UInt8, _ value: Bool) { bits = value ? bits | mask : bits & ~mask }
+
+    /// False once discarded: a COMDAT that lost, IMAGE_SCN_LNK_REMOVE, .debug$*, .drectve.
+    var isLive: Bool { get { bit(Self.liveBit) } set { setBit(Self.liveBit, newValue) } }
+    /// A DWARF section (.debug_*): dropped unless the link keeps DWARF (`LinkOptions.keepsDWARF`).
+    var isDWARF: Bool { get { bit(Self.dwarfBit) } set { setBit(Self.dwarfBit, newValue) } }
+    var isComdat: Bool { get { bit(Self.comdatBit) } set { setBit(Self.comdatBit, newValue) } }
+    /// The COMDAT selection (`ComdatSelection`), 0 when none; the object reader accepts 1 to 7.
+    var selection: UInt8 {
+        get { bits >> Self.selectionShift }
+        set { bits = bits & (1 << Self.selectionShift - 1) | (newValue & 7) << Self.selectionShift }
+    }
 
     /// Where the raw bytes are, from the object's start (count 0 for uninitialised data).
     var dataOffset: Int { Int(dataOffset32) }
-    var dataCount: Int { Int(dataCount32) }
+    /// The raw data is the whole section or nothing (`COFFObject.sectionDataRange`).
+    var dataCount: Int { bit(Self.dataBit) ? Int(size32) : 0 }
     /// Bytes occupied in the image.
     var size: Int { Int(size32) }
     var alignment: Int { 1 << Int(alignmentLog2) }
@@ -50,17 +64,18 @@ struct InputSection {
     var nameOffset: Int { Int(nameOffset32) }
     var nameLength: Int { Int(nameLength16) }
 
+    /// `dataCount` is 0 (no raw data) or `size`.
     init(nameOffset: Int, nameLength: Int, flags: SectionFlags, dataOffset: Int, dataCount: Int, size: Int, alignment: Int,
          relocationsOffset: Int, relocationCount: Int) {
         nameOffset32 = UInt32(truncatingIfNeeded: nameOffset)
         nameLength16 = UInt16(truncatingIfNeeded: min(nameLength, Int(UInt16.max)))
         self.flags = flags
         dataOffset32 = UInt32(truncatingIfNeeded: dataOffset)
-        dataCount32 = UInt32(truncatingIfNeeded: dataCount)
         size32 = UInt32(truncatingIfNeeded: size)
         relocationsOffset32 = UInt32(truncatingIfNeeded: relocationsOffset)
         relocationCount32 = UInt32(truncatingIfNeeded: relocationCount)
         alignmentLog2 = UInt8(alignment.trailingZeroBitCount)
+        if dataCount > 0 { bits |= Self.dataBit }
     }
 }
 
