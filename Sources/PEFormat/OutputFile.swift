@@ -35,6 +35,16 @@ public final class StagedOutput {
         }
     }
 
+    /// Writes `size` bytes by positioned writes (and reads back) through `OutputFileAccess`,
+    /// from any number of threads. Unlike a shared mapping, what is written stays in the page
+    /// cache without becoming the process's own memory. Bytes never written read as zeros.
+    public convenience init(path: String, size: Int, executable: Bool, access: (OutputFileAccess) throws -> Void) throws {
+        try self.init(path: path, executable: executable) { fd in
+            if size > 0 { try StagedOutput.reserve(fd, size: size, path: path) }
+            try access(OutputFileAccess(fd: fd, path: path, size: size))
+        }
+    }
+
     /// Writes the `size` bytes `produce` hands to its `emit` in order, in pieces of any size,
     /// with write(2) rather than through a mapping: the file's pages stay in the page cache
     /// without becoming the process's own, which keeps a big output (a PDB) out of the link's
@@ -150,6 +160,67 @@ public final class StagedOutput {
 }
 
 /// write(2), under a name the staged writer's closures cannot confuse with anything else.
+/// Positioned reads and writes of an output being staged (pwrite and pread on its file).
+public struct OutputFileAccess: @unchecked Sendable {
+    let fd: Int32
+    let path: String
+    /// The size the file was made.
+    public let size: Int
+
+    /// Writes `bytes` at `offset`; throws on any failure, with the output's path.
+    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+        guard offset >= 0, offset + bytes.count <= size else {
+            throw FormatError(file: path, "internal error: a write of \(bytes.count) bytes at \(offset) is outside the output's \(size)")
+        }
+        var done = 0
+        while done < bytes.count {
+            let result = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw FormatError(file: path, "cannot write the output: \(String(cString: strerror(errno)))")
+            }
+            done += result
+        }
+    }
+
+    public func write(_ bytes: [UInt8], at offset: Int) throws {
+        try bytes.withUnsafeBytes { try write($0, at: offset) }
+    }
+
+    /// Calls `body` with the `count` bytes from `offset` (a multiple of the page size) mapped
+    /// read-only; the mapping is gone when `body` returns, and with it the pages from the
+    /// process's memory.
+    public func withMappedBytes<T>(at offset: Int, count: Int, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        guard offset >= 0, count > 0, offset + count <= size else {
+            throw FormatError(file: path, "internal error: a mapping of \(count) bytes at \(offset) is outside the output's \(size)")
+        }
+        guard let address = mmap(nil, count, PROT_READ, MAP_SHARED, fd, off_t(offset)), address != MAP_FAILED else {
+            throw FormatError(file: path, "cannot map the output back: \(String(cString: strerror(errno)))")
+        }
+        defer { munmap(address, count) }
+        return try body(UnsafeRawBufferPointer(start: address, count: count))
+    }
+
+    /// Reads `buffer.count` bytes from `offset` (written or not: unwritten bytes are zeros).
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
+        guard offset >= 0, offset + buffer.count <= size else {
+            throw FormatError(file: path, "internal error: a read of \(buffer.count) bytes at \(offset) is outside the output's \(size)")
+        }
+        var done = 0
+        while done < buffer.count {
+            let result = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw FormatError(file: path, "cannot read the output back: \(String(cString: strerror(errno)))")
+            }
+            if result == 0 {
+                throw FormatError(file: path, "cannot read the output back: it ends at \(offset + done) bytes")
+            }
+            done += result
+        }
+    }
+}
+
 @inline(__always) private func writeToFile(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
     write(fd, bytes, count)
 }

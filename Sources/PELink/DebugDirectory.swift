@@ -116,8 +116,10 @@ extension Linker.Image {
 /// A 128-bit hash of a buffer, the same whatever the thread count: blocks are hashed in
 /// parallel and their hashes combined in order. Not cryptographic; an identifier of content.
 enum ContentHash {
+    /// The hash is of 1 MiB blocks, combined in order.
+    static let blockSize = 1 << 20
+
     static func hash128(_ bytes: UnsafeRawBufferPointer, threads: Int?) -> (UInt64, UInt64) {
-        let blockSize = 1 << 20
         let blockCount = max(1, (bytes.count + blockSize - 1) / blockSize)
         var hashes = [(UInt64, UInt64)](repeating: (0, 0), count: blockCount)
         hashes.withUnsafeMutableBufferPointer { out in
@@ -130,11 +132,30 @@ enum ContentHash {
                 results[b] = length > 0 ? block(UnsafeRawBufferPointer(start: base! + start, count: length)) : (0, 0)
             }
         }
+        return combine(hashes, count: bytes.count)
+    }
+
+    /// The same hash of the first `count` bytes of an output file, read back block by block
+    /// (`blockSize` is a multiple of any page size).
+    static func hash128(_ file: OutputFileAccess, count: Int, threads: Int?) throws -> (UInt64, UInt64) {
+        let blockCount = max(1, (count + blockSize - 1) / blockSize)
+        let results = ParallelResults<Result<(UInt64, UInt64), Error>>(count: blockCount)
+        parallelFor(blockCount, threads: threads) { b in
+            let start = b * blockSize
+            let length = min(blockSize, count - start)
+            guard length > 0 else { return results.set(b, .success((0, 0))) }
+            // Mapped a block at a time: read in place, and out of the process's memory after.
+            results.set(b, Result { try file.withMappedBytes(at: start, count: length) { block($0) } })
+        }
+        return combine(try (0..<blockCount).map { try results.take($0)!.get() }, count: count)
+    }
+
+    private static func combine(_ hashes: [(UInt64, UInt64)], count: Int) -> (UInt64, UInt64) {
         var a: UInt64 = 0x9E37_79B9_7F4A_7C15, c: UInt64 = 0xC2B2_AE3D_27D4_EB4F
         for (x, y) in hashes {
             a = mix(a ^ x); c = mix(c ^ y)
         }
-        return (mix(a ^ UInt64(bytes.count)), mix(c ^ UInt64(bytes.count) &* 0x1656_67B1_9E37_79F9))
+        return (mix(a ^ UInt64(count)), mix(c ^ UInt64(count) &* 0x1656_67B1_9E37_79F9))
     }
 
     /// Two lanes over 8-byte words with different seeds and multipliers.

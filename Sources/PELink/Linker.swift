@@ -1258,80 +1258,102 @@ struct Linker {
         resolver.symbols = []
         var errors: [String] = []
         do {
-            return try StagedOutput(path: path, size: image.fileSize, executable: true) { out in
-                headers.withUnsafeBytes { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: headers.count) }
-                // Each chunk writes only its own bytes, so chunks are written in parallel.
-                // Work in blocks of consecutive chunks of one section, so a worker touches the section
-                // once per block. Code gaps get the machine's fill, written by the chunk before each gap.
+            return try StagedOutput(path: path, size: image.fileSize, executable: true) { file in
+                try file.write(headers, at: 0)
+                // Each chunk writes only its own bytes, so chunks are written in parallel, in
+                // blocks of consecutive chunks of one section: each block is made in a buffer of
+                // its own and written to the file where it goes (pwrite), so the image's pages stay
+                // in the page cache instead of adding to the link's memory as a mapping would.
+                // A block spans from its first chunk to the next block's (the first and last
+                // blocks of a section to its start and to its raw data's end); code gaps get the
+                // machine's fill, written by the chunk before each gap, other gaps are zeros.
                 let fill = imageCopy.target.codeFill
-                var blocks: [(section: Int, range: Range<Int>)] = []
-                for (s, section) in imageCopy.sections.enumerated() {
-                    if section.rawSize > 0 && section.flags.contains(.code) {
-                        let firstChunk = section.chunks.first.map { Int($0.rva - section.rva) } ?? section.rawSize
-                        memset(out.baseAddress! + section.fileOffset, fill, min(firstChunk, section.rawSize))
+                var blocks: [(section: Int, chunks: Range<Int>, bytes: Range<Int>)] = []
+                for (s, section) in imageCopy.sections.enumerated() where section.rawSize > 0 {
+                    func place(_ c: Int) -> Int {
+                        c < section.chunks.count ? min(Int(section.chunks[c].rva - section.rva), section.rawSize) : section.rawSize
                     }
                     var c = 0
-                    while c < section.chunks.count {
+                    repeat {
                         let end = min(c + 512, section.chunks.count)
-                        blocks.append((s, c..<end))
+                        blocks.append((s, c..<end, (c == 0 ? 0 : place(c))..<place(end)))
                         c = end
-                    }
+                    } while c < section.chunks.count
                 }
                 let chunkErrors = ChunkErrors(count: blocks.count)
-                nonisolated(unsafe) let base = out.baseAddress!
+                let writeErrors = ParallelResults<Error>(count: blocks.count)
                 let workBlocks = blocks
                 let sections = imageCopy.sections
                 parallelFor(workBlocks.count, threads: options.threads) { b in
-                    let (s, range) = workBlocks[b]
+                    let (s, range, bytes) = workBlocks[b]
+                    guard !bytes.isEmpty else { return }
                     let section = sections[s]
                     let isCode = section.flags.contains(.code)
                     let chunks = section.chunks
+                    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
+                    defer { buffer.deallocate() }
+                    // Offsets in the section, less the block's start.
+                    let base = buffer.baseAddress! - bytes.lowerBound
+                    memset(buffer.baseAddress!, 0, bytes.count)
+                    if isCode && range.lowerBound == 0 {
+                        memset(buffer.baseAddress!, fill, (range.isEmpty ? bytes.upperBound : min(Int(chunks[0].rva - section.rva), section.rawSize)))
+                    }
                     for c in range {
                         let chunk = chunks[c]
                         let start = Int(chunk.rva - section.rva)
-                        if chunk.hasFileData, let message = relocator.write(chunk, to: base + section.fileOffset + start) {
+                        if chunk.hasFileData, let message = relocator.write(chunk, to: base + start) {
                             chunkErrors.set(b, message)
                         }
                         if isCode {
                             let end = min(start + (chunk.hasFileData ? chunk.size : 0), section.rawSize)
                             let next = min(c + 1 < chunks.count ? Int(chunks[c + 1].rva - section.rva) : section.rawSize, section.rawSize)
-                            if next > end { memset(base + section.fileOffset + end, fill, next - end) }
+                            if next > end { memset(base + end, fill, next - end) }
                         }
+                    }
+                    do {
+                        try file.write(UnsafeRawBufferPointer(buffer), at: section.fileOffset + bytes.lowerBound)
+                    } catch {
+                        writeErrors.set(b, error)
                     }
                 }
                 errors = chunkErrors.all
                 if !errors.isEmpty { throw LinkFailed() }
-                sortExceptionTable(sections, base: base)
+                for b in workBlocks.indices { if let error = writeErrors.take(b) { throw error } }
+                try sortExceptionTable(sections, in: file)
                 let names = imageCopy.longSectionNames
-                if !names.table.isEmpty {
-                    names.table.withUnsafeBytes { (base + names.fileOffset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                if !names.table.isEmpty { try file.write(names.table, at: names.fileOffset) }
+                func store<T: FixedWidthInteger>(_ value: T, at offset: Int) throws {
+                    try withUnsafeBytes(of: value.littleEndian) { try file.write($0, at: offset) }
                 }
-                if let (offset, flags) = loadFlagsPatch { base.storeLE(flags, at: offset) }
+                if let (offset, flags) = loadFlagsPatch { try store(flags, at: offset) }
                 let guid = imageCopy.buildIDFileOffset
                 if guid != nil || options.timestampIsContentHash {
                     // One hash of every byte (the fields it fills still zero): equal inputs give an
                     // equal build id and time stamp, different images (almost surely) different ones.
-                    let (a, b) = ContentHash.hash128(UnsafeRawBufferPointer(start: base, count: imageCopy.fileSize), threads: options.threads)
+                    let (a, b) = try ContentHash.hash128(file, count: imageCopy.fileSize, threads: options.threads)
                     identity.contentHash = (a, b)
                     if let guid {
-                        base.storeLE(a, at: guid)
-                        base.storeLE(b, at: guid + 8)
+                        try store(a, at: guid)
+                        try store(b, at: guid + 8)
                     }
                     if options.timestampIsContentHash {
                         let stamp = UInt32(truncatingIfNeeded: a)
-                        base.storeLE(stamp, at: ImageHeaders.timestampOffset(stub: options.dosStub))
-                        for entry in imageCopy.debugDirectoryTimestampOffsets { base.storeLE(stamp, at: entry) }
+                        try store(stamp, at: ImageHeaders.timestampOffset(stub: options.dosStub))
+                        for entry in imageCopy.debugDirectoryTimestampOffsets { try store(stamp, at: entry) }
                     }
                 }
                 if let tls = tlsPatch {
-                    let p = base + tls.fileOffset
-                    let characteristics = (p.loadLE32(at: 0) & ~SectionFlags.alignMask.rawValue) | tls.alignmentBits
-                    p.storeLE(characteristics, at: 0)
+                    var field: UInt32 = 0
+                    try withUnsafeMutableBytes(of: &field) { try file.read(into: $0, at: tls.fileOffset) }
+                    try store((UInt32(littleEndian: field) & ~SectionFlags.alignMask.rawValue) | tls.alignmentBits, at: tls.fileOffset)
                 }
                 if options.setChecksum {
                     // Last: the checksum covers every byte of the file.
                     let offset = ImageHeaders.checksumOffset(stub: options.dosStub)
-                    base.storeLE(peChecksum(UnsafeRawBufferPointer(start: base, count: imageCopy.fileSize), skipping: offset), at: offset)
+                    let whole = UnsafeMutableRawBufferPointer.allocate(byteCount: max(imageCopy.fileSize, 1), alignment: 16)
+                    defer { whole.deallocate() }
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: whole[0..<imageCopy.fileSize]), at: 0)
+                    try store(peChecksum(UnsafeRawBufferPointer(rebasing: whole[0..<imageCopy.fileSize]), skipping: offset), at: offset)
                 }
             }
         } catch is LinkFailed {
@@ -1349,16 +1371,20 @@ struct Linker {
     /// by BeginAddress. Input order is not: MSVC puts funclets in .text$x after every .text$mn
     /// while their .pdata stays beside the parent's. Sorted in the written image, after
     /// relocation, as lld-link does; .pdata holds no base relocations, so nothing else moves.
-    func sortExceptionTable(_ sections: [OutputSection], base: UnsafeMutableRawPointer) {
+    func sortExceptionTable(_ sections: [OutputSection], in file: OutputFileAccess) throws {
         guard let entrySize = target.exceptionEntrySize else { return }
-        for section in sections where section.chunks.contains(where: \.isExceptionTable) {
+        for section in sections where section.rawSize > 0 && section.chunks.contains(where: \.isExceptionTable) {
             // Entry places chunk by chunk: alignment gaps and other chunks between them stay as they are.
             var places: [Int] = []
             for chunk in section.chunks where chunk.isExceptionTable && chunk.hasFileData {
-                let start = section.fileOffset + Int(chunk.rva - section.rva)
+                let start = Int(chunk.rva - section.rva)
                 for i in 0..<(chunk.size / entrySize) { places.append(start + i * entrySize) }
             }
             guard places.count > 1 else { continue }
+            let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: section.rawSize, alignment: 16)
+            defer { bytes.deallocate() }
+            try file.read(into: bytes, at: section.fileOffset)
+            let base = bytes.baseAddress!
             // ARM64 entries have no EndAddress: their second word is the unwind data.
             let wide = entrySize == 12
             var entries = places.map { (begin: base.loadLE32(at: $0), end: base.loadLE32(at: $0 + 4), unwind: wide ? base.loadLE32(at: $0 + 8) : 0) }
@@ -1370,6 +1396,7 @@ struct Linker {
                 base.storeLE(entry.end, at: place + 4)
                 if wide { base.storeLE(entry.unwind, at: place + 8) }
             }
+            try file.write(UnsafeRawBufferPointer(bytes), at: section.fileOffset)
         }
     }
 
