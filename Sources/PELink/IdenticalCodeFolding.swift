@@ -60,10 +60,11 @@ extension Linker {
         for o in objects.indices { candidates += perObject.take(o) ?? [] }
         watch.lap("\(candidates.count) candidates")
         guard candidates.count > 1 else { return }
-        let facts = FoldingFacts(resolver: resolver, candidates: candidates, threads: options.threads)
-        watch.lap("facts")
-        var partition = FoldingPartition(facts: facts, threads: options.threads)
+        var partition = FoldingPartition(facts: FoldingFacts(resolver: resolver, candidates: candidates, threads: options.threads),
+                                         threads: options.threads, afterFacts: { watch.lap("facts") })
         watch.lap("first classes")
+        // Without the parts compared exactly, which the first classes no longer need.
+        let facts = partition.facts
         partition.refine()
         watch.lap("\(partition.rounds) rounds of refinement")
 
@@ -82,12 +83,12 @@ extension Linker {
                 for range in groups[k * chunk..<min(groups.count, (k + 1) * chunk)] {
                     let kept = order[range.lowerBound]
                     // The kept section takes the largest alignment of its class.
-                    var alignment = facts.shapes[Int(kept)].alignment
+                    var alignment = facts.alignment(of: Int(kept))
                     for position in range.dropFirst() {
                         keptFor[Int(order[position])] = kept
-                        alignment = max(alignment, facts.shapes[Int(order[position])].alignment)
+                        alignment = max(alignment, facts.alignment(of: Int(order[position])))
                     }
-                    if alignment > facts.shapes[Int(kept)].alignment { raised.append((kept, alignment)) }
+                    if alignment > facts.alignment(of: Int(kept)) { raised.append((kept, alignment)) }
                 }
                 raisedAlignments.set(k, raised)
             }
@@ -255,16 +256,16 @@ struct FoldingFacts: Sendable {
     let candidates: [Int32]
     /// Per candidate: a hash of everything compared exactly (name, characteristics, size,
     /// checksum, bytes, relocations and their fixed targets).
-    let hashes: [UInt64]
+    private(set) var hashes: [UInt64]
     /// One bit per global section: set for candidates.
     private let candidateBits: [UInt64]
     /// Per candidate, from `relocationStart[c]`, what the exact comparison reads of each
     /// relocation's target: its section (global) when that is a place in a section other than a
     /// candidate, `FoldingFacts.candidateTarget` when it is a candidate, else -1; and the
     /// place's offset, or the target's identity.
-    let relocationStart: [Int32]
-    let targetSection: [Int32]
-    let targetKey: [UInt64]
+    private(set) var relocationStart: [Int32]
+    private(set) var targetSection: [Int32]
+    private(set) var targetKey: [UInt64]
     /// Per candidate, from `dependencyStart[c]`: the candidates whose classes its own depends on,
     /// the targets of its relocations in order, then its associative sections that take part.
     /// Refinement reads only these: the other targets are compared once, as constants.
@@ -273,24 +274,48 @@ struct FoldingFacts: Sendable {
     /// Per candidate, what the exact comparison reads, side by side: comparing two candidates
     /// then costs one memory access for these instead of one per object, section table and
     /// section (the candidates of a hash run are scattered over the inputs).
-    let shapes: [CandidateShape]
+    private(set) var shapes: [CandidateShape]
+    /// Per candidate, the log2 of its section's alignment: not compared (the kept section of a
+    /// class takes the largest), kept after the compared parts are released.
+    private let alignmentLog2: [UInt8]
 
-    struct CandidateShape: @unchecked Sendable {
-        var data: UnsafeRawPointer? = nil
-        var relocations: UnsafeRawPointer? = nil
-        var name = Name(UnsafeRawBufferPointer(start: nil, count: 0))
-        var dataCount: UInt32 = 0
+    func alignment(of c: Int) -> UInt32 { 1 << UInt32(alignmentLog2[c]) }
+
+    /// Drops what only the exact comparison reads (`constantPartsEqual`): after the first
+    /// classes, refinement reads the dependencies alone, and the compared parts are most of
+    /// folding's memory.
+    mutating func releaseComparedParts() {
+        hashes = []
+        shapes = []
+        relocationStart = []
+        targetSection = []
+        targetKey = []
+    }
+
+    /// Places are offsets from the start of the candidate's object (`objectBases`): a large
+    /// link has over a million candidates, and pointers would make each 64 bytes instead of 40.
+    struct CandidateShape {
+        var object: UInt32 = 0
+        var dataOffset: UInt32 = 0
+        var relocationsOffset: UInt32 = 0
+        var nameOffset: UInt32 = 0
         var size: UInt32 = 0
         var comparedFlags: UInt32 = 0
         var checksum: UInt32 = 0
         var relocationCount: UInt32 = 0
-        /// Not compared: the kept section of a class takes the largest.
-        var alignment: UInt32 = 0
         /// Associative sections that take part.
         var childCount: UInt32 = 0
-        /// An associative section that takes part is no candidate: the section equals no other.
-        var equalsOnlyItself = false
+        var nameLength: UInt16 = 0
+        /// Whether the section has raw data (then `size` bytes of it), and whether an associative
+        /// section that takes part is no candidate: the section then equals no other.
+        var bits: UInt8 = 0
+        static let hasData: UInt8 = 1, equalsOnlyItselfBit: UInt8 = 2
+
+        var dataCount: Int { bits & Self.hasData != 0 ? Int(size) : 0 }
+        var equalsOnlyItself: Bool { bits & Self.equalsOnlyItselfBit != 0 }
     }
+    /// Each object's first byte, where the candidates' shapes count their places from.
+    nonisolated(unsafe) private let objectBases: [UnsafeRawPointer?]
 
     /// `targetSection`'s mark of a relocation to a candidate, whose class is compared instead.
     static let candidateTarget: Int32 = -2
@@ -305,6 +330,7 @@ struct FoldingFacts: Sendable {
         let objects = resolver.objects
         self.objects = objects
         firstSections = objects.map(\.firstSection)
+        objectBases = objects.map(\.base)
         // The candidate (index into `candidates`) of every global section, or -1; only while
         // the facts are gathered.
         var candidateOfSection = [Int32](repeating: -1, count: resolver.totalSections)
@@ -337,6 +363,7 @@ struct FoldingFacts: Sendable {
         }
         var hashes = [UInt64](repeating: 0, count: candidates.count)
         var shapes = [CandidateShape](repeating: CandidateShape(), count: candidates.count)
+        var alignments = [UInt8](repeating: 0, count: candidates.count)
         var targetSection = [Int32](repeating: -1, count: Int(relocationStart[candidates.count]))
         var targetKey = [UInt64](repeating: 0, count: targetSection.count)
         objectRuns = runs
@@ -344,9 +371,10 @@ struct FoldingFacts: Sendable {
         let starts = relocationStart
         hashes.withUnsafeMutableBufferPointer { hashSlots in
         shapes.withUnsafeMutableBufferPointer { shapeSlots in
+        alignments.withUnsafeMutableBufferPointer { alignmentSlots in
         targetSection.withUnsafeMutableBufferPointer { sectionSlots in
         targetKey.withUnsafeMutableBufferPointer { keySlots in
-            nonisolated(unsafe) let hashSlots = hashSlots, shapeSlots = shapeSlots, sectionSlots = sectionSlots, keySlots = keySlots
+            nonisolated(unsafe) let hashSlots = hashSlots, shapeSlots = shapeSlots, sectionSlots = sectionSlots, keySlots = keySlots, alignmentSlots = alignmentSlots
             parallelFor(runs.count, threads: threads) { run in
                 let o = runs[run].object
                 let object = objects[o]
@@ -358,10 +386,12 @@ struct FoldingFacts: Sendable {
                     let section = object.sections[s]
                     let data = object.data(section)
                     let name = object.name(of: section)
-                    shapeSlots[c] = CandidateShape(data: data.baseAddress, relocations: section.relocationCount == 0 ? nil : object.base.map { $0 + section.relocationsOffset },
-                                                   name: name, dataCount: UInt32(data.count), size: UInt32(section.size),
-                                                   comparedFlags: section.flags.rawValue & FoldingFacts.comparedFlags, checksum: section.checksum,
-                                                   relocationCount: UInt32(section.relocationCount), alignment: UInt32(section.alignment))
+                    shapeSlots[c] = CandidateShape(object: UInt32(o), dataOffset: UInt32(section.dataOffset),
+                                                   relocationsOffset: UInt32(section.relocationsOffset), nameOffset: UInt32(section.nameOffset),
+                                                   size: UInt32(section.size), comparedFlags: section.flags.rawValue & FoldingFacts.comparedFlags,
+                                                   checksum: section.checksum, relocationCount: UInt32(section.relocationCount),
+                                                   nameLength: UInt16(section.nameLength), bits: section.dataCount > 0 ? CandidateShape.hasData : 0)
+                    alignmentSlots[c] = UInt8(section.alignment.trailingZeroBitCount)
                     var hasher = FoldingHasher()
                     hasher.add(name.bytes)
                     hasher.add(UInt64(section.flags.rawValue & FoldingFacts.comparedFlags))
@@ -402,7 +432,7 @@ struct FoldingFacts: Sendable {
                     var childCount: UInt32 = 0
                     for child in children.children(of: s) {
                         let candidate = candidateOf[object.firstSection + child]
-                        if candidate >= 0 { dependencies.append(candidate) } else { shapeSlots[c].equalsOnlyItself = true }
+                        if candidate >= 0 { dependencies.append(candidate) } else { shapeSlots[c].bits |= CandidateShape.equalsOnlyItselfBit }
                         childCount += 1
                     }
                     shapeSlots[c].childCount = childCount
@@ -416,6 +446,7 @@ struct FoldingFacts: Sendable {
         }
         }
         }
+        }
         var dependencyStart: [Int32] = [0], dependencies: [Int32] = []
         dependencyStart.reserveCapacity(candidates.count + 1)
         for run in runs.indices {
@@ -425,6 +456,7 @@ struct FoldingFacts: Sendable {
         }
         self.hashes = hashes
         self.shapes = shapes
+        alignmentLog2 = alignments
         self.relocationStart = relocationStart
         self.targetSection = targetSection
         self.targetKey = targetKey
@@ -505,13 +537,15 @@ struct FoldingFacts: Sendable {
         guard hashes[a] == hashes[b] else { return false }
         let x = shapes[a], y = shapes[b]
         guard x.comparedFlags == y.comparedFlags, x.size == y.size, x.checksum == y.checksum,
-              x.relocationCount == y.relocationCount, x.dataCount == y.dataCount, x.childCount == y.childCount,
-              !x.equalsOnlyItself, !y.equalsOnlyItself, x.name.equals(y.name) else { return false }
-        guard x.dataCount == 0 || memcmp(x.data!, y.data!, Int(x.dataCount)) == 0 else { return false }
+              x.relocationCount == y.relocationCount, x.bits == y.bits, x.childCount == y.childCount,
+              x.bits & CandidateShape.equalsOnlyItselfBit == 0, x.nameLength == y.nameLength,
+              let xBase = objectBases[Int(x.object)], let yBase = objectBases[Int(y.object)],
+              memcmp(xBase + Int(x.nameOffset), yBase + Int(y.nameOffset), Int(x.nameLength)) == 0 else { return false }
+        guard x.dataCount == 0 || memcmp(xBase + Int(x.dataOffset), yBase + Int(y.dataOffset), x.dataCount) == 0 else { return false }
         let ra = Int(relocationStart[a]), rb = Int(relocationStart[b])
         for r in 0..<Int(x.relocationCount) {
             // A record: offset (4 bytes), symbol index (4; the targets are compared instead), type (2).
-            let p = x.relocations! + r * 10, q = y.relocations! + r * 10
+            let p = xBase + Int(x.relocationsOffset) + r * 10, q = yBase + Int(y.relocationsOffset) + r * 10
             guard p.loadUnaligned(as: UInt32.self) == q.loadUnaligned(as: UInt32.self),
                   p.loadUnaligned(fromByteOffset: 8, as: UInt16.self) == q.loadUnaligned(fromByteOffset: 8, as: UInt16.self),
                   targetSection[ra + r] == targetSection[rb + r],
@@ -523,7 +557,8 @@ struct FoldingFacts: Sendable {
 
 /// The classes of equivalent candidates, refined until stable.
 struct FoldingPartition {
-    let facts: FoldingFacts
+    /// Without its compared parts once the first classes are made.
+    private(set) var facts: FoldingFacts
     let threads: Int?
     /// Candidates (indices into `facts.candidates`) ordered so that each class is a run.
     private(set) var order: [Int32]
@@ -533,7 +568,9 @@ struct FoldingPartition {
     private var openClasses: [Range<Int>] = []
     private(set) var rounds = 0
 
-    init(facts: FoldingFacts, threads: Int?) {
+    /// `afterFacts` runs first (the facts are made by the caller's argument, timed there).
+    init(facts: consuming FoldingFacts, threads: Int?, afterFacts: () -> Void = {}) {
+        afterFacts()
         self.facts = facts
         self.threads = threads
         // First by hash (then input order), then split each run of equal hashes exactly. The
@@ -617,6 +654,7 @@ struct FoldingPartition {
             }
             for piece in pieces where piece.range.count > 1 && facts.mayDiffer(Int(piece.members[0])) { openClasses.append(piece.range) }
         }
+        self.facts.releaseComparedParts()
     }
 
     /// Writes new classes into `order` and `classOf`, in parallel: each class's pieces cover its
