@@ -169,7 +169,9 @@ extension ExportRequest {
 extension Linker {
     /// Whether an input object brings its own export table: a section named exactly .edata.
     func hasLiteralExportTable(_ resolver: SymbolResolver) -> Bool {
-        resolver.objects.contains { object in object.sections.contains { $0.isLive && object.name(of: $0).equals(".edata") } }
+        resolver.objects.contains { object in
+            object.hasExportDataSection && object.sections.contains { $0.isLive && object.name(of: $0).equals(".edata") }
+        }
     }
 }
 

@@ -131,6 +131,12 @@ final class ObjectFile: @unchecked Sendable {
     var targets: [SymbolTarget] = []
     /// The options of every .drectve section, split as a command line (done while parsing, in parallel).
     var directiveArguments: [String] = []
+    /// `directiveArguments` read further while parsing, in parallel: each option's name and
+    /// value (`splitOption`), and an /EXPORT's request (`parseExportOption`); nil for an
+    /// argument that is no option. Entering the object applies them in order.
+    var directives: [(name: String, value: String?, export: Result<ExportRequest, Error>?)?] = []
+    /// Some section is named .edata: a literal export table, when it stays live.
+    var hasExportDataSection = false
     /// Loaded from a thin library: the member is a file of its own.
     var isThinMember = false
     /// The .drectve text as written (quotes kept), for /verbose.
@@ -258,6 +264,7 @@ final class ObjectFile: @unchecked Sendable {
                 throw view.error(at: header.headerOffset, "section #\(i + 1) (\(name.string)): the sections' raw data and relocation tables add up to more than the file's \(view.count) bytes, so some overlap; a valid object gives each section its own")
             }
             let isDirectives = name.equals(".drectve")
+            if name.equals(".edata") { object.hasExportDataSection = true }
             if name.hasPrefix(".gnu.lto_") { hasGNULTOSections = true }
             // CodeView (.debug$) is not written to the image; DWARF (.debug_*) only when the link keeps it.
             if name.hasPrefix(".debug_") { section.isDWARF = true }
@@ -403,10 +410,13 @@ final class ObjectFile: @unchecked Sendable {
         for (e, external) in externals.enumerated() where isLeader[e] { ordered.append(external) }
         for (e, external) in externals.enumerated() where !isLeader[e] { ordered.append(external) }
         object.externals = ExternalNames(ordered)
-        if !object.entersOtherNames {
-            object.entersOtherNames = object.directiveArguments.contains { argument in
-                splitOption(argument).map { $0.name == "include" || $0.name == "delayload" } ?? false
+        object.directives = object.directiveArguments.map { argument in
+            splitOption(argument).map { name, value in
+                (name, value, name == "export" ? value.map { value in Result { try parseExportOption(value, source: .directive(object: displayName)) } } : nil)
             }
+        }
+        if !object.entersOtherNames {
+            object.entersOtherNames = object.directives.contains { $0?.name == "include" || $0?.name == "delayload" }
         }
         return object
     }

@@ -634,7 +634,7 @@ final class SymbolResolver: @unchecked Sendable {
         if options.verbose && !object.directiveArguments.isEmpty {
             diagnostics.note("Directives: \(object.displayName): \(object.directiveText)")
         }
-        applyDirectives(object.directiveArguments, object: object)
+        applyDirectives(object)
     }
 
     private func defineRegular(_ index: Int32, kind: SymbolKind, objectIndex: Int32, section: Int32, value: UInt64, object: ObjectFile) {
@@ -834,17 +834,17 @@ final class SymbolResolver: @unchecked Sendable {
 
     // MARK: Directives
 
-    private func applyDirectives(_ arguments: [String], object: ObjectFile) {
-        for argument in arguments {
-            guard let (name, value) = splitOption(argument) else {
+    private func applyDirectives(_ object: ObjectFile) {
+        for (argument, directive) in zip(object.directiveArguments, object.directives) {
+            guard let (name, value, export) = directive else {
                 diagnostics.error("\(object.displayName): .drectve: '\(argument)' is not an option")
                 continue
             }
             do {
                 switch name {
                 case "export":
-                    guard let value else { throw UsageError("/EXPORT needs a value") }
-                    directiveExports.append(try parseExportOption(value, source: .directive(object: object.displayName)))
+                    guard let export else { throw UsageError("/EXPORT needs a value") }
+                    directiveExports.append(try export.get())
                 case "defaultlib":
                     guard let value else { throw UsageError("/DEFAULTLIB needs a value") }
                     addDefaultLibrary(value, requestedBy: object.displayName)
