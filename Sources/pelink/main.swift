@@ -10,11 +10,10 @@ import Glibc
 // freed. glibc otherwise raises the threshold to the size of each such block freed, and a link
 // frees many (each pass's tables), so later tables stay in the heap after they are freed and
 // the link's peak memory grows by tens of megabytes.
-// (malloc.h is not in the Glibc module: mallopt is looked up; M_MMAP_THRESHOLD is -3.)
-if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
-    typealias MallocOption = @convention(c) (Int32, Int32) -> Int32
-    _ = unsafeBitCast(symbol, to: MallocOption.self)(-3, 4 << 20)
-}
+// (malloc.h is not in the Glibc module: mallopt is declared by its C name; M_MMAP_THRESHOLD is -3.
+// Looking it up with dlsym would find nothing in the statically linked release build.)
+@_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+_ = glibcMallopt(-3, 4 << 20)
 #endif
 TemporaryOutputs.installSignalHandlers()
 Driver.leavesTablesForExit = true
