@@ -261,11 +261,13 @@ struct FoldingFacts: Sendable {
     private let candidateBits: [UInt64]
     /// Per candidate, from `relocationStart[c]`, what the exact comparison reads of each
     /// relocation's target: its section (global) when that is a place in a section other than a
-    /// candidate, `FoldingFacts.candidateTarget` when it is a candidate, else -1; and the
-    /// place's offset, or the target's identity.
+    /// candidate, `FoldingFacts.candidateTarget` when it is a candidate, `globalTarget` for a
+    /// symbol in no section, `recordTarget` for a record that names nothing the link resolved;
+    /// and the place's offset, the symbol's number or the record's index (then equal only in
+    /// one object). 32 bits each: a large link has millions of relocations.
     private(set) var relocationStart: [Int32]
     private(set) var targetSection: [Int32]
-    private(set) var targetKey: [UInt64]
+    private(set) var targetKey: [UInt32]
     /// Per candidate, from `dependencyStart[c]`: the candidates whose classes its own depends on,
     /// the targets of its relocations in order, then its associative sections that take part.
     /// Refinement reads only these: the other targets are compared once, as constants.
@@ -319,6 +321,7 @@ struct FoldingFacts: Sendable {
 
     /// `targetSection`'s mark of a relocation to a candidate, whose class is compared instead.
     static let candidateTarget: Int32 = -2
+    static let globalTarget: Int32 = -1, recordTarget: Int32 = -3
     /// Each object with candidates, and its candidates (consecutive, as candidates are in input order).
     let objectRuns: [(object: Int, candidates: Range<Int>)]
     /// Each object's first global section number (ascending), to find a section's object.
@@ -365,7 +368,7 @@ struct FoldingFacts: Sendable {
         var shapes = [CandidateShape](repeating: CandidateShape(), count: candidates.count)
         var alignments = [UInt8](repeating: 0, count: candidates.count)
         var targetSection = [Int32](repeating: -1, count: Int(relocationStart[candidates.count]))
-        var targetKey = [UInt64](repeating: 0, count: targetSection.count)
+        var targetKey = [UInt32](repeating: 0, count: targetSection.count)
         objectRuns = runs
         let dependencyLists = ParallelResults<(counts: [Int32], dependencies: [Int32])>(count: runs.count)
         let starts = relocationStart
@@ -402,15 +405,18 @@ struct FoldingFacts: Sendable {
                     for r in 0..<section.relocationCount {
                         let relocation = object.relocation(section, r)
                         let index = Int(relocation.symbolTableIndex)
-                        var target: Int32 = -1, candidate: Int32 = -1
+                        // `key` is hashed whole; `target` and the 32 bits of `key` it keeps compare exactly.
+                        var target = FoldingFacts.recordTarget, candidate: Int32 = -1
                         var key = FoldingFacts.identity(object: o, index: index)
                         if index < object.targets.count {
                             switch object.targets[index].decoded {
                             case .global(let g):
                                 let place = places[Int(g)]
-                                if place.section >= 0 {
+                                // (A value past 32 bits, which no object's symbol has, compares as the record.)
+                                if place.section >= 0, place.value <= UInt64(UInt32.max) {
                                     (target, candidate, key) = (place.section, place.candidate, place.value)
-                                } else {
+                                } else if place.section < 0 {
+                                    target = FoldingFacts.globalTarget
                                     key = 1 << 62 | UInt64(UInt32(bitPattern: g))
                                 }
                             case .local(let t, let value):
@@ -425,9 +431,9 @@ struct FoldingFacts: Sendable {
                             target = FoldingFacts.candidateTarget
                         }
                         sectionSlots[first + r] = target
-                        keySlots[first + r] = key
+                        keySlots[first + r] = UInt32(truncatingIfNeeded: key)
                         hasher.add(UInt64(relocation.type) << 32 | UInt64(relocation.virtualAddress))
-                        hasher.add(key ^ UInt64(UInt32(bitPattern: target)) &* 0x9E37_79B9_7F4A_7C15)
+                        hasher.add(key ^ UInt64(UInt32(bitPattern: target == FoldingFacts.recordTarget ? -1 : target)) &* 0x9E37_79B9_7F4A_7C15)
                     }
                     var childCount: UInt32 = 0
                     for child in children.children(of: s) {
@@ -549,7 +555,8 @@ struct FoldingFacts: Sendable {
             guard p.loadUnaligned(as: UInt32.self) == q.loadUnaligned(as: UInt32.self),
                   p.loadUnaligned(fromByteOffset: 8, as: UInt16.self) == q.loadUnaligned(fromByteOffset: 8, as: UInt16.self),
                   targetSection[ra + r] == targetSection[rb + r],
-                  targetKey[ra + r] == targetKey[rb + r] else { return false }
+                  targetKey[ra + r] == targetKey[rb + r],
+                  targetSection[ra + r] != FoldingFacts.recordTarget || x.object == y.object else { return false }
         }
         return true
     }
