@@ -196,7 +196,11 @@ struct ExportTables {
         let ordinals = entries.map { Int($0.ordinal) }
         ordinalBase = UInt16(ordinals.min()!)
         addressCount = ordinals.max()! - Int(ordinalBase) + 1
-        named = entries.filter { !$0.request.noName }.map { ($0.request.name, Int($0.ordinal) - Int(ordinalBase)) }
+        // By index: copying an entry to read two fields retains every string it holds.
+        named.reserveCapacity(entries.count)
+        for i in entries.indices where !entries[i].request.noName {
+            named.append((entries[i].request.name, Int(entries[i].ordinal) - Int(ordinalBase)))
+        }
         // The loader binary-searches the name pointer table. Entries normally arrive sorted by name.
         let isSorted = zip(named, named.dropFirst()).allSatisfy { !utf8Precedes($1.name, $0.name) }
         if !isSorted { named.sort { utf8Precedes($0.name, $1.name) } }
@@ -204,8 +208,8 @@ struct ExportTables {
             nameOffsets.append(namesSize)
             namesSize += entry.name.utf8.count + 1
         }
-        for (i, entry) in entries.enumerated() {
-            if let forward = entry.request.forwardTo {
+        for i in entries.indices {
+            if let forward = entries[i].request.forwardTo {
                 forwarderOffsets[i] = namesSize
                 namesSize += forward.utf8.count + 1
             }

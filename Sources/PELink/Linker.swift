@@ -297,8 +297,8 @@ struct Linker {
         roots += options.includes + options.optionalIncludes
         let (commandLineExports, definitionExports) = userExportRequests()
         decoratedUserExports = (commandLineExports, definitionExports)
-        for request in commandLineExports + definitionExports where request.forwardTo == nil {
-            roots.append(request.symbolName)
+        for requests in [commandLineExports, definitionExports] {
+            for i in requests.indices where requests[i].forwardTo == nil { roots.append(requests[i].symbolName) }
         }
         resolver.loadAll(inputs: options.inputFiles, roots: roots)
         adoptDirectiveOptions(resolver)
@@ -556,8 +556,8 @@ struct Linker {
             }
             merged += aliases
         }
-        let entries = ExportBuilder.assignOrdinals(merged, threads: options.threads, symbolOf: { request in
-            resolver.find(request.symbolName) ?? -1
+        let entries = ExportBuilder.assignOrdinals(merged, threads: options.threads, symbolOf: { symbolName in
+            resolver.find(symbolName) ?? -1
         }, diagnostics: &diagnostics)
         for i in entries.indices where entries[i].request.forwardTo == nil {
             let s = entries[i].symbol
