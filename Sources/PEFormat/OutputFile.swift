@@ -159,7 +159,6 @@ public final class StagedOutput {
     }
 }
 
-/// write(2), under a name the staged writer's closures cannot confuse with anything else.
 /// Positioned reads and writes of an output being staged (pwrite and pread on its file).
 public struct OutputFileAccess: @unchecked Sendable {
     let fd: Int32
@@ -169,22 +168,40 @@ public struct OutputFileAccess: @unchecked Sendable {
 
     /// Writes `bytes` at `offset`; throws on any failure, with the output's path.
     public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
-        guard offset >= 0, offset + bytes.count <= size else {
-            throw FormatError(file: path, "internal error: a write of \(bytes.count) bytes at \(offset) is outside the output's \(size)")
-        }
-        var done = 0
-        while done < bytes.count {
-            let result = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw FormatError(file: path, "cannot write the output: \(String(cString: strerror(errno)))")
-            }
-            done += result
+        try transfer(bytes.count, at: offset, "write") { done in
+            pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
         }
     }
 
     public func write(_ bytes: [UInt8], at offset: Int) throws {
         try bytes.withUnsafeBytes { try write($0, at: offset) }
+    }
+
+    /// Reads `buffer.count` bytes from `offset` (written or not: unwritten bytes are zeros).
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
+        try transfer(buffer.count, at: offset, "read back") { done in
+            pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+        }
+    }
+
+    /// Repeats `step` (given the bytes done so far) until `count` bytes are done: a call may move
+    /// fewer, or be interrupted. Moving nothing is an error, not a reason to try forever.
+    private func transfer(_ count: Int, at offset: Int, _ what: String, _ step: (_ done: Int) -> Int) throws {
+        guard offset >= 0, offset + count <= size else {
+            throw FormatError(file: path, "internal error: a \(what) of \(count) bytes at \(offset) is outside the output's \(size)")
+        }
+        var done = 0
+        while done < count {
+            let result = step(done)
+            if result < 0 && errno == EINTR { continue }
+            if result < 0 {
+                throw FormatError(file: path, "cannot \(what) the output: \(String(cString: strerror(errno)))")
+            }
+            if result == 0 {
+                throw FormatError(file: path, "cannot \(what) the output: nothing moved at \(offset + done) of \(size) bytes")
+            }
+            done += result
+        }
     }
 
     /// Calls `body` with the `count` bytes from `offset` (a multiple of the page size) mapped
@@ -200,27 +217,9 @@ public struct OutputFileAccess: @unchecked Sendable {
         defer { munmap(address, count) }
         return try body(UnsafeRawBufferPointer(start: address, count: count))
     }
-
-    /// Reads `buffer.count` bytes from `offset` (written or not: unwritten bytes are zeros).
-    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
-        guard offset >= 0, offset + buffer.count <= size else {
-            throw FormatError(file: path, "internal error: a read of \(buffer.count) bytes at \(offset) is outside the output's \(size)")
-        }
-        var done = 0
-        while done < buffer.count {
-            let result = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw FormatError(file: path, "cannot read the output back: \(String(cString: strerror(errno)))")
-            }
-            if result == 0 {
-                throw FormatError(file: path, "cannot read the output back: it ends at \(offset + done) bytes")
-            }
-            done += result
-        }
-    }
 }
 
+/// write(2), under a name the staged writer's closures cannot confuse with anything else.
 @inline(__always) private func writeToFile(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
     write(fd, bytes, count)
 }
