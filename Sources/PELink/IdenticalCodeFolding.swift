@@ -60,8 +60,10 @@ extension Linker {
         for o in objects.indices { candidates += perObject.take(o) ?? [] }
         watch.lap("\(candidates.count) candidates")
         guard candidates.count > 1 else { return }
-        var partition = FoldingPartition(facts: FoldingFacts(resolver: resolver, candidates: candidates, threads: options.threads),
-                                         threads: options.threads, afterFacts: { watch.lap("facts") })
+        let allFacts = FoldingFacts(resolver: resolver, candidates: candidates, threads: options.threads)
+        watch.lap("facts")
+        // Consumed: the partition releases the parts only the first classes compare.
+        var partition = FoldingPartition(facts: consume allFacts, threads: options.threads)
         watch.lap("first classes")
         // Without the parts compared exactly, which the first classes no longer need.
         let facts = partition.facts
@@ -544,7 +546,7 @@ struct FoldingFacts: Sendable {
         let x = shapes[a], y = shapes[b]
         guard x.comparedFlags == y.comparedFlags, x.size == y.size, x.checksum == y.checksum,
               x.relocationCount == y.relocationCount, x.bits == y.bits, x.childCount == y.childCount,
-              x.bits & CandidateShape.equalsOnlyItselfBit == 0, x.nameLength == y.nameLength,
+              !x.equalsOnlyItself, x.nameLength == y.nameLength,
               let xBase = objectBases[Int(x.object)], let yBase = objectBases[Int(y.object)],
               memcmp(xBase + Int(x.nameOffset), yBase + Int(y.nameOffset), Int(x.nameLength)) == 0 else { return false }
         guard x.dataCount == 0 || memcmp(xBase + Int(x.dataOffset), yBase + Int(y.dataOffset), x.dataCount) == 0 else { return false }
@@ -575,9 +577,7 @@ struct FoldingPartition {
     private var openClasses: [Range<Int>] = []
     private(set) var rounds = 0
 
-    /// `afterFacts` runs first (the facts are made by the caller's argument, timed there).
-    init(facts: consuming FoldingFacts, threads: Int?, afterFacts: () -> Void = {}) {
-        afterFacts()
+    init(facts: consuming FoldingFacts, threads: Int?) {
         self.facts = facts
         self.threads = threads
         // First by hash (then input order), then split each run of equal hashes exactly. The

@@ -77,8 +77,6 @@ struct InputChunkGroups {
     let groupsOfBlock: [[Group]]
     let hasImportData: Bool
 
-    var chunkCount: Int { chunkStart.last ?? 0 }
-
     init(objects: [ObjectFile], importDataFlags: SectionFlags, isGNUFlavor: Bool, threads: Int?) {
         self.objects = objects
         self.importDataFlags = importDataFlags
@@ -112,8 +110,7 @@ struct InputChunkGroups {
                         // plain .text (and so on) for ordering, in input order, as GNU ld and lld-link place them.
                         if isGNUFlavor && section.isComdat, let plain = Linker.gnuComdatSectionBase(name) { name = plain }
                         let isImportData = name.hasPrefix(".idata$")
-                        let flags = (isImportData ? importDataFlags.union(SectionFlags(rawValue: section.flags.rawValue & SectionFlags.alignMask.rawValue))
-                                                  : section.flags).rawValue & outputFlagMask
+                        let flags = Self.flags(of: section, isImportData: isImportData, importDataFlags: importDataFlags).rawValue & outputFlagMask
                         var group = UInt32.max
                         for g in recent where groups[Int(g)].flags == flags && groups[Int(g)].name.equals(name) { group = g; break }
                         if group == .max {
@@ -161,10 +158,15 @@ struct InputChunkGroups {
         }
     }
 
+    /// A chunk's flags: its section's, except that import tables from GNU import libraries join
+    /// the linker's own, read-only (`importDataFlags`), keeping their alignment.
+    static func flags(of section: InputSection, isImportData: Bool, importDataFlags: SectionFlags) -> SectionFlags {
+        isImportData ? importDataFlags.union(SectionFlags(rawValue: section.flags.rawValue & SectionFlags.alignMask.rawValue)) : section.flags
+    }
+
     func chunk(object o: Int, section s: Int, group: Group) -> Chunk {
         let section = objects[o].sections[s]
-        let flags = group.isImportData ? importDataFlags.union(SectionFlags(rawValue: section.flags.rawValue & SectionFlags.alignMask.rawValue))
-                                       : section.flags
+        let flags = Self.flags(of: section, isImportData: group.isImportData, importDataFlags: importDataFlags)
         return Chunk(content: .inputSection(object: Int32(o), section: Int32(s)), role: group.role, flags: flags,
                      alignment: section.alignment, size: section.size, hasFileData: !section.flags.contains(.uninitializedData))
     }
@@ -195,7 +197,7 @@ func buildOutputSections(inputs: InputChunkGroups, linkerChunks: [(name: Name, c
         var reordered: [ChunkReference]?
         var count: Int { inputCount + linker.count }
     }
-    enum ChunkReference { case input(object: Int32, section: Int32, group: UInt32), linker(Int) }
+    enum ChunkReference { case input(object: Int32, section: Int32, block: Int32, group: UInt32), linker(Int) }
     var partialNames = SymbolNameTable(shardCount: 1)
     var bucketsOfName: [[Int]] = []
     var buckets: [Bucket] = []
@@ -237,7 +239,7 @@ func buildOutputSections(inputs: InputChunkGroups, linkerChunks: [(name: Name, c
                 InputChunkGroups.forEachChunk(of: inputs.objects[o]) { s, _ in
                     let group = inputs.groupOfChunk[next]
                     let bucket = bucketOfGroup[b][Int(group)]
-                    if isReordered[bucket] { references[bucket].append(.input(object: Int32(o), section: Int32(s), group: group)) }
+                    if isReordered[bucket] { references[bucket].append(.input(object: Int32(o), section: Int32(s), block: Int32(b), group: group)) }
                     next += 1
                 }
             }
@@ -246,7 +248,7 @@ func buildOutputSections(inputs: InputChunkGroups, linkerChunks: [(name: Name, c
             var members = references[b] + buckets[b].linker.indices.map { ChunkReference.linker($0) }
             if names[buckets[b].nameID].hasPrefix(".idata$") {
                 let keyed = members.map { member -> String? in
-                    if case let .input(o, _, _) = member { return importObjectKey(Int(o)) }
+                    if case let .input(o, _, _, _) = member { return importObjectKey(Int(o)) }
                     return nil
                 }
                 members = members.indices.sorted { x, y in
@@ -259,7 +261,7 @@ func buildOutputSections(inputs: InputChunkGroups, linkerChunks: [(name: Name, c
                 }.map { members[$0] }
             }
             func priority(_ member: ChunkReference) -> Int? {
-                guard case let .input(o, s, _) = member else { return nil }
+                guard case let .input(o, s, _, _) = member else { return nil }
                 return orderPriority[inputs.objects[Int(o)].firstSection + Int(s)]
             }
             if !orderPriority.isEmpty && members.contains(where: { priority($0) != nil }) {
@@ -443,9 +445,8 @@ func buildOutputSections(inputs: InputChunkGroups, linkerChunks: [(name: Name, c
                     if let reordered = buckets[b].reordered {
                         for member in reordered {
                             switch member {
-                            case let .input(o, s, group):
-                                let block = inputs.blocks.firstIndex { $0.contains(Int(o)) }!
-                                (buffers[p] + at).initialize(to: inputs.chunk(object: Int(o), section: Int(s), group: inputs.groupsOfBlock[block][Int(group)]))
+                            case let .input(o, s, block, group):
+                                (buffers[p] + at).initialize(to: inputs.chunk(object: Int(o), section: Int(s), group: inputs.groupsOfBlock[Int(block)][Int(group)]))
                             case .linker(let k):
                                 (buffers[p] + at).initialize(to: buckets[b].linker[k])
                             }
