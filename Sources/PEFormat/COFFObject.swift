@@ -265,27 +265,6 @@ public struct COFFObject: Sendable {
         return view.bytes(at, length)
     }
 
-    /// Whether symbol `index`'s name starts with `prefix`, read in place: no search for the
-    /// name's end, which a long name would cost. False for a name that cannot be read.
-    public func symbolName(_ index: Int, startsWith prefix: StaticString) -> Bool {
-        guard index >= 0, index < symbolCount else { return false }
-        let at = symbolOffset(index)
-        let bytes: ByteView, start: Int, limit: Int
-        if view.u32(at) == 0 {
-            (bytes, start) = (stringTable, Int(view.u32(at + 4)))
-            guard start >= 4 else { return false }
-            limit = stringTable.count
-        } else {
-            (bytes, start, limit) = (view, at, at + 8)
-        }
-        // A name ends at its NUL (or, inline, after 8 bytes): no prefix byte is NUL, so a shorter
-        // name differs before anything past its end is read.
-        for i in 0..<prefix.utf8CodeUnitCount {
-            guard start + i < limit, bytes.u8(start + i) == prefix.utf8Start[i] else { return false }
-        }
-        return true
-    }
-
     /// True when symbol `index` keeps its name in the string table (not inline in the record).
     @inline(__always) public func hasLongName(_ index: Int) -> Bool { view.u32(symbolOffset(index)) == 0 }
 

@@ -148,26 +148,10 @@ extension Linker {
         return vtables?.contains(Int32(sectionIndex)) ?? false
     }
 
-    /// The sections of an object named by a vtable symbol (`??_7`, Itanium's `_ZTV`), read
-    /// from the names in place.
+    /// The sections of an object named by a vtable symbol (`??_7`, Itanium's `_ZTV`, which takes
+    /// the C decoration of the machine: `__ZTV` on x86), as parsing found them.
     private func vtableSections(_ object: ObjectFile) -> Set<Int32> {
-        var sections = Set<Int32>()
-        var named = Set<Int32>()
-        var i = 0
-        while i < object.coff.symbolCount {
-            let record = object.coff.symbol(i)
-            // Vtables are read-only COMDAT data: no other section's symbols need their names read.
-            if record.storageClass == StorageClass.external, record.sectionNumber > 0, Int(record.sectionNumber) <= object.sections.count,
-               object.sections[Int(record.sectionNumber) - 1].isComdat, !object.sections[Int(record.sectionNumber) - 1].flags.contains(.memExecute),
-               named.insert(record.sectionNumber - 1).inserted {
-                // Itanium's prefix takes the C decoration of the machine (`__ZTV` on x86).
-                if object.coff.symbolName(i, startsWith: "??_7") || object.coff.symbolName(i, startsWith: target.decoratesCNames ? "__ZTV" : "_ZTV") {
-                    sections.insert(record.sectionNumber - 1)
-                }
-            }
-            i += 1 + record.auxiliaryCount
-        }
-        return sections
+        Set(object.vtableCandidates.lazy.filter { $0.prefix.namesVTable(decoratesCNames: self.target.decoratesCNames) }.map(\.section))
     }
 
     /// Sections whose address a program may observe: those of exported symbols, of the symbols

@@ -111,6 +111,28 @@ struct SymbolTarget {
     }
 }
 
+/// How a symbol's name marks it as a vtable: MSVC's `??_7`, or Itanium's `_ZTV`, which is
+/// `__ZTV` on machines that decorate C names (x86). Which one applies is known only once the
+/// link's machine is.
+enum VTablePrefix {
+    case microsoft, itanium, decoratedItanium
+
+    init?(_ name: Name) {
+        if name.hasPrefix("??_7") { self = .microsoft }
+        else if name.hasPrefix("_ZTV") { self = .itanium }
+        else if name.hasPrefix("__ZTV") { self = .decoratedItanium }
+        else { return nil }
+    }
+
+    func namesVTable(decoratesCNames: Bool) -> Bool {
+        switch self {
+        case .microsoft: return true
+        case .itanium: return !decoratesCNames
+        case .decoratedItanium: return decoratesCNames
+        }
+    }
+}
+
 /// A loaded COFF object with its sections and the meaning of each symbol record.
 final class ObjectFile: @unchecked Sendable {
     /// "a.obj", or "lib.lib(member.obj)" for archive members: how diagnostics name it.
@@ -137,6 +159,9 @@ final class ObjectFile: @unchecked Sendable {
     var directives: [(name: String, value: String?, export: Result<ExportRequest, Error>?)?] = []
     /// Some section is named .edata: a literal export table, when it stays live.
     var hasExportDataSection = false
+    /// Read-only COMDAT sections whose first external symbol is named like a vtable, with the
+    /// prefix that names it: found while parsing, so folding need not read the symbol table again.
+    var vtableCandidates: [(section: Int32, prefix: VTablePrefix)] = []
     /// Loaded from a thin library: the member is a file of its own.
     var isThinMember = false
     /// The .drectve text as written (quotes kept), for /verbose.
@@ -301,6 +326,7 @@ final class ObjectFile: @unchecked Sendable {
         var comdatLeader = [Int32](repeating: -1, count: coff.sectionCount)
         var leaderExternal = [Int](repeating: -1, count: coff.sectionCount)
         var externals: [HashedName] = []
+        var vtableChecked: [Bool] = []
         var i = 0
         while i < coff.symbolCount {
             let record = coff.symbol(i)
@@ -351,6 +377,16 @@ final class ObjectFile: @unchecked Sendable {
             } else if record.isExternal {
                 let name = Name(try coff.symbolNameBytes(i))
                 externals.append(HashedName(name: name, hash: name.hashValue64, record: Int32(i)))
+                if record.storageClass == StorageClass.external, record.sectionNumber > 0 {
+                    let s = Int(record.sectionNumber) - 1
+                    if object.sections[s].isComdat, !object.sections[s].flags.contains(.memExecute) {
+                        if vtableChecked.isEmpty { vtableChecked = [Bool](repeating: false, count: coff.sectionCount) }
+                        if !vtableChecked[s] {
+                            vtableChecked[s] = true
+                            if let prefix = VTablePrefix(name) { object.vtableCandidates.append((Int32(s), prefix)) }
+                        }
+                    }
+                }
                 if record.storageClass == StorageClass.weakExternal { object.entersOtherNames = true }
             } else if record.sectionNumber > 0 {
                 object.targets[i] = .local(section: record.sectionNumber - 1, value: record.value)
