@@ -259,50 +259,34 @@ struct FoldingFacts: Sendable {
     /// Refinement reads only these: the other targets are compared once, as constants.
     let dependencyStart: [Int32]
     let dependencies: [Int32]
-    /// Per candidate, what the exact comparison reads, side by side: comparing two candidates
-    /// then costs one memory access for these instead of one per object, section table and
-    /// section (the candidates of a hash run are scattered over the inputs).
-    private(set) var shapes: [CandidateShape]
+    /// Per candidate, the object it is in: the exact comparison reads the rest of its section
+    /// (`InputSection`) there, rather than from a copy that would be most of folding's memory.
+    private(set) var objectOf: [UInt32]
+    /// Per candidate, how many associative sections take part, and (`equalsOnlyItselfBit`)
+    /// whether one of them is no candidate: the section then equals no other.
+    private(set) var childInfo: [UInt32]
+    static let equalsOnlyItselfBit: UInt32 = 1 << 31
     /// Per candidate, the log2 of its section's alignment: not compared (the kept section of a
     /// class takes the largest), kept after the compared parts are released.
     private let alignmentLog2: [UInt8]
 
     func alignment(of c: Int) -> UInt32 { 1 << UInt32(alignmentLog2[c]) }
 
+    /// Drops the hashes, once the partition has sorted by them.
+    mutating func releaseHashes() { hashes = [] }
+
     /// Drops what only the exact comparison reads (`constantPartsEqual`): after the first
     /// classes, refinement reads the dependencies alone, and the compared parts are most of
     /// folding's memory.
     mutating func releaseComparedParts() {
-        hashes = []
-        shapes = []
+        objectOf = []
+        childInfo = []
         relocationStart = []
         targetSection = []
         targetKey = []
     }
 
-    /// Places are offsets from the start of the candidate's object (`objectBases`): a large
-    /// link has over a million candidates, and pointers would make each 64 bytes instead of 40.
-    struct CandidateShape {
-        var object: UInt32 = 0
-        var dataOffset: UInt32 = 0
-        var relocationsOffset: UInt32 = 0
-        var nameOffset: UInt32 = 0
-        var size: UInt32 = 0
-        var comparedFlags: UInt32 = 0
-        var checksum: UInt32 = 0
-        var relocationCount: UInt32 = 0
-        /// Associative sections that take part.
-        var childCount: UInt32 = 0
-        var nameLength: UInt16 = 0
-        /// Whether the section has raw data (then `size` bytes of it), and whether an associative
-        /// section that takes part is no candidate: the section then equals no other.
-        var bits: UInt8 = 0
-        static let hasData: UInt8 = 1, equalsOnlyItselfBit: UInt8 = 2
-
-        var dataCount: Int { bits & Self.hasData != 0 ? Int(size) : 0 }
-        var equalsOnlyItself: Bool { bits & Self.equalsOnlyItselfBit != 0 }
-    }
-    /// Each object's first byte, where the candidates' shapes count their places from.
+    /// Each object's first byte, where its sections' places count from.
     nonisolated(unsafe) private let objectBases: [UnsafeRawPointer?]
 
     /// `targetSection`'s mark of a relocation to a candidate, whose class is compared instead.
@@ -351,7 +335,8 @@ struct FoldingFacts: Sendable {
             runs.append((o, start..<c))
         }
         var hashes = [UInt64](repeating: 0, count: candidates.count)
-        var shapes = [CandidateShape](repeating: CandidateShape(), count: candidates.count)
+        var objectOf = [UInt32](repeating: 0, count: candidates.count)
+        var childInfo = [UInt32](repeating: 0, count: candidates.count)
         var alignments = [UInt8](repeating: 0, count: candidates.count)
         var targetSection = [Int32](repeating: -1, count: Int(relocationStart[candidates.count]))
         var targetKey = [UInt32](repeating: 0, count: targetSection.count)
@@ -359,11 +344,12 @@ struct FoldingFacts: Sendable {
         let dependencyLists = ParallelResults<(counts: [Int32], dependencies: [Int32])>(count: runs.count)
         let starts = relocationStart
         hashes.withUnsafeMutableBufferPointer { hashSlots in
-        shapes.withUnsafeMutableBufferPointer { shapeSlots in
+        objectOf.withUnsafeMutableBufferPointer { objectSlots in
+        childInfo.withUnsafeMutableBufferPointer { childSlots in
         alignments.withUnsafeMutableBufferPointer { alignmentSlots in
         targetSection.withUnsafeMutableBufferPointer { sectionSlots in
         targetKey.withUnsafeMutableBufferPointer { keySlots in
-            nonisolated(unsafe) let hashSlots = hashSlots, shapeSlots = shapeSlots, sectionSlots = sectionSlots, keySlots = keySlots, alignmentSlots = alignmentSlots
+            nonisolated(unsafe) let hashSlots = hashSlots, objectSlots = objectSlots, childSlots = childSlots, sectionSlots = sectionSlots, keySlots = keySlots, alignmentSlots = alignmentSlots
             parallelFor(runs.count, threads: threads) { run in
                 let o = runs[run].object
                 let object = objects[o]
@@ -375,11 +361,7 @@ struct FoldingFacts: Sendable {
                     let section = object.sections[s]
                     let data = object.data(section)
                     let name = object.name(of: section)
-                    shapeSlots[c] = CandidateShape(object: UInt32(o), dataOffset: UInt32(section.dataOffset),
-                                                   relocationsOffset: UInt32(section.relocationsOffset), nameOffset: UInt32(section.nameOffset),
-                                                   size: UInt32(section.size), comparedFlags: section.flags.rawValue & FoldingFacts.comparedFlags,
-                                                   checksum: section.checksum, relocationCount: UInt32(section.relocationCount),
-                                                   nameLength: UInt16(section.nameLength), bits: section.dataCount > 0 ? CandidateShape.hasData : 0)
+                    objectSlots[c] = UInt32(o)
                     alignmentSlots[c] = UInt8(section.alignment.trailingZeroBitCount)
                     var hasher = FoldingHasher()
                     hasher.add(name.bytes)
@@ -421,19 +403,20 @@ struct FoldingFacts: Sendable {
                         hasher.add(UInt64(relocation.type) << 32 | UInt64(relocation.virtualAddress))
                         hasher.add(key ^ UInt64(UInt32(bitPattern: target == FoldingFacts.recordTarget ? -1 : target)) &* 0x9E37_79B9_7F4A_7C15)
                     }
-                    var childCount: UInt32 = 0
+                    var childCount: UInt32 = 0, equalsOnlyItself: UInt32 = 0
                     for child in children.children(of: s) {
                         let candidate = candidateOf[object.firstSection + child]
-                        if candidate >= 0 { dependencies.append(candidate) } else { shapeSlots[c].bits |= CandidateShape.equalsOnlyItselfBit }
+                        if candidate >= 0 { dependencies.append(candidate) } else { equalsOnlyItself = FoldingFacts.equalsOnlyItselfBit }
                         childCount += 1
                     }
-                    shapeSlots[c].childCount = childCount
+                    childSlots[c] = childCount | equalsOnlyItself
                     dependencyCounts.append(Int32(dependencies.count - dependencyCount))
                     hasher.add(UInt64(childCount))
                     hashSlots[c] = hasher.value
                 }
                 dependencyLists.set(run, (dependencyCounts, dependencies))
             }
+        }
         }
         }
         }
@@ -447,7 +430,8 @@ struct FoldingFacts: Sendable {
             for count in list.counts { dependencyStart.append(dependencyStart.last! + count) }
         }
         self.hashes = hashes
-        self.shapes = shapes
+        self.objectOf = objectOf
+        self.childInfo = childInfo
         alignmentLog2 = alignments
         self.relocationStart = relocationStart
         self.targetSection = targetSection
@@ -525,24 +509,28 @@ struct FoldingFacts: Sendable {
 
     /// Whether candidates `a` and `b` (indices into `candidates`) are equal in everything but
     /// their targets' classes: the exact comparison behind a hash match.
+    /// The partition compares only candidates whose hashes agree in the bits it sorts by, and
+    /// has released the hashes by then: everything hashed is compared here.
     func constantPartsEqual(_ a: Int, _ b: Int) -> Bool {
-        guard hashes[a] == hashes[b] else { return false }
-        let x = shapes[a], y = shapes[b]
-        guard x.comparedFlags == y.comparedFlags, x.size == y.size, x.checksum == y.checksum,
-              x.relocationCount == y.relocationCount, x.bits == y.bits, x.childCount == y.childCount,
-              !x.equalsOnlyItself, x.nameLength == y.nameLength,
-              let xBase = objectBases[Int(x.object)], let yBase = objectBases[Int(y.object)],
-              memcmp(xBase + Int(x.nameOffset), yBase + Int(y.nameOffset), Int(x.nameLength)) == 0 else { return false }
-        guard x.dataCount == 0 || memcmp(xBase + Int(x.dataOffset), yBase + Int(y.dataOffset), x.dataCount) == 0 else { return false }
+        guard childInfo[a] == childInfo[b], childInfo[a] & FoldingFacts.equalsOnlyItselfBit == 0 else { return false }
+        let ox = Int(objectOf[a]), oy = Int(objectOf[b])
+        let x = objects[ox].sections[Int(candidates[a]) - firstSections[ox]]
+        let y = objects[oy].sections[Int(candidates[b]) - firstSections[oy]]
+        guard x.flags.rawValue & FoldingFacts.comparedFlags == y.flags.rawValue & FoldingFacts.comparedFlags,
+              x.size == y.size, x.checksum == y.checksum, x.relocationCount == y.relocationCount,
+              x.dataCount == y.dataCount, x.nameLength == y.nameLength,
+              let xBase = objectBases[ox], let yBase = objectBases[oy],
+              memcmp(xBase + x.nameOffset, yBase + y.nameOffset, x.nameLength) == 0 else { return false }
+        guard x.dataCount == 0 || memcmp(xBase + x.dataOffset, yBase + y.dataOffset, x.dataCount) == 0 else { return false }
         let ra = Int(relocationStart[a]), rb = Int(relocationStart[b])
-        for r in 0..<Int(x.relocationCount) {
+        for r in 0..<x.relocationCount {
             // A record: offset (4 bytes), symbol index (4; the targets are compared instead), type (2).
-            let p = xBase + Int(x.relocationsOffset) + r * 10, q = yBase + Int(y.relocationsOffset) + r * 10
+            let p = xBase + x.relocationsOffset + r * 10, q = yBase + y.relocationsOffset + r * 10
             guard p.loadUnaligned(as: UInt32.self) == q.loadUnaligned(as: UInt32.self),
                   p.loadUnaligned(fromByteOffset: 8, as: UInt16.self) == q.loadUnaligned(fromByteOffset: 8, as: UInt16.self),
                   targetSection[ra + r] == targetSection[rb + r],
                   targetKey[ra + r] == targetKey[rb + r],
-                  targetSection[ra + r] != FoldingFacts.recordTarget || x.object == y.object else { return false }
+                  targetSection[ra + r] != FoldingFacts.recordTarget || ox == oy else { return false }
         }
         return true
     }
@@ -561,15 +549,18 @@ struct FoldingPartition {
     private var openClasses: [Range<Int>] = []
     private(set) var rounds = 0
 
-    init(facts: consuming FoldingFacts, threads: Int?) {
-        self.facts = facts
+    init(facts allFacts: consuming FoldingFacts, threads: Int?) {
+        self.facts = consume allFacts
         self.threads = threads
         // First by hash (then input order), then split each run of equal hashes exactly. The
         // sort is of plain numbers: the hash's top bits above the candidate's index (hashes
         // equal in those bits are told apart by the exact comparison).
-        let indexBits = max(1, Int.bitWidth - (facts.candidates.count - 1).leadingZeroBitCount)
+        let indexBits = max(1, Int.bitWidth - (self.facts.candidates.count - 1).leadingZeroBitCount)
         let indexMask: UInt64 = (1 << UInt64(indexBits)) - 1
-        var keys = facts.hashes.enumerated().map { ($0.element & ~indexMask) | UInt64($0.offset) }
+        var keys = self.facts.hashes.enumerated().map { ($0.element & ~indexMask) | UInt64($0.offset) }
+        // The sort's own buffer is as large as the keys: the hashes, read only for the keys, go first.
+        self.facts.releaseHashes()
+        let facts = self.facts
         radixSort(&keys)
         order = keys.map { Int32(truncatingIfNeeded: $0 & indexMask) }
         // A candidate alone in its hash is a class of its own; the runs' classes are written below.

@@ -425,6 +425,8 @@ final class SymbolResolver: @unchecked Sendable {
                 offset += source.count
             }
             let added = table.findOrInsert(batch: sources.map { UnsafeBufferPointer($0.buffer) }, results: slices, threads: options.threads)
+            // Grown by an eighth rather than doubled: on a large link this array is tens of megabytes.
+            if symbols.count + added > symbols.capacity { symbols.reserveCapacity((symbols.count + added) * 9 / 8) }
             symbols.append(contentsOf: repeatElement(Symbol(), count: added))
             for k in start..<end {
                 add(k, sourceOf[k - start] < 0 ? nil : UnsafeBufferPointer(slices[sourceOf[k - start]]))

@@ -30,7 +30,8 @@ struct DWARFTests {
 
     /// `dwarf.c` compiled with -g for `triple`, and a folder whose ld.lld is pelink.
     static func prepare(_ triple: String, _ label: String) throws -> Build? {
-        guard let clang = requireTool("clang"), let pelink = pelinkExecutable else {
+        // clang's MinGW driver links against the mingw-w64 CRT, which comes with its GCC.
+        guard let clang = requireTool("clang"), requireTool(triple + "-gcc") != nil, let pelink = pelinkExecutable else {
             if pelinkExecutable == nil { Issue.record("the pelink executable is not built next to the tests") }
             return nil
         }
