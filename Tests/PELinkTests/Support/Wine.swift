@@ -244,6 +244,12 @@ func prepareWinePrefix(_ tools: WineTools) -> String? {
                 existing prefix. Remove it (it is made again on first use) or set PELINK_WINEPREFIX to another folder.
                 """
         }
+        // Made while only wine32 was installed, the prefix is 32-bit: Wine says "Bad EXE format" to x64 programs.
+        if tools.machine != .x86, let registry = try? String(contentsOfFile: marker, encoding: .utf8), registry.contains("#arch=win32") {
+            return """
+                the Wine prefix \(winePrefix) cannot run x64 programs: its system.reg says #arch=win32, so it was                 made while only 32-bit Wine was installed (install wine64). Remove it (it is made again on first use)                 or set PELINK_WINEPREFIX to another folder.
+                """
+        }
         return nil
     }
     if FileManager.default.fileExists(atPath: marker) { return unusable() }
