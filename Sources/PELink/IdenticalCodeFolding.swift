@@ -236,6 +236,29 @@ extension Linker {
     }
 }
 
+/// How a symbol's name marks it as a vtable: MSVC's `??_7`, or Itanium's `_ZTV`, which is
+/// `__ZTV` on machines that decorate C names (x86). Parsing records the prefix
+/// (`ObjectFile.vtableCandidates`); which one names a vtable is known only once the link's
+/// machine is.
+enum VTablePrefix {
+    case microsoft, itanium, decoratedItanium
+
+    init?(_ name: Name) {
+        if name.hasPrefix("??_7") { self = .microsoft }
+        else if name.hasPrefix("_ZTV") { self = .itanium }
+        else if name.hasPrefix("__ZTV") { self = .decoratedItanium }
+        else { return nil }
+    }
+
+    func namesVTable(decoratesCNames: Bool) -> Bool {
+        switch self {
+        case .microsoft: return true
+        case .itanium: return !decoratesCNames
+        case .decoratedItanium: return decoratesCNames
+        }
+    }
+}
+
 /// What folding compares of each candidate, read once (in parallel) from the objects.
 struct FoldingFacts: Sendable {
     /// Candidates' global section numbers, in input order.
@@ -508,9 +531,9 @@ struct FoldingFacts: Sendable {
     }
 
     /// Whether candidates `a` and `b` (indices into `candidates`) are equal in everything but
-    /// their targets' classes: the exact comparison behind a hash match.
-    /// The partition compares only candidates whose hashes agree in the bits it sorts by, and
-    /// has released the hashes by then: everything hashed is compared here.
+    /// their targets' classes: the exact comparison behind a hash match. It checks everything
+    /// the hash covers, since the partition has released the hashes by the time it calls this
+    /// (on candidates whose hashes agree in the bits it sorts by).
     func constantPartsEqual(_ a: Int, _ b: Int) -> Bool {
         guard childInfo[a] == childInfo[b], childInfo[a] & FoldingFacts.equalsOnlyItselfBit == 0 else { return false }
         let ox = Int(objectOf[a]), oy = Int(objectOf[b])

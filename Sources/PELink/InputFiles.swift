@@ -111,28 +111,6 @@ struct SymbolTarget {
     }
 }
 
-/// How a symbol's name marks it as a vtable: MSVC's `??_7`, or Itanium's `_ZTV`, which is
-/// `__ZTV` on machines that decorate C names (x86). Which one applies is known only once the
-/// link's machine is.
-enum VTablePrefix {
-    case microsoft, itanium, decoratedItanium
-
-    init?(_ name: Name) {
-        if name.hasPrefix("??_7") { self = .microsoft }
-        else if name.hasPrefix("_ZTV") { self = .itanium }
-        else if name.hasPrefix("__ZTV") { self = .decoratedItanium }
-        else { return nil }
-    }
-
-    func namesVTable(decoratesCNames: Bool) -> Bool {
-        switch self {
-        case .microsoft: return true
-        case .itanium: return !decoratesCNames
-        case .decoratedItanium: return decoratesCNames
-        }
-    }
-}
-
 /// A loaded COFF object with its sections and the meaning of each symbol record.
 final class ObjectFile: @unchecked Sendable {
     /// "a.obj", or "lib.lib(member.obj)" for archive members: how diagnostics name it.
