@@ -74,6 +74,8 @@ public struct Archive: Sendable {
         String(decoding: symbolNameBytes(symbol), as: UTF8.self)
     }
     public var layout: Layout
+    /// The linker members' bytes (the symbol directory `symbolTable` was read from).
+    public let linkerMembers: [ByteView]
     /// A thin archive: the members are separate files (`ArchiveMember.externalSize`).
     public let isThin: Bool
 
@@ -170,6 +172,7 @@ public struct Archive: Sendable {
         }
 
         self.members = members
+        self.linkerMembers = linkerMembers
         self.memberHeaderOffsets = memberHeaderOffsets
         self.longNames = longNames
         self.longNamesHeaderOffset = longNamesHeaderOffset

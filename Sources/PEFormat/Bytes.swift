@@ -106,6 +106,19 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     public var view: ByteView { ByteView(file: self, offset: 0, count: bytes.count) }
+
+    /// Takes the whole pages inside `range` (file offsets) out of the process's resident memory,
+    /// for bytes read once and not needed again (an archive's symbol directory once symbols are
+    /// resolved). The mapping is private and never written, so a later read of these bytes still
+    /// sees the file's contents: the pages are mapped again from the page cache.
+    public func releaseResidentPages(_ range: Range<Int>) {
+        guard isMapped, let base = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = min(range.upperBound, bytes.count) / page * page
+        guard start < end else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
 }
 
 /// A bounds-checked window on a `MappedFile`. Offsets given to its readers are relative to the

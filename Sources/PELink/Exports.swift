@@ -105,9 +105,12 @@ enum ExportBuilder {
             return []
         }
         // By name, bytewise. The names are copied side by side first, so that the sort compares
-        // bytes in one buffer instead of reading each comparison's two requests.
+        // bytes in one buffer instead of reading each comparison's two requests, and most
+        // comparisons only their prefixes.
         let order = NameBuffer(requests.lazy.map(\.name)).withNames { names in
-            requests.indices.sorted { names[$0] < names[$1] }
+            var keys = names.indices.map { (prefix: names[$0].orderPrefix, index: Int32($0)) }
+            keys.sort { $0.prefix != $1.prefix ? $0.prefix < $1.prefix : names[Int($0.index)] < names[Int($1.index)] }
+            return keys.map { Int($0.index) }
         }
         // The symbols are looked up in parallel (lookups only read the symbol table).
         var symbols = [Int32](repeating: -1, count: requests.count)

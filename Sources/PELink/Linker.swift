@@ -340,6 +340,7 @@ struct Linker {
         resolver.mergeResources(adding: embeddedManifest(resolver))
         resolver.finishComdats()
         resolver.reportUndefined(entry: entrySymbolName)
+        resolver.releaseArchiveSymbolTables()
         diagnostics = resolver.diagnostics
         options.machine = resolver.options.machine
         options.delayLoadDLLs = resolver.options.delayLoadDLLs
@@ -559,30 +560,68 @@ struct Linker {
         let entries = ExportBuilder.assignOrdinals(merged, threads: options.threads, symbolOf: { symbolName in
             resolver.find(symbolName) ?? -1
         }, diagnostics: &diagnostics)
-        for i in entries.indices where entries[i].request.forwardTo == nil {
-            let s = entries[i].symbol
-            let kind = s >= 0 ? resolver.symbols[Int(s)].kind : .undefined
-            if s < 0 || kind == .undefined || kind == .lazy {
-                let r = entries[i].request
+        // Each export's symbol is looked at in parallel (reads scattered over the symbols, the
+        // objects and their sections); what needs a message or an import thunk is then handled
+        // in export order.
+        var findings = [ExportFinding](repeating: .fine, count: entries.count)
+        let symbols = resolver.symbols, objects = resolver.objects, checksData = !options.isGNUFlavor
+        findings.withUnsafeMutableBufferPointer { findings in
+            nonisolated(unsafe) let findings = findings
+            let chunk = 1 << 10
+            parallelFor((entries.count + chunk - 1) / chunk, threads: options.threads) { k in
+                for i in k * chunk..<min(entries.count, (k + 1) * chunk) where entries[i].request.forwardTo == nil {
+                    let s = entries[i].symbol
+                    let kind = s >= 0 ? symbols[Int(s)].kind : .undefined
+                    if s < 0 || kind == .undefined || kind == .lazy {
+                        findings[i] = .undefined
+                    } else if kind == .importThunk {
+                        findings[i] = .importThunk
+                    } else if kind == .defined && checksData && !entries[i].request.isData
+                                && Linker.isDataSymbol(symbols[Int(s)], objects: objects) {
+                        findings[i] = .dataExportedAsCode
+                    }
+                }
+            }
+        }
+        for i in entries.indices where findings[i] != .fine {
+            let r = entries[i].request
+            switch findings[i] {
+            case .undefined:
                 diagnostics.error("export of undefined symbol: \(r.symbolName)\(demangledSuffix(r.symbolName)) (asked by \(r.source))")
-            } else if kind == .importThunk {
-                resolver.imports[Int(resolver.symbols[Int(s)].file)].needsThunk = true
-            } else if kind == .defined && !entries[i].request.isData && !options.isGNUFlavor {
-                warnIfDataExportedAsCode(entries[i].request, symbol: resolver.symbols[Int(s)], resolver)
+            case .importThunk:
+                resolver.imports[Int(symbols[Int(entries[i].symbol)].file)].needsThunk = true
+            case .dataExportedAsCode:
+                warnDataExportedAsCode(r, symbol: symbols[Int(entries[i].symbol)], resolver)
+            case .fine:
+                break
             }
         }
         return entries
+    }
+
+    /// What the export checks found for one export.
+    private enum ExportFinding {
+        case fine
+        case undefined
+        /// An import, exported again: its thunk is made.
+        case importThunk
+        /// Data exported without DATA (`warnDataExportedAsCode`).
+        case dataExportedAsCode
+    }
+
+    /// A symbol defined in a section that is not code and not marked a function.
+    private static func isDataSymbol(_ symbol: Symbol, objects: [ObjectFile]) -> Bool {
+        guard symbol.section >= 0, symbol.file >= 0, Int(symbol.file) < objects.count, !symbol.isFunction else { return false }
+        return !objects[Int(symbol.file)].sections[Int(symbol.section)].flags.contains(.memExecute)
     }
 
     /// An export of data without DATA: the import library then offers importers a code thunk
     /// (a jump through the import address table) under the name, and code that calls or reads
     /// it through that thunk gets the thunk's bytes, not the variable. (GNU flavor aside: MinGW
     /// reaches data through auto-import, and its .def files leave DATA out.)
-    private mutating func warnIfDataExportedAsCode(_ request: ExportRequest, symbol: Symbol, _ resolver: SymbolResolver) {
-        guard symbol.section >= 0, symbol.file >= 0, Int(symbol.file) < resolver.objects.count else { return }
+    private mutating func warnDataExportedAsCode(_ request: ExportRequest, symbol: Symbol, _ resolver: SymbolResolver) {
         let object = resolver.objects[Int(symbol.file)]
         let section = object.sections[Int(symbol.section)]
-        guard !section.flags.contains(.memExecute), !symbol.isFunction else { return }
         let name = object.name(of: section).string
         let fix: String
         switch request.source {

@@ -946,7 +946,13 @@ final class SymbolResolver: @unchecked Sendable {
             let name = object.name(of: section)
             return section.isLive && (name.equals(".rsrc$01") || name.equals(".rsrc$02") || name.equals(".rsrc"))
         }
-        let carriers = objects.indices.filter { o in objects[o].sections.contains { isResourceSection(objects[o], $0) } }
+        // Every section's name is looked at: in parallel, object by object.
+        let objects = self.objects
+        let carries = ParallelResults<Bool>(count: objects.count)
+        parallelFor(objects.count, threads: options.threads) { o in
+            carries.set(o, objects[o].sections.contains { isResourceSection(objects[o], $0) })
+        }
+        let carriers = objects.indices.filter { carries.peek($0)! }
         guard !resourceFiles.isEmpty || carriers.count > 1 || !extra.isEmpty else { return }
         var entries: [ResourceEntry] = []
         for (path, view) in resourceFiles {
@@ -1066,9 +1072,15 @@ final class SymbolResolver: @unchecked Sendable {
     /// becomes an alias of it, as link.exe and lld-link resolve it. The smallest such name wins,
     /// so the choice does not depend on input order.
     func resolveMangledNames(_ plainNames: [String], target: Target) {
+        // Most names are defined as given: they are looked up in parallel (lookups only read).
+        let undefined = ParallelResults<Int32>(count: plainNames.count)
+        let symbols = self.symbols
+        parallelFor(plainNames.count, threads: options.threads) { i in
+            if let g = self.find(plainNames[i]), symbols[Int(g)].kind == .undefined { undefined.set(i, g) }
+        }
         var pending: [(symbol: Int32, prefixes: [String])] = []
-        for name in plainNames {
-            guard let g = find(name), symbols[Int(g)].kind == .undefined else { continue }
+        for (i, name) in plainNames.enumerated() {
+            guard let g = undefined.peek(i) else { continue }
             let prefixes = target.decoratedCandidatePrefixes(of: name)
             if !prefixes.isEmpty { pending.append((g, prefixes)) }
         }
@@ -1209,7 +1221,11 @@ final class SymbolResolver: @unchecked Sendable {
     /// Propagates COMDAT discards to associative sections: each section follows the root of its
     /// chain (parsing rejected cycles), whatever the order of the sections in the object.
     func finishComdats() {
-        for object in objects where object.sections.contains(where: { $0.associatedWith >= 0 }) {
+        // Objects are independent: each one's sections are settled by one worker.
+        let objects = self.objects
+        parallelFor(objects.count, threads: options.threads) { o in
+            let object = objects[o]
+            guard object.sections.contains(where: { $0.associatedWith >= 0 }) else { return }
             // 0 unknown, 1 live, 2 discarded: each section's verdict is found once.
             var verdict = [UInt8](repeating: 0, count: object.sections.count)
             var chain: [Int] = []
@@ -1230,11 +1246,23 @@ final class SymbolResolver: @unchecked Sendable {
         }
     }
 
-    /// After resolution the name index and the archives' symbol directories are not needed:
-    /// free them before the output is written, when memory use peaks.
+    /// After layout the name index is not needed: free it before the output is written, when
+    /// memory use peaks.
     func releaseResolutionTables() {
         table.dropIndex()
-        for archive in archives { archive.archive.symbolTable = [] }
+    }
+
+    /// Once no member can be loaded any more: the archives' symbol directories (their entries,
+    /// and the linker members' pages mapped while reading them) are not needed by later passes,
+    /// whose peak memory they would add to. Names of symbols an archive offered but never
+    /// loaded still point into those pages, which are read again from the file if asked.
+    func releaseArchiveSymbolTables() {
+        for archive in archives {
+            archive.archive.symbolTable = []
+            for member in archive.archive.linkerMembers {
+                member.file.releaseResidentPages(member.offset..<member.offset + member.count)
+            }
+        }
     }
 
     /// Reports every symbol still undefined, with every object that refers to it.

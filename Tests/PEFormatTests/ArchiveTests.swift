@@ -312,6 +312,34 @@ private func expectArchiveError(_ bytes: [UInt8], contains fragment: String, off
         #expect(archive.members[index].data.count > 0)
     }
 
+    /// A linker gives back the pages of an archive's symbol directory once symbols are resolved
+    /// (`MappedFile.releaseResidentPages`); names that still point there must read the same
+    /// afterwards, and so must the members next to the directory.
+    @Test func releasedSymbolDirectoryPagesStillReadTheFile() throws {
+        let members = (0..<40).map { m in
+            (name: "m\(m).obj", data: [UInt8](repeating: UInt8(m), count: 3000 + m),
+             symbols: (0..<60).map { "a_rather_long_exported_function_name_\(m)_\($0)" })
+        }
+        let bytes = try ArchiveWriter.write(members: members)
+        let directory = try LibraryTestSupport.temporaryDirectory("release-pages")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("big.lib").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let file = try MappedFile(path: path)
+        let archive = try Archive(view: file.view, readsMembers: false)
+        #expect(archive.linkerMembers.count == 2)
+        // The directory spans several pages, so whole pages are given back.
+        #expect(archive.linkerMembers.allSatisfy { $0.count > 3 * 4096 })
+        let namesBefore = archive.symbolTable.map { archive.symbolName($0) }
+        let membersBefore = try (0..<archive.memberCount).map { try Array(archive.member($0).data.bytes(0, archive.member($0).data.count)) }
+        for member in archive.linkerMembers { file.releaseResidentPages(member.offset..<member.offset + member.count) }
+        #expect(archive.symbolTable.map { archive.symbolName($0) } == namesBefore)
+        #expect(namesBefore.count == 40 * 60 && namesBefore.first == "a_rather_long_exported_function_name_0_0")
+        let membersAfter = try (0..<archive.memberCount).map { try Array(archive.member($0).data.bytes(0, archive.member($0).data.count)) }
+        #expect(membersAfter == membersBefore)
+        #expect(membersAfter[39] == [UInt8](repeating: 39, count: 3039))
+    }
+
     /// A linker reads archives without their members (`readsMembers: false`) and asks for each
     /// member it loads: every member must read the same as the eager reading gives it, and a bad
     /// name is still an error, when the member is asked for.
