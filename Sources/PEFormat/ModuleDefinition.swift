@@ -110,7 +110,7 @@ private struct DefToken {
 
     func isKeyword(_ keyword: String) -> Bool { kind == .word && text == keyword }
     /// A name: any quoted string, or a word that is not a keyword.
-    var isName: Bool { kind == .quoted || (kind == .word && !ModuleDefinitionParser.keywords.contains(text)) }
+    var isName: Bool { kind == .quoted || (kind == .word && !ModuleDefinitionParser.isKeyword(text)) }
 
     /// How the token is named in "expected X, found Y" messages.
     var described: String {
@@ -120,7 +120,7 @@ private struct DefToken {
         case .equalEqual: return "'=='"
         case .comma: return "','"
         case .quoted: return "\"\(text)\""
-        case .word: return ModuleDefinitionParser.keywords.contains(text) ? "keyword '\(text)'" : "'\(text)'"
+        case .word: return ModuleDefinitionParser.isKeyword(text) ? "keyword '\(text)'" : "'\(text)'"
         }
     }
 }
@@ -213,6 +213,14 @@ private struct ModuleDefinitionParser {
                                                  "SECTIONS", "SEGMENTS", "STUB", "DESCRIPTION"]
     /// Words that are never names unless quoted.
     static let keywords: Set<String> = statementKeywords.union(["BASE", "NONAME", "PRIVATE", "DATA", "CONSTANT", "EXPORTAS"])
+
+    /// Keywords are upper-case words of 4 to 11 letters: most export names (a .def may list tens
+    /// of thousands) are told apart without hashing them.
+    static func isKeyword(_ text: String) -> Bool {
+        let count = text.utf8.count
+        guard count >= 4, count <= 11, let first = text.utf8.first, first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z") else { return false }
+        return keywords.contains(text)
+    }
 
     let tokens: [DefToken]
     let path: String
