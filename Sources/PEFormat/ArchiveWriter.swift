@@ -249,22 +249,23 @@ public enum ArchiveWriter {
     private static func sortedSymbols(_ members: ArchiveMembers) -> [Int32] {
         members.symbolBytes.withUnsafeBufferPointer { bytes in
             let base = bytes.baseAddress!
-            // Each name's first eight bytes, big-endian, order most pairs without reading the names.
-            let prefixes = (0..<members.symbolEnds.count).map { symbol -> UInt64 in
+            // Each name's first eight bytes, big-endian, sorted beside its number: most pairs are
+            // ordered without reading the names, and the sort moves plain values.
+            var keys = (0..<members.symbolEnds.count).map { symbol -> (prefix: UInt64, symbol: Int32) in
                 let range = members.symbolRange(symbol)
                 var prefix: UInt64 = 0
                 for i in 0..<8 { prefix = prefix << 8 | UInt64(i < range.count ? base[range.lowerBound + i] : 0) }
-                return prefix
+                return (prefix, Int32(symbol))
             }
-            return (0..<Int32(members.symbolEnds.count)).sorted { x, y in
-                let px = prefixes[Int(x)], py = prefixes[Int(y)]
-                if px != py { return px < py }
-                let a = members.symbolRange(Int(x)), b = members.symbolRange(Int(y))
+            keys.sort { x, y in
+                if x.prefix != y.prefix { return x.prefix < y.prefix }
+                let a = members.symbolRange(Int(x.symbol)), b = members.symbolRange(Int(y.symbol))
                 let c = memcmp(base + a.lowerBound, base + b.lowerBound, min(a.count, b.count))
                 if c != 0 { return c < 0 }
                 if a.count != b.count { return a.count < b.count }
-                return x < y
+                return x.symbol < y.symbol
             }
+            return keys.map(\.symbol)
         }
     }
 
