@@ -687,7 +687,12 @@ struct FoldingPartition {
     /// Splits classes whose members' targets or associative sections fall in different classes,
     /// until none splits. Classes are split in parallel; each round reads the last round's
     /// classes and writes only its own members, so the rounds are deterministic.
+    /// After the first round, a class is looked at again only if one of its members depends on a
+    /// candidate that moved to a new class in the last round: the others' dependencies are in the
+    /// classes they were found equivalent in (a class that splits keeps its number for its first
+    /// piece, so only the members of the other pieces move).
     mutating func refine() {
+        var moved = [Bool](repeating: true, count: classOf.count)
         while !openClasses.isEmpty {
             rounds += 1
             let facts = self.facts
@@ -696,13 +701,23 @@ struct FoldingPartition {
             // The round reads the last round's classes only; they are written once every class is split.
             order.withUnsafeBufferPointer { order in
             classOf.withUnsafeBufferPointer { current in
-            nonisolated(unsafe) let order = order, current = current
-            parallelFor(classes.count, threads: threads) { k in
+            moved.withUnsafeBufferPointer { moved in
+            nonisolated(unsafe) let order = order, current = current, moved = moved
+            // One class can hold a third of a round's members: the largest are taken first, and
+            // each worker takes the next class when it is done with one.
+            let bySize = classes.indices.sorted { classes[$0].count != classes[$1].count ? classes[$0].count > classes[$1].count : $0 < $1 }
+            parallelForTakingTurns(classes.count, threads: threads) { turn in
+                // A class none of whose members depends on a moved candidate cannot split: it
+                // gets no result and stays as it is.
+                let k = bySize[turn]
+                let range = classes[k]
+                guard order[range].contains(where: { m in
+                    (Int(facts.dependencyStart[Int(m)])..<Int(facts.dependencyStart[Int(m) + 1])).contains { moved[Int(facts.dependencies[$0])] }
+                }) else { return }
                 // Members by the hash of their targets' classes (then their place in the class,
                 // which is input order), so that a large class splitting into many is sorted once
                 // rather than scanned per piece; members of equal hashes are then compared
                 // exactly. The sort is of plain numbers: the hash's top bits above the place.
-                let range = classes[k]
                 let indexBits = max(1, Int.bitWidth - (range.count - 1).leadingZeroBitCount)
                 let indexMask: UInt64 = (1 << UInt64(indexBits)) - 1
                 var keys = [UInt64](repeating: 0, count: range.count)
@@ -733,12 +748,20 @@ struct FoldingPartition {
             }
             }
             }
+            }
             Self.apply(results, count: classes.count, order: &order, classOf: &classOf, threads: threads)
             var next: [Range<Int>] = []
             var split = false
+            moved.withUnsafeMutableBufferPointer { $0.update(repeating: false) }
             for k in classes.indices {
-                let pieces = results.take(k)!
-                if pieces.count > 1 { split = true }
+                guard let pieces = results.take(k) else {
+                    next.append(classes[k])
+                    continue
+                }
+                if pieces.count > 1 {
+                    split = true
+                    for piece in pieces.dropFirst() { for m in piece.members { moved[Int(m)] = true } }
+                }
                 for piece in pieces where piece.range.count > 1 { next.append(piece.range) }
             }
             openClasses = split ? next : []

@@ -24,6 +24,38 @@ func parallelFor(_ count: Int, threads: Int?, _ body: (Int) -> Void) {
     }
 }
 
+/// Runs `body(i)` for every i in 0..<count, each worker taking the next item no one has taken:
+/// for items of very different sizes, given largest first, where `parallelFor`'s fixed share per
+/// worker can leave one worker with most of the work. As with `parallelFor`, each call writes
+/// only its own result slot.
+func parallelForTakingTurns(_ count: Int, threads: Int?, _ body: (Int) -> Void) {
+    let workers = min(count, threads ?? availableProcessors)
+    if workers <= 1 {
+        for i in 0..<count { body(i) }
+        return
+    }
+    let turns = TurnCounter()
+    withoutActuallyEscaping(body) { body in
+        nonisolated(unsafe) let work = body
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while case let i = turns.take(), i < count { work(i) }
+        }
+    }
+}
+
+/// The next item of `parallelForTakingTurns`.
+private final class TurnCounter: @unchecked Sendable {
+    private var next = 0
+    private let lock = NSLockish()
+
+    func take() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        next += 1
+        return next - 1
+    }
+}
+
 /// Results of parallel work, one slot per item, each written by one worker and taken once.
 /// Slots live in memory of their own, so workers writing different slots share nothing.
 final class ParallelResults<Value>: @unchecked Sendable {
