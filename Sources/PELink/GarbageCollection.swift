@@ -145,8 +145,10 @@ extension Linker {
         if let entry = entrySymbolName { rootNames.append(entry) }
         rootNames += ["_load_config_used", "_tls_used"].map(target.mangle)
         if !options.delayLoadDLLs.isEmpty { rootNames.append(target.delayLoadHelperName) }
-        let rootSymbols = rootNames.compactMap { resolver.find($0) } + exports.filter { $0.symbol >= 0 }.map(\.symbol)
-            + resolver.localImportTargets
+        // Read in place: copying an export entry retains each of its strings.
+        var rootSymbols = rootNames.compactMap { resolver.find($0) }
+        for e in exports.indices where exports[e].symbol >= 0 { rootSymbols.append(exports[e].symbol) }
+        rootSymbols += resolver.localImportTargets
         // Marking goes level by level: the sections marked last are scanned in parallel, each
         // worker listing what they refer to; the lists are then merged in order, marking what is
         // new, which makes the next level. What ends up marked is what is reachable, whatever the

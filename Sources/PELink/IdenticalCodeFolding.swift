@@ -205,7 +205,7 @@ extension Linker {
             guard symbol.kind == .defined, symbol.section >= 0, symbol.file >= 0, Int(symbol.file) < objects.count else { return }
             significant[objects[Int(symbol.file)].firstSection + Int(symbol.section)] = true
         }
-        for export in exports where export.symbol >= 0 { mark(Int(export.symbol)) }
+        for e in exports.indices where exports[e].symbol >= 0 { mark(Int(exports[e].symbol)) }
         for o in objects.indices {
             guard let (globals, error) = perObject.take(o) else { continue }
             for g in globals { mark(Int(g)) }

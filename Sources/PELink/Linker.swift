@@ -319,8 +319,11 @@ struct Linker {
         // Exports asked by .drectve pull in what they name; loading may add more directives.
         var handled = 0
         while handled < resolver.directiveExports.count {
-            let batch = resolver.directiveExports[handled...].filter { $0.forwardTo == nil }.map(\.symbolName)
-            handled = resolver.directiveExports.count
+            // Read in place: copying a request retains each of its strings.
+            let requests = resolver.directiveExports
+            var batch: [String] = []
+            for i in handled..<requests.count where requests[i].forwardTo == nil { batch.append(requests[i].symbolName) }
+            handled = requests.count
             resolver.addRoots(batch)
         }
         resolver.resolveAliases()
