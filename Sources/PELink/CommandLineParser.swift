@@ -20,17 +20,39 @@ enum ResponseFiles {
     /// swallowing the rest of the file into one argument hides that.
     static func tokenize(_ text: String) throws(UnclosedQuote) -> [String] {
         var result: [String] = []
-        var current: [UInt8] = []
-        var openQuote: Int?
-        var hasToken = false
         var bytes = Array(text.utf8)
         var skipped = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3); skipped = 3 }
+        // A token is made straight from its run of the text until a quote or a backslash makes
+        // it differ from the text; from there its bytes are gathered in `current`. Most tokens
+        // are plain (an object's .drectve holds an option per export), and clearing `current`
+        // after each would cost more than the rest of the split.
+        var plainStart: Int?
+        var current: [UInt8] = []
+        var gathering = false
+        var openQuote: Int?
         let backslash = UInt8(ascii: "\\"), quote = UInt8(ascii: "\"")
         var i = 0
+        func startGathering() {
+            if gathering { return }
+            if let start = plainStart { current.append(contentsOf: bytes[start..<i]) }
+            plainStart = nil
+            gathering = true
+        }
+        func endToken() {
+            if gathering {
+                result.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
+                gathering = false
+            } else if let start = plainStart {
+                result.append(String(decoding: bytes[start..<i], as: UTF8.self))
+                plainStart = nil
+            }
+        }
         while i < bytes.count {
             let c = bytes[i]
             if c == backslash {
+                startGathering()
                 var slashes = 0
                 while i < bytes.count && bytes[i] == backslash { slashes += 1; i += 1 }
                 if i < bytes.count && bytes[i] == quote {
@@ -39,26 +61,22 @@ enum ResponseFiles {
                 } else {
                     current += repeatElement(backslash, count: slashes)
                 }
-                hasToken = true
                 continue
             }
             if c == quote {
+                startGathering()
                 openQuote = openQuote == nil ? i + skipped : nil
-                hasToken = true
             } else if openQuote == nil && (c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D) {
-                if hasToken {
-                    result.append(String(decoding: current, as: UTF8.self))
-                    current.removeAll(keepingCapacity: true)
-                    hasToken = false
-                }
-            } else {
+                endToken()
+            } else if gathering {
                 current.append(c)
-                hasToken = true
+            } else if plainStart == nil {
+                plainStart = i
             }
             i += 1
         }
         if let openQuote { throw UnclosedQuote(offset: openQuote) }
-        if hasToken { result.append(String(decoding: current, as: UTF8.self)) }
+        endToken()
         return result
     }
 
@@ -193,15 +211,17 @@ func parseNumber(_ s: String) -> UInt64? {
 
 /// Parses `/export:` values: `name[=internal|=dll.func][,@N[,NONAME]][,DATA][,PRIVATE][,EXPORTAS,name]`.
 func parseExportOption(_ value: String, source: ExportSource) throws -> ExportRequest {
-    var parts = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    // Split on bytes, as lld-link does: an object's .drectve can hold thousands of these, and
+    // a split by characters costs more than the rest of reading the object.
+    var parts = value.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     guard let first = parts.first, !first.isEmpty else { throw UsageError("/export: needs a symbol name") }
     parts.removeFirst()
     var request: ExportRequest
-    if let eq = first.firstIndex(of: "=") {
-        let name = String(first[..<eq])
-        let target = String(first[first.index(after: eq)...])
+    if let eq = first.utf8.firstIndex(of: UInt8(ascii: "=")) {
+        let name = String(decoding: first.utf8[..<eq], as: UTF8.self)
+        let target = String(decoding: first.utf8[first.utf8.index(after: eq)...], as: UTF8.self)
         guard !name.isEmpty, !target.isEmpty else { throw UsageError("/export:\(value): expected name=symbol") }
-        if target.contains(".") && !target.hasPrefix("?") {
+        if target.utf8.contains(UInt8(ascii: ".")) && !target.hasPrefix("?") {
             request = ExportRequest(name: name, symbolName: name, forwardTo: target, source: source)
         } else {
             request = ExportRequest(name: name, symbolName: target, source: source)

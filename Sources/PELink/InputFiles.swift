@@ -442,6 +442,18 @@ final class ObjectFile: @unchecked Sendable {
         var visit = [UInt8](repeating: 0, count: object.sections.count)
         var path: [Int] = []
         for first in object.sections.indices where visit[first] == 0 {
+            // Most sections are no one's associate: nothing to follow (and clearing the path
+            // array costs more than the rest of the check).
+            if object.sections[first].associatedWith < 0 {
+                visit[first] = 2
+                continue
+            }
+            // The usual associative section: its leader is no one's associate, so no cycle.
+            let leader = Int(object.sections[first].associatedWith)
+            if leader < object.sections.count && object.sections[leader].associatedWith < 0 {
+                visit[first] = 2
+                continue
+            }
             path.removeAll(keepingCapacity: true)
             var next = first
             while next >= 0 && visit[next] == 0 {

@@ -1230,6 +1230,16 @@ final class SymbolResolver: @unchecked Sendable {
             var verdict = [UInt8](repeating: 0, count: object.sections.count)
             var chain: [Int] = []
             for first in object.sections.indices where object.sections[first].associatedWith >= 0 && verdict[first] == 0 {
+                // The usual chain: one section whose leader is no one's associate (such a leader
+                // has no verdict of its own). A section already dropped has nothing to pass on.
+                guard object.sections[first].isLive else { continue }
+                let leader = Int(object.sections[first].associatedWith)
+                if object.sections[leader].associatedWith < 0 {
+                    let live = object.sections[leader].isLive
+                    verdict[first] = live ? 1 : 2
+                    if !live { object.sections[first].isLive = false }
+                    continue
+                }
                 chain.removeAll(keepingCapacity: true)
                 var s = first
                 while object.sections[s].associatedWith >= 0 && verdict[s] == 0 && object.sections[s].isLive {

@@ -9,6 +9,23 @@ import PEFormat
         #expect(tokens == ["/dll", "/out:my dir/x.dll", "a.obj", "b \"q\".obj", "c\\\\d.obj", ""])
     }
 
+    /// Plain tokens are cut straight from the text; a quote or backslash met after a plain start
+    /// must keep that start.
+    @Test func quotesAndBackslashesAfterAPlainStartKeepIt() throws {
+        let tokens = try ResponseFiles.tokenize("/out:\"my dir\"/x.dll pre\\\"fix a\"\"b  x\\y \"\"tail\tlast")
+        #expect(tokens == ["/out:my dir/x.dll", "pre\"fix", "ab", "x\\y", "tail", "last"])
+    }
+
+    /// `/export:` values are split on bytes; names may be any UTF-8.
+    @Test func exportOptionValuesSplitOnBytes() throws {
+        let request = try parseExportOption("ñame=sÿm,@5,DATA", source: .commandLine)
+        #expect(request.name == "ñame" && request.symbolName == "sÿm" && request.ordinal == 5 && request.isData)
+        let forwarder = try parseExportOption("f=other.dll.g,PRIVATE", source: .commandLine)
+        #expect(forwarder.forwardTo == "other.dll.g" && forwarder.symbolName == "f" && forwarder.isPrivate)
+        #expect(throws: UsageError.self) { try parseExportOption("=g", source: .commandLine) }
+        #expect(throws: UsageError.self) { try parseExportOption("f,BOGUS", source: .commandLine) }
+    }
+
     @Test func unclosedQuoteInAResponseFileIsAnErrorWithLineAndColumn() throws {
         #expect(throws: ResponseFiles.UnclosedQuote.self) { try ResponseFiles.tokenize("/dll \"/out:x.dll") }
         let dir = try makeTemporaryDirectory("rsp-quote")
