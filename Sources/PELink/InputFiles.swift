@@ -142,8 +142,18 @@ final class ObjectFile: @unchecked Sendable {
     var vtableCandidates: [(section: Int32, prefix: VTablePrefix)] = []
     /// Loaded from a thin library: the member is a file of its own.
     var isThinMember = false
-    /// The .drectve text as written (quotes kept), for /verbose.
-    var directiveText = ""
+    /// The .drectve text as written (quotes kept, runs of white space as one space), for
+    /// /verbose: read again from the sections when asked, not kept for every object.
+    var directiveText: String {
+        var pieces: [Substring] = []
+        for section in sections where name(of: section).equals(".drectve") && section.dataCount > 0 {
+            var bytes = Array(data(section))
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+            for i in bytes.indices where bytes[i] == 0 { bytes[i] = 0x20 }
+            pieces += String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" })
+        }
+        return pieces.joined(separator: " ")
+    }
     /// External symbol records: record index, name and the name's hash, computed at parse time
     /// (in parallel) so that inserting into the symbol table only probes. The leaders of
     /// deduplicated (non-associative) COMDAT sections come first (`comdatLeaderCount` of them),
@@ -292,7 +302,6 @@ final class ObjectFile: @unchecked Sendable {
                     // a NUL separates arguments like a space does.
                     for i in bytes.indices where bytes[i] == 0 { bytes[i] = 0x20 }
                     let text = String(decoding: bytes, as: UTF8.self)
-                    object.directiveText += (object.directiveText.isEmpty ? "" : " ") + text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }).joined(separator: " ")
                     object.directiveArguments += try ResponseFiles.tokenize(text)
                 } catch {
                     throw view.error(at: data.offset + byteOrderMarkLength + error.offset, "section .drectve: the quote at this offset is never closed, so the linker directives cannot be read")

@@ -1380,7 +1380,9 @@ struct FileIdentity: Hashable {
 
 /// A member name without the folders some librarians keep in it (llvm-lib, thin archives).
 func memberFileName(_ name: String) -> String {
-    String(name.split(omittingEmptySubsequences: false) { $0 == "/" || $0 == "\\" }.last ?? Substring(name))
+    // By bytes: every loaded member's name is made with it.
+    guard let separator = name.utf8.lastIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") }) else { return name }
+    return String(decoding: name.utf8[name.utf8.index(after: separator)...], as: UTF8.self)
 }
 
 /// A thin archive's member whose file cannot be read.
