@@ -708,12 +708,18 @@ struct FoldingPartition {
             let bySize = classes.indices.sorted { classes[$0].count != classes[$1].count ? classes[$0].count > classes[$1].count : $0 < $1 }
             parallelForTakingTurns(classes.count, threads: threads) { turn in
                 // A class none of whose members depends on a moved candidate cannot split: it
-                // gets no result and stays as it is.
+                // gets no result and stays as it is (`apply` leaves it, and it stays open).
                 let k = bySize[turn]
                 let range = classes[k]
                 guard order[range].contains(where: { m in
                     (Int(facts.dependencyStart[Int(m)])..<Int(facts.dependencyStart[Int(m) + 1])).contains { moved[Int(facts.dependencies[$0])] }
                 }) else { return }
+                // Usually the class does not split either: every member's targets are in the
+                // classes of its first member's. Then it stays as it is, with nothing allocated.
+                let first = Int(order[range.lowerBound])
+                if order[range].dropFirst().allSatisfy({ FoldingPartition.targetsEquivalent(first, Int($0), facts: facts, classOf: current) }) {
+                    return
+                }
                 // Members by the hash of their targets' classes (then their place in the class,
                 // which is input order), so that a large class splitting into many is sorted once
                 // rather than scanned per piece; members of equal hashes are then compared
