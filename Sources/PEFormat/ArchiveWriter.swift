@@ -253,9 +253,7 @@ public enum ArchiveWriter {
             // ordered without reading the names, and the sort moves plain values.
             var keys = (0..<members.symbolEnds.count).map { symbol -> (prefix: UInt64, symbol: Int32) in
                 let range = members.symbolRange(symbol)
-                var prefix: UInt64 = 0
-                for i in 0..<8 { prefix = prefix << 8 | UInt64(i < range.count ? base[range.lowerBound + i] : 0) }
-                return (prefix, Int32(symbol))
+                return (orderPrefix(UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)), Int32(symbol))
             }
             keys.sort { x, y in
                 if x.prefix != y.prefix { return x.prefix < y.prefix }

@@ -256,3 +256,11 @@ extension UnsafeMutableRawPointer {
     @inline(__always) public func loadLE64(at offset: Int) -> UInt64 { UInt64(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
     @inline(__always) public func loadLE16(at offset: Int) -> UInt16 { UInt16(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt16.self)) }
 }
+
+/// The first 8 bytes as a big-endian number (zeros past the end): byte strings in the order of
+/// their prefixes are in bytewise order, so a sort compares whole strings only where these tie.
+@inline(__always) public func orderPrefix(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    var prefix: UInt64 = 0
+    for i in 0..<8 { prefix = prefix << 8 | UInt64(i < bytes.count ? bytes[i] : 0) }
+    return prefix
+}

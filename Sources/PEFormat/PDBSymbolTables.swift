@@ -208,7 +208,7 @@ public enum PDBSymbolTables {
         byName.reserveCapacity(publics.count)
         nameBytes.withUnsafeBytes { names in
             for p in publics.indices {
-                byName.append(SortKey(key: prefixKey(names, nameStarts[p]..<nameStarts[p + 1]), index: Int32(p)))
+                byName.append(SortKey(key: orderPrefix(UnsafeRawBufferPointer(rebasing: names[nameStarts[p]..<nameStarts[p + 1]])), index: Int32(p)))
             }
             // Publics by name (bytewise), as lld-link orders them; equal names by address.
             byName.sort { l, r in
@@ -288,16 +288,6 @@ public enum PDBSymbolTables {
         var index: Int32
     }
 
-    /// The first 8 bytes of a name as a big-endian number (zeros past its end): ordering by it
-    /// orders by those bytes.
-    @inline(__always) static func prefixKey(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> UInt64 {
-        var key: UInt64 = 0
-        for i in 0..<8 {
-            key <<= 8
-            if range.lowerBound + i < range.upperBound { key |= UInt64(bytes[range.lowerBound + i]) }
-        }
-        return key
-    }
 
     /// Bytewise order of two names; a name before every longer name it begins.
     @inline(__always) static func compareBytes(_ a: UnsafeRawBufferPointer, _ l: Range<Int>, _ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int {

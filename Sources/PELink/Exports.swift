@@ -108,7 +108,7 @@ enum ExportBuilder {
         // bytes in one buffer instead of reading each comparison's two requests, and most
         // comparisons only their prefixes.
         let order = NameBuffer(requests.indices.lazy.map { requests[$0].name }).withNames { names in
-            var keys = names.indices.map { (prefix: names[$0].orderPrefix, index: Int32($0)) }
+            var keys = names.indices.map { (prefix: orderPrefix(names[$0].bytes), index: Int32($0)) }
             keys.sort { $0.prefix != $1.prefix ? $0.prefix < $1.prefix : names[Int($0.index)] < names[Int($1.index)] }
             return keys.map { Int($0.index) }
         }

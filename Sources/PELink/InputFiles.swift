@@ -147,12 +147,20 @@ final class ObjectFile: @unchecked Sendable {
     var directiveText: String {
         var pieces: [Substring] = []
         for section in sections where name(of: section).equals(".drectve") && section.dataCount > 0 {
-            var bytes = Array(data(section))
-            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-            for i in bytes.indices where bytes[i] == 0 { bytes[i] = 0x20 }
-            pieces += String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" })
+            pieces += Self.directiveText(data(section)).text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" })
         }
         return pieces.joined(separator: " ")
+    }
+
+    /// A .drectve section's text, without a UTF-8 byte order mark (its length is given, for
+    /// offsets into the section). Producers pad directive strings with NULs or put one between
+    /// directives: a NUL separates arguments like a space does.
+    static func directiveText(_ data: UnsafeRawBufferPointer) -> (text: String, byteOrderMarkLength: Int) {
+        var bytes = Array(data)
+        let byteOrderMarkLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        bytes.removeFirst(byteOrderMarkLength)
+        for i in bytes.indices where bytes[i] == 0 { bytes[i] = 0x20 }
+        return (String(decoding: bytes, as: UTF8.self), byteOrderMarkLength)
     }
     /// External symbol records: record index, name and the name's hash, computed at parse time
     /// (in parallel) so that inserting into the symbol table only probes. The leaders of
@@ -294,14 +302,8 @@ final class ObjectFile: @unchecked Sendable {
             }
             if header.characteristics.contains(.lnkComdat) { section.isComdat = true }
             if isDirectives && data.count > 0 {
-                var bytes = Array(object.data(section))
-                let byteOrderMarkLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-                bytes.removeFirst(byteOrderMarkLength)
+                let (text, byteOrderMarkLength) = ObjectFile.directiveText(object.data(section))
                 do {
-                    // Producers pad directive strings with NULs or put one between directives:
-                    // a NUL separates arguments like a space does.
-                    for i in bytes.indices where bytes[i] == 0 { bytes[i] = 0x20 }
-                    let text = String(decoding: bytes, as: UTF8.self)
                     object.directiveArguments += try ResponseFiles.tokenize(text)
                 } catch {
                     throw view.error(at: data.offset + byteOrderMarkLength + error.offset, "section .drectve: the quote at this offset is never closed, so the linker directives cannot be read")

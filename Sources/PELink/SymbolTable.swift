@@ -62,14 +62,6 @@ struct Name: @unchecked Sendable {
         return h
     }
 
-    /// The first eight bytes as a big-endian number (zeros past the end): names in the order of
-    /// their prefixes are in bytewise order, so a sort compares whole names only where these tie.
-    @inline(__always) var orderPrefix: UInt64 {
-        var prefix: UInt64 = 0
-        for i in 0..<8 { prefix = prefix << 8 | UInt64(i < count ? base!.load(fromByteOffset: i, as: UInt8.self) : 0) }
-        return prefix
-    }
-
     static func < (a: Name, b: Name) -> Bool {
         let n = min(a.count, b.count)
         if n > 0 {
