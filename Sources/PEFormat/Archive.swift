@@ -190,9 +190,10 @@ public struct Archive: Sendable {
                                                              indexByHeaderOffset: &indexByHeaderOffset, view: view)
         default:
             self.layout = .msvc
-            // The first member must still be well formed, but the second is the one used.
-            _ = try Archive.readFirstLinkerMember(linkerMembers[0],
-                                                  indexByHeaderOffset: &indexByHeaderOffset, view: view)
+            // The second member is the one used; the first, which lists the same symbols, must
+            // still be well formed, and is checked without keeping what it lists.
+            _ = try Archive.readFirstLinkerMember(linkerMembers[0], indexByHeaderOffset: &indexByHeaderOffset,
+                                                  view: view, keepsSymbols: false)
             self.symbolTable = try Archive.readSecondLinkerMember(linkerMembers[1],
                                                               indexByHeaderOffset: &indexByHeaderOffset, view: view)
         }
@@ -343,13 +344,15 @@ public struct Archive: Sendable {
         var position = start
         let base = data.offset - archiveOffset
         for index in 0..<count {
-            guard let length = data.cStringLength(at: position) else {
-                throw data.error(at: min(position, data.count), "\(member): symbol name \(index) of \(count) runs past the end of the member")
-            }
+            guard let length = data.cStringLength(at: position) else { throw unterminatedName(data, at: position, index: index, of: count, member: member) }
             names.append((base + position, length))
             position += length + 1
         }
         return names
+    }
+
+    private static func unterminatedName(_ data: ByteView, at position: Int, index: Int, of count: Int, member: String) -> FormatError {
+        data.error(at: min(position, data.count), "\(member): symbol name \(index) of \(count) runs past the end of the member")
     }
 
     /// Member indices by header offset; symbol tables name one member many times in a row.
@@ -379,8 +382,10 @@ public struct Archive: Sendable {
     }
 
     /// The first linker member / GNU symbol table: big-endian count, big-endian member offsets, names.
+    /// Without `keepsSymbols` (an MSVC archive, whose second member is used) it is only checked,
+    /// and nothing is allocated: the table of a large library is megabytes.
     private static func readFirstLinkerMember(_ data: ByteView, indexByHeaderOffset: inout MemberFinder,
-                                              view: ByteView) throws -> [ArchiveSymbol] {
+                                              view: ByteView, keepsSymbols: Bool = true) throws -> [ArchiveSymbol] {
         let what = "first linker member"
         try data.check(0, 4, "\(what) symbol count")
         let symbolCount = Int(u32BigEndian(data, 0))
@@ -388,14 +393,22 @@ public struct Archive: Sendable {
         guard symbolCount <= (data.count - 4) / 5 else {
             throw data.error(at: 0, "\(what) claims \(symbolCount) symbols, more than its \(data.count) bytes can hold")
         }
-        let names = try readNames(data, from: 4 + 4 * symbolCount, count: symbolCount, member: what, archiveOffset: view.offset)
+        let namesStart = 4 + 4 * symbolCount
+        let names = keepsSymbols ? try readNames(data, from: namesStart, count: symbolCount, member: what, archiveOffset: view.offset) : []
+        if !keepsSymbols {
+            var position = namesStart
+            for index in 0..<symbolCount {
+                guard let length = data.cStringLength(at: position) else { throw unterminatedName(data, at: position, index: index, of: symbolCount, member: what) }
+                position += length + 1
+            }
+        }
         var result: [ArchiveSymbol] = []
-        result.reserveCapacity(symbolCount)
+        if keepsSymbols { result.reserveCapacity(symbolCount) }
         for index in 0..<symbolCount {
             let memberOffset = Int(u32BigEndian(data, 4 + 4 * index))
             let memberIndex = try resolve(memberOffset, indexByHeaderOffset: &indexByHeaderOffset, view: view,
                                           tableOffset: data.offset - view.offset + 4 + 4 * index, member: what)
-            result.append(ArchiveSymbol(nameOffset: names[index].offset, nameLength: names[index].length, memberIndex: memberIndex))
+            if keepsSymbols { result.append(ArchiveSymbol(nameOffset: names[index].offset, nameLength: names[index].length, memberIndex: memberIndex)) }
         }
         return result
     }

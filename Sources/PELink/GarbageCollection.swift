@@ -25,8 +25,8 @@ extension Linker {
         // Where each global symbol leads: its section (by global index), an import (-2 for the
         // `__imp_` slot, -3 for the thunk, with the import in `symbolImport`), or nowhere (-1).
         let symbols = resolver.symbols
-        var symbolTarget = [Int32](repeating: -1, count: symbols.count)
-        var symbolImport = [Int32](repeating: -1, count: symbols.count)
+        var symbolTarget = [Int32](repeating: -1, count: symbols.count, threads: threads)
+        var symbolImport = [Int32](repeating: -1, count: symbols.count, threads: threads)
         let chunk = 1 << 15
         symbols.withUnsafeBufferPointer { symbols in
           symbolTarget.withUnsafeMutableBufferPointer { targets in
@@ -51,8 +51,8 @@ extension Linker {
           }
         }
         watch.lap("symbols")
-        var isCandidate = [Bool](repeating: false, count: sectionCount)   // live: may be marked
-        var childCount = [Int32](repeating: 0, count: sectionCount + 1)
+        var isCandidate = [Bool](repeating: false, count: sectionCount, threads: threads)   // live: may be marked
+        var childCount = [Int32](repeating: 0, count: sectionCount + 1, threads: threads)
         // What each live section refers to, read in parallel per object: a global symbol as its
         // index, a section of the same object as -(global section + 1). Marking then only follows
         // these lists. Each object also lists its roots: every plain section (DWARF aside: it
@@ -102,12 +102,12 @@ extension Linker {
         // The lists side by side: each object's at its offset, copied in parallel.
         var referenceBase = [Int](repeating: 0, count: objects.count + 1)
         for o in objects.indices { referenceBase[o + 1] = referenceBase[o] + perObject[o].refs.count }
-        var referenceStart = [Int32](repeating: 0, count: sectionCount + 1)
-        var references = [Int32](repeating: 0, count: referenceBase[objects.count])
+        var referenceStart = [Int32](repeating: 0, count: sectionCount + 1, threads: threads)
+        var references = [Int32](repeating: 0, count: referenceBase[objects.count], threads: threads)
         // Associative children of each section, as offsets into one array.
-        var childStart = [Int32](repeating: 0, count: sectionCount + 1)
+        var childStart = [Int32](repeating: 0, count: sectionCount + 1, threads: threads)
         for i in 0..<sectionCount { childStart[i + 1] = childStart[i] + childCount[i] }
-        var children = [Int32](repeating: 0, count: Int(childStart[sectionCount]))
+        var children = [Int32](repeating: 0, count: Int(childStart[sectionCount]), threads: threads)
         referenceStart.withUnsafeMutableBufferPointer { startOut in
           references.withUnsafeMutableBufferPointer { referencesOut in
             children.withUnsafeMutableBufferPointer { childrenOut in

@@ -73,7 +73,7 @@ extension Linker {
         // Each candidate's kept candidate (the first of its class), or -1. Classes are written
         // in parallel, each by one worker; the kept sections whose alignment rises are listed.
         let groups = partition.groups()
-        var keptFor = [Int32](repeating: -1, count: facts.candidates.count)
+        var keptFor = [Int32](repeating: -1, count: facts.candidates.count, threads: options.threads)
         let chunk = 1 << 10
         let chunkCount = (groups.count + chunk - 1) / chunk
         let raisedAlignments = ParallelResults<[(kept: Int32, alignment: UInt32)]>(count: chunkCount)
@@ -157,7 +157,7 @@ extension Linker {
     /// Sections whose address a program may observe: those of exported symbols, of the symbols
     /// an object's .llvm_addrsig lists, and every section of an object without that table.
     private func addressSignificantSections(_ resolver: SymbolResolver, exports: [ExportEntry]) -> (sections: [Bool], errors: [String]) {
-        var significant = [Bool](repeating: false, count: resolver.totalSections)
+        var significant = [Bool](repeating: false, count: resolver.totalSections, threads: options.threads)
         let objects = resolver.objects
         // Each object's table is read in parallel: its own sections are marked in place, and the
         // global symbols it names are listed, to be marked after (they may be anywhere).
@@ -329,8 +329,8 @@ struct FoldingFacts: Sendable {
         objectBases = objects.map(\.base)
         // The candidate (index into `candidates`) of every global section, or -1; only while
         // the facts are gathered.
-        var candidateOfSection = [Int32](repeating: -1, count: resolver.totalSections)
-        var bits = [UInt64](repeating: 0, count: (resolver.totalSections + 63) / 64)
+        var candidateOfSection = [Int32](repeating: -1, count: resolver.totalSections, threads: threads)
+        var bits = [UInt64](repeating: 0, count: (resolver.totalSections + 63) / 64, threads: threads)
         for (c, global) in candidates.enumerated() {
             candidateOfSection[Int(global)] = Int32(c)
             bits[Int(global) >> 6] |= 1 << UInt64(global & 63)
@@ -357,12 +357,12 @@ struct FoldingFacts: Sendable {
             }
             runs.append((o, start..<c))
         }
-        var hashes = [UInt64](repeating: 0, count: candidates.count)
-        var objectOf = [UInt32](repeating: 0, count: candidates.count)
-        var childInfo = [UInt32](repeating: 0, count: candidates.count)
-        var alignments = [UInt8](repeating: 0, count: candidates.count)
-        var targetSection = [Int32](repeating: -1, count: Int(relocationStart[candidates.count]))
-        var targetKey = [UInt32](repeating: 0, count: targetSection.count)
+        var hashes = [UInt64](repeating: 0, count: candidates.count, threads: threads)
+        var objectOf = [UInt32](repeating: 0, count: candidates.count, threads: threads)
+        var childInfo = [UInt32](repeating: 0, count: candidates.count, threads: threads)
+        var alignments = [UInt8](repeating: 0, count: candidates.count, threads: threads)
+        var targetSection = [Int32](repeating: -1, count: Int(relocationStart[candidates.count]), threads: threads)
+        var targetKey = [UInt32](repeating: 0, count: targetSection.count, threads: threads)
         objectRuns = runs
         let dependencyLists = ParallelResults<(counts: [Int32], dependencies: [Int32])>(count: runs.count)
         let starts = relocationStart
@@ -475,7 +475,7 @@ struct FoldingFacts: Sendable {
     /// memory access instead of one each for the symbol, its object and the section's candidate.
     private static func symbolPlaces(_ resolver: SymbolResolver, candidateOf: [Int32], threads: Int?) -> [SymbolPlace] {
         let objects = resolver.objects
-        var places = [SymbolPlace](repeating: SymbolPlace(), count: resolver.symbols.count)
+        var places = [SymbolPlace](repeating: SymbolPlace(), count: resolver.symbols.count, threads: threads)
         let chunk = 1 << 15
         resolver.symbols.withUnsafeBufferPointer { symbols in
             places.withUnsafeMutableBufferPointer { placesOut in
@@ -587,7 +587,7 @@ struct FoldingPartition {
         radixSort(&keys)
         order = keys.map { Int32(truncatingIfNeeded: $0 & indexMask) }
         // A candidate alone in its hash is a class of its own; the runs' classes are written below.
-        classOf = [UInt32](repeating: 0, count: order.count)
+        classOf = [UInt32](repeating: 0, count: order.count, threads: threads)
         for (position, m) in order.enumerated() { classOf[Int(m)] = UInt32(position) }
         // Runs of equal keys, split exactly in parallel (each run is independent).
         var runs: [Range<Int>] = []
@@ -601,11 +601,11 @@ struct FoldingPartition {
         // Each member of a run is first compared with the run's first member, in input order:
         // the members' bytes are then read front to back through the inputs, and only the
         // first members' are read out of order (a run's members are scattered over the inputs).
-        var firstOfRun = [Int32](repeating: -1, count: order.count)
+        var firstOfRun = [Int32](repeating: -1, count: order.count, threads: threads)
         for run in runs {
             for position in run.dropFirst() { firstOfRun[Int(order[position])] = order[run.lowerBound] }
         }
-        var equalsFirst = [Bool](repeating: false, count: order.count)
+        var equalsFirst = [Bool](repeating: false, count: order.count, threads: threads)
         let chunk = 1 << 12
         firstOfRun.withUnsafeBufferPointer { firstOfRun in
             equalsFirst.withUnsafeMutableBufferPointer { equalsFirst in
@@ -692,7 +692,7 @@ struct FoldingPartition {
     /// classes they were found equivalent in (a class that splits keeps its number for its first
     /// piece, so only the members of the other pieces move).
     mutating func refine() {
-        var moved = [Bool](repeating: true, count: classOf.count)
+        var moved = [Bool](repeating: true, count: classOf.count, threads: threads)
         while !openClasses.isEmpty {
             rounds += 1
             let facts = self.facts

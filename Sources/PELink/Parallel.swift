@@ -78,3 +78,25 @@ final class ParallelResults<Value>: @unchecked Sendable {
     /// The slot's value, left in place (readers of different slots may run in parallel).
     func peek(_ index: Int) -> Value? { slots[index] }
 }
+
+extension Array where Element: BitwiseCopyable {
+    /// `count` copies of `value`, written by every worker. The first write to each page of a
+    /// fresh table is a page fault in which the kernel clears the page, and that costs more than
+    /// the write: a table of tens of megabytes filled by one thread holds the link up for tens of
+    /// milliseconds, filled by all it holds it up for a fraction of that.
+    init(repeating value: Element, count: Int, threads: Int?) {
+        let chunk = Swift.max(1, (1 << 18) / MemoryLayout<Element>.stride)
+        guard count >= 2 * chunk, (threads ?? availableProcessors) > 1 else {
+            self.init(repeating: value, count: count)
+            return
+        }
+        self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
+            nonisolated(unsafe) let start = buffer.baseAddress!
+            parallelFor((count + chunk - 1) / chunk, threads: threads) { k in
+                let lower = k * chunk
+                (start + lower).initialize(repeating: value, count: Swift.min(chunk, count - lower))
+            }
+            initialized = count
+        }
+    }
+}

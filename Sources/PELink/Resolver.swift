@@ -62,7 +62,7 @@ final class SymbolResolver: @unchecked Sendable {
 
     /// Where resolution spends its time, for /time.
     struct Statistics {
-        var readArchives = 0.0, parseObjects = 0.0, insertObjects = 0.0, parseMembers = 0.0, insertMembers = 0.0
+        var parseObjects = 0.0, insertObjects = 0.0, parseMembers = 0.0, insertMembers = 0.0
         var memberBatches = 0, membersLoaded = 0
     }
     var statistics = Statistics()
@@ -196,18 +196,36 @@ final class SymbolResolver: @unchecked Sendable {
                 inputError(FormatError(file: path, kind.rejection ?? "cannot be linked"))
             }
         }
-        // Archives are read in parallel (each one's member headers are walked one after another);
-        // an archive that cannot be read leaves the order.
-        let readArchives = ParallelResults<Result<Archive, Error>>(count: archiveFiles.count)
+        // Archives and command-line objects are read together, archives first and each by one
+        // worker: a large archive's member headers and symbol directory, and the hashes of its
+        // names, take one worker tens of milliseconds, while the others parse objects. An archive
+        // that cannot be read leaves the order; objects' symbols are inserted in command-line
+        // order below.
+        let readArchives = ParallelResults<Result<(Archive, ExternalNames), Error>>(count: archiveFiles.count)
         let filesToRead = archiveFiles
-        parallelFor(filesToRead.count, threads: options.threads) { k in
-            readArchives.set(k, Result { try Archive(view: filesToRead[k].view, readsMembers: false) })
+        var parsed = [Result<ObjectFile, Error>?](repeating: nil, count: directObjects.count)
+        let toParse = directObjects
+        parsed.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let out = slots
+            parallelForTakingTurns(filesToRead.count + toParse.count, threads: options.threads) { k in
+                if k < filesToRead.count {
+                    readArchives.set(k, Result {
+                        let archive = try Archive(view: filesToRead[k].view, readsMembers: false)
+                        return (archive, SymbolResolver.names(of: archive))
+                    })
+                } else {
+                    let entry = toParse[k - filesToRead.count]
+                    out[k - filesToRead.count] = Result { try ObjectFile.parse(displayName: entry.path, view: entry.view) }
+                }
+            }
         }
         var archiveIndex = [Int?](repeating: nil, count: archiveFiles.count)
+        var archiveNames: [ExternalNames] = []
         for k in archiveFiles.indices {
             switch readArchives.take(k)! {
-            case .success(let archive):
+            case .success(let (archive, names)):
                 archives.append(ArchiveFile(path: archiveFiles[k].path, archive: archive))
+                archiveNames.append(names)
                 archiveIndex[k] = archives.count - 1
             case .failure(let error): inputError(error)
             }
@@ -216,38 +234,21 @@ final class SymbolResolver: @unchecked Sendable {
             guard entry.kind == 1 else { return entry }
             return archiveIndex[entry.index].map { (1, $0) }
         }
-        statistics.readArchives += lap()
-        // Parse the command-line objects in parallel; insert their symbols in command-line order.
-        var parsed = [Result<ObjectFile, Error>?](repeating: nil, count: directObjects.count)
-        let toParse = directObjects
-        parsed.withUnsafeMutableBufferPointer { slots in
-            // No command-line objects (only libraries): nothing to parse.
-            guard let slotsBase = slots.baseAddress else { return }
-            nonisolated(unsafe) let out = slotsBase
-            parallelFor(toParse.count, threads: options.threads) { i in
-                let entry = toParse[i]
-                out[i] = Result { try ObjectFile.parse(displayName: entry.path, view: entry.view) }
-            }
-        }
         statistics.parseObjects += lap()
         // Size the symbol table once. An archive's symbols are distinct names; the objects' repeat
         // across objects (references, COMDAT copies): about half of those are distinct.
         var externalCount = 0
         for case .success(let object)? in parsed { externalCount += object.externals.count }
         let expected = archives.reduce(0) { $0 + $1.archive.symbolTable.count } + externalCount / 2 + 1024
-        table.reserve(expected)
+        table.reserve(expected, threads: options.threads)
         symbols.reserveCapacity(expected)
-        // Archives' names are hashed in parallel, as the objects' were while they were parsed.
-        let archiveNames = ParallelResults<ExternalNames>(count: archives.count)
-        let archivesNow = archives
-        parallelFor(archivesNow.count, threads: options.threads) { a in archiveNames.set(a, SymbolResolver.names(of: archivesNow[a])) }
         addInOrder(order.count, role: { k in
             let (kind, index) = order[k]
             switch kind {
             case 0:
                 guard case .success(let object) = parsed[index]! else { return .nothing }
                 return object.entersOtherNames ? .alone : .names(object.externals)
-            case 1: return .names(archiveNames.peek(index)!)
+            case 1: return .names(archiveNames[index])
             default: return .alone
             }
         }, add: { k, numbers in
@@ -259,7 +260,7 @@ final class SymbolResolver: @unchecked Sendable {
                 case .failure(let error): inputError(error)
                 }
             case 1:
-                addArchiveSymbols(index, names: archiveNames.peek(index)!, numbers: numbers)
+                addArchiveSymbols(index, names: archiveNames[index], numbers: numbers)
                 if options.wholeArchiveAll || options.wholeArchiveInputs.contains(archives[index].path)
                     || options.wholeArchiveNames.contains((archives[index].path as NSString).lastPathComponent.lowercased()) {
                     for member in archives[index].archive.memberHeaderOffsets.indices {
@@ -440,15 +441,15 @@ final class SymbolResolver: @unchecked Sendable {
     /// DLL's import library may list its DllMain (exported by mistake), and importing a DLL's
     /// entry point is never what a link wants, so the definition in a static library searched
     /// later is used instead (as lld-link does).
-    static func names(of archive: ArchiveFile) -> ExternalNames {
+    static func names(of archive: Archive) -> ExternalNames {
         var names: [HashedName] = []
-        names.reserveCapacity(archive.archive.symbolTable.count)
-        for (k, entry) in archive.archive.symbolTable.enumerated() {
+        names.reserveCapacity(archive.symbolTable.count)
+        for (k, entry) in archive.symbolTable.enumerated() {
             let memberIndex = entry.memberIndex
-            guard memberIndex >= 0, memberIndex < archive.archive.memberCount else { continue }
-            let name = Name(archive.archive.symbolNameBytes(entry))
+            guard memberIndex >= 0, memberIndex < archive.memberCount else { continue }
+            let name = Name(archive.symbolNameBytes(entry))
             if name.equals("DllMain") || name.equals("_DllMain@12"),
-               (try? archive.archive.member(memberIndex)).map({ FileKind.identify($0.data) }) == .importObject { continue }
+               (try? archive.member(memberIndex)).map({ FileKind.identify($0.data) }) == .importObject { continue }
             names.append(HashedName(name: name, hash: name.hashValue64, record: Int32(k)))
         }
         return ExternalNames(names)
@@ -521,7 +522,7 @@ final class SymbolResolver: @unchecked Sendable {
                 throw FormatError(file: path, (kind.rejection ?? "is not a library") + " (it was given as a library)")
             }
             archives.append(ArchiveFile(path: path, archive: try Archive(view: file.view, readsMembers: false)))
-            addArchiveSymbols(archives.count - 1, names: SymbolResolver.names(of: archives[archives.count - 1]), numbers: nil)
+            addArchiveSymbols(archives.count - 1, names: SymbolResolver.names(of: archives[archives.count - 1].archive), numbers: nil)
         } catch {
             inputError(error)
         }

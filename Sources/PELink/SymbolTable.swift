@@ -237,12 +237,18 @@ struct SymbolNameTable {
     }
 
     /// Makes room for about `capacity` names in all without rehashing on the way.
-    mutating func reserve(_ capacity: Int) {
+    /// Shards are resized in parallel when `threads` allows: a large link's table is tens of
+    /// megabytes of fresh pages.
+    mutating func reserve(_ capacity: Int, threads: Int? = 1) {
         let perShard = capacity / shards.count + 1
-        for s in shards.indices where shards[s].slots.count < perShard * 2 {
-            var size = max(shards[s].slots.count, 1024)
-            while size < perShard * 2 { size <<= 1 }
-            Self.resize(&shards[s], to: size)
+        shards.withUnsafeMutableBufferPointer { shards in
+            nonisolated(unsafe) let shards = shards
+            parallelFor(shards.count, threads: threads) { s in
+                guard shards[s].slots.count < perShard * 2 else { return }
+                var size = max(shards[s].slots.count, 1024)
+                while size < perShard * 2 { size <<= 1 }
+                Self.resize(&shards[s], to: size)
+            }
         }
         names.reserveCapacity(capacity)
     }
