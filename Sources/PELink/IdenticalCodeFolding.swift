@@ -330,32 +330,51 @@ struct FoldingFacts: Sendable {
         // The candidate (index into `candidates`) of every global section, or -1; only while
         // the facts are gathered.
         var candidateOfSection = [Int32](repeating: -1, count: resolver.totalSections, threads: threads)
+        let chunk = 1 << 15
+        candidateOfSection.withUnsafeMutableBufferPointer { candidateOut in
+            nonisolated(unsafe) let candidateOut = candidateOut
+            parallelFor((candidates.count + chunk - 1) / chunk, threads: threads) { k in
+                for c in k * chunk..<min(candidates.count, (k + 1) * chunk) { candidateOut[Int(candidates[c])] = Int32(c) }
+            }
+        }
+        let candidateOf = candidateOfSection
+        // One bit per section, each word made by one worker from the sections it covers.
         var bits = [UInt64](repeating: 0, count: (resolver.totalSections + 63) / 64, threads: threads)
-        for (c, global) in candidates.enumerated() {
-            candidateOfSection[Int(global)] = Int32(c)
-            bits[Int(global) >> 6] |= 1 << UInt64(global & 63)
+        bits.withUnsafeMutableBufferPointer { bitsOut in
+            nonisolated(unsafe) let bitsOut = bitsOut
+            let wordsPerChunk = chunk / 64
+            parallelFor((bitsOut.count + wordsPerChunk - 1) / wordsPerChunk, threads: threads) { k in
+                for w in k * wordsPerChunk..<min(bitsOut.count, (k + 1) * wordsPerChunk) {
+                    var word: UInt64 = 0
+                    for global in w * 64..<min(candidateOf.count, w * 64 + 64) where candidateOf[global] >= 0 { word |= 1 << UInt64(global & 63) }
+                    bitsOut[w] = word
+                }
+            }
         }
         candidateBits = bits
-        let candidateOf = candidateOfSection
         let places = Self.symbolPlaces(resolver, candidateOf: candidateOf, threads: threads)
 
         // The candidates of one object are consecutive (candidates are in input order): each
         // object's are read by one worker, which writes their slots of the tables below and lists
-        // their dependencies. Where each candidate's relocations go in the flat tables is counted
-        // on the way, reading the section tables front to back.
-        var runs: [(object: Int, candidates: Range<Int>)] = []
-        var relocationStart = [Int32](repeating: 0, count: candidates.count + 1)
-        var o = 0, c = 0
-        while c < candidates.count {
-            // Objects without sections start where the next one does: take the last that starts here.
-            while o + 1 < objects.count && objects[o + 1].firstSection <= Int(candidates[c]) { o += 1 }
-            let object = objects[o]
-            let start = c
-            while c < candidates.count && Int(candidates[c]) < object.firstSection + object.sections.count {
-                relocationStart[c + 1] = relocationStart[c] + Int32(object.sections[Int(candidates[c]) - object.firstSection].relocationCount)
-                c += 1
+        // their dependencies. Each object's are found by binary search, and where each
+        // candidate's relocations go in the flat tables is counted per object, then summed.
+        let objectCandidates = ParallelResults<Range<Int>>(count: objects.count)
+        parallelFor((objects.count + 255) / 256, threads: threads) { k in
+            for o in k * 256..<min(objects.count, (k + 1) * 256) {
+                let object = objects[o]
+                let range = candidates.firstIndex(notBelow: object.firstSection)..<candidates.firstIndex(notBelow: object.firstSection + object.sections.count)
+                if !range.isEmpty { objectCandidates.set(o, range) }
             }
-            runs.append((o, start..<c))
+        }
+        let runs = objects.indices.compactMap { o in objectCandidates.take(o).map { (object: o, candidates: $0) } }
+        var relocationStart = [Int32](repeating: 0, count: candidates.count + 1, threads: threads)
+        relocationStart.withUnsafeMutableBufferPointer { counts in
+            nonisolated(unsafe) let counts = counts
+            parallelFor(runs.count, threads: threads) { run in
+                let object = objects[runs[run].object]
+                for c in runs[run].candidates { counts[c + 1] = Int32(object.sections[Int(candidates[c]) - object.firstSection].relocationCount) }
+            }
+            for c in 0..<candidates.count { counts[c + 1] += counts[c] }
         }
         var hashes = [UInt64](repeating: 0, count: candidates.count, threads: threads)
         var objectOf = [UInt32](repeating: 0, count: candidates.count, threads: threads)
@@ -445,12 +464,27 @@ struct FoldingFacts: Sendable {
         }
         }
         }
-        var dependencyStart: [Int32] = [0], dependencies: [Int32] = []
-        dependencyStart.reserveCapacity(candidates.count + 1)
-        for run in runs.indices {
-            let list = dependencyLists.take(run)!
-            dependencies += list.dependencies
-            for count in list.counts { dependencyStart.append(dependencyStart.last! + count) }
+        // The runs' lists side by side, each copied by one worker at its offset.
+        var runOffsets = [0]
+        runOffsets.reserveCapacity(runs.count + 1)
+        for run in runs.indices { runOffsets.append(runOffsets[run] + dependencyLists.peek(run)!.dependencies.count) }
+        var dependencyStart = [Int32](repeating: 0, count: candidates.count + 1, threads: threads)
+        var dependencies = [Int32](repeating: 0, count: runOffsets[runs.count], threads: threads)
+        dependencyStart.withUnsafeMutableBufferPointer { startOut in
+            dependencies.withUnsafeMutableBufferPointer { dependenciesOut in
+                nonisolated(unsafe) let startOut = startOut, dependenciesOut = dependenciesOut
+                parallelFor(runs.count, threads: threads) { run in
+                    let list = dependencyLists.take(run)!
+                    var position = runOffsets[run]
+                    for (i, count) in list.counts.enumerated() {
+                        position += Int(count)
+                        startOut[runs[run].candidates.lowerBound + i + 1] = Int32(position)
+                    }
+                    list.dependencies.withUnsafeBufferPointer { source in
+                        if !source.isEmpty { (dependenciesOut.baseAddress! + runOffsets[run]).update(from: source.baseAddress!, count: source.count) }
+                    }
+                }
+            }
         }
         self.hashes = hashes
         self.objectOf = objectOf
@@ -580,15 +614,18 @@ struct FoldingPartition {
         // equal in those bits are told apart by the exact comparison).
         let indexBits = max(1, Int.bitWidth - (self.facts.candidates.count - 1).leadingZeroBitCount)
         let indexMask: UInt64 = (1 << UInt64(indexBits)) - 1
-        var keys = self.facts.hashes.enumerated().map { ($0.element & ~indexMask) | UInt64($0.offset) }
+        var keys = self.facts.hashes.withUnsafeBufferPointer { hashes in
+            nonisolated(unsafe) let hashes = hashes
+            return [UInt64](count: hashes.count, threads: threads) { (hashes[$0] & ~indexMask) | UInt64($0) }
+        }
         // The sort's own buffer is as large as the keys: the hashes, read only for the keys, go first.
         self.facts.releaseHashes()
         let facts = self.facts
-        radixSort(&keys)
-        order = keys.map { Int32(truncatingIfNeeded: $0 & indexMask) }
-        // A candidate alone in its hash is a class of its own; the runs' classes are written below.
-        classOf = [UInt32](repeating: 0, count: order.count, threads: threads)
-        for (position, m) in order.enumerated() { classOf[Int(m)] = UInt32(position) }
+        parallelRadixSort(&keys, threads: threads)
+        order = keys.withUnsafeBufferPointer { keys in
+            nonisolated(unsafe) let keys = keys
+            return [Int32](count: keys.count, threads: threads) { Int32(truncatingIfNeeded: keys[$0] & indexMask) }
+        }
         // Runs of equal keys, split exactly in parallel (each run is independent).
         var runs: [Range<Int>] = []
         var start = 0
@@ -598,20 +635,40 @@ struct FoldingPartition {
             if end - start > 1 { runs.append(start..<end) }
             start = end
         }
+        keys = []
+        // A candidate alone in its hash is a class of its own; the runs' classes are written below.
+        classOf = [UInt32](repeating: 0, count: order.count, threads: threads)
+        let chunk = 1 << 15
+        order.withUnsafeBufferPointer { order in
+            classOf.withUnsafeMutableBufferPointer { classOut in
+                nonisolated(unsafe) let order = order, classOut = classOut
+                parallelFor((order.count + chunk - 1) / chunk, threads: threads) { k in
+                    for position in k * chunk..<min(order.count, (k + 1) * chunk) { classOut[Int(order[position])] = UInt32(position) }
+                }
+            }
+        }
         // Each member of a run is first compared with the run's first member, in input order:
         // the members' bytes are then read front to back through the inputs, and only the
         // first members' are read out of order (a run's members are scattered over the inputs).
         var firstOfRun = [Int32](repeating: -1, count: order.count, threads: threads)
-        for run in runs {
-            for position in run.dropFirst() { firstOfRun[Int(order[position])] = order[run.lowerBound] }
+        order.withUnsafeBufferPointer { order in
+            firstOfRun.withUnsafeMutableBufferPointer { firstOut in
+                nonisolated(unsafe) let order = order, firstOut = firstOut
+                let runChunk = 1 << 12
+                parallelFor((runs.count + runChunk - 1) / runChunk, threads: threads) { k in
+                    for run in runs[k * runChunk..<min(runs.count, (k + 1) * runChunk)] {
+                        for position in run.dropFirst() { firstOut[Int(order[position])] = order[run.lowerBound] }
+                    }
+                }
+            }
         }
         var equalsFirst = [Bool](repeating: false, count: order.count, threads: threads)
-        let chunk = 1 << 12
         firstOfRun.withUnsafeBufferPointer { firstOfRun in
             equalsFirst.withUnsafeMutableBufferPointer { equalsFirst in
                 nonisolated(unsafe) let firstOfRun = firstOfRun, equalsFirst = equalsFirst
-                parallelFor((firstOfRun.count + chunk - 1) / chunk, threads: threads) { k in
-                    for m in k * chunk..<min(firstOfRun.count, (k + 1) * chunk) where firstOfRun[m] >= 0 {
+                let compareChunk = 1 << 12
+                parallelFor((firstOfRun.count + compareChunk - 1) / compareChunk, threads: threads) { k in
+                    for m in k * compareChunk..<min(firstOfRun.count, (k + 1) * compareChunk) where firstOfRun[m] >= 0 {
                         equalsFirst[m] = facts.constantPartsEqual(Int(firstOfRun[m]), m)
                     }
                 }
@@ -872,5 +929,17 @@ struct AssociativeLists {
             defer { current = lists.next[Int(current)] }
             return Int(current)
         }
+    }
+}
+
+private extension Array where Element == Int32 {
+    /// The first index whose element is not below `value`, in ascending elements.
+    func firstIndex(notBelow value: Int) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(self[middle]) < value { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }

@@ -100,3 +100,18 @@ extension Array where Element: BitwiseCopyable {
         }
     }
 }
+
+extension Array where Element: BitwiseCopyable {
+    /// `count` elements, the i-th being `element(i)`, made in chunks by every worker (for the
+    /// same reason as `init(repeating:count:threads:)`).
+    init(count: Int, threads: Int?, element: (Int) -> Element) {
+        let chunk = Swift.max(1, (1 << 18) / MemoryLayout<Element>.stride)
+        self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
+            nonisolated(unsafe) let start = buffer.baseAddress
+            parallelFor((count + chunk - 1) / chunk, threads: count >= 2 * chunk ? threads : 1) { k in
+                for i in k * chunk..<Swift.min(count, (k + 1) * chunk) { (start! + i).initialize(to: element(i)) }
+            }
+            initialized = count
+        }
+    }
+}

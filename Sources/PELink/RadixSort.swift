@@ -41,3 +41,76 @@ func radixSort(_ keys: inout [UInt64]) {
     }
     if !sourceIsKeys { keys = buffer }
 }
+
+/// `radixSort` shared among workers, for the million-key sorts of folding. One pass on the
+/// highest 16 bits in which the keys differ sends each key to its bucket (each worker counts
+/// and places its own stretch of the keys, in order), then buckets are sorted each by one
+/// worker. The result is the ascending order, whatever the split.
+func parallelRadixSort(_ keys: inout [UInt64], threads: Int?) {
+    let count = keys.count
+    let workers = min(threads ?? availableProcessors, 64)
+    guard count >= 1 << 16, workers > 1 else {
+        radixSort(&keys)
+        return
+    }
+    var anyBits: UInt64 = 0, allBits: UInt64 = ~0
+    for key in keys {
+        anyBits |= key
+        allBits &= key
+    }
+    let varying = anyBits ^ allBits
+    guard varying != 0 else { return }
+    let shift = UInt64(max(0, 63 - varying.leadingZeroBitCount - 15))
+    let digits = 1 << 16
+    let stretch = (count + workers - 1) / workers
+    // Worker w's count of each digit, then where its first key of each digit goes.
+    var places = [Int](repeating: 0, count: workers * digits)
+    var bucketStart = [Int](repeating: 0, count: digits + 1)
+    var buffer = [UInt64](repeating: 0, count: count, threads: threads)
+    keys.withUnsafeMutableBufferPointer { keys in
+        places.withUnsafeMutableBufferPointer { places in
+            buffer.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let keys = keys, places = places, buffer = buffer
+                parallelFor(workers, threads: workers) { w in
+                    let counts = places.baseAddress! + w * digits
+                    for i in w * stretch..<min(count, (w + 1) * stretch) { counts[Int(truncatingIfNeeded: (keys[i] >> shift) & 0xFFFF)] += 1 }
+                }
+                var sum = 0
+                for d in 0..<digits {
+                    bucketStart[d] = sum
+                    for w in 0..<workers {
+                        let c = places[w * digits + d]
+                        places[w * digits + d] = sum
+                        sum += c
+                    }
+                }
+                bucketStart[digits] = sum
+                parallelFor(workers, threads: workers) { w in
+                    let next = places.baseAddress! + w * digits
+                    for i in w * stretch..<min(count, (w + 1) * stretch) {
+                        let d = Int(truncatingIfNeeded: (keys[i] >> shift) & 0xFFFF)
+                        buffer[next[d]] = keys[i]
+                        next[d] += 1
+                    }
+                }
+                // Buckets back into `keys`, sorted: 256 digits per turn.
+                let starts = bucketStart
+                parallelForTakingTurns(digits / 256, threads: workers) { group in
+                    for d in group * 256..<(group + 1) * 256 {
+                        let range = starts[d]..<starts[d + 1]
+                        guard !range.isEmpty else { continue }
+                        var target = UnsafeMutableBufferPointer(rebasing: keys[range])
+                        _ = target.update(fromContentsOf: buffer[range])
+                        if range.count > 4096 {
+                            var large = Array(target)
+                            radixSort(&large)
+                            _ = target.update(fromContentsOf: large)
+                        } else if range.count > 1 {
+                            target.sort()
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
