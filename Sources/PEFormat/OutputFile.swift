@@ -135,10 +135,9 @@ public final class StagedOutput {
         return mask
     }()
 
+    /// Written with write(2): copying into a fresh mapping would fault in each of its pages.
     public convenience init(path: String, bytes: [UInt8]) throws {
-        try self.init(path: path, size: bytes.count) { out in
-            bytes.withUnsafeBytes { out.copyMemory(from: $0) }
-        }
+        try self.init(path: path, size: bytes.count, writeInOrder: { emit in try bytes.withUnsafeBytes { try emit($0) } })
     }
 
     /// Renames the finished file over `path`.

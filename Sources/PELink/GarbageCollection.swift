@@ -57,7 +57,7 @@ extension Linker {
         // index, a section of the same object as -(global section + 1). Marking then only follows
         // these lists. Each object also lists its roots: every plain section (DWARF aside: it
         // refers to code but keeps none alive).
-        var perObject = [(start: [Int32], refs: [Int32], roots: [Int32])](repeating: ([], [], []), count: objects.count)
+        var perObject = [(start: [Int32], refs: [Int32], roots: [Int32], children: Int)](repeating: ([], [], [], 0), count: objects.count)
         perObject.withUnsafeMutableBufferPointer { buffer in
           isCandidate.withUnsafeMutableBufferPointer { candidates in
            childCount.withUnsafeMutableBufferPointer { counts in
@@ -69,9 +69,13 @@ extension Linker {
                 let object = objects[o]
                 let first = object.firstSection
                 var roots: [Int32] = []
+                var children = 0
                 for (s, section) in object.sections.enumerated() {
                     candidate[first + s] = section.isLive
-                    if section.associatedWith >= 0 { count[first + Int(section.associatedWith)] += 1 }
+                    if section.associatedWith >= 0 {
+                        count[first + Int(section.associatedWith)] += 1
+                        children += 1
+                    }
                     if section.isLive && !section.isComdat && !section.isDWARF { roots.append(Int32(first + s)) }
                 }
                 var start: [Int32] = [0]
@@ -93,7 +97,7 @@ extension Linker {
                         start.append(Int32(refs.count))
                     }
                 }
-                out[o] = (start, refs, roots)
+                out[o] = (start, refs, roots, children)
             }
            }
           }
@@ -104,19 +108,27 @@ extension Linker {
         for o in objects.indices { referenceBase[o + 1] = referenceBase[o] + perObject[o].refs.count }
         var referenceStart = [Int32](repeating: 0, count: sectionCount + 1, threads: threads)
         var references = [Int32](repeating: 0, count: referenceBase[objects.count], threads: threads)
-        // Associative children of each section, as offsets into one array.
+        // Associative children of each section, as offsets into one array: each object's children
+        // (and its sections' offsets) are at the object's offset, written by one worker.
+        var childBase = [Int](repeating: 0, count: objects.count + 1)
+        for o in objects.indices { childBase[o + 1] = childBase[o] + perObject[o].children }
         var childStart = [Int32](repeating: 0, count: sectionCount + 1, threads: threads)
-        for i in 0..<sectionCount { childStart[i + 1] = childStart[i] + childCount[i] }
-        var children = [Int32](repeating: 0, count: Int(childStart[sectionCount]), threads: threads)
+        childStart[sectionCount] = Int32(childBase[objects.count])
+        var children = [Int32](repeating: 0, count: childBase[objects.count], threads: threads)
         referenceStart.withUnsafeMutableBufferPointer { startOut in
           references.withUnsafeMutableBufferPointer { referencesOut in
             children.withUnsafeMutableBufferPointer { childrenOut in
-              childStart.withUnsafeBufferPointer { childStart in
+              childStart.withUnsafeMutableBufferPointer { childStart in
                 nonisolated(unsafe) let startOut = startOut, referencesOut = referencesOut, childrenOut = childrenOut, childStart = childStart
-                let lists = perObject
+                let lists = perObject, childCount = childCount
                 parallelFor(objects.count, threads: threads) { o in
                     let object = objects[o]
-                    let (start, refs, _) = lists[o]
+                    let (start, refs, _, _) = lists[o]
+                    var childOffset = Int32(childBase[o])
+                    for s in object.sections.indices {
+                        childStart[object.firstSection + s] = childOffset
+                        childOffset += childCount[object.firstSection + s]
+                    }
                     let base = referenceBase[o]
                     for s in object.sections.indices { startOut[object.firstSection + s + 1] = Int32(base + Int(start[s + 1])) }
                     refs.withUnsafeBufferPointer { refs in

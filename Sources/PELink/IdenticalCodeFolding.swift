@@ -392,7 +392,7 @@ struct FoldingFacts: Sendable {
         targetSection.withUnsafeMutableBufferPointer { sectionSlots in
         targetKey.withUnsafeMutableBufferPointer { keySlots in
             nonisolated(unsafe) let hashSlots = hashSlots, objectSlots = objectSlots, childSlots = childSlots, sectionSlots = sectionSlots, keySlots = keySlots, alignmentSlots = alignmentSlots
-            parallelFor(runs.count, threads: threads) { run in
+            parallelForTakingTurns(runs.count, threads: threads) { run in
                 let o = runs[run].object
                 let object = objects[o]
                 let children = AssociativeLists(object) { _, name in FoldingFacts.takesPart(name) }
@@ -762,7 +762,9 @@ struct FoldingPartition {
             nonisolated(unsafe) let order = order, current = current, moved = moved
             // One class can hold a third of a round's members: the largest are taken first, and
             // each worker takes the next class when it is done with one.
-            let bySize = classes.indices.sorted { classes[$0].count != classes[$1].count ? classes[$0].count > classes[$1].count : $0 < $1 }
+            var sizeKeys = classes.indices.map { UInt64(UInt32.max - UInt32(clamping: classes[$0].count)) << 32 | UInt64($0) }
+            radixSort(&sizeKeys)
+            let bySize = sizeKeys.map { Int(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
             parallelForTakingTurns(classes.count, threads: threads) { turn in
                 // A class none of whose members depends on a moved candidate cannot split: it
                 // gets no result and stays as it is (`apply` leaves it, and it stays open).
@@ -813,19 +815,37 @@ struct FoldingPartition {
             }
             }
             Self.apply(results, count: classes.count, order: &order, classOf: &classOf, threads: threads)
+            // The classes still open and the members that moved, found (and the pieces freed) by
+            // every worker, a stretch of classes each; the stretches' lists join in order.
+            let stretch = 1 << 10
+            let stretchCount = (classes.count + stretch - 1) / stretch
+            let stillOpen = ParallelResults<(classes: [Range<Int>], split: Bool)>(count: stretchCount)
+            moved.withUnsafeMutableBufferPointer { movedOut in
+                movedOut.update(repeating: false)
+                nonisolated(unsafe) let movedOut = movedOut
+                parallelFor(stretchCount, threads: threads) { t in
+                    var next: [Range<Int>] = []
+                    var split = false
+                    for k in t * stretch..<min(classes.count, (t + 1) * stretch) {
+                        guard let pieces = results.take(k) else {
+                            next.append(classes[k])
+                            continue
+                        }
+                        if pieces.count > 1 {
+                            split = true
+                            for piece in pieces.dropFirst() { for m in piece.members { movedOut[Int(m)] = true } }
+                        }
+                        for piece in pieces where piece.range.count > 1 { next.append(piece.range) }
+                    }
+                    stillOpen.set(t, (next, split))
+                }
+            }
             var next: [Range<Int>] = []
             var split = false
-            moved.withUnsafeMutableBufferPointer { $0.update(repeating: false) }
-            for k in classes.indices {
-                guard let pieces = results.take(k) else {
-                    next.append(classes[k])
-                    continue
-                }
-                if pieces.count > 1 {
-                    split = true
-                    for piece in pieces.dropFirst() { for m in piece.members { moved[Int(m)] = true } }
-                }
-                for piece in pieces where piece.range.count > 1 { next.append(piece.range) }
+            for t in 0..<stretchCount {
+                let (classes, didSplit) = stillOpen.take(t)!
+                next += classes
+                split = split || didSplit
             }
             openClasses = split ? next : []
         }

@@ -572,10 +572,11 @@ func assignAddresses(_ sections: inout [OutputSection], firstRVA: Int, firstFile
 /// The .reloc table: one block per 4 KiB page, entries sorted, each block padded to 4 bytes.
 /// `values` in ascending order, by two 16-bit counting passes: base relocation sites number in the
 /// hundreds of thousands, where this is several times faster than a comparison sort.
-func radixSorted(_ values: [UInt32]) -> [UInt32] {
+func radixSorted(_ values: consuming [UInt32]) -> [UInt32] {
     if values.count < 4096 { return values.sorted() }
-    var source = values
-    var target = [UInt32](repeating: 0, count: values.count)
+    // Consumed: a caller's only copy is sorted without copying it first.
+    var source = consume values
+    var target = [UInt32](repeating: 0, count: source.count)
     for shift in [UInt32(0), 16] {
         var counts = [Int](repeating: 0, count: 65537)
         for v in source { counts[Int((v >> shift) & 0xFFFF) + 1] += 1 }

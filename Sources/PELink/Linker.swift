@@ -1135,19 +1135,27 @@ struct Linker {
                 out[o] = sites
             }
         }
-        var sites = perObject.flatMap { $0 }
+        var linkerSites: [UInt32] = []
         // Each local import slot holds an address that moves with the image.
         if let slots = image.chunkRVA[.localImportSlots] {
             for (k, x) in resolver.localImportTargets.enumerated() where image.addresses.state[Int(x)] == SymbolAddressTable.rva {
-                sites.append(slots.rva + UInt32(target.pointerSize * k))
+                linkerSites.append(slots.rva + UInt32(target.pointerSize * k))
             }
         }
         // x86 import thunks jump through the IAT slot's absolute address.
         if let field = target.importThunkAbsoluteField, let thunks = image.chunkRVA[.importThunks] {
-            for offset in image.imports.thunkOffsets where offset >= 0 { sites.append(thunks.rva + UInt32(offset + field)) }
+            for offset in image.imports.thunkOffsets where offset >= 0 { linkerSites.append(thunks.rva + UInt32(offset + field)) }
         }
-        sites += image.delayImports.baseRelocationSites(image: image)
-        return radixSorted(sites)
+        linkerSites += image.delayImports.baseRelocationSites(image: image)
+        // One list, each object's released as it is copied: a large image has millions of sites.
+        var sites: [UInt32] = []
+        sites.reserveCapacity(perObject.reduce(linkerSites.count) { $0 + $1.count })
+        for o in perObject.indices {
+            sites += perObject[o]
+            perObject[o] = []
+        }
+        sites += linkerSites
+        return radixSorted(consume sites)
     }
 
     func buildSymbolAddresses(_ resolver: SymbolResolver, image: Image) -> SymbolAddressTable {

@@ -319,7 +319,9 @@ final class SymbolResolver: @unchecked Sendable {
                 guard let slotsBase = slots.baseAddress, let importBase = importSlots.baseAddress else { return }
                 nonisolated(unsafe) let out = slotsBase
                 nonisolated(unsafe) let importOut = importBase
-                parallelFor(batch.count, threads: options.threads) { i in
+                // Taken in turns: members differ in size by orders of magnitude (an import
+                // member is tens of bytes).
+                parallelForTakingTurns(batch.count, threads: options.threads) { i in
                     let (a, m) = batch[i]
                     var member: ArchiveMember
                     do { member = try archivesNow[a].archive.member(m) } catch {
