@@ -12,13 +12,14 @@ struct ExportEntry {
 /// (in that order of precedence), checks them, and assigns ordinals.
 enum ExportBuilder {
     static func mergeRequests(commandLine: [ExportRequest], moduleDefinition: [ExportRequest],
-                              directives: [ExportRequest], diagnostics: inout Diagnostics) -> [ExportRequest] {
+                              directives: [ExportRequest], threads: Int? = 1, diagnostics: inout Diagnostics) -> [ExportRequest] {
         // Requests are read in place (by index): each is a dozen references, and copying one
-        // only to read a field costs as much as the rest of the merge.
+        // only to read a field costs as much as the rest of the merge. The kept ones are copied
+        // once, by every worker, at the end.
         let sources = [commandLine, moduleDefinition, directives]
         let places = sources.indices.flatMap { k in sources[k].indices.map { (k, $0) } }
-        var merged: [ExportRequest] = []
-        merged.reserveCapacity(places.count)
+        var kept: [(Int, Int)] = []
+        kept.reserveCapacity(places.count)
         // The names side by side in one buffer, found through the linker's name table: each is
         // hashed once, without a String hash per lookup. A name is numbered when first seen, so
         // its number is its place in `merged`.
@@ -29,18 +30,18 @@ enum ExportBuilder {
             for ((k, i), name) in zip(places, names) {
                 let (existingIndex, inserted) = table.findOrInsert(name, hash: name.hashValue64)
                 if inserted {
-                    merged.append(sources[k][i])
+                    kept.append((k, i))
                     continue
                 }
                 let request = sources[k][i]
-                let existing = merged[Int(existingIndex)]
+                let existing = sources[kept[Int(existingIndex)].0][kept[Int(existingIndex)].1]
                 if sameMeaning(existing, request) { continue }
                 // .drectve asks are overridden silently by the .def file and the command line, as in link.exe.
                 if case .directive = request.source, !(existing.source.isDirective) { continue }
                 diagnostics.warning("duplicate export \(request.name): \(describe(existing)) from \(existing.source) conflicts with \(describe(request)) from \(request.source); keeping the first")
             }
         }
-        return merged
+        return [ExportRequest](count: kept.count, threads: threads) { sources[kept[$0].0][kept[$0].1] }
     }
 
     /// GNU ld's --kill-at: the name without its x86 decoration, as lld does it: stdcall `f@8` →
@@ -135,23 +136,24 @@ enum ExportBuilder {
             }
             highest = max(highest, o)
         }
-        var entries: [ExportEntry] = []
-        entries.reserveCapacity(order.count)
+        var ordinals: [UInt16] = []
+        ordinals.reserveCapacity(order.count)
         var next = Int(highest)
         for index in order {
-            let r = requests[index]
-            var ordinal = r.ordinal ?? 0
-            if r.ordinal == nil {
-                next += 1
-                if next > 65535 {
-                    diagnostics.error("no ordinal left for export \(r.name): ordinals run past 65535")
-                    return []
-                }
-                ordinal = UInt16(next)
+            if let ordinal = requests[index].ordinal {
+                ordinals.append(ordinal)
+                continue
             }
-            entries.append(ExportEntry(request: r, ordinal: ordinal, symbol: symbols[index]))
+            next += 1
+            if next > 65535 {
+                diagnostics.error("no ordinal left for export \(requests[index].name): ordinals run past 65535")
+                return []
+            }
+            ordinals.append(UInt16(next))
         }
-        return entries
+        // Each request is copied once, by every worker.
+        let found = symbols
+        return [ExportEntry](count: order.count, threads: threads) { ExportEntry(request: requests[order[$0]], ordinal: ordinals[$0], symbol: found[order[$0]]) }
     }
 }
 

@@ -196,9 +196,9 @@ struct Linker {
             try checkpoint()
             return LinkMessages(diagnostics: diagnostics.lines, output: diagnostics.output)
         }
-        let defExports = moduleDefinition?.exports.map { ExportRequest($0, path: options.moduleDefinitionPath ?? "") } ?? []
+        let defExports = moduleDefinitionRequests()
         let merged = ExportBuilder.mergeRequests(commandLine: options.exports, moduleDefinition: defExports,
-                                                 directives: [], diagnostics: &diagnostics)
+                                                 directives: [], threads: options.threads, diagnostics: &diagnostics)
         let exports = ExportBuilder.assignOrdinals(merged, threads: options.threads, symbolOf: { _ in -1 }, diagnostics: &diagnostics)
         try checkpoint()
         if moduleDefinition?.outputName.map({ $0.isEmpty }) ?? true {
@@ -463,8 +463,15 @@ struct Linker {
     /// The exports asked on the command line and in the .def, with x86 decoration applied: the
     /// symbol is the decorated C name, and the export name loses the underscore again (link.exe's
     /// rules, in `Target`).
+    /// The .def file's exports as requests, made by every worker (tens of thousands in a large DLL's).
+    func moduleDefinitionRequests() -> [ExportRequest] {
+        let path = options.moduleDefinitionPath ?? "", exports = moduleDefinition?.exports ?? []
+        return [ExportRequest](count: exports.count, threads: options.threads) { ExportRequest(exports[$0], path: path) }
+    }
+
     func userExportRequests() -> (commandLine: [ExportRequest], moduleDefinition: [ExportRequest]) {
-        let definition = moduleDefinition?.exports.map { ExportRequest($0, path: options.moduleDefinitionPath ?? "") } ?? []
+        let definition = moduleDefinitionRequests()
+        guard target.decoratesCNames else { return (options.exports, definition) }
         return (options.exports.map { decorated($0, userGiven: true) }, definition.map { decorated($0, userGiven: true) })
     }
 
@@ -541,7 +548,7 @@ struct Linker {
             }
         }
         var merged = ExportBuilder.mergeRequests(commandLine: commandLineExports, moduleDefinition: defExports,
-                                                 directives: directiveExports, diagnostics: &diagnostics)
+                                                 directives: directiveExports, threads: options.threads, diagnostics: &diagnostics)
         if !options.isDLL && merged.isEmpty { return [] }
         if options.killAt {
             // GNU ld --kill-at: stdcall symbols (f@8) are exported without their @N suffix; the

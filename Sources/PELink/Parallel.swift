@@ -101,11 +101,12 @@ extension Array where Element: BitwiseCopyable {
     }
 }
 
-extension Array where Element: BitwiseCopyable {
-    /// `count` elements, the i-th being `element(i)`, made in chunks by every worker (for the
-    /// same reason as `init(repeating:count:threads:)`).
+extension Array {
+    /// `count` elements, the i-th being `element(i)`, made in chunks by every worker: for the
+    /// same reason as `init(repeating:count:threads:)`, and because copying values that hold
+    /// references (strings) costs a retain of each.
     init(count: Int, threads: Int?, element: (Int) -> Element) {
-        let chunk = Swift.max(1, (1 << 18) / MemoryLayout<Element>.stride)
+        let chunk = Swift.max(1, (1 << 18) / Swift.max(1, MemoryLayout<Element>.stride))
         self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
             nonisolated(unsafe) let start = buffer.baseAddress
             parallelFor((count + chunk - 1) / chunk, threads: count >= 2 * chunk ? threads : 1) { k in
