@@ -233,11 +233,27 @@ extension Linker {
                             }
                             found.set(piece, (sections, imports))
                         }
-                        for piece in 0..<pieceCount {
-                            let (sections, imports) = found.take(piece)!
-                            for section in sections { reach(Int(section)) }
-                            for g in imports { reachImport(Int(g)) }
+                        let lists = (0..<pieceCount).map { found.take($0)! }
+                        for list in lists { for g in list.imports { reachImport(Int(g)) } }
+                        // The finds are marked by every worker, each owning a range of sections
+                        // (only its owner marks a section); the next level is the owners' finds in
+                        // turn. What ends up marked does not depend on the order within a level.
+                        let owners = pieceCount > 1 ? min(pieceCount, threads ?? availableProcessors) : 1
+                        let span = (sectionCount + owners - 1) / owners
+                        let owned = ParallelResults<[Int32]>(count: owners)
+                        nonisolated(unsafe) let markedOut = marked
+                        parallelFor(owners, threads: owners) { w in
+                            let low = Int32(w * span), high = Int32(min(sectionCount, (w + 1) * span))
+                            var mine: [Int32] = []
+                            for list in lists {
+                                for section in list.sections where section >= low && section < high && !markedOut[Int(section)] {
+                                    markedOut[Int(section)] = true
+                                    mine.append(section)
+                                }
+                            }
+                            owned.set(w, mine)
                         }
+                        for w in 0..<owners { level += owned.take(w)! }
                     }
                     }
                   }

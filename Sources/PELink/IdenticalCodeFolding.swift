@@ -159,9 +159,17 @@ extension Linker {
     private func addressSignificantSections(_ resolver: SymbolResolver, exports: [ExportEntry]) -> (sections: [Bool], errors: [String]) {
         var significant = [Bool](repeating: false, count: resolver.totalSections, threads: options.threads)
         let objects = resolver.objects
+        // The section (global number) a global symbol's definition is in, or -1.
+        let symbols = resolver.symbols
+        func definingSection(_ g: Int) -> Int {
+            let symbol = symbols[g]
+            guard symbol.kind == .defined, symbol.section >= 0, symbol.file >= 0, Int(symbol.file) < objects.count else { return -1 }
+            return objects[Int(symbol.file)].firstSection + Int(symbol.section)
+        }
         // Each object's table is read in parallel: its own sections are marked in place, and the
-        // global symbols it names are listed, to be marked after (they may be anywhere).
-        let perObject = ParallelResults<(globals: [Int32], error: String?)>(count: objects.count)
+        // sections of other objects that the global symbols it names are in are listed, to be
+        // marked after.
+        let perObject = ParallelResults<(sections: [Int32], error: String?)>(count: objects.count)
         significant.withUnsafeMutableBufferPointer { significant in
             nonisolated(unsafe) let significant = significant
             parallelFor(objects.count, threads: options.threads) { o in
@@ -170,7 +178,7 @@ extension Linker {
                     for s in object.sections.indices { significant[object.firstSection + s] = true }
                     return
                 }
-                var globals: [Int32] = []
+                var elsewhere: [Int32] = []
                 let bytes = object.data(object.sections[table])
                 let tableOffset = object.coff.view.offset + object.sections[table].dataOffset
                 var at = 0
@@ -187,28 +195,32 @@ extension Linker {
                     }
                     guard complete, shift <= 63, index < object.targets.count else {
                         let what = !complete ? "an index cut off at the section's end" : "symbol index \(index), beyond the object's \(object.targets.count) symbol records"
-                        perObject.set(o, (globals, "\(object.displayName): at offset 0x\(String(tableOffset + start, radix: 16)): section .llvm_addrsig (the address-significance table) holds \(what); the object is damaged, rebuild it (or link with /opt:noicf)"))
+                        perObject.set(o, (elsewhere, "\(object.displayName): at offset 0x\(String(tableOffset + start, radix: 16)): section .llvm_addrsig (the address-significance table) holds \(what); the object is damaged, rebuild it (or link with /opt:noicf)"))
                         return
                     }
                     switch object.targets[index].decoded {
-                    case .global(let g): globals.append(g)
+                    case .global(let g):
+                        let section = definingSection(Int(g))
+                        if section >= object.firstSection && section < object.firstSection + object.sections.count {
+                            significant[section] = true
+                        } else if section >= 0 {
+                            elsewhere.append(Int32(section))
+                        }
                     case .local(let s, _): significant[object.firstSection + Int(s)] = true
                     default: break
                     }
                 }
-                perObject.set(o, (globals, nil))
+                perObject.set(o, (elsewhere, nil))
             }
         }
         var errors: [String] = []
-        func mark(_ g: Int) {
-            let symbol = resolver.symbols[g]
-            guard symbol.kind == .defined, symbol.section >= 0, symbol.file >= 0, Int(symbol.file) < objects.count else { return }
-            significant[objects[Int(symbol.file)].firstSection + Int(symbol.section)] = true
+        for e in exports.indices where exports[e].symbol >= 0 {
+            let section = definingSection(Int(exports[e].symbol))
+            if section >= 0 { significant[section] = true }
         }
-        for e in exports.indices where exports[e].symbol >= 0 { mark(Int(exports[e].symbol)) }
         for o in objects.indices {
-            guard let (globals, error) = perObject.take(o) else { continue }
-            for g in globals { mark(Int(g)) }
+            guard let (sections, error) = perObject.take(o) else { continue }
+            for section in sections { significant[Int(section)] = true }
             if let error { errors.append(error) }
         }
         return (significant, errors)

@@ -1450,8 +1450,12 @@ struct Linker {
             let wide = entrySize == 12
             var entries = places.map { (begin: base.loadLE32(at: $0), end: base.loadLE32(at: $0 + 4), unwind: wide ? base.loadLE32(at: $0 + 8) : 0) }
             if zip(entries, entries.dropFirst()).allSatisfy({ $0.begin <= $1.begin }) { continue }
-            // Stable: equal starts keep their input order, so the output does not depend on the sort.
-            entries = entries.enumerated().sorted { $0.element.begin != $1.element.begin ? $0.element.begin < $1.element.begin : $0.offset < $1.offset }.map(\.element)
+            // Stable: equal starts keep their input order (the key's low half), so the output does
+            // not depend on the sort. Sorted as plain numbers: a large DLL has a million entries.
+            let unsorted = entries
+            var keys = [UInt64](count: unsorted.count, threads: options.threads) { UInt64(unsorted[$0].begin) << 32 | UInt64($0) }
+            parallelRadixSort(&keys, threads: options.threads)
+            entries = keys.map { unsorted[Int(truncatingIfNeeded: $0 & 0xFFFF_FFFF)] }
             for (place, entry) in zip(places, entries) {
                 base.storeLE(entry.begin, at: place)
                 base.storeLE(entry.end, at: place + 4)
