@@ -101,6 +101,8 @@ struct Linker {
                                              machine: resolver.options.machine, exports: exports,
                                              importerSymbols: importerSymbols(exports, resolver))
         if importLibrary.path != nil { importLibrary.start() }
+        // A failed link waits for the job, whose temporary file then goes with it.
+        defer { importLibrary.abandon() }
         var image = clock.timed("Lay out") { layOut(resolver, exports: exports) }
         if options.printTimes { clock.detail(layoutDetails) }
         try checkpoint()
@@ -1596,9 +1598,9 @@ final class ImportLibraryJob: @unchecked Sendable {
     private let machine: Machine
     private let exports: [ExportEntry]
     private let importerSymbols: [String?]
-    private var result: Result<[UInt8], Error>?
+    private var result: Result<StagedOutput, Error>?
     private let done = DispatchSemaphore(value: 0)
-    private var started = false
+    private var started = false, waited = false
 
     init(path: String?, dllName: String, machine: Machine, exports: [ExportEntry], importerSymbols: [String?] = []) {
         self.path = path
@@ -1608,10 +1610,13 @@ final class ImportLibraryJob: @unchecked Sendable {
         self.exports = exports
     }
 
+    /// Builds the bytes and stages the file (a temporary file, renamed into place only when the
+    /// whole link succeeds) while the image is laid out and written.
     func start() {
+        guard let path else { return }
         started = true
         Thread.detachNewThread { [self] in
-            result = Result { try build() }
+            result = Result { try StagedOutput(path: path, bytes: try build()) }
             done.signal()
         }
     }
@@ -1635,11 +1640,20 @@ final class ImportLibraryJob: @unchecked Sendable {
         return try ImportLibraryWriter.write(dllName: dllName, machine: machine, entries: entries)
     }
 
-    /// Waits for the bytes and stages the file (nil when there is no import library to write).
+    /// Waits for the staged file (nil when there is no import library to write).
     func finishAndStage() -> Result<StagedOutput?, Error> {
-        guard let path, started else { return .success(nil) }
-        done.wait()
-        return Result { try StagedOutput(path: path, bytes: try result!.get()) }
+        guard started else { return .success(nil) }
+        if !waited { done.wait() }
+        waited = true
+        return result!.map { $0 }
+    }
+
+    /// Waits for the job if nothing has, and drops its staged file unless a caller took it.
+    func abandon() {
+        guard started else { return }
+        if !waited { done.wait() }
+        waited = true
+        result = nil
     }
 }
 
