@@ -276,7 +276,10 @@ func splitOption(_ argument: String) -> (name: String, value: String?)? {
 /// An argument that names an existing file or folder is an input, not an option (Unix paths
 /// start with '/'); a folder is then reported as one, rather than as an unknown option.
 private func isExistingFile(_ path: String) -> Bool {
-    FileManager.default.fileExists(atPath: path)
+    // stat(2) itself: FileManager's check costs several times more, once per input of a
+    // command line of thousands.
+    var info = stat()
+    return stat(path, &info) == 0
 }
 
 /// Every option name the command line knows (OptionTable), and `?` for /help.

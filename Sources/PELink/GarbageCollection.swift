@@ -65,7 +65,7 @@ extension Linker {
             // Each object writes only its own sections' entries.
             nonisolated(unsafe) let candidate = candidates.baseAddress!
             nonisolated(unsafe) let count = counts.baseAddress!
-            parallelFor(objects.count, threads: threads) { o in
+            parallelForTakingTurns(objects.count, threads: threads) { o in
                 let object = objects[o]
                 let first = object.firstSection
                 var roots: [Int32] = []
@@ -121,7 +121,7 @@ extension Linker {
               childStart.withUnsafeMutableBufferPointer { childStart in
                 nonisolated(unsafe) let startOut = startOut, referencesOut = referencesOut, childrenOut = childrenOut, childStart = childStart
                 let lists = perObject, childCount = childCount
-                parallelFor(objects.count, threads: threads) { o in
+                parallelForTakingTurns(objects.count, threads: threads) { o in
                     let object = objects[o]
                     let (start, refs, _, _) = lists[o]
                     var childOffset = Int32(childBase[o])
@@ -207,7 +207,7 @@ extension Linker {
                         let pieceSize = 4096
                         let pieceCount = (scanning.count + pieceSize - 1) / pieceSize
                         let found = ParallelResults<(sections: [Int32], imports: [Int32])>(count: pieceCount)
-                        parallelFor(pieceCount, threads: pieceCount > 1 ? threads : 1) { piece in
+                        parallelForTakingTurns(pieceCount, threads: pieceCount > 1 ? threads : 1) { piece in
                             var sections: [Int32] = [], imports: [Int32] = []
                             for i in piece * pieceSize..<min(scanning.count, (piece + 1) * pieceSize) {
                                 let global = Int(scanning[i])
@@ -233,27 +233,11 @@ extension Linker {
                             }
                             found.set(piece, (sections, imports))
                         }
-                        let lists = (0..<pieceCount).map { found.take($0)! }
-                        for list in lists { for g in list.imports { reachImport(Int(g)) } }
-                        // The finds are marked by every worker, each owning a range of sections
-                        // (only its owner marks a section); the next level is the owners' finds in
-                        // turn. What ends up marked does not depend on the order within a level.
-                        let owners = pieceCount > 1 ? min(pieceCount, threads ?? availableProcessors) : 1
-                        let span = (sectionCount + owners - 1) / owners
-                        let owned = ParallelResults<[Int32]>(count: owners)
-                        nonisolated(unsafe) let markedOut = marked
-                        parallelFor(owners, threads: owners) { w in
-                            let low = Int32(w * span), high = Int32(min(sectionCount, (w + 1) * span))
-                            var mine: [Int32] = []
-                            for list in lists {
-                                for section in list.sections where section >= low && section < high && !markedOut[Int(section)] {
-                                    markedOut[Int(section)] = true
-                                    mine.append(section)
-                                }
-                            }
-                            owned.set(w, mine)
+                        for piece in 0..<pieceCount {
+                            let (sections, imports) = found.take(piece)!
+                            for section in sections { reach(Int(section)) }
+                            for g in imports { reachImport(Int(g)) }
                         }
-                        for w in 0..<owners { level += owned.take(w)! }
                     }
                     }
                   }
