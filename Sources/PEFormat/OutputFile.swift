@@ -202,20 +202,6 @@ public struct OutputFileAccess: @unchecked Sendable {
             done += result
         }
     }
-
-    /// Calls `body` with the `count` bytes from `offset` (a multiple of the page size) mapped
-    /// read-only; the mapping is gone when `body` returns, and with it the pages from the
-    /// process's memory.
-    public func withMappedBytes<T>(at offset: Int, count: Int, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
-        guard offset >= 0, count > 0, offset + count <= size else {
-            throw FormatError(file: path, "internal error: a mapping of \(count) bytes at \(offset) is outside the output's \(size)")
-        }
-        guard let address = mmap(nil, count, PROT_READ, MAP_SHARED, fd, off_t(offset)), address != MAP_FAILED else {
-            throw FormatError(file: path, "cannot map the output back: \(String(cString: strerror(errno)))")
-        }
-        defer { munmap(address, count) }
-        return try body(UnsafeRawBufferPointer(start: address, count: count))
-    }
 }
 
 /// write(2), under a name the staged writer's closures cannot confuse with anything else.

@@ -144,8 +144,14 @@ enum ContentHash {
             let start = b * blockSize
             let length = min(blockSize, count - start)
             guard length > 0 else { return results.set(b, .success((0, 0))) }
-            // Mapped a block at a time: read in place, and out of the process's memory after.
-            results.set(b, Result { try file.withMappedBytes(at: start, count: length) { block($0) } })
+            // Read a block at a time into memory of its own. (Mapping each block instead made the
+            // workers take turns: every mapping and unmapping locks the process's address space.)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: length, alignment: 16)
+            defer { buffer.deallocate() }
+            results.set(b, Result {
+                try file.read(into: buffer, at: start)
+                return block(UnsafeRawBufferPointer(buffer))
+            })
         }
         return combine(try (0..<blockCount).map { try results.take($0)!.get() }, count: count)
     }

@@ -12,13 +12,13 @@ import Testing
         return url
     }
 
-    @Test func positionedWritesReadsAndMappings() throws {
+    @Test func positionedWritesAndReads() throws {
         let directory = try folder()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("out.dll").path
         let size = 3 << 20   // three blocks of the content hash
         var readBack: [UInt8] = []
-        var mappedSums: [Int] = []
+        var blockSums: [Int] = []
         var errors: [String] = []
         let staged = try StagedOutput(path: path, size: size, executable: true) { file in
             try file.write([1, 2, 3], at: 0)
@@ -27,17 +27,19 @@ import Testing
             try buffer.withUnsafeMutableBytes { try file.read(into: $0, at: 0) }
             readBack = buffer
             for block in 0..<3 {
-                mappedSums.append(try file.withMappedBytes(at: block << 20, count: 1 << 20) { $0.reduce(0) { $0 + Int($1) } })
+                var bytes = [UInt8](repeating: 0xFF, count: 1 << 20)
+                try bytes.withUnsafeMutableBytes { try file.read(into: $0, at: block << 20) }
+                blockSums.append(bytes.reduce(0) { $0 + Int($1) })
             }
             for attempt: () throws -> Void in [{ try file.write([1], at: size) },
                                                { try file.write([1, 2], at: -1) },
                                                { var one: UInt8 = 0; try withUnsafeMutableBytes(of: &one) { try file.read(into: $0, at: size) } },
-                                               { _ = try file.withMappedBytes(at: size - 4096, count: 8192) { $0.count } }] {
+                                               { var page = [UInt8](repeating: 0, count: 8192); try page.withUnsafeMutableBytes { try file.read(into: $0, at: size - 4096) } }] {
                 do { try attempt(); errors.append("no error") } catch { errors.append("\(error)") }
             }
         }
         #expect(readBack == [1, 2, 3, 0, 0, 0, 0, 0])
-        #expect(mappedSums == [6, 0, 70])
+        #expect(blockSums == [6, 0, 70])
         #expect(errors.count == 4 && errors.allSatisfy { $0.contains(path) && $0.contains("outside the output") })
         #expect(!FileManager.default.fileExists(atPath: path), "nothing at the destination before commit()")
         try staged.commit()
