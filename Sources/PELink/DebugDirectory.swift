@@ -144,13 +144,21 @@ enum ContentHash {
             let start = b * blockSize
             let length = min(blockSize, count - start)
             guard length > 0 else { return results.set(b, .success((0, 0))) }
-            // Read a block at a time into memory of its own. (Mapping each block instead made the
+            // Read back in pieces through a small buffer. (Mapping each block instead made the
             // workers take turns: every mapping and unmapping locks the process's address space.)
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: length, alignment: 16)
+            let pieceSize = 1 << 16
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: min(pieceSize, length), alignment: 16)
             defer { buffer.deallocate() }
             results.set(b, Result {
-                try file.read(into: buffer, at: start)
-                return block(UnsafeRawBufferPointer(buffer))
+                var lanes = Lanes()
+                var done = 0
+                while done < length {
+                    let piece = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(pieceSize, length - done)])
+                    try file.read(into: piece, at: start + done)
+                    lanes.add(UnsafeRawBufferPointer(piece))
+                    done += piece.count
+                }
+                return lanes.value
             })
         }
         return combine(try (0..<blockCount).map { try results.take($0)!.get() }, count: count)
@@ -164,25 +172,36 @@ enum ContentHash {
         return (mix(a ^ UInt64(count)), mix(c ^ UInt64(count) &* 0x1656_67B1_9E37_79F9))
     }
 
-    /// Two lanes over 8-byte words with different seeds and multipliers.
     private static func block(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+        var lanes = Lanes()
+        lanes.add(bytes)
+        return lanes.value
+    }
+
+    /// A block's hash: two lanes over 8-byte words with different seeds and multipliers, then
+    /// the bytes after the last whole word. Fed in pieces, all but the last a multiple of 8 bytes.
+    private struct Lanes {
         var a: UInt64 = 0x243F_6A88_85A3_08D3, c: UInt64 = 0x1319_8A2E_0370_7344
-        var i = 0
-        while i + 8 <= bytes.count {
-            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            a = (a ^ word) &* 0x9E37_79B9_7F4A_7C15
-            a ^= a >> 29
-            c = (c ^ (word &+ 0x632B_E59B_D9B4_E019)) &* 0xBF58_476D_1CE4_E5B9
-            c ^= c >> 31
-            i += 8
+
+        mutating func add(_ bytes: UnsafeRawBufferPointer) {
+            var i = 0
+            while i + 8 <= bytes.count {
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                a = (a ^ word) &* 0x9E37_79B9_7F4A_7C15
+                a ^= a >> 29
+                c = (c ^ (word &+ 0x632B_E59B_D9B4_E019)) &* 0xBF58_476D_1CE4_E5B9
+                c ^= c >> 31
+                i += 8
+            }
+            while i < bytes.count {
+                let byte = UInt64(bytes[i])
+                a = (a ^ byte) &* 0x100_0000_01B3
+                c = (c ^ byte) &* 0xFF51_AFD7_ED55_8CCD
+                i += 1
+            }
         }
-        while i < bytes.count {
-            let byte = UInt64(bytes[i])
-            a = (a ^ byte) &* 0x100_0000_01B3
-            c = (c ^ byte) &* 0xFF51_AFD7_ED55_8CCD
-            i += 1
-        }
-        return (mix(a), mix(c))
+
+        var value: (UInt64, UInt64) { (ContentHash.mix(a), ContentHash.mix(c)) }
     }
 
     /// SplitMix64's finalizer.

@@ -243,7 +243,7 @@ struct SymbolNameTable {
         let perShard = capacity / shards.count + 1
         shards.withUnsafeMutableBufferPointer { shards in
             nonisolated(unsafe) let shards = shards
-            parallelFor(shards.count, threads: threads) { s in
+            parallelFor(shards.count, threads: perShard >= 1 << 16 ? threads : 1) { s in
                 guard shards[s].slots.count < perShard * 2 else { return }
                 var size = max(shards[s].slots.count, 1024)
                 while size < perShard * 2 { size <<= 1 }
