@@ -911,18 +911,6 @@ private let itaniumHandWritten: [(String, String)] = [
     (#"_Z1fIiLi3EEvAT0__T_"#, #"void f<int, 3>(int [3])"#),
 ]
 
-/// A small deterministic generator, so mutation tests are reproducible.
-private struct DemangleFuzzRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Runs both demanglers; whatever they return must be nil or a non-empty string.
 private func demangleBoth(_ name: String) -> Bool {
     let microsoft = demangleMicrosoft(name)
@@ -1027,7 +1015,7 @@ private func runLLVMTool(_ path: String, arguments: [String], input: [String]) t
     @Test func truncatedAndMutatedNamesTerminate() {
         let names = (microsoftFromObjects + microsoftHandWritten + itaniumFromObjects + itaniumHandWritten).map { $0.0 }
         let alphabet = Array("?@$_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.".utf8)
-        var random = DemangleFuzzRandom(state: 0x5EED)
+        var random = SeededRandom(state: 0x5EED)
         let clock = ContinuousClock()
         let elapsed = clock.measure {
             for name in names {

@@ -4,24 +4,12 @@ import Testing
 /// The parallel helpers behind folding's sorts and the large tables: whatever the thread count
 /// and however the keys are spread, the result is what one thread computes.
 @Suite struct ParallelTests {
-    /// A fixed pseudo-random sequence (SplitMix64), so a failure repeats.
-    private struct Numbers {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Key sets that take each path: spread over all 64 bits (the bucket pass on the top 16),
     /// varying only in low bits (a lower bucket digit), one bucket holding most keys (sorted
     /// with the radix sort rather than in place), all equal, duplicates, and fewer keys than
     /// the parallel sort takes on (the sequential radix sort).
     private static func keySets() -> [(String, [UInt64])] {
-        var numbers = Numbers(state: 14)
+        var numbers = SeededRandom(state: 14)
         let spread = (0..<200_000).map { _ in numbers.next() }
         let low = (0..<150_000).map { _ in 0xABCD_0000_0000_0000 | numbers.next() >> 40 }
         let crowded = (0..<120_000).map { i in i % 10 == 0 ? numbers.next() : 0x1234_0000_0000_0000 | numbers.next() >> 20 }
@@ -54,7 +42,7 @@ import Testing
     }
 
     @Test func radixSortedUInt32IsTheAscendingOrder() {
-        var numbers = Numbers(state: 3)
+        var numbers = SeededRandom(state: 3)
         let values = (0..<100_000).map { _ in UInt32(truncatingIfNeeded: numbers.next()) }
         let ascending = radixSorted(values) == values.sorted()
         #expect(ascending)
