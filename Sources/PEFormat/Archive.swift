@@ -337,22 +337,22 @@ public struct Archive: Sendable {
 
     /// Reads `count` NUL-terminated names starting at `start`.
     /// The names of a linker member's string table, as (offset from the archive's start, length).
+    /// The `count` NUL-terminated names from `start`, each checked; their places are kept
+    /// only with `keeping` (a table only checked allocates nothing).
     private static func readNames(_ data: ByteView, from start: Int, count: Int, member: String,
-                                  archiveOffset: Int) throws -> [(offset: Int, length: Int)] {
+                                  archiveOffset: Int, keeping: Bool = true) throws -> [(offset: Int, length: Int)] {
         var names: [(offset: Int, length: Int)] = []
-        names.reserveCapacity(count)
+        if keeping { names.reserveCapacity(count) }
         var position = start
         let base = data.offset - archiveOffset
         for index in 0..<count {
-            guard let length = data.cStringLength(at: position) else { throw unterminatedName(data, at: position, index: index, of: count, member: member) }
-            names.append((base + position, length))
+            guard let length = data.cStringLength(at: position) else {
+                throw data.error(at: min(position, data.count), "\(member): symbol name \(index) of \(count) runs past the end of the member")
+            }
+            if keeping { names.append((base + position, length)) }
             position += length + 1
         }
         return names
-    }
-
-    private static func unterminatedName(_ data: ByteView, at position: Int, index: Int, of count: Int, member: String) -> FormatError {
-        data.error(at: min(position, data.count), "\(member): symbol name \(index) of \(count) runs past the end of the member")
     }
 
     /// Member indices by header offset; symbol tables name one member many times in a row.
@@ -393,15 +393,8 @@ public struct Archive: Sendable {
         guard symbolCount <= (data.count - 4) / 5 else {
             throw data.error(at: 0, "\(what) claims \(symbolCount) symbols, more than its \(data.count) bytes can hold")
         }
-        let namesStart = 4 + 4 * symbolCount
-        let names = keepsSymbols ? try readNames(data, from: namesStart, count: symbolCount, member: what, archiveOffset: view.offset) : []
-        if !keepsSymbols {
-            var position = namesStart
-            for index in 0..<symbolCount {
-                guard let length = data.cStringLength(at: position) else { throw unterminatedName(data, at: position, index: index, of: symbolCount, member: what) }
-                position += length + 1
-            }
-        }
+        let names = try readNames(data, from: 4 + 4 * symbolCount, count: symbolCount, member: what,
+                                  archiveOffset: view.offset, keeping: keepsSymbols)
         var result: [ArchiveSymbol] = []
         if keepsSymbols { result.reserveCapacity(symbolCount) }
         for index in 0..<symbolCount {

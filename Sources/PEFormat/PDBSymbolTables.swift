@@ -288,7 +288,6 @@ public enum PDBSymbolTables {
         var index: Int32
     }
 
-
     /// Bytewise order of two names; a name before every longer name it begins.
     @inline(__always) static func compareBytes(_ a: UnsafeRawBufferPointer, _ l: Range<Int>, _ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int {
         let common = min(l.count, r.count)

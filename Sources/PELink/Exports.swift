@@ -22,7 +22,7 @@ enum ExportBuilder {
         kept.reserveCapacity(places.count)
         // The names side by side in one buffer, found through the linker's name table: each is
         // hashed once, without a String hash per lookup. A name is numbered when first seen, so
-        // its number is its place in `merged`.
+        // its number is its place in `kept`.
         let names = NameBuffer(places.lazy.map { sources[$0.0][$0.1].name })
         var table = SymbolNameTable(shardCount: 1)
         table.reserve(places.count)

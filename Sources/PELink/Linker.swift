@@ -159,7 +159,7 @@ struct Linker {
         }
         if importLibrary.path != nil {
             clock.timed("Write import library (after waiting for it)") {
-                switch importLibrary.finishAndStage() {
+                switch importLibrary.finish() {
                 case .success(let output?): staged.append(output)
                 case .success(nil): break
                 case .failure(let error): diagnostics.error("\(error)")
@@ -212,7 +212,7 @@ struct Linker {
         let job = ImportLibraryJob(path: path, dllName: dllName, machine: options.machine, exports: exports)
         job.start()
         var staged: [StagedOutput] = []
-        switch job.finishAndStage() {
+        switch job.finish() {
         case .success(let output?): staged.append(output)
         case .success(nil): break
         case .failure(let error): diagnostics.error("\(error)")
@@ -462,15 +462,15 @@ struct Linker {
         return machine == .unknown ? nil : machine
     }
 
-    /// The exports asked on the command line and in the .def, with x86 decoration applied: the
-    /// symbol is the decorated C name, and the export name loses the underscore again (link.exe's
-    /// rules, in `Target`).
     /// The .def file's exports as requests, made by every worker (tens of thousands in a large DLL's).
     func moduleDefinitionRequests() -> [ExportRequest] {
         let path = options.moduleDefinitionPath ?? "", exports = moduleDefinition?.exports ?? []
         return [ExportRequest](count: exports.count, threads: options.threads) { ExportRequest(exports[$0], path: path) }
     }
 
+    /// The exports asked on the command line and in the .def, with x86 decoration applied: the
+    /// symbol is the decorated C name, and the export name loses the underscore again (link.exe's
+    /// rules, in `Target`).
     func userExportRequests() -> (commandLine: [ExportRequest], moduleDefinition: [ExportRequest]) {
         let definition = moduleDefinitionRequests()
         guard target.decoratesCNames else { return (options.exports, definition) }
@@ -1641,19 +1641,22 @@ final class ImportLibraryJob: @unchecked Sendable {
     }
 
     /// Waits for the staged file (nil when there is no import library to write).
-    func finishAndStage() -> Result<StagedOutput?, Error> {
+    func finish() -> Result<StagedOutput?, Error> {
         guard started else { return .success(nil) }
-        if !waited { done.wait() }
-        waited = true
+        waitOnce()
         return result!.map { $0 }
     }
 
     /// Waits for the job if nothing has, and drops its staged file unless a caller took it.
     func abandon() {
         guard started else { return }
+        waitOnce()
+        result = nil
+    }
+
+    private func waitOnce() {
         if !waited { done.wait() }
         waited = true
-        result = nil
     }
 }
 

@@ -85,18 +85,8 @@ extension Array where Element: BitwiseCopyable {
     /// the write: a table of tens of megabytes filled by one thread holds the link up for tens of
     /// milliseconds, filled by all it holds it up for a fraction of that.
     init(repeating value: Element, count: Int, threads: Int?) {
-        let chunk = Swift.max(1, (1 << 18) / MemoryLayout<Element>.stride)
-        guard count >= 2 * chunk, (threads ?? availableProcessors) > 1 else {
-            self.init(repeating: value, count: count)
-            return
-        }
-        self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
-            nonisolated(unsafe) let start = buffer.baseAddress!
-            parallelFor((count + chunk - 1) / chunk, threads: threads) { k in
-                let lower = k * chunk
-                (start + lower).initialize(repeating: value, count: Swift.min(chunk, count - lower))
-            }
-            initialized = count
+        self.init(count: count, threads: threads) { start, range in
+            (start + range.lowerBound).initialize(repeating: value, count: range.count)
         }
     }
 }
@@ -106,11 +96,21 @@ extension Array {
     /// same reason as `init(repeating:count:threads:)`, and because copying values that hold
     /// references (strings) costs a retain of each.
     init(count: Int, threads: Int?, element: (Int) -> Element) {
+        self.init(count: count, threads: threads) { start, range in
+            for i in range { (start + i).initialize(to: element(i)) }
+        }
+    }
+
+    /// `count` elements initialized by `fill`, a chunk of 256 KiB at a time, in parallel once
+    /// there are two chunks: below that, one thread does it sooner than workers start.
+    private init(count: Int, threads: Int?, fill: (UnsafeMutablePointer<Element>, Range<Int>) -> Void) {
         let chunk = Swift.max(1, (1 << 18) / Swift.max(1, MemoryLayout<Element>.stride))
         self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
-            nonisolated(unsafe) let start = buffer.baseAddress
-            parallelFor((count + chunk - 1) / chunk, threads: count >= 2 * chunk ? threads : 1) { k in
-                for i in k * chunk..<Swift.min(count, (k + 1) * chunk) { (start! + i).initialize(to: element(i)) }
+            if let start = buffer.baseAddress {
+                nonisolated(unsafe) let start = start
+                parallelFor((count + chunk - 1) / chunk, threads: count >= 2 * chunk ? threads : 1) { k in
+                    fill(start, k * chunk..<Swift.min(count, (k + 1) * chunk))
+                }
             }
             initialized = count
         }

@@ -141,6 +141,50 @@ struct LinkerBehaviourTests {
         #expect(tooMany.exitCode == 1 && tooMany.diagnostics.contains("too many exports"), "\(tooMany.diagnostics)")
     }
 
+    /// The import library is staged by a job of its own while the image is written. A link that
+    /// fails after the job started (here writing the image: an ADDR32 relocation that does not
+    /// fit) leaves the previous DLL and import library as they were and no temporary file; the
+    /// same link without the bad relocation's failure writes both (the control).
+    @Test func failedLinkLeavesNoStagedImportLibrary() throws {
+        let dir = try makeTemporaryDirectory("staged-implib")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let object = GoldenCase.inputsFolder.appendingPathComponent("err-addr32-overflow/addr32.obj").path
+        let dll = dir.appendingPathComponent("x.dll").path, lib = dir.appendingPathComponent("x.lib").path
+        try Data("old dll".utf8).write(to: URL(fileURLWithPath: dll))
+        try Data("old lib".utf8).write(to: URL(fileURLWithPath: lib))
+        let failed = Driver.run(arguments: ["/dll", "/noentry", "/machine:x64", object, "/export:far_target,DATA",
+                                            "/out:" + dll, "/implib:" + lib], environment: [:])
+        #expect(failed.exitCode == 1 && failed.diagnostics.contains("does not fit in 32 bits"), "\(failed.diagnostics)")
+        #expect(try String(contentsOfFile: dll, encoding: .utf8) == "old dll")
+        #expect(try String(contentsOfFile: lib, encoding: .utf8) == "old lib")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["x.dll", "x.lib"])
+        // /largeaddressaware:no keeps the image below 2 GiB, where the ADDR32 relocation fits.
+        let linked = Driver.run(arguments: ["/dll", "/noentry", "/machine:x64", "/largeaddressaware:no", "/base:0x10000000", object,
+                                            "/export:far_target,DATA", "/out:" + dll, "/implib:" + lib], environment: [:])
+        #expect(linked.exitCode == 0, "\(linked.diagnostics)")
+        #expect(try Archive(view: MappedFile(path: lib).view).symbolTable.contains { $0.memberIndex >= 0 })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["x.dll", "x.lib"])
+    }
+
+    /// `abandon()` (what a failed link calls) waits for the job and removes its temporary file
+    /// even while the job is still referenced; `finish()` hands the staged file over (control).
+    @Test func abandonedImportLibraryJobRemovesItsTemporaryFile() throws {
+        let dir = try makeTemporaryDirectory("abandoned-implib")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lib = dir.appendingPathComponent("x.lib").path
+        let abandoned = ImportLibraryJob(path: lib, dllName: "x.dll", machine: .amd64, exports: [])
+        abandoned.start()
+        abandoned.abandon()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        withExtendedLifetime(abandoned) {}
+        let finished = ImportLibraryJob(path: lib, dllName: "x.dll", machine: .amd64, exports: [])
+        finished.start()
+        let staged = try finished.finish().get()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).count == 1, "the temporary file, before commit()")
+        try staged?.commit()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["x.lib"])
+    }
+
     /// /release: pelink's checksum algorithm gives, on lld-link's /release image, the checksum
     /// lld-link stored there; and pelink stores it only when asked.
     @Test func releaseChecksumMatchesLLDLink() throws {
