@@ -76,14 +76,18 @@ public struct ModuleDefinition: Sendable {
 
     /// Parses a whole .def file; errors are `FormatError(file:line:column:)` naming what was expected.
     public static func parse(text: String, path: String) throws -> ModuleDefinition {
-        var parser = ModuleDefinitionParser(tokens: try ModuleDefinitionLexer(text: text, path: path).tokens(), path: path)
+        try parse(bytes: Array(text.utf8), path: path)
+    }
+
+    private static func parse(bytes: [UInt8], path: String) throws -> ModuleDefinition {
+        var parser = ModuleDefinitionParser(tokens: try ModuleDefinitionLexer(bytes: bytes, path: path).tokens(), path: path)
         return try parser.parse()
     }
 
     /// Reads and parses a .def file from disk.
     public static func parse(path: String) throws -> ModuleDefinition {
         let file = try MappedFile(path: path)
-        return try parse(text: String(decoding: file.bytes, as: UTF8.self), path: path)
+        return try parse(bytes: Array(file.bytes), path: path)
     }
 
     /// The access attributes SECTIONS accepts.
@@ -108,7 +112,9 @@ private struct DefToken {
     var line: Int
     var column: Int
 
-    func isKeyword(_ keyword: String) -> Bool { kind == .word && text == keyword }
+    /// Lengths first: the token after each export is usually the next export's name, and
+    /// comparing it whole with every modifier keyword cost a .def of many exports a third of its parse.
+    func isKeyword(_ keyword: String) -> Bool { kind == .word && text.utf8.count == keyword.utf8.count && text == keyword }
     /// A name: any quoted string, or a word that is not a keyword.
     var isName: Bool { kind == .quoted || (kind == .word && !ModuleDefinitionParser.isKeyword(text)) }
 
@@ -129,8 +135,8 @@ private struct ModuleDefinitionLexer {
     let bytes: [UInt8]
     let path: String
 
-    init(text: String, path: String) {
-        self.bytes = Array(text.utf8)
+    init(bytes: [UInt8], path: String) {
+        self.bytes = bytes
         self.path = path
     }
 
@@ -145,7 +151,14 @@ private struct ModuleDefinitionLexer {
     }
 
     func tokens() throws -> [DefToken] {
+        try bytes.withUnsafeBufferPointer { try tokens(in: $0) }
+    }
+
+    private func tokens(in bytes: UnsafeBufferPointer<UInt8>) throws -> [DefToken] {
         var result: [DefToken] = []
+        // Most lines hold a name and at most one modifier: sized once, a list of tens of thousands
+        // of exports is not copied as it grows.
+        result.reserveCapacity(2 * bytes.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) } + 1)
         // A UTF-8 byte order mark, as Windows editors write, is not part of the first word.
         let hasByteOrderMark = bytes.starts(with: [0xEF, 0xBB, 0xBF])
         var index = hasByteOrderMark ? 3 : 0
@@ -261,6 +274,7 @@ private struct ModuleDefinitionParser {
             case "NAME", "LIBRARY":
                 try parseModuleName(keyword: token)
             case "EXPORTS":
+                definition.exports.reserveCapacity(definition.exports.count + (tokens.count - position) / 2)
                 while current.isName { try parseExport() }
             case "HEAPSIZE":
                 let sizes = try parseSizes(keyword: token)
@@ -426,7 +440,7 @@ private struct ModuleDefinitionParser {
             guard target.isName, !target.text.isEmpty else {
                 throw error(target, "expected an internal name or 'module.export' after '=', found \(target.described)")
             }
-            if target.text.contains(".") {
+            if target.text.utf8.contains(UInt8(ascii: ".")) {
                 entry.forwardTo = target.text
             } else {
                 entry.internalName = target.text
@@ -435,7 +449,7 @@ private struct ModuleDefinitionParser {
 
         while true {
             let token = current
-            if token.kind == .word, token.text.hasPrefix("@") {
+            if token.kind == .word, token.text.utf8.first == UInt8(ascii: "@") {
                 if token.text == "@" {
                     // "name @ 12"
                     advance()
@@ -504,8 +518,9 @@ private struct ModuleDefinitionParser {
 
     /// "@" followed by a digit: an ordinal (a fastcall name starts "@" + a letter or '_').
     static func isOrdinalText(_ text: String) -> Bool {
-        let utf8 = Array(text.utf8)
-        return utf8.count >= 2 && utf8[0] == UInt8(ascii: "@") && utf8[1] >= 0x30 && utf8[1] <= 0x39
+        var bytes = text.utf8.makeIterator()
+        guard bytes.next() == UInt8(ascii: "@"), let digit = bytes.next() else { return false }
+        return digit >= 0x30 && digit <= 0x39
     }
 
     private func parseOrdinal(_ token: DefToken, text: String) throws -> UInt16 {

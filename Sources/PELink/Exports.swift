@@ -110,7 +110,12 @@ enum ExportBuilder {
         // comparisons only their prefixes.
         let order = NameBuffer(requests.indices.lazy.map { requests[$0].name }).withNames { names in
             var keys = names.indices.map { (prefix: orderPrefix(names[$0].bytes), index: Int32($0)) }
-            keys.sort { $0.prefix != $1.prefix ? $0.prefix < $1.prefix : names[Int($0.index)] < names[Int($1.index)] }
+            // Equal names (a failed link's repeated exports) keep their given order.
+            parallelSort(&keys, threads: threads) {
+                if $0.prefix != $1.prefix { return $0.prefix < $1.prefix }
+                let (a, b) = (names[Int($0.index)], names[Int($1.index)])
+                return a < b || (!(b < a) && $0.index < $1.index)
+            }
             return keys.map { Int($0.index) }
         }
         // The symbols are looked up in parallel (lookups only read the symbol table).

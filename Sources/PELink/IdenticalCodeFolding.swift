@@ -886,21 +886,41 @@ struct FoldingPartition {
     /// members (the order /verbose lists them in). A class's members are in input order in
     /// `order` (every split keeps their order), so the first is the kept one.
     func groups() -> [Range<Int>] {
-        // Each class as its first member above where it begins, sorted as plain numbers.
-        var keys: [UInt64] = []
-        var start = 0
-        while start < order.count {
-            var end = start + 1
-            while end < order.count && classOf[Int(order[end])] == UInt32(start) { end += 1 }
-            if end - start > 1 { keys.append(UInt64(UInt32(bitPattern: order[start])) << 32 | UInt64(start)) }
-            start = end
+        // Each class as its first member above where it begins, sorted as plain numbers. A
+        // place begins a class when its member's class is that place; each worker finds the
+        // classes that begin in its own stretch of places.
+        let count = order.count
+        let stretch = 1 << 16
+        let stretches = (count + stretch - 1) / stretch
+        let found = ParallelResults<[UInt64]>(count: stretches)
+        order.withUnsafeBufferPointer { order in
+            classOf.withUnsafeBufferPointer { classOf in
+                nonisolated(unsafe) let order = order, classOf = classOf
+                parallelFor(stretches, threads: threads) { k in
+                    var keys: [UInt64] = []
+                    for start in k * stretch..<min(count, (k + 1) * stretch) where classOf[Int(order[start])] == UInt32(start) {
+                        if start + 1 < count && classOf[Int(order[start + 1])] == UInt32(start) {
+                            keys.append(UInt64(UInt32(bitPattern: order[start])) << 32 | UInt64(start))
+                        }
+                    }
+                    found.set(k, keys)
+                }
+            }
         }
+        var keys: [UInt64] = []
+        for k in 0..<stretches { keys += found.take(k)! }
         radixSort(&keys)
-        return keys.map { key in
-            let begin = Int(key & 0xFFFF_FFFF)
-            var end = begin + 1
-            while end < order.count && classOf[Int(order[end])] == UInt32(begin) { end += 1 }
-            return begin..<end
+        let sorted = keys
+        return order.withUnsafeBufferPointer { order in
+            classOf.withUnsafeBufferPointer { classOf in
+                nonisolated(unsafe) let order = order, classOf = classOf
+                return [Range<Int>](count: sorted.count, threads: threads) { k in
+                    let begin = Int(sorted[k] & 0xFFFF_FFFF)
+                    var end = begin + 1
+                    while end < count && classOf[Int(order[end])] == UInt32(begin) { end += 1 }
+                    return begin..<end
+                }
+            }
         }
     }
 }

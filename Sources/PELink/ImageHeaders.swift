@@ -138,14 +138,18 @@ enum ImageHeaders {
         }
         // Tables that several chunks form (the linker's own and GNU import libraries' .idata$N):
         // each directory spans its chunks.
-        func span(_ role: Chunk.Role) -> (UInt32, UInt32)? {
-            var start = UInt32.max, end: UInt32 = 0
-            for s in image.sections {
-                for c in s.chunks where c.role == role {
-                    start = min(start, c.rva)
-                    end = max(end, c.rva + UInt32(c.size))
-                }
+        // One walk over the chunks for all of them: a large image has millions.
+        let spannedRoles: [Chunk.Role] = [.importDirectory, .literalExportTable, .importAddressTable, .exceptionTable]
+        var spans = [(start: UInt32, end: UInt32)](repeating: (UInt32.max, 0), count: spannedRoles.count)
+        for s in image.sections {
+            for c in s.chunks {
+                guard c.role != .none, let k = spannedRoles.firstIndex(of: c.role) else { continue }
+                spans[k] = (min(spans[k].start, c.rva), max(spans[k].end, c.rva + UInt32(c.size)))
             }
+        }
+        func span(_ role: Chunk.Role) -> (UInt32, UInt32)? {
+            guard let k = spannedRoles.firstIndex(of: role) else { preconditionFailure("span of \(role) not gathered") }
+            let (start, end) = spans[k]
             return start < end ? (start, end - start) : nil
         }
         if let dir = span(.importDirectory) { directories[DataDirectory.import.rawValue] = dir }

@@ -336,7 +336,8 @@ struct Linker {
         // Members loaded since may have brought .drectve options of their own.
         adoptDirectiveOptions(resolver)
         // The entry point and the exports the user named (not .drectve ones) may name C++ functions plainly.
-        resolver.resolveMangledNames((entrySymbolName.map { [$0] } ?? []) + (commandLineExports + definitionExports).map(\.symbolName),
+        // Names only: joining the request lists first would copy every request.
+        resolver.resolveMangledNames((entrySymbolName.map { [$0] } ?? []) + commandLineExports.map(\.symbolName) + definitionExports.map(\.symbolName),
                                      target: target)
         // The tail merge of every delay-loaded DLL calls the helper (delayimp.lib's, or the user's).
         if !resolver.options.delayLoadDLLs.isEmpty { resolver.addRoots([target.delayLoadHelperName]) }
@@ -532,7 +533,8 @@ struct Linker {
 
     mutating func collectExports(_ resolver: SymbolResolver) -> [ExportEntry] {
         let (commandLineExports, defExports) = decoratedUserExports ?? userExportRequests()
-        var directiveExports = resolver.directiveExports.map { decorated($0, userGiven: false) }
+        // Shared, not copied, where nothing is decorated (each request is a dozen references).
+        var directiveExports = target.decoratesCNames ? resolver.directiveExports.map { decorated($0, userGiven: false) } : resolver.directiveExports
         // An object's own .edata (an export table written by hand, as MinGW code sometimes carries)
         // is the image's export table, as GNU ld and lld-link use it; exports asked otherwise yield.
         if hasLiteralExportTable(resolver) {
@@ -1438,30 +1440,45 @@ struct Linker {
         guard let entrySize = target.exceptionEntrySize else { return }
         for section in sections where section.rawSize > 0 && section.chunks.contains(where: \.isExceptionTable) {
             // Entry places chunk by chunk: alignment gaps and other chunks between them stay as they are.
-            var places: [Int] = []
-            for chunk in section.chunks where chunk.isExceptionTable && chunk.hasFileData {
-                let start = Int(chunk.rva - section.rva)
-                for i in 0..<(chunk.size / entrySize) { places.append(start + i * entrySize) }
+            let tables = section.chunks.filter { $0.isExceptionTable && $0.hasFileData }
+            var firstPlace = [Int](repeating: 0, count: tables.count + 1)
+            for (k, chunk) in tables.enumerated() { firstPlace[k + 1] = firstPlace[k] + chunk.size / entrySize }
+            let count = firstPlace[tables.count]
+            guard count > 1 else { continue }
+            // Each worker writes the places of its own stretch of chunks.
+            var places = [Int](repeating: 0, count: count, threads: options.threads)
+            places.withUnsafeMutableBufferPointer { places in
+                nonisolated(unsafe) let places = places
+                let stretch = 1 << 12
+                parallelFor((tables.count + stretch - 1) / stretch, threads: options.threads) { j in
+                    for k in j * stretch..<min(tables.count, (j + 1) * stretch) {
+                        let start = Int(tables[k].rva - section.rva)
+                        for i in 0..<(firstPlace[k + 1] - firstPlace[k]) { places[firstPlace[k] + i] = start + i * entrySize }
+                    }
+                }
             }
-            guard places.count > 1 else { continue }
             let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: section.rawSize, alignment: 16)
             defer { bytes.deallocate() }
             try file.read(into: bytes, at: section.fileOffset)
-            let base = bytes.baseAddress!
-            // ARM64 entries have no EndAddress: their second word is the unwind data.
-            let wide = entrySize == 12
-            var entries = places.map { (begin: base.loadLE32(at: $0), end: base.loadLE32(at: $0 + 4), unwind: wide ? base.loadLE32(at: $0 + 8) : 0) }
-            if zip(entries, entries.dropFirst()).allSatisfy({ $0.begin <= $1.begin }) { continue }
+            nonisolated(unsafe) let base = bytes.baseAddress!
             // Stable: equal starts keep their input order (the key's low half), so the output does
             // not depend on the sort. Sorted as plain numbers: a large DLL has a million entries.
-            let unsorted = entries
-            var keys = [UInt64](count: unsorted.count, threads: options.threads) { UInt64(unsorted[$0].begin) << 32 | UInt64($0) }
+            var keys = [UInt64](count: count, threads: options.threads) { UInt64(base.loadLE32(at: places[$0])) << 32 | UInt64($0) }
+            if zip(keys, keys.dropFirst()).allSatisfy({ $0 >> 32 <= $1 >> 32 }) { continue }
             parallelRadixSort(&keys, threads: options.threads)
-            entries = keys.map { unsorted[Int(truncatingIfNeeded: $0 & 0xFFFF_FFFF)] }
-            for (place, entry) in zip(places, entries) {
-                base.storeLE(entry.begin, at: place)
-                base.storeLE(entry.end, at: place + 4)
-                if wide { base.storeLE(entry.unwind, at: place + 8) }
+            // Each entry moves from its place in a copy of the section to its sorted place.
+            // ARM64 entries have no EndAddress: their second word is the unwind data.
+            let unsorted = UnsafeMutableRawBufferPointer.allocate(byteCount: section.rawSize, alignment: 16)
+            defer { unsorted.deallocate() }
+            unsorted.copyMemory(from: UnsafeRawBufferPointer(bytes))
+            nonisolated(unsafe) let source = UnsafeRawPointer(unsorted.baseAddress!)
+            let sortedKeys = keys, sortedPlaces = places
+            let stretch = 1 << 14
+            parallelFor((count + stretch - 1) / stretch, threads: options.threads) { j in
+                for k in j * stretch..<min(count, (j + 1) * stretch) {
+                    let from = sortedPlaces[Int(truncatingIfNeeded: sortedKeys[k] & 0xFFFF_FFFF)]
+                    (base + sortedPlaces[k]).copyMemory(from: source + from, byteCount: entrySize)
+                }
             }
             try file.write(UnsafeRawBufferPointer(bytes), at: section.fileOffset)
         }

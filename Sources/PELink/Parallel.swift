@@ -89,6 +89,24 @@ extension Array where Element: BitwiseCopyable {
             (start + range.lowerBound).initialize(repeating: value, count: range.count)
         }
     }
+
+    /// Appends `added` copies of `value`. When they outnumber the elements already there, the
+    /// table is made anew (keeping its capacity) and filled by every worker, for the same reason
+    /// as `init(repeating:count:threads:)`; otherwise they are appended in place.
+    mutating func append(repeating value: Element, count added: Int, threads: Int?) {
+        let old = count
+        guard added > old else {
+            append(contentsOf: repeatElement(value, count: added))
+            return
+        }
+        self = withUnsafeBufferPointer { existing in
+            Array(count: old + added, capacity: Swift.max(capacity, old + added), threads: threads) { start, range in
+                let copied = range.clamped(to: 0..<old), filled = range.clamped(to: old..<old + added)
+                if !copied.isEmpty { (start + copied.lowerBound).initialize(from: existing.baseAddress! + copied.lowerBound, count: copied.count) }
+                if !filled.isEmpty { (start + filled.lowerBound).initialize(repeating: value, count: filled.count) }
+            }
+        }
+    }
 }
 
 extension Array {
@@ -103,10 +121,11 @@ extension Array {
 
     /// `count` elements initialized by `fill`, a chunk of 256 KiB at a time, in parallel once
     /// there are two chunks: below that, one thread does it sooner than workers start.
-    private init(count: Int, threads: Int?, fill: (UnsafeMutablePointer<Element>, Range<Int>) -> Void) {
+    fileprivate init(count: Int, capacity: Int? = nil, threads: Int?, fill: (UnsafeMutablePointer<Element>, Range<Int>) -> Void) {
         let chunk = Swift.max(1, (1 << 18) / Swift.max(1, MemoryLayout<Element>.stride))
-        self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
+        self.init(unsafeUninitializedCapacity: capacity ?? count) { buffer, initialized in
             if let start = buffer.baseAddress {
+                adviseHugePages(UnsafeMutableRawPointer(start), bytes: count * MemoryLayout<Element>.stride)
                 nonisolated(unsafe) let start = start
                 parallelFor((count + chunk - 1) / chunk, threads: count >= 2 * chunk ? threads : 1) { k in
                     fill(start, k * chunk..<Swift.min(count, (k + 1) * chunk))
@@ -115,4 +134,19 @@ extension Array {
             initialized = count
         }
     }
+}
+
+/// Asks the kernel to back a large fresh table with 2 MiB pages where it can (transparent huge
+/// pages in "madvise" mode): one fault then clears 2 MiB instead of 4 KiB, and the link's
+/// fresh tables otherwise cost over a hundred thousand faults. Only whole 2 MiB spans inside
+/// the table are advised, so no memory outside it is committed.
+func adviseHugePages(_ start: UnsafeMutableRawPointer, bytes: Int) {
+    #if os(Linux)
+    let hugePage = 2 << 20
+    guard bytes >= 2 * hugePage else { return }
+    let first = (Int(bitPattern: start) + hugePage - 1) & ~(hugePage - 1)
+    let end = (Int(bitPattern: start) + bytes) & ~(hugePage - 1)
+    guard end > first, let span = UnsafeMutableRawPointer(bitPattern: first) else { return }
+    _ = madvise(span, end - first, 14 /* MADV_HUGEPAGE */)
+    #endif
 }

@@ -114,3 +114,51 @@ func parallelRadixSort(_ keys: inout [UInt64], threads: Int?) {
         }
     }
 }
+
+/// Sorts `elements` by a strict total order (no two elements equal under it, so the result is
+/// the one ascending sequence however the work is split): each worker sorts a part, then the
+/// parts are merged. For comparison sorts of tens of thousands of elements on the link's
+/// sequential path, such as the exports by name.
+func parallelSort<Element>(_ elements: inout [Element], threads: Int?, by precedes: (Element, Element) -> Bool) {
+    let count = elements.count
+    let parts = min(threads ?? availableProcessors, 8, count / 8192)
+    guard parts > 1 else {
+        elements.sort(by: precedes)
+        return
+    }
+    let bounds = (0...parts).map { $0 * count / parts }
+    elements.withUnsafeMutableBufferPointer { buffer in
+        nonisolated(unsafe) let buffer = buffer
+        parallelFor(parts, threads: threads) { p in
+            var part = UnsafeMutableBufferPointer(rebasing: buffer[bounds[p]..<bounds[p + 1]])
+            part.sort(by: precedes)
+        }
+    }
+    // Merged pairwise, each round halving the number of sorted runs.
+    var runs = Array(zip(bounds, bounds.dropFirst()).map { $0.0..<$0.1 })
+    var merged: [Element] = []
+    merged.reserveCapacity(count)
+    while runs.count > 1 {
+        merged.removeAll(keepingCapacity: true)
+        var next: [Range<Int>] = []
+        var r = 0
+        while r < runs.count {
+            let start = merged.count
+            if r + 1 == runs.count {
+                merged.append(contentsOf: elements[runs[r]])
+            } else {
+                var i = runs[r].lowerBound, j = runs[r + 1].lowerBound
+                let iEnd = runs[r].upperBound, jEnd = runs[r + 1].upperBound
+                while i < iEnd && j < jEnd {
+                    if precedes(elements[j], elements[i]) { merged.append(elements[j]); j += 1 } else { merged.append(elements[i]); i += 1 }
+                }
+                merged.append(contentsOf: elements[i..<iEnd])
+                merged.append(contentsOf: elements[j..<jEnd])
+            }
+            next.append(start..<merged.count)
+            r += 2
+        }
+        swap(&elements, &merged)
+        runs = next
+    }
+}

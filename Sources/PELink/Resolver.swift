@@ -430,7 +430,7 @@ final class SymbolResolver: @unchecked Sendable {
             let added = table.findOrInsert(batch: sources.map { UnsafeBufferPointer($0.buffer) }, results: slices, threads: options.threads)
             // Grown by an eighth rather than doubled: on a large link this array is tens of megabytes.
             if symbols.count + added > symbols.capacity { symbols.reserveCapacity((symbols.count + added) * 9 / 8) }
-            symbols.append(contentsOf: repeatElement(Symbol(), count: added))
+            symbols.append(repeating: Symbol(), count: added, threads: options.threads)
             for k in start..<end {
                 add(k, sourceOf[k - start] < 0 ? nil : UnsafeBufferPointer(slices[sourceOf[k - start]]))
             }

@@ -14,6 +14,10 @@ import Glibc
 // Looking it up with dlsym would find nothing in the statically linked release build.)
 @_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 _ = glibcMallopt(-3, 4 << 20)
+// The heaps grow (and shrink) in steps of 2 MiB rather than 128 KiB: a large link's workers
+// otherwise spend tens of milliseconds in brk(2) and mprotect(2) growing their arenas a step at a
+// time. The pad is address space only; pages count once written. (M_TOP_PAD is -2.)
+_ = glibcMallopt(-2, 2 << 20)
 #endif
 TemporaryOutputs.installSignalHandlers()
 Driver.leavesTablesForExit = true

@@ -62,4 +62,35 @@ import Testing
         let names = [String](count: 70_000, threads: threads) { "export_\($0)_with_a_long_name" }
         #expect(names.count == 70_000 && names[0] == "export_0_with_a_long_name" && names[69_999] == "export_69999_with_a_long_name")
     }
+
+    /// Appending to a table: in place when the table is the larger part, made anew and filled by
+    /// every worker when the added elements are; either way the old elements stay first.
+    @Test(arguments: [1, 2, 8])
+    func appendedCopiesFollowTheElementsThere(threads: Int) {
+        for (old, added) in [(0, 0), (0, 5), (3, 2), (40_000, 2_500_000), (2_500_000, 40_000), (70_000, 70_001)] {
+            var table = (0..<old).map { Int32($0) }
+            table.reserveCapacity(old + added + 10)
+            let capacity = table.capacity
+            table.append(repeating: -1, count: added, threads: threads)
+            let kept = table.count == old + added && (0..<old).allSatisfy { table[$0] == Int32($0) }
+                && table[old...].allSatisfy { $0 == -1 }
+            #expect(kept, "\(old) + \(added), \(threads) threads")
+            #expect(table.capacity >= capacity, "the reserved capacity stays")
+        }
+    }
+
+    /// The exports' name sort: a total order (ties broken by position) gives one result, at any
+    /// thread count and however many parts the elements are split into.
+    @Test(arguments: [1, 2, 3, 8])
+    func parallelSortIsTheSequentialSort(threads: Int) {
+        var numbers = SeededRandom(state: 9)
+        for count in [0, 1, 8_191, 16_384, 70_001] {
+            let values = (0..<count).map { (key: numbers.next() % 1_000, place: $0) }
+            var sorted = values
+            parallelSort(&sorted, threads: threads) { $0.key != $1.key ? $0.key < $1.key : $0.place < $1.place }
+            let expected = values.sorted { $0.key != $1.key ? $0.key < $1.key : $0.place < $1.place }
+            let same = sorted.map(\.place) == expected.map(\.place)
+            #expect(same, "\(count) elements, \(threads) threads")
+        }
+    }
 }
