@@ -351,6 +351,7 @@ struct Linker {
         resolver.finishComdats()
         resolver.reportUndefined(entry: entrySymbolName)
         resolver.releaseArchiveSymbolTables()
+        resolver.releaseObjectSymbolRecords()
         diagnostics = resolver.diagnostics
         options.machine = resolver.options.machine
         options.delayLoadDLLs = resolver.options.delayLoadDLLs

@@ -1278,6 +1278,19 @@ final class SymbolResolver: @unchecked Sendable {
         }
     }
 
+    /// Once symbols are resolved: the objects' symbol records, a quarter of a typical object, are
+    /// read again only by reports (/map, /why, undefined symbols) and by the few objects with
+    /// COMMON symbols, so their pages leave the link's resident memory before the passes with the
+    /// largest tables. Names in them (8 characters or fewer) are read again from the file if asked.
+    func releaseObjectSymbolRecords() {
+        let objects = self.objects
+        parallelFor(objects.count, threads: options.threads) { o in
+            let coff = objects[o].coff
+            let start = coff.view.offset + coff.symbolOffset(0)
+            coff.view.file.releaseResidentPages(start..<start + coff.symbolCount * coff.symbolRecordSize)
+        }
+    }
+
     /// Reports every symbol still undefined, with every object that refers to it.
     func reportUndefined(entry: String?) {
         if hadUnreadableInput { return }
