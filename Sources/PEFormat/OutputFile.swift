@@ -243,16 +243,20 @@ public enum TemporaryOutputs {
         let slot = template.count <= pathCapacity ? claimSlot() : nil
         // Signals are blocked between creating the file and publishing its name, so a handler
         // never misses a file that exists.
+        // A handler running on another thread meanwhile waits for the name (slot state 3).
         var all = sigset_t(), previous = sigset_t()
         sigfillset(&all)
         pthread_sigmask(SIG_BLOCK, &all, &previous)
+        if let slot { inUse[slot] = 3 }
         let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 4) }
         let failure = errno
-        if fd >= 0, let slot {
-            template.withUnsafeBufferPointer { source in
-                (paths + slot * pathCapacity).update(from: source.baseAddress!, count: source.count)
+        if let slot {
+            if fd >= 0 {
+                template.withUnsafeBufferPointer { source in
+                    (paths + slot * pathCapacity).update(from: source.baseAddress!, count: source.count)
+                }
             }
-            inUse[slot] = 1
+            inUse[slot] = fd >= 0 ? 1 : 2
         }
         pthread_sigmask(SIG_SETMASK, &previous, nil)
         if fd < 0 {
@@ -275,7 +279,7 @@ public enum TemporaryOutputs {
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
         for slot in 0..<slotCount where inUse[slot] == 0 {
-            inUse[slot] = 2 // claimed; the handler removes only slots marked 1 (file exists)
+            inUse[slot] = 2 // claimed; the handler removes only slots marked 1 (file exists), and waits for 3 (being created)
             return slot
         }
         return nil
@@ -318,10 +322,18 @@ public enum TemporaryOutputs {
         }
     }
 
-    /// Async-signal-safe: reads the fixed slots, unlinks, re-raises with the default action.
+    /// Async-signal-safe: reads the fixed slots, unlinks, re-raises with the default action. A
+    /// file another thread is creating (its signals blocked) is waited for, a bounded while, so
+    /// that the file whose name is not yet published is removed too; getpid(2), which is
+    /// async-signal-safe, makes each check read the slot again.
     private static let removeTemporaryOutputsAndDie: @convention(c) (Int32) -> Void = { signalNumber in
-        for slot in 0..<TemporaryOutputs.slotCount where TemporaryOutputs.inUse[slot] == 1 {
-            unlink(TemporaryOutputs.paths + slot * TemporaryOutputs.pathCapacity)
+        for slot in 0..<TemporaryOutputs.slotCount {
+            var checks = 0
+            while TemporaryOutputs.inUse[slot] == 3 && checks < 10_000_000 {
+                _ = getpid()
+                checks += 1
+            }
+            if TemporaryOutputs.inUse[slot] == 1 { unlink(TemporaryOutputs.paths + slot * TemporaryOutputs.pathCapacity) }
         }
         raise(signalNumber)
     }

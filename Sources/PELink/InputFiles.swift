@@ -174,6 +174,14 @@ final class ObjectFile: @unchecked Sendable {
     /// external's default, or a .drectve /include: or /delayload:): its names are then
     /// not numbered in a batch with the objects after it (see `SymbolResolver.addInOrder`).
     var entersOtherNames = false
+    /// Entering each of its externals reads and changes that symbol's state only, so a batch of
+    /// such objects can be entered by shards of the symbols (`SymbolResolver.enterByShards`). Not
+    /// when it enters other names, has a LARGEST COMDAT (which drops another object's copy), or
+    /// defines a symbol in a COMDAT section besides its leader (whether that symbol is defined
+    /// depends on the leader's symbol).
+    var entersSymbolsIndependently = false
+    /// An external record in the debug pseudo-section (-2): relocations against it lead nowhere.
+    var hasDebugExternals = false
     /// The value of the `@feat.00` symbol (compiler features; bit 0: the object registers its
     /// exception handlers for /SAFESEH), nil when it has none.
     var features: UInt32?
@@ -366,6 +374,7 @@ final class ObjectFile: @unchecked Sendable {
             } else if record.isExternal {
                 let name = Name(try coff.symbolNameBytes(i))
                 externals.append(HashedName(name: name, hash: name.hashValue64, record: Int32(i)))
+                if record.sectionNumber == SectionNumber.debug { object.hasDebugExternals = true }
                 if record.storageClass == StorageClass.external, record.sectionNumber > 0 {
                     let s = Int(record.sectionNumber) - 1
                     if object.sections[s].isComdat, !object.sections[s].flags.contains(.memExecute) {
@@ -443,6 +452,13 @@ final class ObjectFile: @unchecked Sendable {
         if !object.entersOtherNames {
             object.entersOtherNames = object.directives.contains { $0?.name == "include" || $0?.name == "delayload" }
         }
+        object.entersSymbolsIndependently = !object.entersOtherNames
+            && !object.sections.contains { $0.isComdat && $0.selection == ComdatSelection.largest.rawValue }
+            && !externals.indices.contains { e in
+                guard !isLeader[e] else { return false }
+                let section = coff.symbol(Int(externals[e].record)).sectionNumber
+                return section > 0 && object.sections[Int(section) - 1].isComdat
+            }
         return object
     }
     /// Associative sections follow the section they name; a chain that comes back to itself has

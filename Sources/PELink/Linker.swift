@@ -83,6 +83,7 @@ struct Linker {
         if options.printTimes {
             clock.detail(String(format: "read archives and parse objects %.3f s, insert their symbols %.3f s", stats.parseObjects, stats.insertObjects))
             clock.detail(String(format: "archive members: %d in %d batches, parse %.3f s, insert %.3f s", stats.membersLoaded, stats.memberBatches, stats.parseMembers, stats.insertMembers))
+            clock.detail("symbols entered by shards in \(stats.shardedBatches) of \(stats.batches) batches of inputs")
         }
         let exports = clock.timed("Collect exports") { collectExports(resolver) }
         try checkpoint()
@@ -1441,9 +1442,10 @@ struct Linker {
         guard let entrySize = target.exceptionEntrySize else { return }
         for section in sections where section.rawSize > 0 && section.chunks.contains(where: \.isExceptionTable) {
             // Entry places chunk by chunk: alignment gaps and other chunks between them stay as they are.
-            let tables = section.chunks.filter { $0.isExceptionTable && $0.hasFileData }
+            let chunks = section.chunks
+            let tables = chunks.indices.filter { chunks[$0].isExceptionTable && chunks[$0].hasFileData }
             var firstPlace = [Int](repeating: 0, count: tables.count + 1)
-            for (k, chunk) in tables.enumerated() { firstPlace[k + 1] = firstPlace[k] + chunk.size / entrySize }
+            for (k, c) in tables.enumerated() { firstPlace[k + 1] = firstPlace[k] + chunks[c].size / entrySize }
             let count = firstPlace[tables.count]
             guard count > 1 else { continue }
             // Each worker writes the places of its own stretch of chunks.
@@ -1453,7 +1455,7 @@ struct Linker {
                 let stretch = 1 << 12
                 parallelFor((tables.count + stretch - 1) / stretch, threads: options.threads) { j in
                     for k in j * stretch..<min(tables.count, (j + 1) * stretch) {
-                        let start = Int(tables[k].rva - section.rva)
+                        let start = Int(chunks[tables[k]].rva - section.rva)
                         for i in 0..<(firstPlace[k + 1] - firstPlace[k]) { places[firstPlace[k] + i] = start + i * entrySize }
                     }
                 }

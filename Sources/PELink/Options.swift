@@ -172,6 +172,13 @@ public struct LinkOptions: Sendable {
     public var failIfMismatch: [String] = []
     public var printTimes = false
     public var threads: Int?
+    /// The fewest names a batch of inputs has for its symbols to be entered by shards
+    /// (`SymbolResolver.enterByShards`); below it, workers would cost more than they save.
+    /// Tests lower it to take that path on small inputs.
+    var shardedEntryMinimum = 1 << 15
+    /// Symbols go to the workers in blocks of 2^shift (64: no two workers write one cache line
+    /// of the table). Tests make it 1, so that a small link's symbols alternate between workers.
+    var shardedEntryBlockShift = 6
     // MinGW (GNU ld) flavor.
     public var isGNUFlavor = false
     /// Export every eligible global symbol (--export-all-symbols, or GNU ld's default when nothing is exported).

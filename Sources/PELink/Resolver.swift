@@ -64,6 +64,8 @@ final class SymbolResolver: @unchecked Sendable {
     struct Statistics {
         var parseObjects = 0.0, insertObjects = 0.0, parseMembers = 0.0, insertMembers = 0.0
         var memberBatches = 0, membersLoaded = 0
+        /// Batches whose symbols were entered by shards, and all batches of more than one input.
+        var shardedBatches = 0, batches = 0
     }
     var statistics = Statistics()
 
@@ -95,6 +97,26 @@ final class SymbolResolver: @unchecked Sendable {
         return symbolIndex(arena.intern(name))
     }
 
+    /// The symbol numbers of `names`, as `symbolIndex` gives them one by one (a new name is
+    /// numbered when first met), entered as one batch: tens of thousands of names (a .def's
+    /// exports, objects' /EXPORT directives) are hashed and looked up by every worker.
+    func symbolIndices(_ names: [String]) -> [Int32] {
+        guard names.count >= 4096 else { return names.map { symbolIndex($0) } }
+        // Copied into the arena first: a new name's bytes must outlive the strings.
+        let interned = names.map { arena.intern($0) }
+        let hashed = [HashedName](count: names.count, threads: options.threads) {
+            HashedName(name: interned[$0], hash: interned[$0].hashValue64, record: Int32($0))
+        }
+        var numbers = [Int32](repeating: -1, count: names.count)
+        let added = hashed.withUnsafeBufferPointer { hashed in
+            numbers.withUnsafeMutableBufferPointer { numbers in
+                table.findOrInsert(batch: [hashed], results: [numbers], threads: options.threads)
+            }
+        }
+        symbols.append(repeating: Symbol(), count: added, threads: options.threads)
+        return numbers
+    }
+
     func find(_ name: String) -> Int32? {
         var s = name
         return s.withUTF8 { table.find(Name(UnsafeRawBufferPointer($0))) }
@@ -102,9 +124,18 @@ final class SymbolResolver: @unchecked Sendable {
 
     /// Records a reference; when an archive offers the symbol, its member is queued for loading.
     func reference(_ index: Int32, allowLibrarySearch: Bool = true) {
-        symbols[Int(index)].isReferenced = true
-        if symbols[Int(index)].kind == .lazy && allowLibrarySearch {
-            queueMember(archive: Int(symbols[Int(index)].file), member: Int(symbols[Int(index)].member), for: index)
+        var applied = AppliedEffects(resolver: self)
+        enterReference(index, allowLibrarySearch: allowLibrarySearch, slots: TableSlots(resolver: self), effects: &applied)
+    }
+
+    /// Carries out what entering a symbol asked beyond the symbol (`SymbolEntry.swift`).
+    func apply(_ effect: EntryEffect) {
+        switch effect {
+        case .error(let message): diagnostics.error(message)
+        case .duplicate(let message): reportDuplicate(message)
+        case .note(let message): diagnostics.note(message)
+        case let .queueMember(archive, member, symbol): queueMember(archive: archive, member: member, for: symbol)
+        case let .dropCopy(object, section): objects[Int(object)].sections[Int(section)].isLive = false
         }
     }
 
@@ -128,7 +159,7 @@ final class SymbolResolver: @unchecked Sendable {
         symbolDisplayName(names[Int(symbolIndex)].string, machine: options.machine, demangle: options.demangle)
     }
 
-    private func definerName(_ symbol: Symbol) -> String {
+    func definerName(_ symbol: Symbol) -> String {
         switch symbol.kind {
         case .defined, .common: return symbol.file >= 0 ? objects[Int(symbol.file)].displayName : "<linker>"
         case .absolute: return symbol.file >= 0 ? objects[Int(symbol.file)].displayName : "<command line>"
@@ -144,7 +175,7 @@ final class SymbolResolver: @unchecked Sendable {
         for pair in options.failIfMismatch { checkMismatch(pair, source: "cmd-line") }
         // Roots are undefined before any file is read, so an archive loads the members that define
         // them in its own symbol order wherever it stands on the command line (as lld-link does).
-        for name in roots { reference(symbolIndex(name)) }
+        for index in symbolIndices(roots) { reference(index) }
         var directObjects: [(index: Int, path: String, view: ByteView)] = []
         var order: [(kind: Int, index: Int)] = [] // 0 object, 1 archive, 2 import object file
         var importObjectFiles: [(String, ByteView)] = []
@@ -251,6 +282,15 @@ final class SymbolResolver: @unchecked Sendable {
             case 1: return .names(archiveNames[index])
             default: return .alone
             }
+        }, shardable: { k in
+            let (kind, index) = order[k]
+            switch kind {
+            case 0:
+                guard case .success(let object) = parsed[index]!, object.entersSymbolsIndependently else { return nil }
+                return .object(object)
+            case 1: return loadsWholeArchive(index) ? nil : .archive(index, archiveNames[index])
+            default: return nil
+            }
         }, add: { k, numbers in
             let (kind, index) = order[k]
             switch kind {
@@ -261,8 +301,7 @@ final class SymbolResolver: @unchecked Sendable {
                 }
             case 1:
                 addArchiveSymbols(index, names: archiveNames[index], numbers: numbers)
-                if options.wholeArchiveAll || options.wholeArchiveInputs.contains(archives[index].path)
-                    || options.wholeArchiveNames.contains((archives[index].path as NSString).lastPathComponent.lowercased()) {
+                if loadsWholeArchive(index) {
                     for member in archives[index].archive.memberHeaderOffsets.indices {
                         queueMember(archive: index, member: member, for: -1)
                     }
@@ -277,9 +316,15 @@ final class SymbolResolver: @unchecked Sendable {
         drainQueues()
     }
 
+    /// /wholearchive: every member of the archive is loaded.
+    private func loadsWholeArchive(_ index: Int) -> Bool {
+        options.wholeArchiveAll || options.wholeArchiveInputs.contains(archives[index].path)
+            || options.wholeArchiveNames.contains((archives[index].path as NSString).lastPathComponent.lowercased())
+    }
+
     /// Adds the references the link itself needs (entry point, exports) and loads what they pull in.
     func addRoots(_ roots: [String]) {
-        for name in roots { reference(symbolIndex(name)) }
+        for index in symbolIndices(roots) { reference(index) }
         drainQueues()
     }
 
@@ -298,6 +343,15 @@ final class SymbolResolver: @unchecked Sendable {
             }
             break
         }
+    }
+
+    /// Where a member object came from, for messages and reports.
+    private func describeMember(_ object: ObjectFile, _ member: (archive: Int, member: Int)) {
+        let (a, m) = member
+        object.archivePath = archives[a].path
+        object.memberName = archives[a].archive.memberName(m)
+        object.isThinMember = archives[a].archive.isThin
+        object.pulledFor = memberPulledFor[a << 32 | m] ?? -1
     }
 
     private func loadMembers(_ batch: [(Int, Int)]) {
@@ -362,14 +416,14 @@ final class SymbolResolver: @unchecked Sendable {
             case .success(nil): return .alone
             case .failure: return .nothing
             }
+        }, shardable: { i in
+            guard case .success(let object?) = parsed[i]!, object.entersSymbolsIndependently else { return nil }
+            describeMember(object, batch[i])
+            return .object(object)
         }, add: { i, numbers in
             switch parsed[i]! {
             case .success(let object?):
-                let (a, m) = batch[i]
-                object.archivePath = archives[a].path
-                object.memberName = archives[a].archive.memberName(m)
-                object.isThinMember = archives[a].archive.isThin
-                object.pulledFor = memberPulledFor[a << 32 | m] ?? -1
+                describeMember(object, batch[i])
                 addObject(object, numbers: numbers)
             case .success(nil):
                 let (a, m) = batch[i]
@@ -397,7 +451,8 @@ final class SymbolResolver: @unchecked Sendable {
     /// batched are first numbered together, in parallel (`SymbolNameTable.findOrInsert(batch:)`),
     /// which gives every name the number adding the inputs one by one would give it; `add` then
     /// gets each input's numbers. An input that must be added alone gets none.
-    private func addInOrder(_ count: Int, role: (Int) -> BatchRole, add: (Int, UnsafeBufferPointer<Int32>?) -> Void) {
+    private func addInOrder(_ count: Int, role: (Int) -> BatchRole, shardable: (Int) -> ShardableInput?,
+                            add: (Int, UnsafeBufferPointer<Int32>?) -> Void) {
         var start = 0
         while start < count {
             var sources: [ExternalNames] = []
@@ -431,10 +486,119 @@ final class SymbolResolver: @unchecked Sendable {
             // Grown by an eighth rather than doubled: on a large link this array is tens of megabytes.
             if symbols.count + added > symbols.capacity { symbols.reserveCapacity((symbols.count + added) * 9 / 8) }
             symbols.append(repeating: Symbol(), count: added, threads: options.threads)
-            for k in start..<end {
-                add(k, sourceOf[k - start] < 0 ? nil : UnsafeBufferPointer(slices[sourceOf[k - start]]))
+            if let inputs = shardableBatch(start..<end, total: total, sourceOf: sourceOf, slices: slices, shardable: shardable) {
+                enterByShards(inputs)
+            } else {
+                for k in start..<end {
+                    add(k, sourceOf[k - start] < 0 ? nil : UnsafeBufferPointer(slices[sourceOf[k - start]]))
+                }
             }
             start = end
+        }
+    }
+
+    /// An input of a batch, as `enterByShards` takes it.
+    enum ShardableInput {
+        /// An object whose symbols enter independently (`ObjectFile.entersSymbolsIndependently`).
+        case object(ObjectFile)
+        /// An archive's offers (not one whose every member is loaded), with their names.
+        case archive(Int, ExternalNames)
+    }
+
+    /// The inputs of a batch with their numbers, when the batch is entered by shards: it is large,
+    /// there are workers, nothing is printed as it goes (/verbose), and every input is shardable
+    /// and of the link's machine. Nil otherwise, and the inputs are entered one at a time.
+    private func shardableBatch(_ batch: Range<Int>, total: Int, sourceOf: [Int], slices: [UnsafeMutableBufferPointer<Int32>],
+                                shardable: (Int) -> ShardableInput?) -> [(input: ShardableInput, numbers: UnsafeBufferPointer<Int32>)]? {
+        statistics.batches += 1
+        guard total >= options.shardedEntryMinimum, (options.threads ?? availableProcessors) > 1, !options.verbose else { return nil }
+        var inputs: [(input: ShardableInput, numbers: UnsafeBufferPointer<Int32>)] = []
+        var machine = options.machine
+        for k in batch {
+            guard sourceOf[k - batch.lowerBound] >= 0, let input = shardable(k) else { return nil }
+            if case .object(let object) = input, object.coff.machine != .unknown {
+                if machine == .unknown { machine = object.coff.machine }
+                guard object.coff.machine == machine else { return nil }
+            }
+            inputs.append((input, UnsafeBufferPointer(slices[sourceOf[k - batch.lowerBound]])))
+        }
+        return inputs
+    }
+
+    /// Enters a batch by shards of the symbols, one worker per shard: each goes through every
+    /// input in order and enters the events of its own symbols, so each symbol meets its events
+    /// in input order, as entering the inputs one by one would. What the events do beyond their
+    /// symbols is recorded with its place and applied afterwards in input order, each input's
+    /// directives after its effects. The shards are blocks of symbols (64 unless a test says otherwise) taken in turn, so no two
+    /// workers write one cache line.
+    private func enterByShards(_ inputs: [(input: ShardableInput, numbers: UnsafeBufferPointer<Int32>)]) {
+        statistics.shardedBatches += 1
+        var objectIndex = [Int32](repeating: -1, count: inputs.count)
+        for (k, item) in inputs.enumerated() {
+            if case .object(let object) = item.input { objectIndex[k] = admit(object)! }
+        }
+        // Relocation targets depend on the numbers only: each object's by one worker.
+        parallelFor(inputs.count, threads: options.threads) { k in
+            guard case .object(let object) = inputs[k].input else { return }
+            let externals = object.externals, numbers = inputs[k].numbers, coff = object.coff
+            object.targets.withUnsafeMutableBufferPointer { targets in
+                for e in 0..<externals.count {
+                    let record = externals[e].record
+                    targets[Int(record)] = object.hasDebugExternals ? SymbolResolver.target(of: coff.symbol(Int(record)), index: numbers[e]) : .global(numbers[e])
+                }
+            }
+        }
+        // A power of two, so that a symbol's shard is a mask of its number, not a division.
+        let workers = 1 << (Int.bitWidth - 1 - min(options.threads ?? availableProcessors, 64).leadingZeroBitCount)
+        let shardMask = workers - 1, blockShift = options.shardedEntryBlockShift
+        let recorded = ParallelResults<RecordedEffects>(count: workers)
+        symbols.withUnsafeMutableBufferPointer { table in
+            let slots = ShardSlots(base: table.baseAddress!)
+            parallelFor(workers, threads: workers) { w in
+                var effects = RecordedEffects()
+                for (k, item) in inputs.enumerated() {
+                    let numbers = item.numbers
+                    switch item.input {
+                    case .object(let object):
+                        let externals = object.externals, coff = object.coff
+                        for e in 0..<externals.count where Int(numbers[e]) >> blockShift & shardMask == w {
+                            effects.place = Int64(k) << 32 | Int64(e)
+                            enterExternal(e, record: coff.symbol(Int(externals[e].record)), of: object, objectIndex: objectIndex[k],
+                                          index: numbers[e], slots: slots, effects: &effects)
+                        }
+                    case let .archive(a, names):
+                        let symbolTable = archives[a].archive.symbolTable
+                        for e in 0..<names.count where Int(numbers[e]) >> blockShift & shardMask == w {
+                            effects.place = Int64(k) << 32 | Int64(e)
+                            enterOffer(numbers[e], archive: a, member: symbolTable[Int(names[e].record)].memberIndex, slots: slots, effects: &effects)
+                        }
+                    }
+                }
+                recorded.set(w, effects)
+            }
+        }
+        let all = (0..<workers).map { recorded.take($0)! }
+        // Dropped copies first, each object's by one worker.
+        let objects = self.objects
+        parallelFor(workers, threads: workers) { w in
+            for list in all {
+                for drop in list.drops where Int(drop.object) & shardMask == w { objects[Int(drop.object)].sections[Int(drop.section)].isLive = false }
+            }
+        }
+        // The other effects merged in order of place, each input's directives after them.
+        let lists = all.map(\.effects)
+        var next = [Int](repeating: 0, count: workers)
+        for (k, item) in inputs.enumerated() {
+            while true {
+                var first = -1
+                for w in 0..<workers where next[w] < lists[w].count && lists[w][next[w]].place >> 32 == k {
+                    if first < 0 || lists[w][next[w]].place < lists[first][next[first]].place { first = w }
+                }
+                if first < 0 { break }
+                apply(lists[first][next[first]].effect)
+                next[first] += 1
+            }
+            if case .object(let object) = item.input { finishEntering(object) }
         }
     }
 
@@ -459,22 +623,12 @@ final class SymbolResolver: @unchecked Sendable {
 
     private func addArchiveSymbols(_ archiveIndex: Int, names: ExternalNames, numbers: UnsafeBufferPointer<Int32>?) {
         let archive = archives[archiveIndex]
+        var applied = AppliedEffects(resolver: self)
         for e in 0..<names.count {
             let offered = names[e]
             let memberIndex = archive.archive.symbolTable[Int(offered.record)].memberIndex
             let index = numbers?[e] ?? symbolIndex(offered.name, hash: offered.hash)
-            let symbol = symbols[Int(index)]
-            switch symbol.kind {
-            case .undefined:
-                symbols[Int(index)].kind = .lazy
-                symbols[Int(index)].file = Int32(archiveIndex)
-                symbols[Int(index)].member = Int32(memberIndex)
-                if symbol.isReferenced && !symbol.weakNoLibrary {
-                    queueMember(archive: archiveIndex, member: memberIndex, for: index)
-                }
-            default:
-                break // already defined, or offered by an earlier archive: the first one wins
-            }
+            enterOffer(index, archive: archiveIndex, member: memberIndex, slots: TableSlots(resolver: self), effects: &applied)
         }
     }
 
@@ -580,13 +734,37 @@ final class SymbolResolver: @unchecked Sendable {
     /// Adds an object's symbols, numbered beforehand in a batch (`numbers`, in the order of
     /// `object.externals`) or one by one here.
     func addObject(_ object: ObjectFile, numbers: UnsafeBufferPointer<Int32>? = nil) {
-        let objectIndex = Int32(objects.count)
+        guard let objectIndex = admit(object) else { return }
+        let coff = object.coff
+        var targets: [SymbolTarget] = []
+        swap(&targets, &object.targets) // mutate a local array: no exclusivity check per store
+        defer { swap(&targets, &object.targets) }
+        let externals = object.externals
+        var applied = AppliedEffects(resolver: self)
+        for e in 0..<externals.count {
+            let external = externals[e]
+            let recordIndex = external.record
+            let record = coff.symbol(Int(recordIndex))
+            let index = numbers?[e] ?? symbolIndex(external.name, hash: external.hash)
+            targets[Int(recordIndex)] = SymbolResolver.target(of: record, index: index)
+            if e >= object.comdatLeaderCount && record.storageClass == StorageClass.weakExternal {
+                addWeakExternal(object: object, objectIndex: objectIndex, recordIndex: Int(recordIndex), symbol: index)
+                continue
+            }
+            enterExternal(e, record: record, of: object, objectIndex: objectIndex, index: index, slots: TableSlots(resolver: self), effects: &applied)
+        }
+        finishEntering(object)
+    }
+
+    /// Takes `object` into the link (its number, and the numbers of its sections); nil when its
+    /// machine is not the link's.
+    private func admit(_ object: ObjectFile) -> Int32? {
         let coff = object.coff
         if coff.machine != .unknown {
             if options.machine == .unknown { options.machine = coff.machine }
             if coff.machine != options.machine {
                 inputError(FormatError(file: object.displayName, "machine type \(coff.machine.optionName) conflicts with \(options.machine.optionName), the machine the link targets"))
-                return
+                return nil
             }
         }
         if options.keepsDWARF {
@@ -595,192 +773,22 @@ final class SymbolResolver: @unchecked Sendable {
         objects.append(object)
         object.firstSection = totalSections
         totalSections += object.sections.count
-        var targets: [SymbolTarget] = []
-        swap(&targets, &object.targets) // mutate a local array: no exclusivity check per store
-        defer { swap(&targets, &object.targets) }
-        let externals = object.externals
-        // COMDAT leaders come first: they decide which copies survive before other symbols are defined.
-        for e in 0..<externals.count {
-            let external = externals[e]
-            let recordIndex = external.record
-            let record = coff.symbol(Int(recordIndex))
-            let index = numbers?[e] ?? symbolIndex(external.name, hash: external.hash)
-            targets[Int(recordIndex)] = .global(index)
-            if e < object.comdatLeaderCount {
-                resolveComdat(index, object: object, objectIndex: objectIndex, section: record.sectionNumber - 1, value: record.value, isFunction: record.isFunction)
-                continue
-            }
-            if record.storageClass == StorageClass.weakExternal {
-                addWeakExternal(object: object, objectIndex: objectIndex, recordIndex: Int(recordIndex), symbol: index)
-                continue
-            }
-            switch record.sectionNumber {
-            case SectionNumber.undefined:
-                if record.value > 0 {
-                    addCommon(index, size: UInt64(record.value), objectIndex: objectIndex)
-                } else {
-                    reference(index, allowLibrarySearch: !symbols[Int(index)].weakNoLibrary)
-                }
-            case SectionNumber.absolute:
-                defineRegular(index, kind: .absolute, objectIndex: objectIndex, section: -1, value: UInt64(record.value), object: object)
-            case SectionNumber.debug:
-                targets[Int(recordIndex)] = .none
-            default:
-                let s = Int32(record.sectionNumber - 1)
-                let section = object.sections[Int(s)]
-                // A symbol in a COMDAT copy that lost is defined by the kept copy.
-                if section.isComdat && !section.isLive { continue }
-                defineRegular(index, kind: .defined, objectIndex: objectIndex, section: s, value: UInt64(record.value), object: object)
-                symbols[Int(index)].isFunction = record.isFunction
-            }
-        }
+        return Int32(objects.count - 1)
+    }
+
+    /// Where relocations against an external record lead: its symbol, or nowhere for a debug-only one.
+    static func target(of record: COFFSymbolRecord, index: Int32) -> SymbolTarget {
+        record.sectionNumber == SectionNumber.debug ? .none : .global(index)
+    }
+
+    /// What follows entering an object's externals: its directives.
+    private func finishEntering(_ object: ObjectFile) {
         // The names were needed only to enter the symbol table.
         object.externals = ExternalNames([])
         if options.verbose && !object.directiveArguments.isEmpty {
             diagnostics.note("Directives: \(object.displayName): \(object.directiveText)")
         }
         applyDirectives(object)
-    }
-
-    private func defineRegular(_ index: Int32, kind: SymbolKind, objectIndex: Int32, section: Int32, value: UInt64, object: ObjectFile) {
-        let existing = symbols[Int(index)]
-        switch existing.kind {
-        case .undefined, .lazy, .common, .autoImported, .localImport:
-            var symbol = existing
-            symbol.kind = kind
-            symbol.file = objectIndex
-            symbol.section = section
-            symbol.value = value
-            symbol.member = -1
-            symbols[Int(index)] = symbol
-        case .importThunk, .importAddress:
-            reportReplacedImport(index, existing, by: object)
-        case .defined, .absolute, .linkerDefined:
-            if kind == .absolute && existing.kind == .absolute && existing.value == value { return }
-            reportDuplicate("duplicate symbol: \(displayName(of: index))\n>>> defined at \(definerName(existing))\n>>> defined at \(object.displayName)")
-        }
-    }
-
-    /// An import already resolved references to this name; a later definition (plain or COMDAT)
-    /// would leave them split between the DLL and this object (lld-link: "was replaced").
-    private func reportReplacedImport(_ index: Int32, _ existing: Symbol, by object: ObjectFile) {
-        let entry = imports[Int(existing.file)]
-        diagnostics.error("\(displayName(of: index)) was replaced: \(object.displayName) defines it, but it was already imported from \(entry.dllName) by \(entry.sourcePath); remove one of them, or link the library that defines it before the import library")
-    }
-
-    private func addCommon(_ index: Int32, size: UInt64, objectIndex: Int32) {
-        switch symbols[Int(index)].kind {
-        case .undefined, .lazy:
-            symbols[Int(index)].kind = .common
-            symbols[Int(index)].value = size
-            symbols[Int(index)].file = objectIndex
-            symbols[Int(index)].member = -1
-        case .common:
-            if size > symbols[Int(index)].value {
-                symbols[Int(index)].value = size
-                symbols[Int(index)].file = objectIndex
-            }
-        default:
-            break // a real definition beats a common one
-        }
-        symbols[Int(index)].isReferenced = true
-    }
-
-    private func resolveComdat(_ index: Int32, object: ObjectFile, objectIndex: Int32, section: Int32, value: UInt32, isFunction: Bool) {
-        let newSection = object.sections[Int(section)]
-        let selection = newSection.selection
-        func take() {
-            var symbol = symbols[Int(index)]
-            symbol.kind = .defined
-            symbol.file = objectIndex
-            symbol.section = section
-            symbol.value = UInt64(value)
-            symbol.member = -1
-            symbol.comdatSelection = selection
-            symbol.isFunction = isFunction
-            symbols[Int(index)] = symbol
-        }
-        func discardNew() { object.sections[Int(section)].isLive = false }
-        if selection == ComdatSelection.newest.rawValue {
-            diagnostics.error("unknown comdat type 7 for symbol \(displayName(of: index)): \(object.displayName), section \(object.name(of: newSection).string), uses COMDAT selection NEWEST (7), which pelink and lld-link do not support (only link.exe's incremental linking wrote it); rebuild the object with another selection")
-            discardNew()
-            return
-        }
-        if selection == 0 || selection > ComdatSelection.largest.rawValue {
-            diagnostics.error("\(object.displayName): COMDAT symbol \(displayName(of: index)) in section \(object.name(of: newSection).string) has invalid selection \(selection) (valid: 1 to 6)")
-            discardNew()
-            return
-        }
-        let existing = symbols[Int(index)]
-        switch existing.kind {
-        case .undefined, .lazy, .common, .autoImported, .localImport:
-            take()
-            return
-        case .importThunk, .importAddress:
-            reportReplacedImport(index, existing, by: object)
-            discardNew()
-            return
-        case .absolute, .linkerDefined:
-            reportDuplicate("duplicate symbol: \(displayName(of: index))\n>>> defined at \(definerName(existing))\n>>> defined at \(object.displayName)")
-            discardNew()
-            return
-        case .defined:
-            // The usual case, another copy of an ANY COMDAT (an inline function, a template): the
-            // first stays, and the kept copy need not be looked at.
-            if existing.comdatSelection == ComdatSelection.any.rawValue && selection == ComdatSelection.any.rawValue {
-                discardNew()
-                return
-            }
-        }
-        // A symbol defined by a COMDAT leader remembers its selection; its file and section are the kept copy.
-        guard existing.comdatSelection != 0 else {
-            reportDuplicate("duplicate symbol: \(displayName(of: index))\n>>> defined at \(definerName(existing))\n>>> defined at \(object.displayName) (COMDAT)")
-            discardNew()
-            return
-        }
-        let owner = (object: existing.file, section: existing.section)
-        let oldObject = objects[Int(owner.object)]
-        let oldSection = oldObject.sections[Int(owner.section)]
-        let kept = ComdatSelection(rawValue: oldSection.selection) ?? .any
-        func duplicate(_ why: String) {
-            reportDuplicate("duplicate symbol: \(displayName(of: index)) (COMDAT \(why))\n>>> defined at \(oldObject.displayName)\n>>> defined at \(object.displayName)")
-            discardNew()
-        }
-        // Two copies with different selections: link.exe and lld-link refuse it, whichever comes
-        // first (except LARGEST, which combines with any), so the result never depends on the order.
-        let added = ComdatSelection(rawValue: newSection.selection) ?? .any
-        // MinGW: GCC writes SAME_SIZE where clang writes ANY for the same inline data (typeinfo);
-        // GNU ld and lld-link take the pair as ANY.
-        let gnuPair: Set<ComdatSelection> = [.any, .sameSize]
-        let mixedGNU = options.isGNUFlavor && gnuPair.contains(added) && gnuPair.contains(kept)
-        if added != kept && kept != .largest && added != .largest && !mixedGNU {
-            if options.verbose {
-                diagnostics.note("conflicting comdat type for symbol: \(kept.rawValue) in \(oldObject.displayName) and \(added.rawValue) in \(object.displayName)")
-            }
-            let names = ["", "NODUPLICATES", "ANY", "SAME_SIZE", "EXACT_MATCH", "ASSOCIATIVE", "LARGEST", "NEWEST"]
-            duplicate("selections \(names[Int(kept.rawValue)]) and \(names[Int(added.rawValue)]) differ")
-            return
-        }
-        switch mixedGNU && added != kept ? .any : kept {
-        case .noDuplicates:
-            duplicate("selection NODUPLICATES")
-        case .sameSize:
-            if oldSection.size != newSection.size { duplicate("selection SAME_SIZE, sizes \(oldSection.size) and \(newSection.size)") } else { discardNew() }
-        case .exactMatch:
-            let same = oldSection.size == newSection.size && oldSection.checksum == newSection.checksum
-                && oldSection.dataCount == newSection.dataCount
-                && (oldSection.dataCount == 0 || memcmp(oldObject.data(oldSection).baseAddress!, object.data(newSection).baseAddress!, oldSection.dataCount) == 0)
-            if same { discardNew() } else { duplicate("selection EXACT_MATCH, contents differ") }
-        case .largest:
-            if newSection.size > oldSection.size {
-                objects[Int(owner.object)].sections[Int(owner.section)].isLive = false
-                take()
-            } else {
-                discardNew()
-            }
-        default:
-            discardNew()
-        }
     }
 
     private func addWeakExternal(object: ObjectFile, objectIndex: Int32, recordIndex: Int, symbol index: Int32) {
