@@ -1288,8 +1288,9 @@ final class SymbolResolver: @unchecked Sendable {
 
     /// Once symbols are resolved: the objects' symbol records, a quarter of a typical object, are
     /// read again only by reports (/map, /why, undefined symbols) and by the few objects with
-    /// COMMON symbols, so their pages leave the link's resident memory before the passes with the
-    /// largest tables. Names in them (8 characters or fewer) are read again from the file if asked.
+    /// COMMON symbols, so their pages leave the link's resident memory before the pass with the
+    /// largest tables (folding). Names in them (8 characters or fewer) are read again from the
+    /// file if asked.
     func releaseObjectSymbolRecords() {
         let objects = self.objects
         parallelFor(objects.count, threads: options.threads) { o in
