@@ -516,9 +516,9 @@ final class SymbolResolver: @unchecked Sendable {
         var machine = options.machine
         for k in batch {
             guard sourceOf[k - batch.lowerBound] >= 0, let input = shardable(k) else { return nil }
-            if case .object(let object) = input, object.coff.machine != .unknown {
-                if machine == .unknown { machine = object.coff.machine }
-                guard object.coff.machine == machine else { return nil }
+            if case .object(let object) = input {
+                guard let next = SymbolResolver.machine(after: machine, adding: object.coff.machine) else { return nil }
+                machine = next
             }
             inputs.append((input, UnsafeBufferPointer(slices[sourceOf[k - batch.lowerBound]])))
         }
@@ -535,7 +535,8 @@ final class SymbolResolver: @unchecked Sendable {
         statistics.shardedBatches += 1
         var objectIndex = [Int32](repeating: -1, count: inputs.count)
         for (k, item) in inputs.enumerated() {
-            if case .object(let object) = item.input { objectIndex[k] = admit(object)! }
+            // shardableBatch checked every machine with the same rule as admit.
+            if case .object(let object) = item.input, let index = admit(object) { objectIndex[k] = index }
         }
         // Relocation targets depend on the numbers only: each object's by one worker.
         parallelFor(inputs.count, threads: options.threads) { k in
@@ -760,13 +761,11 @@ final class SymbolResolver: @unchecked Sendable {
     /// machine is not the link's.
     private func admit(_ object: ObjectFile) -> Int32? {
         let coff = object.coff
-        if coff.machine != .unknown {
-            if options.machine == .unknown { options.machine = coff.machine }
-            if coff.machine != options.machine {
-                inputError(FormatError(file: object.displayName, "machine type \(coff.machine.optionName) conflicts with \(options.machine.optionName), the machine the link targets"))
-                return nil
-            }
+        guard let machine = SymbolResolver.machine(after: options.machine, adding: coff.machine) else {
+            inputError(FormatError(file: object.displayName, "machine type \(coff.machine.optionName) conflicts with \(options.machine.optionName), the machine the link targets"))
+            return nil
         }
+        options.machine = machine
         if options.keepsDWARF {
             for s in object.sections.indices where object.sections[s].isDWARF { object.sections[s].isLive = true }
         }
@@ -774,6 +773,13 @@ final class SymbolResolver: @unchecked Sendable {
         object.firstSection = totalSections
         totalSections += object.sections.count
         return Int32(objects.count - 1)
+    }
+
+    /// The link's machine once an object of `objectMachine` joins: the first object's machine
+    /// when none was given, and nil when the object's is another (an object of no machine fits).
+    static func machine(after linkMachine: Machine, adding objectMachine: Machine) -> Machine? {
+        if objectMachine == .unknown || linkMachine == .unknown { return linkMachine == .unknown ? objectMachine : linkMachine }
+        return objectMachine == linkMachine ? linkMachine : nil
     }
 
     /// Where relocations against an external record lead: its symbol, or nowhere for a debug-only one.
