@@ -80,7 +80,7 @@ public struct ModuleDefinition: Sendable {
     }
 
     private static func parse(bytes: [UInt8], path: String) throws -> ModuleDefinition {
-        var parser = ModuleDefinitionParser(tokens: try ModuleDefinitionLexer(bytes: bytes, path: path).tokens(), path: path)
+        var parser = ModuleDefinitionParser(lexer: ModuleDefinitionLexer(bytes: bytes, path: path), path: path)
         return try parser.parse()
     }
 
@@ -132,13 +132,25 @@ private struct DefToken {
 }
 
 private struct ModuleDefinitionLexer {
-    let bytes: [UInt8]
+    private let bytes: [UInt8]
     let path: String
+    private var index: Int
+    private var line = 1
+    private var lineStart: Int
+    /// The error that stopped the lexer (an unterminated quoted string), and where; it has
+    /// returned end of file, at that place, since.
+    private(set) var failure: (error: FormatError, line: Int, column: Int)?
 
     init(bytes: [UInt8], path: String) {
         self.bytes = bytes
         self.path = path
+        // A UTF-8 byte order mark, as Windows editors write, is not part of the first word.
+        index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        lineStart = index
     }
+
+    /// How many lines the text has: a bound on its EXPORTS entries.
+    var lineCount: Int { bytes.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) } }
 
     private static func isSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0B || byte == 0x0C
@@ -150,71 +162,55 @@ private struct ModuleDefinitionLexer {
             || byte == UInt8(ascii: "\"")
     }
 
-    func tokens() throws -> [DefToken] {
-        try bytes.withUnsafeBufferPointer { try tokens(in: $0) }
-    }
-
-    private func tokens(in bytes: UnsafeBufferPointer<UInt8>) throws -> [DefToken] {
-        var result: [DefToken] = []
-        // Most lines hold a name and at most one modifier: sized once, a list of tens of thousands
-        // of exports is not copied as it grows.
-        result.reserveCapacity(2 * bytes.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) } + 1)
-        // A UTF-8 byte order mark, as Windows editors write, is not part of the first word.
-        let hasByteOrderMark = bytes.starts(with: [0xEF, 0xBB, 0xBF])
-        var index = hasByteOrderMark ? 3 : 0
-        var line = 1
-        var lineStart = index
-        while true {
-            // Whitespace and ';' comments (to the end of the line).
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == 0x0A {
-                    index += 1
-                    line += 1
-                    lineStart = index
-                } else if ModuleDefinitionLexer.isSpace(byte) {
-                    index += 1
-                } else if byte == UInt8(ascii: ";") {
-                    while index < bytes.count, bytes[index] != 0x0A { index += 1 }
-                } else {
-                    break
-                }
-            }
-            let column = index - lineStart + 1
-            guard index < bytes.count else {
-                result.append(DefToken(kind: .endOfFile, text: "", line: line, column: column))
-                return result
-            }
+    /// The next token. Tokens are made as the parser asks for them: a .def of tens of thousands
+    /// of exports held as a list of tokens cost more in fresh memory than in lexing.
+    mutating func nextToken() -> DefToken {
+        guard failure == nil else { return DefToken(kind: .endOfFile, text: "", line: line, column: index - lineStart + 1) }
+        // Whitespace and ';' comments (to the end of the line).
+        while index < bytes.count {
             let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "="):
-                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "=") {
-                    result.append(DefToken(kind: .equalEqual, text: "==", line: line, column: column))
-                    index += 2
-                } else {
-                    result.append(DefToken(kind: .equal, text: "=", line: line, column: column))
-                    index += 1
-                }
-            case UInt8(ascii: ","):
-                result.append(DefToken(kind: .comma, text: ",", line: line, column: column))
+            if byte == 0x0A {
                 index += 1
-            case UInt8(ascii: "\""):
-                var end = index + 1
-                while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != 0x0A { end += 1 }
-                guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
-                    throw FormatError(file: path, line: line, column: column,
-                                      "unterminated quoted string (the closing '\"' must be on the same line)")
-                }
-                let text = String(decoding: bytes[(index + 1)..<end], as: UTF8.self)
-                result.append(DefToken(kind: .quoted, text: text, line: line, column: column))
-                index = end + 1
-            default:
-                var end = index
-                while end < bytes.count, !ModuleDefinitionLexer.endsWord(bytes[end]) { end += 1 }
-                let text = String(decoding: bytes[index..<end], as: UTF8.self)
-                result.append(DefToken(kind: .word, text: text, line: line, column: column))
-                index = end
+                line += 1
+                lineStart = index
+            } else if ModuleDefinitionLexer.isSpace(byte) {
+                index += 1
+            } else if byte == UInt8(ascii: ";") {
+                while index < bytes.count, bytes[index] != 0x0A { index += 1 }
+            } else {
+                break
             }
+        }
+        let column = index - lineStart + 1
+        guard index < bytes.count else { return DefToken(kind: .endOfFile, text: "", line: line, column: column) }
+        switch bytes[index] {
+        case UInt8(ascii: "="):
+            if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "=") {
+                index += 2
+                return DefToken(kind: .equalEqual, text: "==", line: line, column: column)
+            }
+            index += 1
+            return DefToken(kind: .equal, text: "=", line: line, column: column)
+        case UInt8(ascii: ","):
+            index += 1
+            return DefToken(kind: .comma, text: ",", line: line, column: column)
+        case UInt8(ascii: "\""):
+            var end = index + 1
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != 0x0A { end += 1 }
+            guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
+                failure = (FormatError(file: path, line: line, column: column,
+                                       "unterminated quoted string (the closing '\"' must be on the same line)"), line, column)
+                return DefToken(kind: .endOfFile, text: "", line: line, column: column)
+            }
+            let text = String(decoding: bytes[(index + 1)..<end], as: UTF8.self)
+            index = end + 1
+            return DefToken(kind: .quoted, text: text, line: line, column: column)
+        default:
+            var end = index
+            while end < bytes.count, !ModuleDefinitionLexer.endsWord(bytes[end]) { end += 1 }
+            let text = String(decoding: bytes[index..<end], as: UTF8.self)
+            index = end
+            return DefToken(kind: .word, text: text, line: line, column: column)
         }
     }
 }
@@ -235,29 +231,32 @@ private struct ModuleDefinitionParser {
         return keywords.contains(text)
     }
 
-    let tokens: [DefToken]
+    private var lexer: ModuleDefinitionLexer
     let path: String
-    var position = 0
+    /// The token the parser looks at; end of file stays there once reached.
+    private var current: DefToken
     var definition: ModuleDefinition
 
-    init(tokens: [DefToken], path: String) {
-        self.tokens = tokens
+    init(lexer: ModuleDefinitionLexer, path: String) {
+        self.lexer = lexer
         self.path = path
         self.definition = ModuleDefinition(path: path)
+        current = self.lexer.nextToken()
     }
-
-    private var current: DefToken { tokens[position] }
-    private var next: DefToken { tokens[min(position + 1, tokens.count - 1)] }
 
     @discardableResult
     private mutating func advance() -> DefToken {
-        let token = tokens[position]
-        if position < tokens.count - 1 { position += 1 }
+        let token = current
+        if token.kind != .endOfFile { current = lexer.nextToken() }
         return token
     }
 
+    /// An error at `token`, unless the lexer failed before it: the parser reads a token ahead,
+    /// and sees end of file where the text could not be read. The first error in the file is
+    /// the one reported.
     private func error(_ token: DefToken, _ message: String) -> FormatError {
-        FormatError(file: path, line: token.line, column: token.column, message)
+        if let failure = lexer.failure, (failure.line, failure.column) <= (token.line, token.column) { return failure.error }
+        return FormatError(file: path, line: token.line, column: token.column, message)
     }
 
     private func warning(_ token: DefToken, _ message: String) -> FormatError {
@@ -274,7 +273,7 @@ private struct ModuleDefinitionParser {
             case "NAME", "LIBRARY":
                 try parseModuleName(keyword: token)
             case "EXPORTS":
-                definition.exports.reserveCapacity(definition.exports.count + (tokens.count - position) / 2)
+                if definition.exports.isEmpty { definition.exports.reserveCapacity(lexer.lineCount) }
                 while current.isName { try parseExport() }
             case "HEAPSIZE":
                 let sizes = try parseSizes(keyword: token)
@@ -302,6 +301,7 @@ private struct ModuleDefinitionParser {
                 }
             }
         }
+        if let failure = lexer.failure { throw failure.error }
         return definition
     }
 

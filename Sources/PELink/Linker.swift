@@ -1354,7 +1354,10 @@ struct Linker {
                 let writeErrors = ParallelResults<Error>(count: blocks.count)
                 let workBlocks = blocks
                 let sections = imageCopy.sections
-                parallelFor(workBlocks.count, threads: options.threads) { b in
+                // Blocks differ in cost (code with many relocations, data with none): each worker
+                // takes the next block when done with one, where fixed shares left one worker
+                // writing alone for tens of milliseconds at the end.
+                parallelForTakingTurns(workBlocks.count, threads: options.threads) { b in
                     let (s, range, bytes) = workBlocks[b]
                     guard !bytes.isEmpty else { return }
                     let section = sections[s]

@@ -252,6 +252,11 @@ private func export(_ text: String, sourceLocation: SourceLocation = #_sourceLoc
     @Test func lexicalErrors() {
         expectError("LIBRARY \"unterminated", 1, 9, "unterminated quoted string (the closing '\"' must be on the same line)")
         expectError("EXPORTS\n  \"split\nname\"", 2, 3, "unterminated quoted string (the closing '\"' must be on the same line)")
+        // The text is read as it is parsed: the first error in the file is the one reported, and a
+        // quote left open after the last complete entry still fails the parse.
+        expectError("EXPORTS\n  f @0\n  \"open", 2, 5, "ordinal 0 is out of range (1 to 65535)")
+        expectError("EXPORTS\n  f @1 NONAME\n  \"open", 3, 3, "unterminated quoted string (the closing '\"' must be on the same line)")
+        expectError("EXPORTS\n  f @1 EXPORTAS \"open", 2, 17, "unterminated quoted string (the closing '\"' must be on the same line)")
     }
 
     @Test func statementErrors() {
