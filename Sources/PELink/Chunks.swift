@@ -94,14 +94,79 @@ struct OutputSection {
 }
 
 /// Where every global symbol landed, computed once after layout so that applying a relocation
-/// is a table lookup.
+/// is a table lookup: one entry of 8 bytes per symbol, so that finding a target costs one
+/// memory access (millions of relocations each read a scattered symbol's).
 struct SymbolAddressTable {
-    static let missing: UInt8 = 0, rva: UInt8 = 1, absolute: UInt8 = 2
-    /// `rva` (value is an RVA), `absolute` (value is the address itself) or `missing`.
-    var state: [UInt8] = []
-    var value: [UInt64] = []
-    /// 0-based output section of an RVA, or -1.
-    var outputSection: [Int32] = []
+    enum Address {
+        /// An RVA, and the 0-based output section it is in (-1 when in none).
+        case rva(UInt32, outputSection: Int32)
+        /// The address itself (an absolute symbol).
+        case absolute(UInt64)
+        case missing
+    }
+
+    /// An RVA and its output section (`section` -1 or more); an absolute address, `field` being
+    /// its index in `absoluteValues` (`section` -2); or nothing (-3).
+    private struct Entry {
+        var field: UInt32
+        var section: Int32
+    }
+    private static let absoluteMark: Int32 = -2, missingMark: Int32 = -3
+
+    private var entries: [Entry] = []
+    /// The values of absolute symbols (64 bits; rare), in symbol order.
+    private var absoluteValues: [UInt64] = []
+
+    init() {}
+
+    /// The addresses of symbols 0..<count, `address(g)` asked by every worker, a stretch of
+    /// symbols each (it must only read); absolute values are kept in symbol order.
+    init(count: Int, threads: Int?, address: (Int) -> Address) {
+        var entries = [Entry](repeating: Entry(field: 0, section: Self.missingMark), count: count, threads: threads)
+        let stretch = 1 << 14
+        let stretches = (count + stretch - 1) / stretch
+        let absolutes = ParallelResults<[(symbol: Int, value: UInt64)]>(count: stretches)
+        entries.withUnsafeMutableBufferPointer { entries in
+            nonisolated(unsafe) let entries = entries
+            parallelFor(stretches, threads: threads) { k in
+                var found: [(symbol: Int, value: UInt64)] = []
+                for g in k * stretch..<min(count, (k + 1) * stretch) {
+                    switch address(g) {
+                    case .rva(let rva, let outputSection): entries[g] = Entry(field: rva, section: max(outputSection, -1))
+                    case .absolute(let value):
+                        entries[g] = Entry(field: 0, section: Self.absoluteMark)
+                        found.append((g, value))
+                    case .missing: break
+                    }
+                }
+                if !found.isEmpty { absolutes.set(k, found) }
+            }
+        }
+        for k in 0..<stretches {
+            for (g, value) in absolutes.take(k) ?? [] {
+                entries[g].field = UInt32(absoluteValues.count)
+                absoluteValues.append(value)
+            }
+        }
+        self.entries = entries
+    }
+
+    var count: Int { entries.count }
+
+    @inline(__always)
+    func address(of g: Int) -> Address {
+        let entry = entries[g]
+        if entry.section >= -1 { return .rva(entry.field, outputSection: entry.section) }
+        return entry.section == Self.absoluteMark ? .absolute(absoluteValues[Int(entry.field)]) : .missing
+    }
+
+    /// The symbol's RVA, when it has one (not absolute, not missing).
+    @inline(__always)
+    func rva(of g: Int) -> UInt32? {
+        let entry = entries[g]
+        return entry.section >= -1 ? entry.field : nil
+    }
+
 }
 
 /// The import tables, grouped by DLL as the loader reads them (pe-format.md, "The .idata Section").

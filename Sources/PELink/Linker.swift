@@ -876,25 +876,49 @@ struct Linker {
             image.sectionOutput = Array(repeating: -1, count: resolver.totalSections, threads: options.threads)
             image.chunkRVA = [:]
             image.commonRVA = [:]
-            for s in sections.indices {
-                for c in sections[s].chunks.indices {
-                    let chunk = sections[s].chunks[c]
-                    switch chunk.content {
-                    case let .inputSection(object, section):
-                        let global = image.firstSectionOf[Int(object)] + Int(section)
-                        image.sectionRVA[global] = chunk.rva
-                        image.sectionOutput[global] = Int32(s)
-                    case let .common(symbol):
-                        image.commonRVA[symbol] = chunk.rva
-                    default:
-                        if image.chunkRVA[chunk.content] == nil { image.chunkRVA[chunk.content] = (chunk.rva, chunk.size) }
+            // Input sections' places are written by every worker, a stretch of chunks each (each
+            // input section is one chunk); the few other chunks are listed, and recorded after in
+            // layout order. Then a folded section is where the section it was folded into is.
+            let stretch = 1 << 12
+            let stretches = sections.indices.flatMap { s in
+                stride(from: 0, to: sections[s].chunks.count, by: stretch).map { (section: s, chunks: $0..<min($0 + stretch, sections[s].chunks.count)) }
+            }
+            let otherChunks = ParallelResults<[Chunk]>(count: stretches.count)
+            let firstSectionOf = image.firstSectionOf, folded = foldedSections
+            image.sectionRVA.withUnsafeMutableBufferPointer { sectionRVA in
+                image.sectionOutput.withUnsafeMutableBufferPointer { sectionOutput in
+                    nonisolated(unsafe) let sectionRVA = sectionRVA, sectionOutput = sectionOutput
+                    parallelFor(stretches.count, threads: options.threads) { k in
+                        let (s, range) = stretches[k]
+                        var others: [Chunk] = []
+                        for chunk in sections[s].chunks[range] {
+                            if case let .inputSection(object, section) = chunk.content {
+                                let global = firstSectionOf[Int(object)] + Int(section)
+                                sectionRVA[global] = chunk.rva
+                                sectionOutput[global] = Int32(s)
+                            } else {
+                                others.append(chunk)
+                            }
+                        }
+                        if !others.isEmpty { otherChunks.set(k, others) }
+                    }
+                    let chunk = 1 << 14
+                    parallelFor((folded.count + chunk - 1) / chunk, threads: options.threads) { k in
+                        for (section, into) in folded[k * chunk..<min(folded.count, (k + 1) * chunk)] {
+                            sectionRVA[Int(section)] = sectionRVA[Int(into)]
+                            sectionOutput[Int(section)] = sectionOutput[Int(into)]
+                        }
                     }
                 }
             }
-            // A folded section is where the section it was folded into is.
-            for (section, into) in foldedSections {
-                image.sectionRVA[Int(section)] = image.sectionRVA[Int(into)]
-                image.sectionOutput[Int(section)] = image.sectionOutput[Int(into)]
+            for k in stretches.indices {
+                for chunk in otherChunks.take(k) ?? [] {
+                    if case let .common(symbol) = chunk.content {
+                        image.commonRVA[symbol] = chunk.rva
+                    } else if image.chunkRVA[chunk.content] == nil {
+                        image.chunkRVA[chunk.content] = (chunk.rva, chunk.size)
+                    }
+                }
             }
             if let iat = image.chunkRVA[.importAddressTable] {
                 var slot = Int(iat.rva)
@@ -941,8 +965,8 @@ struct Linker {
             watch.lap("record addresses")
             image.addresses = buildSymbolAddresses(resolver, image: image)
             if !image.delayImports.isEmpty, let g = resolver.find(target.delayLoadHelperName),
-               image.addresses.state[Int(g)] == SymbolAddressTable.rva {
-                image.delayLoadHelperRVA = UInt32(truncatingIfNeeded: image.addresses.value[Int(g)])
+               let rva = image.addresses.rva(of: Int(g)) {
+                image.delayLoadHelperRVA = rva
             }
             if pseudoRelocationCount > 0 { image.pseudoRelocations = collectPseudoRelocations(resolver, image: image) }
             if let safeSEH { image.safeSEHHandlers = safeSEH.handlerRVAs(resolver, image: image) }
@@ -1020,12 +1044,13 @@ struct Linker {
                 }
                 if record.storageClass == StorageClass.weakExternal, i < object.targets.count, case .global(let g) = object.targets[i].decoded,
                    let name = try? coff.symbolName(i) {
-                    let state = image.addresses.state[Int(g)], value = image.addresses.value[Int(g)]
-                    if state == SymbolAddressTable.absolute {
+                    switch image.addresses.address(of: Int(g)) {
+                    case .absolute(let value):
                         symbols.append(.init(name: name, value: UInt32(truncatingIfNeeded: value), section: -1, type: record.type, storageClass: StorageClass.external))
-                    } else if state == SymbolAddressTable.rva, case let output = Int(image.addresses.outputSection[Int(g)]), output >= 0 {
-                        symbols.append(.init(name: name, value: UInt32(truncatingIfNeeded: value) &- image.sections[output].rva,
+                    case .rva(let rva, let output) where output >= 0:
+                        symbols.append(.init(name: name, value: rva &- image.sections[Int(output)].rva,
                                              section: Int16(truncatingIfNeeded: output + 1), type: record.type, storageClass: StorageClass.external))
+                    default: break
                     }
                     continue
                 }
@@ -1102,7 +1127,7 @@ struct Linker {
                     guard case .global(let g)? = Int(relocation.symbolTableIndex) < object.targets.count ? object.targets[Int(relocation.symbolTableIndex)].decoded : nil,
                           resolver.symbols[Int(g)].kind == .autoImported else { continue }
                     let bits: UInt32 = relocation.type == target.pointerRelocation && target.is64Bit ? 64 : 32
-                    entries.append((UInt32(image.addresses.value[Int(g)]), image.sectionRVA[global] &+ relocation.virtualAddress, bits))
+                    entries.append((image.addresses.rva(of: Int(g)) ?? 0, image.sectionRVA[global] &+ relocation.virtualAddress, bits))
                 }
             }
         }
@@ -1130,7 +1155,7 @@ struct Linker {
             guard let bufferBase = buffer.baseAddress else { return }
             nonisolated(unsafe) let out = bufferBase
             let objects = resolver.objects
-            let addressState = image.addresses.state
+            let addresses = image.addresses
             let sectionRVA = image.sectionRVA, sectionOutput = image.sectionOutput
             let pointerRelocation = target.pointerRelocation
             parallelFor(objects.count, threads: options.threads) { o in
@@ -1144,7 +1169,7 @@ struct Linker {
                     for r in 0..<section.relocationCount {
                         let relocation = object.relocation(section, r)
                         guard relocation.type == pointerRelocation else { continue }
-                        if isAbsoluteTarget(addressState, targets: targets, symbolIndex: Int(relocation.symbolTableIndex)) { continue }
+                        if isAbsoluteTarget(addresses, targets: targets, symbolIndex: Int(relocation.symbolTableIndex)) { continue }
                         sites.append(sectionRVA[global] &+ relocation.virtualAddress)
                     }
                 }
@@ -1154,7 +1179,7 @@ struct Linker {
         var linkerSites: [UInt32] = []
         // Each local import slot holds an address that moves with the image.
         if let slots = image.chunkRVA[.localImportSlots] {
-            for (k, x) in resolver.localImportTargets.enumerated() where image.addresses.state[Int(x)] == SymbolAddressTable.rva {
+            for (k, x) in resolver.localImportTargets.enumerated() where image.addresses.rva(of: Int(x)) != nil {
                 linkerSites.append(slots.rva + UInt32(target.pointerSize * k))
             }
         }
@@ -1175,45 +1200,33 @@ struct Linker {
     }
 
     func buildSymbolAddresses(_ resolver: SymbolResolver, image: Image) -> SymbolAddressTable {
-        var table = SymbolAddressTable()
-        let count = resolver.symbols.count
-        table.state = Array(repeating: SymbolAddressTable.missing, count: count, threads: options.threads)
-        table.value = Array(repeating: 0, count: count, threads: options.threads)
-        table.outputSection = Array(repeating: -1, count: count, threads: options.threads)
         let symbols = resolver.symbols
-        var sectionRanges: [(start: UInt32, end: UInt32)] = image.sections.map { ($0.rva, $0.rva + UInt32(max($0.virtualSize, 1))) }
+        let sectionRanges: [(start: UInt32, end: UInt32)] = image.sections.map { ($0.rva, $0.rva + UInt32(max($0.virtualSize, 1))) }
         func sectionIndex(of rva: UInt32) -> Int32 {
             for (i, r) in sectionRanges.enumerated() where rva >= r.start && rva < r.end { return Int32(i) }
             return -1
         }
-        for g in 0..<count {
+        return SymbolAddressTable(count: symbols.count, threads: options.threads) { g in
             let symbol = symbols[g]
             switch symbol.kind {
             case .absolute:
-                table.state[g] = SymbolAddressTable.absolute
-                table.value[g] = symbol.value
+                return .absolute(symbol.value)
             case .defined:
                 let global = image.firstSectionOf[Int(symbol.file)] + Int(symbol.section)
-                guard image.sectionOutput[global] >= 0 else { continue }
-                table.state[g] = SymbolAddressTable.rva
-                table.value[g] = UInt64(image.sectionRVA[global] &+ UInt32(truncatingIfNeeded: symbol.value))
-                table.outputSection[g] = image.sectionOutput[global]
+                guard image.sectionOutput[global] >= 0 else { return .missing }
+                return .rva(image.sectionRVA[global] &+ UInt32(truncatingIfNeeded: symbol.value), outputSection: image.sectionOutput[global])
             default:
-                guard let rva = symbolRVA(resolver, image: image, symbol: Int32(g)) else { continue }
-                table.state[g] = SymbolAddressTable.rva
-                table.value[g] = UInt64(rva)
-                table.outputSection[g] = sectionIndex(of: rva)
+                guard let rva = symbolRVA(resolver, image: image, symbol: Int32(g)) else { return .missing }
+                return .rva(rva, outputSection: sectionIndex(of: rva))
             }
         }
-        sectionRanges.removeAll()
-        return table
     }
 
-    func isAbsoluteTarget(_ addressState: [UInt8], targets: [SymbolTarget], symbolIndex: Int) -> Bool {
+    func isAbsoluteTarget(_ addresses: SymbolAddressTable, targets: [SymbolTarget], symbolIndex: Int) -> Bool {
         guard symbolIndex < targets.count else { return true }
         switch targets[symbolIndex].decoded {
         case .absolute, .none: return true
-        case .global(let g): return addressState[Int(g)] != SymbolAddressTable.rva
+        case .global(let g): return addresses.rva(of: Int(g)) == nil
         case .local: return false
         }
     }
@@ -1498,9 +1511,8 @@ struct Linker {
     /// the largest alignment of the .tls contributions there (as lld-link does).
     /// The file offset is that of the Characteristics field.
     func tlsDirectoryPatch(_ resolver: SymbolResolver, image: Image) -> (fileOffset: Int, alignmentBits: UInt32)? {
-        guard let g = resolver.find(target.mangle("_tls_used")), image.addresses.state[Int(g)] == SymbolAddressTable.rva,
+        guard let g = resolver.find(target.mangle("_tls_used")), let rva = image.addresses.rva(of: Int(g)),
               let tls = image.sections.first(where: { $0.name == ".tls" }) else { return nil }
-        let rva = UInt32(image.addresses.value[Int(g)])
         let size = Int(target.tlsDirectorySize)
         guard let section = image.sections.first(where: { rva >= $0.rva && Int(rva) + size <= Int($0.rva) + $0.initializedSize }) else { return nil }
         let alignment = tls.chunks.map(\.alignment).max() ?? 1
@@ -1515,7 +1527,7 @@ struct Linker {
         guard let flags = options.dependentLoadFlags else { return nil }
         let fieldOffset = target.loadConfigDependentLoadFlagsOffset
         guard let g = resolver.find(target.mangle("_load_config_used")), resolver.symbols[Int(g)].kind == .defined,
-              image.addresses.state[Int(g)] == SymbolAddressTable.rva else {
+              let rva = image.addresses.rva(of: Int(g)) else {
             diagnostics.warning("/dependentloadflag: no load configuration (_load_config_used) in the link, so the flags have nowhere to go; link the CRT's or define one")
             return nil
         }
@@ -1525,7 +1537,6 @@ struct Linker {
         let start = Int(symbol.value)
         guard start + 4 <= data.count else { return nil }
         let declaredSize = Int(data.loadUnaligned(fromByteOffset: start, as: UInt32.self).littleEndian)
-        let rva = UInt32(image.addresses.value[Int(g)])
         guard declaredSize >= fieldOffset + 2, start + fieldOffset + 2 <= data.count,
               let section = image.sections.first(where: { rva >= $0.rva && Int(rva) + fieldOffset + 2 <= Int($0.rva) + $0.initializedSize }) else {
             diagnostics.warning("/dependentloadflag: the load configuration of \(object.displayName) is \(declaredSize) bytes, too small to hold DependentLoadFlags (at offset \(fieldOffset)); the flags are not written")

@@ -118,14 +118,13 @@ struct PDBBuilder {
     static func publicSymbols(_ resolver: SymbolResolver, image: Linker.Image) -> [PDBPublicSymbol] {
         var publics: [PDBPublicSymbol] = []
         let names = resolver.names
-        for (g, symbol) in resolver.symbols.enumerated() where g < image.addresses.state.count {
+        for (g, symbol) in resolver.symbols.enumerated() where g < image.addresses.count {
             switch symbol.kind {
             case .defined, .common, .importAddress, .importThunk: break
             default: continue
             }
-            guard image.addresses.state[g] == SymbolAddressTable.rva else { continue }
-            let rva = UInt32(truncatingIfNeeded: image.addresses.value[g])
-            let output = Int(image.addresses.outputSection[g])
+            guard case .rva(let rva, let outputSection) = image.addresses.address(of: g) else { continue }
+            let output = Int(outputSection)
             guard rva != 0, output >= 0, output < image.sections.count else { continue }
             let section = image.sections[output]
             publics.append(PDBPublicSymbol(name: [UInt8](names[g].bytes), section: UInt16(truncatingIfNeeded: output + 1),

@@ -6,10 +6,9 @@ import PEFormat
 struct Relocator: @unchecked Sendable {
     let resolver: SymbolResolver
     let image: Linker.Image
-    // The symbol address table's arrays, held directly so a lookup retains nothing.
-    private let addressState: [UInt8]
-    private let addressValue: [UInt64]
-    private let addressSection: [Int32]
+    // Held directly so a lookup retains nothing.
+    private let addresses: SymbolAddressTable
+    private let objects: [ObjectFile]
     private let sectionRVA: [UInt32]
     private let sectionOutput: [Int32]
     /// Naming the function around a failing relocation scans the object's symbols; only the
@@ -20,9 +19,8 @@ struct Relocator: @unchecked Sendable {
     init(resolver: SymbolResolver, image: Linker.Image) {
         self.resolver = resolver
         self.image = image
-        addressState = image.addresses.state
-        addressValue = image.addresses.value
-        addressSection = image.addresses.outputSection
+        addresses = image.addresses
+        objects = resolver.objects
         sectionRVA = image.sectionRVA
         sectionOutput = image.sectionOutput
     }
@@ -31,7 +29,7 @@ struct Relocator: @unchecked Sendable {
     func write(_ chunk: Chunk, to out: UnsafeMutableRawPointer) -> String? {
         switch chunk.content {
         case let .inputSection(o, s):
-            let object = resolver.objects[Int(o)]
+            let object = objects[Int(o)]
             let section = object.sections[Int(s)]
             if section.dataCount > 0 {
                 out.copyMemory(from: object.data(section).baseAddress!, byteCount: min(section.dataCount, chunk.size))
@@ -93,9 +91,12 @@ struct Relocator: @unchecked Sendable {
             for (i, rva) in image.safeSEHHandlers.enumerated() { out.storeLE(rva, at: 4 * i) }
         case .localImportSlots:
             for (k, x) in resolver.localImportTargets.enumerated() {
-                let state = addressState[Int(x)]
-                let value = state == SymbolAddressTable.rva ? image.imageBase &+ addressValue[Int(x)]
-                    : (state == SymbolAddressTable.absolute ? addressValue[Int(x)] : 0)
+                let value: UInt64
+                switch addresses.address(of: Int(x)) {
+                case .rva(let rva, _): value = image.imageBase &+ UInt64(rva)
+                case .absolute(let address): value = address
+                case .missing: value = 0
+                }
                 storePointer(value, to: out, at: image.target.pointerSize * k)
             }
         case .baseRelocations:
@@ -211,10 +212,10 @@ struct Relocator: @unchecked Sendable {
     /// Absolute symbols have no RVA of their own; as a last resort (an exported absolute symbol)
     /// they are expressed relative to the image base.
     private func targetRVA(ofGlobal g: Int32) -> UInt32? {
-        switch addressState[Int(g)] {
-        case SymbolAddressTable.rva: return UInt32(truncatingIfNeeded: addressValue[Int(g)])
-        case SymbolAddressTable.absolute: return UInt32(truncatingIfNeeded: addressValue[Int(g)] &- image.imageBase)
-        default: return nil
+        switch addresses.address(of: Int(g)) {
+        case .rva(let rva, _): return rva
+        case .absolute(let address): return UInt32(truncatingIfNeeded: address &- image.imageBase)
+        case .missing: return nil
         }
     }
 
@@ -237,13 +238,10 @@ struct Relocator: @unchecked Sendable {
             guard sectionOutput[global] >= 0 else { return nil }
             return .rva(sectionRVA[global] &+ value, outputSection: sectionOutput[global])
         case .global(let g):
-            switch addressState[Int(g)] {
-            case SymbolAddressTable.rva:
-                return .rva(UInt32(truncatingIfNeeded: addressValue[Int(g)]), outputSection: addressSection[Int(g)])
-            case SymbolAddressTable.absolute:
-                return .absolute(addressValue[Int(g)])
-            default:
-                return nil
+            switch addresses.address(of: Int(g)) {
+            case .rva(let rva, let outputSection): return .rva(rva, outputSection: outputSection)
+            case .absolute(let address): return .absolute(address)
+            case .missing: return nil
             }
         }
     }
@@ -287,6 +285,7 @@ struct Relocator: @unchecked Sendable {
         let firstSection = object.firstSection
         let sectionStart = sectionRVA[firstSection + sectionIndex]
         let machine = image.target.machine
+        let symbolCount = object.coff.symbolCount
         for r in 0..<section.relocationCount {
             let relocation = object.relocation(section, r)
             let offset = Int(relocation.virtualAddress)
@@ -304,7 +303,7 @@ struct Relocator: @unchecked Sendable {
                 return "relocation points beyond the end of its parent section\n>>> \(object.displayName): section \(object.name(of: section).string): \(image.target.relocationName(type)) at offset 0x\(String(offset, radix: 16)) needs \(width) bytes; the section has \(section.dataCount)"
             }
             let symbolIndex = Int(relocation.symbolTableIndex)
-            guard symbolIndex < object.coff.symbolCount else {
+            guard symbolIndex < symbolCount else {
                 let record = section.relocationsOffset + r * 10
                 return "\(object.coff.view.error(at: record, "relocation \(r + 1) of section \(object.name(of: section).string) (at offset 0x\(String(offset, radix: 16)) in the section) refers to symbol \(symbolIndex), but the symbol table has \(object.coff.symbolCount) records"))"
             }
@@ -600,8 +599,22 @@ struct Relocator: @unchecked Sendable {
 /// How many bytes a relocation type patches, per machine; or why pelink does not apply it.
 enum RelocationWidth {
     case bytes(Int)
-    case unsupported(String)
+    case unsupported(Reason)
     case unknown
+
+    /// Why a known relocation type cannot be applied. (No String in the enum: the width of
+    /// every relocation of a link is asked, and a payload that is counted would be retained and
+    /// released each time.)
+    enum Reason: CustomStringConvertible {
+        case sixteenBitOrSegmented, notNativeX64
+
+        var description: String {
+            switch self {
+            case .sixteenBitOrSegmented: return "it is a 16-bit or segmented-code relocation, which a 32-bit PE image cannot hold"
+            case .notNativeX64: return "it is not used by native x64 code"
+            }
+        }
+    }
 
     static func of(_ type: UInt16, machine: Machine) -> RelocationWidth {
         switch machine {
@@ -611,7 +624,7 @@ enum RelocationWidth {
             case I386Relocation.section: return .bytes(2)
             case I386Relocation.secrel7: return .bytes(1)
             case I386Relocation.dir16, I386Relocation.rel16, I386Relocation.seg12:
-                return .unsupported("it is a 16-bit or segmented-code relocation, which a 32-bit PE image cannot hold")
+                return .unsupported(.sixteenBitOrSegmented)
             default: return .unknown
             }
         case .arm64:
@@ -627,7 +640,7 @@ enum RelocationWidth {
             case AMD64Relocation.section: return .bytes(2)
             case AMD64Relocation.secrel7: return .bytes(1)
             case AMD64Relocation.token, AMD64Relocation.pair, AMD64Relocation.srel32, AMD64Relocation.sspan32:
-                return .unsupported("it is not used by native x64 code")
+                return .unsupported(.notNativeX64)
             case 1...AMD64Relocation.sspan32: return .bytes(4)
             default: return .unknown
             }
