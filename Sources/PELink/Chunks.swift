@@ -116,6 +116,9 @@ struct SymbolAddressTable {
     private var entries: [Entry] = []
     /// The values of absolute symbols (64 bits; rare), in symbol order.
     private var absoluteValues: [UInt64] = []
+    /// One bit per symbol, set when it has an RVA: what base relocations ask of the hundreds of
+    /// thousands of pointers, read from a table small enough to stay in cache.
+    private var rvaBits: [UInt64] = []
 
     init() {}
 
@@ -123,25 +126,32 @@ struct SymbolAddressTable {
     /// symbols each (it must only read); absolute values are kept in symbol order.
     init(count: Int, threads: Int?, address: (Int) -> Address) {
         var entries = [Entry](repeating: Entry(field: 0, section: Self.missingMark), count: count, threads: threads)
+        var rvaBits = [UInt64](repeating: 0, count: (count + 63) / 64)
+        // Stretches of whole words of `rvaBits`, so that no two workers write one word.
         let stretch = 1 << 14
         let stretches = (count + stretch - 1) / stretch
         let absolutes = ParallelResults<[(symbol: Int, value: UInt64)]>(count: stretches)
         entries.withUnsafeMutableBufferPointer { entries in
-            nonisolated(unsafe) let entries = entries
-            parallelFor(stretches, threads: threads) { k in
-                var found: [(symbol: Int, value: UInt64)] = []
-                for g in k * stretch..<min(count, (k + 1) * stretch) {
-                    switch address(g) {
-                    case .rva(let rva, let outputSection): entries[g] = Entry(field: rva, section: max(outputSection, -1))
-                    case .absolute(let value):
-                        entries[g] = Entry(field: 0, section: Self.absoluteMark)
-                        found.append((g, value))
-                    case .missing: break
+            rvaBits.withUnsafeMutableBufferPointer { rvaBits in
+                nonisolated(unsafe) let entries = entries, rvaBits = rvaBits
+                parallelFor(stretches, threads: threads) { k in
+                    var found: [(symbol: Int, value: UInt64)] = []
+                    for g in k * stretch..<min(count, (k + 1) * stretch) {
+                        switch address(g) {
+                        case .rva(let rva, let outputSection):
+                            entries[g] = Entry(field: rva, section: max(outputSection, -1))
+                            rvaBits[g >> 6] |= 1 << UInt64(g & 63)
+                        case .absolute(let value):
+                            entries[g] = Entry(field: 0, section: Self.absoluteMark)
+                            found.append((g, value))
+                        case .missing: break
+                        }
                     }
+                    if !found.isEmpty { absolutes.set(k, found) }
                 }
-                if !found.isEmpty { absolutes.set(k, found) }
             }
         }
+        self.rvaBits = rvaBits
         for k in 0..<stretches {
             for (g, value) in absolutes.take(k) ?? [] {
                 entries[g].field = UInt32(absoluteValues.count)
@@ -159,6 +169,10 @@ struct SymbolAddressTable {
         if entry.section >= -1 { return .rva(entry.field, outputSection: entry.section) }
         return entry.section == Self.absoluteMark ? .absolute(absoluteValues[Int(entry.field)]) : .missing
     }
+
+    /// Whether the symbol has an RVA (not absolute, not missing).
+    @inline(__always)
+    func hasRVA(_ g: Int) -> Bool { rvaBits[g >> 6] & 1 << UInt64(g & 63) != 0 }
 
     /// The symbol's RVA, when it has one (not absolute, not missing).
     @inline(__always)

@@ -52,6 +52,7 @@ extension Linker {
         }
         watch.lap("symbols")
         var isCandidate = [Bool](repeating: false, count: sectionCount, threads: threads)   // live: may be marked
+        let pointerRelocation = self.target.pointerRelocation
         var childCount = [Int32](repeating: 0, count: sectionCount + 1, threads: threads)
         // What each live section refers to, read in parallel per object: a global symbol as its
         // index, a section of the same object as -(global section + 1). Marking then only follows
@@ -81,11 +82,17 @@ extension Linker {
                 var start: [Int32] = [0]
                 var refs: [Int32] = []
                 start.reserveCapacity(object.sections.count + 1)
+                // Sections read here without a pointer relocation: the base relocations need not
+                // read them again.
+                var pointerFree: [Int] = []
                 object.targets.withUnsafeBufferPointer { targets in
-                    for section in object.sections {
+                    for (s, section) in object.sections.enumerated() {
                         if section.isLive && !section.isDWARF {
+                            var hasPointer = false
                             for r in 0..<section.relocationCount {
-                                let index = Int(object.relocation(section, r).symbolTableIndex)
+                                let relocation = object.relocation(section, r)
+                                if relocation.type == pointerRelocation { hasPointer = true }
+                                let index = Int(relocation.symbolTableIndex)
                                 guard index < targets.count else { continue }
                                 switch targets[index].decoded {
                                 case .global(let g): refs.append(g)
@@ -93,10 +100,12 @@ extension Linker {
                                 default: break
                                 }
                             }
+                            if !hasPointer { pointerFree.append(s) }
                         }
                         start.append(Int32(refs.count))
                     }
                 }
+                for s in pointerFree { object.sections[s].hasNoPointerRelocations = true }
                 out[o] = (start, refs, roots, children)
             }
            }

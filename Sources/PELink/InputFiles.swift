@@ -27,10 +27,11 @@ struct InputSection {
     private var nameLength16: UInt16
     private var alignmentLog2: UInt8
     /// `isLive`, `isDWARF`, `isComdat` and whether the section has raw data in its low bits; the
-    /// COMDAT selection (0 to 7) above them.
+    /// COMDAT selection (0 to 7) above them, and `hasNoPointerRelocations` in the top bit.
     private var bits: UInt8 = Self.liveBit
 
-    private static let liveBit: UInt8 = 1, dwarfBit: UInt8 = 2, comdatBit: UInt8 = 4, dataBit: UInt8 = 8, selectionShift: UInt8 = 4
+    private static let liveBit: UInt8 = 1, dwarfBit: UInt8 = 2, comdatBit: UInt8 = 4, dataBit: UInt8 = 8, selectionShift: UInt8 = 4,
+                       noPointerRelocationsBit: UInt8 = 0x80
 
     @inline(__always) private func bit(_ mask: UInt8) -> Bool { bits & mask != 0 }
     @inline(__always) private mutating func setBit(_ mask: UInt8, _ value: Bool) { bits = value ? bits | mask : bits & ~mask }
@@ -42,8 +43,15 @@ struct InputSection {
     var isComdat: Bool { get { bit(Self.comdatBit) } set { setBit(Self.comdatBit, newValue) } }
     /// The COMDAT selection (`ComdatSelection`), 0 when none; the object reader accepts 1 to 7.
     var selection: UInt8 {
-        get { bits >> Self.selectionShift }
-        set { bits = bits & (1 << Self.selectionShift - 1) | (newValue & 7) << Self.selectionShift }
+        get { bits >> Self.selectionShift & 7 }
+        set { bits = bits & ~(7 << Self.selectionShift) | (newValue & 7) << Self.selectionShift }
+    }
+    /// Set by a pass that read every relocation of the section (/opt:ref's) and found none of
+    /// the machine's pointer type, which are the ones that need base relocations; false when
+    /// nothing looked.
+    var hasNoPointerRelocations: Bool {
+        get { bit(Self.noPointerRelocationsBit) }
+        set { setBit(Self.noPointerRelocationsBit, newValue) }
     }
 
     /// Where the raw bytes are, from the object's start (count 0 for uninitialised data).

@@ -1163,7 +1163,8 @@ struct Linker {
                 let object = objects[o]
                 let targets = object.targets
                 // Debug sections are not loaded: their addresses are never relocated by the loader.
-                for (s, section) in object.sections.enumerated() where section.isLive && section.relocationCount > 0 && !section.isDWARF {
+                for (s, section) in object.sections.enumerated()
+                where section.isLive && section.relocationCount > 0 && !section.isDWARF && !section.hasNoPointerRelocations {
                     let global = object.firstSection + s
                     guard sectionOutput[global] >= 0 else { continue }
                     for r in 0..<section.relocationCount {
@@ -1226,7 +1227,7 @@ struct Linker {
         guard symbolIndex < targets.count else { return true }
         switch targets[symbolIndex].decoded {
         case .absolute, .none: return true
-        case .global(let g): return addresses.rva(of: Int(g)) == nil
+        case .global(let g): return !addresses.hasRVA(Int(g))
         case .local: return false
         }
     }
