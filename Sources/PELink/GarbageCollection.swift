@@ -51,7 +51,9 @@ extension Linker {
           }
         }
         watch.lap("symbols")
-        var isCandidate = [Bool](repeating: false, count: sectionCount, threads: threads)   // live: may be marked
+        // Per section, `live` (it may be marked) and then `marked` too: one byte, as marking asks
+        // both of every section a relocation reaches.
+        var sectionState = [UInt8](repeating: 0, count: sectionCount, threads: threads)
         let pointerRelocation = self.target.pointerRelocation
         var childCount = [Int32](repeating: 0, count: sectionCount + 1, threads: threads)
         // What each live section refers to, read in parallel per object: a global symbol as its
@@ -60,7 +62,7 @@ extension Linker {
         // refers to code but keeps none alive).
         var perObject = [(start: [Int32], refs: [Int32], roots: [Int32], children: Int)](repeating: ([], [], [], 0), count: objects.count)
         perObject.withUnsafeMutableBufferPointer { buffer in
-          isCandidate.withUnsafeMutableBufferPointer { candidates in
+          sectionState.withUnsafeMutableBufferPointer { candidates in
            childCount.withUnsafeMutableBufferPointer { counts in
             nonisolated(unsafe) let out = buffer.baseAddress!
             // Each object writes only its own sections' entries.
@@ -72,7 +74,7 @@ extension Linker {
                 var roots: [Int32] = []
                 var children = 0
                 for (s, section) in object.sections.enumerated() {
-                    candidate[first + s] = section.isLive
+                    candidate[first + s] = section.isLive ? GarbageMark.live : 0
                     if section.associatedWith >= 0 {
                         count[first + Int(section.associatedWith)] += 1
                         children += 1
@@ -174,27 +176,25 @@ extension Linker {
         // worker listing what they refer to; the lists are then merged in order, marking what is
         // new, which makes the next level. What ends up marked is what is reachable, whatever the
         // thread count. Flat buffers, no captured arrays: this pass touches every relocation.
-        let marked = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, sectionCount))
-        marked.initialize(repeating: false)
         let importLive = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, resolver.imports.count))
         importLive.initialize(repeating: false)
         let thunkLive = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, resolver.imports.count))
         thunkLive.initialize(repeating: false)
-        defer { marked.deallocate(); importLive.deallocate(); thunkLive.deallocate() }
-        isCandidate.withUnsafeBufferPointer { candidate in
+        defer { importLive.deallocate(); thunkLive.deallocate() }
+        sectionState.withUnsafeMutableBufferPointer { state in
           symbolTarget.withUnsafeBufferPointer { targetOf in
             symbolImport.withUnsafeBufferPointer { importOf in
               references.withUnsafeBufferPointer { references in
                 referenceStart.withUnsafeBufferPointer { referenceStart in
                   children.withUnsafeBufferPointer { children in
                     childStart.withUnsafeBufferPointer { childStart in
-                    nonisolated(unsafe) let candidate = candidate, targetOf = targetOf, importOf = importOf, references = references,
-                        referenceStart = referenceStart, children = children, childStart = childStart, markedNow = UnsafeBufferPointer(marked)
+                    nonisolated(unsafe) let targetOf = targetOf, importOf = importOf, references = references,
+                        referenceStart = referenceStart, children = children, childStart = childStart, state = state
                     var level: [Int32] = []
                     /// Marks a section reached; it joins the next level.
                     func reach(_ global: Int) {
-                        guard candidate[global], !marked[global] else { return }
-                        marked[global] = true
+                        guard state[global] == GarbageMark.live else { return }
+                        state[global] = GarbageMark.marked
                         level.append(Int32(global))
                     }
                     /// An import reached through a symbol: its IAT slot (-2) or also its thunk (-3).
@@ -233,11 +233,11 @@ extension Linker {
                                     } else {
                                         target = Int(-reference - 1)
                                     }
-                                    if candidate[target] && !markedNow[target] { sections.append(Int32(target)) }
+                                    if state[target] == GarbageMark.live { sections.append(Int32(target)) }
                                 }
                                 for c in Int(childStart[global])..<Int(childStart[global + 1]) {
                                     let child = Int(children[c])
-                                    if candidate[child] && !markedNow[child] { sections.append(Int32(child)) }
+                                    if state[child] == GarbageMark.live { sections.append(Int32(child)) }
                                 }
                             }
                             found.set(piece, (sections, imports))
@@ -264,11 +264,11 @@ extension Linker {
         // map and /why) and /verbose's notes keep input order.
         let removed = ParallelResults<[Int32]>(count: objects.count)
         let listsRemoved = reportsRemovedSections || options.verbose
-        nonisolated(unsafe) let markedSections = UnsafeBufferPointer(marked)
+        let markedSections = sectionState
         parallelFor(objects.count, threads: threads) { o in
             let object = objects[o]
             var list: [Int32] = []
-            for s in object.sections.indices where object.sections[s].isLive && object.sections[s].isComdat && !markedSections[object.firstSection + s] {
+            for s in object.sections.indices where object.sections[s].isLive && object.sections[s].isComdat && markedSections[object.firstSection + s] != GarbageMark.marked {
                 object.sections[s].isLive = false
                 if listsRemoved { list.append(Int32(s)) }
             }
@@ -292,4 +292,9 @@ extension Linker {
             diagnostics.note("/opt:ref: \(dropped) unreferenced COMDAT sections and \(resolver.imports.filter { !$0.isLive }.count) unreferenced imports left out")
         }
     }
+}
+
+/// A section's state in /opt:ref's marking (`collectGarbage`): not live (0), live, or live and marked.
+private enum GarbageMark {
+    static let live: UInt8 = 1, marked: UInt8 = 3
 }
