@@ -11,8 +11,11 @@ struct ExportEntry {
 /// Merges export requests from the command line, the .def file and .drectve directives
 /// (in that order of precedence), checks them, and assigns ordinals.
 enum ExportBuilder {
+    /// `knownSymbols`, when given, holds the command line's and the .def's requests' symbol
+    /// numbers (-1 where unknown); the kept requests' are returned beside them.
     static func mergeRequests(commandLine: [ExportRequest], moduleDefinition: [ExportRequest],
-                              directives: [ExportRequest], threads: Int? = 1, diagnostics: inout Diagnostics) -> [ExportRequest] {
+                              directives: [ExportRequest], knownSymbols: [[Int32]]? = nil, threads: Int? = 1,
+                              diagnostics: inout Diagnostics) -> (requests: [ExportRequest], symbols: [Int32]) {
         // Requests are read in place (by index): each is a dozen references, and copying one
         // only to read a field costs as much as the rest of the merge. The kept ones are copied
         // once, by every worker, at the end.
@@ -41,7 +44,8 @@ enum ExportBuilder {
                 diagnostics.warning("duplicate export \(request.name): \(describe(existing)) from \(existing.source) conflicts with \(describe(request)) from \(request.source); keeping the first")
             }
         }
-        return [ExportRequest](count: kept.count, threads: threads) { sources[kept[$0].0][kept[$0].1] }
+        let symbols = kept.map { k, i in k < (knownSymbols?.count ?? 0) ? knownSymbols![k][i] : -1 }
+        return ([ExportRequest](count: kept.count, threads: threads) { sources[kept[$0].0][kept[$0].1] }, symbols)
     }
 
     /// GNU ld's --kill-at: the name without its x86 decoration, as lld does it: stdcall `f@8` →
@@ -99,8 +103,10 @@ enum ExportBuilder {
     }
 
     /// Assigns ordinals: explicit ones kept, the rest in name order after the highest explicit one.
-    static func assignOrdinals(_ requests: [ExportRequest], threads: Int?, symbolOf: (_ symbolName: String) -> Int32,
-                               diagnostics: inout Diagnostics) -> [ExportEntry] {
+    /// `knownSymbols` (when not empty): each request's symbol number where known, -1 where
+    /// `symbolOf` is to find it.
+    static func assignOrdinals(_ requests: [ExportRequest], knownSymbols: [Int32] = [], threads: Int?,
+                               symbolOf: (_ symbolName: String) -> Int32, diagnostics: inout Diagnostics) -> [ExportEntry] {
         if requests.count > 65535 {
             diagnostics.error("too many exports: \(requests.count) (the export table holds at most 65535); the largest sources: \(largestSources(requests))")
             return []
@@ -125,7 +131,7 @@ enum ExportBuilder {
             nonisolated(unsafe) let symbols = symbols
             parallelFor((requests.count + chunk - 1) / chunk, threads: threads) { k in
                 for i in k * chunk..<min(requests.count, (k + 1) * chunk) where requests[i].forwardTo == nil {
-                    symbols[i] = symbolOf(requests[i].symbolName)
+                    symbols[i] = i < knownSymbols.count && knownSymbols[i] >= 0 ? knownSymbols[i] : symbolOf(requests[i].symbolName)
                 }
             }
         }

@@ -39,6 +39,9 @@ struct Linker {
     var inferredEntry: String?
     /// `userExportRequests()`, made once when resolution starts (decorating thousands of names costs).
     var decoratedUserExports: (commandLine: [ExportRequest], moduleDefinition: [ExportRequest])?
+    /// The symbol numbers of `decoratedUserExports`' requests (-1 for forwarders), the command
+    /// line's then the .def's.
+    var userExportSymbols: [[Int32]]?
     /// The hash of the written image (build id / PDB GUID, content time stamp), for the PDB.
     let imageIdentity = ImageIdentity()
     /// The manifest written beside the image (/manifest without :embed).
@@ -201,7 +204,7 @@ struct Linker {
         }
         let defExports = moduleDefinitionRequests()
         let merged = ExportBuilder.mergeRequests(commandLine: options.exports, moduleDefinition: defExports,
-                                                 directives: [], threads: options.threads, diagnostics: &diagnostics)
+                                                 directives: [], threads: options.threads, diagnostics: &diagnostics).requests
         let exports = ExportBuilder.assignOrdinals(merged, threads: options.threads, symbolOf: { _ in -1 }, diagnostics: &diagnostics)
         try checkpoint()
         if moduleDefinition?.outputName.map({ $0.isEmpty }) ?? true {
@@ -304,10 +307,20 @@ struct Linker {
         roots += options.includes + options.optionalIncludes
         let (commandLineExports, definitionExports) = userExportRequests()
         decoratedUserExports = (commandLineExports, definitionExports)
+        let firstExportRoot = roots.count
         for requests in [commandLineExports, definitionExports] {
             for i in requests.indices where requests[i].forwardTo == nil { roots.append(requests[i].symbolName) }
         }
-        resolver.loadAll(inputs: options.inputFiles, roots: roots)
+        let rootIndices = resolver.loadAll(inputs: options.inputFiles, roots: roots)
+        // The exports' symbols, numbered as roots: collecting the exports need not look them up again.
+        var next = firstExportRoot
+        userExportSymbols = [commandLineExports, definitionExports].map { requests in
+            requests.map { request in
+                guard request.forwardTo == nil else { return -1 }
+                defer { next += 1 }
+                return rootIndices[next]
+            }
+        }
         adoptDirectiveOptions(resolver)
         if resolver.options.machine == .unknown { resolver.options.machine = .amd64 }
         options.machine = resolver.options.machine
@@ -556,8 +569,9 @@ struct Linker {
                 return r
             }
         }
-        var merged = ExportBuilder.mergeRequests(commandLine: commandLineExports, moduleDefinition: defExports,
-                                                 directives: directiveExports, threads: options.threads, diagnostics: &diagnostics)
+        var (merged, knownSymbols) = ExportBuilder.mergeRequests(commandLine: commandLineExports, moduleDefinition: defExports,
+                                                                 directives: directiveExports, knownSymbols: userExportSymbols,
+                                                                 threads: options.threads, diagnostics: &diagnostics)
         if !options.isDLL && merged.isEmpty { return [] }
         if options.killAt {
             // GNU ld --kill-at: stdcall symbols (f@8) are exported without their @N suffix; the
@@ -579,8 +593,9 @@ struct Linker {
                 aliases.append(alias)
             }
             merged += aliases
+            knownSymbols += aliases.map { _ in -1 }
         }
-        let entries = ExportBuilder.assignOrdinals(merged, threads: options.threads, symbolOf: { symbolName in
+        let entries = ExportBuilder.assignOrdinals(merged, knownSymbols: knownSymbols, threads: options.threads, symbolOf: { symbolName in
             resolver.find(symbolName) ?? -1
         }, diagnostics: &diagnostics)
         // Each export's symbol is looked at in parallel (reads scattered over the symbols, the

@@ -171,11 +171,14 @@ final class SymbolResolver: @unchecked Sendable {
     // MARK: Loading files
 
     /// Loads the command-line inputs and everything they pull in, until nothing more is needed.
-    func loadAll(inputs: [String], roots: [String]) {
+    /// Returns the roots' symbol numbers.
+    @discardableResult
+    func loadAll(inputs: [String], roots: [String]) -> [Int32] {
         for pair in options.failIfMismatch { checkMismatch(pair, source: "cmd-line") }
         // Roots are undefined before any file is read, so an archive loads the members that define
         // them in its own symbol order wherever it stands on the command line (as lld-link does).
-        for index in symbolIndices(roots) { reference(index) }
+        let rootIndices = symbolIndices(roots)
+        for index in rootIndices { reference(index) }
         var directObjects: [(index: Int, path: String, view: ByteView)] = []
         var order: [(kind: Int, index: Int)] = [] // 0 object, 1 archive, 2 import object file
         var importObjectFiles: [(String, ByteView)] = []
@@ -314,6 +317,7 @@ final class SymbolResolver: @unchecked Sendable {
         statistics.insertObjects += lap()
         for library in options.defaultLibraries { addDefaultLibrary(library, requestedBy: "/defaultlib:\(library)") }
         drainQueues()
+        return rootIndices
     }
 
     /// /wholearchive: every member of the archive is loaded.
