@@ -753,6 +753,9 @@ struct FoldingPartition {
         }
     }
 
+    /// Classes of at least this many members take a turn of refinement each.
+    static let largeClass = 1 << 10
+
     /// Splits classes whose members' targets or associative sections fall in different classes,
     /// until none splits. Classes are split in parallel; each round reads the last round's
     /// classes and writes only its own members, so the rounds are deterministic.
@@ -772,15 +775,16 @@ struct FoldingPartition {
             classOf.withUnsafeBufferPointer { current in
             moved.withUnsafeBufferPointer { moved in
             nonisolated(unsafe) let order = order, current = current, moved = moved
-            // One class can hold a third of a round's members: the largest are taken first, and
-            // each worker takes the next class when it is done with one.
-            var sizeKeys = classes.indices.map { UInt64(UInt32.max - UInt32(clamping: classes[$0].count)) << 32 | UInt64($0) }
-            radixSort(&sizeKeys)
-            let bySize = sizeKeys.map { Int(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
-            parallelForTakingTurns(classes.count, threads: threads) { turn in
+            // One class can hold a third of a round's members: classes of many members are taken
+            // one per turn, largest first, and then the others in stretches of consecutive
+            // classes (a turn per class of a few members cost more in taking turns than in work).
+            var large = classes.indices.filter { classes[$0].count >= FoldingPartition.largeClass }
+            large.sort { classes[$0].count != classes[$1].count ? classes[$0].count > classes[$1].count : $0 < $1 }
+            let largeCount = large.count, stretchOfSmall = 256
+            let turnCount = largeCount + (classes.count + stretchOfSmall - 1) / stretchOfSmall
+            func refineClass(_ k: Int) {
                 // A class none of whose members depends on a moved candidate cannot split: it
                 // gets no result and stays as it is (`apply` leaves it, and it stays open).
-                let k = bySize[turn]
                 let range = classes[k]
                 guard order[range].contains(where: { m in
                     (Int(facts.dependencyStart[Int(m)])..<Int(facts.dependencyStart[Int(m) + 1])).contains { moved[Int(facts.dependencies[$0])] }
@@ -822,6 +826,17 @@ struct FoldingPartition {
                     runStart = runEnd
                 }
                 results.set(k, pieces)
+            }
+            parallelForTakingTurns(turnCount, threads: threads) { turn in
+                if turn < largeCount {
+                    refineClass(large[turn])
+                    return
+                }
+                let stretch = turn - largeCount
+                for k in stretch * stretchOfSmall..<min(classes.count, (stretch + 1) * stretchOfSmall)
+                where classes[k].count < FoldingPartition.largeClass {
+                    refineClass(k)
+                }
             }
             }
             }
