@@ -56,73 +56,49 @@ extension Linker {
         var sectionState = [UInt8](repeating: 0, count: sectionCount, threads: threads)
         let pointerRelocation = self.target.pointerRelocation
         var childCount = [Int32](repeating: 0, count: sectionCount + 1, threads: threads)
-        // What each live section refers to, read in parallel per object: a global symbol as its
-        // index, a section of the same object as -(global section + 1). Marking then only follows
-        // these lists. Each object also lists its roots: every plain section (DWARF aside: it
-        // refers to code but keeps none alive).
-        var perObject = [(start: [Int32], refs: [Int32], roots: [Int32], children: Int)](repeating: ([], [], [], 0), count: objects.count)
-        perObject.withUnsafeMutableBufferPointer { buffer in
-          sectionState.withUnsafeMutableBufferPointer { candidates in
+        // What each live section refers to: a global symbol as its index, a section of the same
+        // object as -(global section + 1), one entry per relocation (`GarbageMark.nothing` where
+        // it names neither), so that each object's entries go at an offset its section headers
+        // give. First, per object in parallel: the live sections, the associative sections of
+        // each parent, how many relocations the live sections have, and the roots (every plain
+        // section; DWARF aside: it refers to code but keeps none alive).
+        let perObject = ParallelResults<(relocations: Int, children: Int, roots: [Int32])>(count: objects.count)
+        sectionState.withUnsafeMutableBufferPointer { candidates in
            childCount.withUnsafeMutableBufferPointer { counts in
-            nonisolated(unsafe) let out = buffer.baseAddress!
-            // Each object writes only its own sections' entries.
-            nonisolated(unsafe) let candidate = candidates.baseAddress!
-            nonisolated(unsafe) let count = counts.baseAddress!
-            parallelForTakingTurns(objects.count, threads: threads) { o in
+            nonisolated(unsafe) let candidate = candidates.baseAddress!, count = counts.baseAddress!
+            parallelFor(objects.count, threads: threads) { o in
                 let object = objects[o]
                 let first = object.firstSection
                 var roots: [Int32] = []
-                var children = 0
+                var children = 0, relocations = 0
                 for (s, section) in object.sections.enumerated() {
                     candidate[first + s] = section.isLive ? GarbageMark.live : 0
                     if section.associatedWith >= 0 {
                         count[first + Int(section.associatedWith)] += 1
                         children += 1
                     }
+                    if section.isLive && !section.isDWARF { relocations += section.relocationCount }
                     if section.isLive && !section.isComdat && !section.isDWARF { roots.append(Int32(first + s)) }
                 }
-                var start: [Int32] = [0]
-                var refs: [Int32] = []
-                start.reserveCapacity(object.sections.count + 1)
-                // Sections read here without a pointer relocation: the base relocations need not
-                // read them again.
-                var pointerFree: [Int] = []
-                object.targets.withUnsafeBufferPointer { targets in
-                    for (s, section) in object.sections.enumerated() {
-                        if section.isLive && !section.isDWARF {
-                            var hasPointer = false
-                            for r in 0..<section.relocationCount {
-                                let relocation = object.relocation(section, r)
-                                if relocation.type == pointerRelocation { hasPointer = true }
-                                let index = Int(relocation.symbolTableIndex)
-                                guard index < targets.count else { continue }
-                                switch targets[index].decoded {
-                                case .global(let g): refs.append(g)
-                                case .local(let s, _): refs.append(-Int32(first) - s - 1)
-                                default: break
-                                }
-                            }
-                            if !hasPointer { pointerFree.append(s) }
-                        }
-                        start.append(Int32(refs.count))
-                    }
-                }
-                for s in pointerFree { object.sections[s].hasNoPointerRelocations = true }
-                out[o] = (start, refs, roots, children)
+                perObject.set(o, (relocations, children, roots))
             }
            }
-          }
         }
-        watch.lap("references")
-        // The lists side by side: each object's at its offset, copied in parallel.
         var referenceBase = [Int](repeating: 0, count: objects.count + 1)
-        for o in objects.indices { referenceBase[o + 1] = referenceBase[o] + perObject[o].refs.count }
-        var referenceStart = [Int32](repeating: 0, count: sectionCount + 1, threads: threads)
-        var references = [Int32](repeating: 0, count: referenceBase[objects.count], threads: threads)
-        // Associative children of each section, as offsets into one array: each object's children
-        // (and its sections' offsets) are at the object's offset, written by one worker.
         var childBase = [Int](repeating: 0, count: objects.count + 1)
-        for o in objects.indices { childBase[o + 1] = childBase[o] + perObject[o].children }
+        var roots: [Int32] = []
+        for o in objects.indices {
+            let (relocations, children, objectRoots) = perObject.take(o)!
+            referenceBase[o + 1] = referenceBase[o] + relocations
+            childBase[o + 1] = childBase[o] + children
+            roots += objectRoots
+        }
+        watch.lap("sections")
+        // Then, per object in parallel, its entries at its offsets: the references, read from the
+        // relocations (each object writes only its own), and the associative sections.
+        var referenceStart = [Int32](repeating: 0, count: sectionCount + 1, threads: threads)
+        referenceStart[sectionCount] = Int32(referenceBase[objects.count])
+        var references = [Int32](repeating: 0, count: referenceBase[objects.count], threads: threads)
         var childStart = [Int32](repeating: 0, count: sectionCount + 1, threads: threads)
         childStart[sectionCount] = Int32(childBase[objects.count])
         var children = [Int32](repeating: 0, count: childBase[objects.count], threads: threads)
@@ -131,27 +107,49 @@ extension Linker {
             children.withUnsafeMutableBufferPointer { childrenOut in
               childStart.withUnsafeMutableBufferPointer { childStart in
                 nonisolated(unsafe) let startOut = startOut, referencesOut = referencesOut, childrenOut = childrenOut, childStart = childStart
-                let lists = perObject, childCount = childCount
+                let childCount = childCount
                 parallelForTakingTurns(objects.count, threads: threads) { o in
                     let object = objects[o]
-                    let (start, refs, _, _) = lists[o]
+                    let first = object.firstSection
                     var childOffset = Int32(childBase[o])
                     for s in object.sections.indices {
-                        childStart[object.firstSection + s] = childOffset
-                        childOffset += childCount[object.firstSection + s]
+                        childStart[first + s] = childOffset
+                        childOffset += childCount[first + s]
                     }
-                    let base = referenceBase[o]
-                    for s in object.sections.indices { startOut[object.firstSection + s + 1] = Int32(base + Int(start[s + 1])) }
-                    refs.withUnsafeBufferPointer { refs in
-                        guard let from = refs.baseAddress else { return }
-                        (referencesOut.baseAddress! + base).update(from: from, count: refs.count)
+                    // Sections read here without a pointer relocation: the base relocations need
+                    // not read them again.
+                    var pointerFree: [Int] = []
+                    var next = referenceBase[o]
+                    object.targets.withUnsafeBufferPointer { targets in
+                        for (s, section) in object.sections.enumerated() {
+                            startOut[first + s] = Int32(next)
+                            guard section.isLive && !section.isDWARF else { continue }
+                            var hasPointer = false
+                            for r in 0..<section.relocationCount {
+                                let relocation = object.relocation(section, r)
+                                if relocation.type == pointerRelocation { hasPointer = true }
+                                let index = Int(relocation.symbolTableIndex)
+                                var reference = GarbageMark.nothing
+                                if index < targets.count {
+                                    switch targets[index].decoded {
+                                    case .global(let g): reference = g
+                                    case .local(let s, _): reference = -Int32(first) - s - 1
+                                    default: break
+                                    }
+                                }
+                                referencesOut[next] = reference
+                                next += 1
+                            }
+                            if !hasPointer { pointerFree.append(s) }
+                        }
                     }
+                    for s in pointerFree { object.sections[s].hasNoPointerRelocations = true }
                     // A parent and its associative sections are in one object.
                     guard object.sections.contains(where: { $0.associatedWith >= 0 }) else { return }
                     var filled = [Int32](repeating: 0, count: object.sections.count)
                     for (s, section) in object.sections.enumerated() where section.associatedWith >= 0 {
                         let parent = Int(section.associatedWith)
-                        childrenOut[Int(childStart[object.firstSection + parent] + filled[parent])] = Int32(object.firstSection + s)
+                        childrenOut[Int(childStart[first + parent] + filled[parent])] = Int32(first + s)
                         filled[parent] += 1
                     }
                 }
@@ -159,9 +157,7 @@ extension Linker {
             }
           }
         }
-        let roots = perObject.flatMap(\.roots)
-        perObject = []
-        watch.lap("tables")
+        watch.lap("references")
 
         let target = self.target
         var rootNames = options.includes + resolver.directiveIncludes
@@ -223,6 +219,7 @@ extension Linker {
                                 for k in Int(referenceStart[global])..<Int(referenceStart[global + 1]) {
                                     let reference = references[k]
                                     var target: Int
+                                    if reference == GarbageMark.nothing { continue }
                                     if reference >= 0 {
                                         let t = targetOf[Int(reference)]
                                         if t < 0 {
@@ -297,4 +294,6 @@ extension Linker {
 /// A section's state in /opt:ref's marking (`collectGarbage`): not live (0), live, or live and marked.
 private enum GarbageMark {
     static let live: UInt8 = 1, marked: UInt8 = 3
+    /// A reference to neither a symbol nor a section (an absolute or unresolved record).
+    static let nothing = Int32.min
 }
