@@ -125,7 +125,6 @@ extension Array {
         let chunk = Swift.max(1, (1 << 18) / Swift.max(1, MemoryLayout<Element>.stride))
         self.init(unsafeUninitializedCapacity: capacity ?? count) { buffer, initialized in
             if let start = buffer.baseAddress {
-                adviseHugePages(UnsafeMutableRawPointer(start), bytes: count * MemoryLayout<Element>.stride)
                 nonisolated(unsafe) let start = start
                 parallelFor((count + chunk - 1) / chunk, threads: count >= 2 * chunk ? threads : 1) { k in
                     fill(start, k * chunk..<Swift.min(count, (k + 1) * chunk))
@@ -134,19 +133,4 @@ extension Array {
             initialized = count
         }
     }
-}
-
-/// Asks the kernel to back a large fresh table with 2 MiB pages where it can (transparent huge
-/// pages in "madvise" mode): one fault then clears 2 MiB instead of 4 KiB, and the link's
-/// fresh tables otherwise cost over a hundred thousand faults. Only whole 2 MiB spans inside
-/// the table are advised, so no memory outside it is committed.
-func adviseHugePages(_ start: UnsafeMutableRawPointer, bytes: Int) {
-    #if os(Linux)
-    let hugePage = 2 << 20
-    guard bytes >= 2 * hugePage else { return }
-    let first = (Int(bitPattern: start) + hugePage - 1) & ~(hugePage - 1)
-    let end = (Int(bitPattern: start) + bytes) & ~(hugePage - 1)
-    guard end > first, let span = UnsafeMutableRawPointer(bitPattern: first) else { return }
-    _ = madvise(span, end - first, 14 /* MADV_HUGEPAGE */)
-    #endif
 }
