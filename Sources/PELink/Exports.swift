@@ -44,7 +44,7 @@ enum ExportBuilder {
                 diagnostics.warning("duplicate export \(request.name): \(describe(existing)) from \(existing.source) conflicts with \(describe(request)) from \(request.source); keeping the first")
             }
         }
-        let symbols = kept.map { k, i in k < (knownSymbols?.count ?? 0) ? knownSymbols![k][i] : -1 }
+        let symbols = kept.map { k, i in knownSymbols.flatMap { k < $0.count ? $0[k][i] : nil } ?? -1 }
         return ([ExportRequest](count: kept.count, threads: threads) { sources[kept[$0].0][kept[$0].1] }, symbols)
     }
 

@@ -248,7 +248,7 @@ struct Relocator: @unchecked Sendable {
 
     /// Where a range-extension thunk jumps: its symbol plus the branch's addend.
     func rva(ofThunkTarget thunk: RangeThunkTarget) -> UInt32? {
-        targetRVA(object: resolver.objects[Int(thunk.object)], symbolIndex: Int(thunk.symbol)).map { UInt32(truncatingIfNeeded: $0 + Int64(thunk.addend)) }
+        targetRVA(object: objects[Int(thunk.object)], symbolIndex: Int(thunk.symbol)).map { UInt32(truncatingIfNeeded: $0 + Int64(thunk.addend)) }
     }
 
     /// The RVA a relocation's symbol stands for (absolute symbols measured from the image base).
